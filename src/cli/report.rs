@@ -1,0 +1,76 @@
+//! `portlife report FILE [--json]`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use portlife::analysis::{self, Analysis};
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Capture file (pcap, pcapng, optionally gzip-compressed).
+    pub file: PathBuf,
+    /// Print JSON instead of text (field names documented in ARCHITECTURE.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ReportArgs {
+    pub fn for_file(file: PathBuf) -> Self {
+        ReportArgs { file, json: false }
+    }
+}
+
+pub fn run(args: &ReportArgs) -> Result<()> {
+    let a = analysis::analyze_file(&args.file, Default::default())?;
+    for w in &a.warnings {
+        eprintln!("warning: {w}");
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &a)?;
+        writeln!(out)?;
+    } else {
+        write_text(&mut out, &a)?;
+    }
+    Ok(())
+}
+
+fn ts(ns: i64) -> String {
+    chrono::DateTime::from_timestamp_nanos(ns)
+        .format("%Y-%m-%d %H:%M:%S%.6f UTC")
+        .to_string()
+}
+
+fn write_text(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
+    let s = &a.stats;
+    writeln!(out, "{}", a.file)?;
+    writeln!(
+        out,
+        "  format: {:?}{}",
+        a.format,
+        if a.compressed { " (gzip)" } else { "" }
+    )?;
+    writeln!(
+        out,
+        "  packets: {}  ({} bytes on the wire)",
+        s.packets, s.wire_bytes
+    )?;
+    if let (Some(f), Some(l)) = (s.first_ts_ns, s.last_ts_ns) {
+        writeln!(out, "  first: {}", ts(f))?;
+        writeln!(out, "  last:  {}", ts(l))?;
+        writeln!(out, "  span:  {:.6} s", s.duration_s())?;
+    }
+    writeln!(out, "  link types:")?;
+    for (k, v) in &s.link_types {
+        writeln!(out, "    {k:<24} {v}")?;
+    }
+    writeln!(out, "  protocols:")?;
+    for (k, v) in &s.protocols {
+        writeln!(out, "    {k:<24} {v}")?;
+    }
+    writeln!(out, "  distinct TCP 4-tuples: {}", s.tcp_4tuples)?;
+    Ok(())
+}

@@ -1,0 +1,728 @@
+//! Link layer → IPv4/IPv6 → TCP/UDP/ICMP headers, and nothing else.
+//!
+//! Input: one captured frame and its link type. Output: a compact, owned [`Decoded`] record that
+//! the tracker consumes. The link layers etherparse does not know (BSD null/loop, SLL2, NFLOG,
+//! MPLS, PPPoE) are peeled here by hand; from the IP header on, etherparse does the work.
+//!
+//! Decoding never panics and never allocates: a frame that cannot be decoded yields
+//! [`Decoded::Other`] with the reason, so the caller can count it.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use etherparse::{icmpv4, icmpv6, IpNumber, LaxNetSlice, LaxSlicedPacket, TransportSlice};
+use serde::Serialize;
+
+/// pcap/pcapng LINKTYPE_* values this module understands (see tcpdump.org/linktypes.html).
+pub mod linktype {
+    /// BSD loopback: 4-byte address family in the *capturing host's* byte order.
+    pub const NULL: u16 = 0;
+    pub const ETHERNET: u16 = 1;
+    /// DLT_RAW on some BSDs (12) and OpenBSD (14): raw IP.
+    pub const RAW_12: u16 = 12;
+    pub const RAW_14: u16 = 14;
+    pub const RAW: u16 = 101;
+    /// OpenBSD loopback: 4-byte address family in network byte order.
+    pub const LOOP: u16 = 108;
+    pub const LINUX_SLL: u16 = 113;
+    pub const IPV4: u16 = 228;
+    pub const IPV6: u16 = 229;
+    pub const NFLOG: u16 = 239;
+    pub const LINUX_SLL2: u16 = 276;
+
+    /// A short human name for a link type, for reports.
+    pub fn name(lt: u16) -> &'static str {
+        match lt {
+            NULL => "null (BSD loopback)",
+            ETHERNET => "ethernet",
+            RAW_12 | RAW_14 | RAW => "raw IP",
+            LOOP => "loop (OpenBSD loopback)",
+            LINUX_SLL => "linux-sll",
+            IPV4 => "raw IPv4",
+            IPV6 => "raw IPv6",
+            NFLOG => "nflog",
+            LINUX_SLL2 => "linux-sll2",
+            _ => "unsupported",
+        }
+    }
+
+    /// Whether [`super::decode`] knows how to peel this link layer.
+    pub fn is_supported(lt: u16) -> bool {
+        name(lt) != "unsupported"
+    }
+}
+
+/// TCP header flags, as on the wire (low 8 bits of the flags field).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct TcpFlags(pub u8);
+
+impl TcpFlags {
+    pub const FIN: u8 = 0x01;
+    pub const SYN: u8 = 0x02;
+    pub const RST: u8 = 0x04;
+    pub const PSH: u8 = 0x08;
+    pub const ACK: u8 = 0x10;
+    pub const URG: u8 = 0x20;
+    pub const ECE: u8 = 0x40;
+    pub const CWR: u8 = 0x80;
+
+    pub fn fin(self) -> bool {
+        self.0 & Self::FIN != 0
+    }
+    pub fn syn(self) -> bool {
+        self.0 & Self::SYN != 0
+    }
+    pub fn rst(self) -> bool {
+        self.0 & Self::RST != 0
+    }
+    pub fn psh(self) -> bool {
+        self.0 & Self::PSH != 0
+    }
+    pub fn ack(self) -> bool {
+        self.0 & Self::ACK != 0
+    }
+
+    /// tcpdump-style flag letters: `S`, `S.`, `F.`, `R`, `P.` …
+    pub fn letters(self) -> String {
+        let mut s = String::new();
+        for (bit, c) in [
+            (Self::SYN, 'S'),
+            (Self::FIN, 'F'),
+            (Self::RST, 'R'),
+            (Self::PSH, 'P'),
+            (Self::URG, 'U'),
+            (Self::ECE, 'E'),
+            (Self::CWR, 'W'),
+        ] {
+            if self.0 & bit != 0 {
+                s.push(c);
+            }
+        }
+        if self.ack() {
+            s.push('.');
+        }
+        s
+    }
+}
+
+/// The TCP options that matter for understanding a connection (RFC 9293 §3.2, RFC 7323, RFC 2018).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TcpOptions {
+    pub mss: Option<u16>,
+    pub window_scale: Option<u8>,
+    pub sack_permitted: bool,
+    /// (TSval, TSecr)
+    pub timestamps: Option<(u32, u32)>,
+}
+
+/// An IP address and port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Endpoint {
+    pub ip: IpAddr,
+    pub port: u16,
+}
+
+impl Endpoint {
+    pub fn new(ip: IpAddr, port: u16) -> Self {
+        Endpoint { ip, port }
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ip {
+            IpAddr::V4(ip) => write!(f, "{ip}:{}", self.port),
+            IpAddr::V6(ip) => write!(f, "[{ip}]:{}", self.port),
+        }
+    }
+}
+
+/// One decoded TCP segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TcpSegment {
+    pub src: Endpoint,
+    pub dst: Endpoint,
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: TcpFlags,
+    pub window: u16,
+    /// Payload length from the IP header's length fields, not from the captured bytes: a
+    /// snap-length-cut frame still reports the segment's real size.
+    pub payload_len: u32,
+    pub options: TcpOptions,
+}
+
+/// One decoded UDP datagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct UdpDatagram {
+    pub src: Endpoint,
+    pub dst: Endpoint,
+    pub payload_len: u32,
+}
+
+/// Why an ICMP error was sent, for the errors that end a connection attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IcmpReason {
+    /// ICMPv4 type 3 code 3, ICMPv6 type 1 code 4.
+    PortUnreachable,
+    /// ICMPv4 type 3 codes 9, 10, 13; ICMPv6 type 1 code 1.
+    AdminProhibited,
+    /// Any other destination-unreachable code.
+    Unreachable,
+}
+
+/// The transport protocol quoted inside an ICMP error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    Tcp,
+    Udp,
+}
+
+/// An ICMP/ICMPv6 destination-unreachable error that quotes a TCP or UDP header.
+/// `quoted_src`/`quoted_dst` are the original packet's endpoints (the sender of the original is
+/// the host the error is addressed to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct IcmpError {
+    /// Who sent the ICMP error (a router or the destination host).
+    pub reporter: IpAddr,
+    pub reason: IcmpReason,
+    pub transport: Transport,
+    pub quoted_src: Endpoint,
+    pub quoted_dst: Endpoint,
+}
+
+/// Why a frame produced no TCP/UDP/ICMP record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OtherKind {
+    /// The link type is not one portlife decodes.
+    UnsupportedLinkType,
+    /// A non-IP payload (ARP, LLDP, STP…).
+    NotIp,
+    /// IPv4/IPv6 carrying a protocol other than TCP/UDP/ICMP (or ICMP that is not an error).
+    OtherProtocol,
+    /// A non-first IP fragment, or a first fragment whose transport header is incomplete.
+    Fragment,
+    /// Too short or inconsistent to decode.
+    Malformed,
+}
+
+/// What one frame turned into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Decoded {
+    Tcp(TcpSegment),
+    Udp(UdpDatagram),
+    Icmp(IcmpError),
+    Other(OtherKind),
+}
+
+impl Decoded {
+    /// Short protocol label for statistics.
+    pub fn protocol_label(&self) -> &'static str {
+        match self {
+            Decoded::Tcp(_) => "tcp",
+            Decoded::Udp(_) => "udp",
+            Decoded::Icmp(_) => "icmp-error",
+            Decoded::Other(OtherKind::UnsupportedLinkType) => "unsupported-link",
+            Decoded::Other(OtherKind::NotIp) => "non-ip",
+            Decoded::Other(OtherKind::OtherProtocol) => "other-ip",
+            Decoded::Other(OtherKind::Fragment) => "ip-fragment",
+            Decoded::Other(OtherKind::Malformed) => "malformed",
+        }
+    }
+}
+
+const ETHERTYPE_IPV4: u16 = 0x0800;
+const ETHERTYPE_IPV6: u16 = 0x86dd;
+const ETHERTYPE_VLAN: u16 = 0x8100;
+const ETHERTYPE_QINQ: u16 = 0x88a8;
+const ETHERTYPE_QINQ_OLD: u16 = 0x9100;
+const ETHERTYPE_MPLS: u16 = 0x8847;
+const ETHERTYPE_MPLS_MC: u16 = 0x8848;
+const ETHERTYPE_PPPOE_SESSION: u16 = 0x8864;
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+}
+
+/// Decode one frame of the given link type.
+pub fn decode(linktype: u16, frame: &[u8]) -> Decoded {
+    match ip_payload(linktype, frame) {
+        Ok(ip) => decode_ip(ip),
+        Err(kind) => Decoded::Other(kind),
+    }
+}
+
+/// Peel the link layer and return the bytes that start with an IPv4 or IPv6 header.
+fn ip_payload(linktype: u16, frame: &[u8]) -> Result<&[u8], OtherKind> {
+    use linktype::*;
+    match linktype {
+        ETHERNET => {
+            let ethertype = be16(frame, 12).ok_or(OtherKind::Malformed)?;
+            after_ethertype(ethertype, frame.get(14..).ok_or(OtherKind::Malformed)?)
+        }
+        RAW | RAW_12 | RAW_14 | IPV4 | IPV6 => by_version(frame),
+        NULL | LOOP => {
+            let fam = frame.get(0..4).ok_or(OtherKind::Malformed)?;
+            // NULL stores the family in the capturing host's byte order, LOOP in network order.
+            // Families are small numbers, so whichever end is non-zero tells the order.
+            let family = if fam[0] == 0 && fam[1] == 0 {
+                u32::from_be_bytes([fam[0], fam[1], fam[2], fam[3]])
+            } else {
+                u32::from_le_bytes([fam[0], fam[1], fam[2], fam[3]])
+            };
+            match family {
+                // AF_INET everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD/OpenBSD), 28 (FreeBSD),
+                // 30 (macOS).
+                2 | 10 | 24 | 28 | 30 => by_version(&frame[4..]),
+                _ => Err(OtherKind::NotIp),
+            }
+        }
+        LINUX_SLL => {
+            // 16-byte header; protocol type (an EtherType for ARPHRD_ETHER) at offset 14.
+            let proto = be16(frame, 14).ok_or(OtherKind::Malformed)?;
+            after_ethertype(proto, frame.get(16..).ok_or(OtherKind::Malformed)?)
+        }
+        LINUX_SLL2 => {
+            // 20-byte header; protocol type at offset 0.
+            let proto = be16(frame, 0).ok_or(OtherKind::Malformed)?;
+            after_ethertype(proto, frame.get(20..).ok_or(OtherKind::Malformed)?)
+        }
+        NFLOG => nflog_payload(frame),
+        _ => Err(OtherKind::UnsupportedLinkType),
+    }
+}
+
+/// Walk VLAN tags, MPLS label stacks and PPPoE session headers after an Ethernet-style header.
+fn after_ethertype(mut ethertype: u16, mut rest: &[u8]) -> Result<&[u8], OtherKind> {
+    // Bounded: at most a handful of nested encapsulations make sense.
+    for _ in 0..8 {
+        match ethertype {
+            ETHERTYPE_IPV4 | ETHERTYPE_IPV6 => return Ok(rest),
+            ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD => {
+                ethertype = be16(rest, 2).ok_or(OtherKind::Malformed)?;
+                rest = rest.get(4..).ok_or(OtherKind::Malformed)?;
+            }
+            ETHERTYPE_MPLS | ETHERTYPE_MPLS_MC => {
+                // 4-byte labels until the bottom-of-stack bit; then IP guessed by version nibble.
+                loop {
+                    let label = rest.get(0..4).ok_or(OtherKind::Malformed)?;
+                    rest = &rest[4..];
+                    if label[2] & 0x01 != 0 {
+                        break;
+                    }
+                }
+                return by_version(rest);
+            }
+            ETHERTYPE_PPPOE_SESSION => {
+                // 6-byte PPPoE header, then a 2-byte PPP protocol number (RFC 2516).
+                let ppp = be16(rest, 6).ok_or(OtherKind::Malformed)?;
+                rest = rest.get(8..).ok_or(OtherKind::Malformed)?;
+                return match ppp {
+                    0x0021 | 0x0057 => by_version(rest),
+                    _ => Err(OtherKind::NotIp),
+                };
+            }
+            _ => return Err(OtherKind::NotIp),
+        }
+    }
+    Err(OtherKind::Malformed)
+}
+
+fn by_version(b: &[u8]) -> Result<&[u8], OtherKind> {
+    match b.first().map(|v| v >> 4) {
+        Some(4) | Some(6) => Ok(b),
+        Some(_) => Err(OtherKind::NotIp),
+        None => Err(OtherKind::Malformed),
+    }
+}
+
+/// LINKTYPE_NFLOG: a 4-byte header (family, version, resource id) then TLVs whose length and type
+/// are in the capturing host's byte order (little-endian on every host that runs Linux NFLOG
+/// captures today); NFULA_PAYLOAD (type 9) holds the IP packet. TLVs are padded to 4 bytes.
+fn nflog_payload(frame: &[u8]) -> Result<&[u8], OtherKind> {
+    const NFULA_PAYLOAD: u16 = 9;
+    let mut at = 4;
+    while at + 4 <= frame.len() {
+        let len = u16::from_le_bytes([frame[at], frame[at + 1]]) as usize;
+        let typ = u16::from_le_bytes([frame[at + 2], frame[at + 3]]) & 0x7fff;
+        if len < 4 {
+            return Err(OtherKind::Malformed);
+        }
+        if typ == NFULA_PAYLOAD {
+            let end = (at + len).min(frame.len());
+            return by_version(&frame[at + 4..end]);
+        }
+        at += (len + 3) & !3;
+    }
+    Err(OtherKind::NotIp)
+}
+
+fn ip_addrs(net: &LaxNetSlice<'_>) -> Option<(IpAddr, IpAddr)> {
+    match net {
+        LaxNetSlice::Ipv4(v4) => {
+            let h = v4.header();
+            Some((
+                IpAddr::V4(Ipv4Addr::from(h.source())),
+                IpAddr::V4(Ipv4Addr::from(h.destination())),
+            ))
+        }
+        LaxNetSlice::Ipv6(v6) => {
+            let h = v6.header();
+            Some((
+                IpAddr::V6(Ipv6Addr::from(h.source())),
+                IpAddr::V6(Ipv6Addr::from(h.destination())),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Length of the IP payload as the IP header states it (falls back to the captured length).
+fn stated_payload_len(net: &LaxNetSlice<'_>) -> Option<usize> {
+    match net {
+        LaxNetSlice::Ipv4(v4) => {
+            let h = v4.header();
+            (h.total_len() as usize).checked_sub(h.ihl() as usize * 4)
+        }
+        LaxNetSlice::Ipv6(v6) => {
+            let stated = v6.header().payload_length() as usize;
+            // Extension headers are counted in payload_length; subtract what was walked.
+            let ext_len = v6.extensions().slice().len();
+            stated.checked_sub(ext_len)
+        }
+        _ => None,
+    }
+}
+
+fn decode_ip(ip: &[u8]) -> Decoded {
+    let Ok(pkt) = LaxSlicedPacket::from_ip(ip) else {
+        return Decoded::Other(OtherKind::Malformed);
+    };
+    let Some(net) = &pkt.net else {
+        return Decoded::Other(OtherKind::Malformed);
+    };
+    let Some((src_ip, dst_ip)) = ip_addrs(net) else {
+        return Decoded::Other(OtherKind::NotIp);
+    };
+    let fragmenting = match net {
+        LaxNetSlice::Ipv4(v4) => v4.payload().fragmented,
+        LaxNetSlice::Ipv6(v6) => v6.payload().fragmented,
+        _ => false,
+    };
+    match &pkt.transport {
+        Some(TransportSlice::Tcp(tcp)) if !fragmenting => {
+            let header_len = tcp.header_len();
+            let payload_len = stated_payload_len(net)
+                .and_then(|l| l.checked_sub(header_len))
+                .unwrap_or(tcp.payload().len());
+            Decoded::Tcp(TcpSegment {
+                src: Endpoint::new(src_ip, tcp.source_port()),
+                dst: Endpoint::new(dst_ip, tcp.destination_port()),
+                seq: tcp.sequence_number(),
+                ack: tcp.acknowledgment_number(),
+                flags: TcpFlags(tcp.slice()[13]),
+                window: tcp.window_size(),
+                payload_len: payload_len as u32,
+                options: tcp_options(tcp.options()),
+            })
+        }
+        Some(TransportSlice::Udp(udp)) if !fragmenting => Decoded::Udp(UdpDatagram {
+            src: Endpoint::new(src_ip, udp.source_port()),
+            dst: Endpoint::new(dst_ip, udp.destination_port()),
+            payload_len: (udp.length() as u32).saturating_sub(8),
+        }),
+        Some(TransportSlice::Icmpv4(icmp)) => {
+            let reason = match icmp.icmp_type() {
+                etherparse::Icmpv4Type::DestinationUnreachable(h) => match h {
+                    icmpv4::DestUnreachableHeader::Port => IcmpReason::PortUnreachable,
+                    icmpv4::DestUnreachableHeader::NetworkProhibited
+                    | icmpv4::DestUnreachableHeader::HostProhibited
+                    | icmpv4::DestUnreachableHeader::FilterProhibited => {
+                        IcmpReason::AdminProhibited
+                    }
+                    _ => IcmpReason::Unreachable,
+                },
+                _ => return Decoded::Other(OtherKind::OtherProtocol),
+            };
+            quoted(src_ip, reason, icmp.payload())
+        }
+        Some(TransportSlice::Icmpv6(icmp)) => {
+            let reason = match icmp.icmp_type() {
+                etherparse::Icmpv6Type::DestinationUnreachable(code) => match code {
+                    icmpv6::DestUnreachableCode::Port => IcmpReason::PortUnreachable,
+                    icmpv6::DestUnreachableCode::Prohibited
+                    | icmpv6::DestUnreachableCode::SourceAddressFailedPolicy
+                    | icmpv6::DestUnreachableCode::RejectRoute => IcmpReason::AdminProhibited,
+                    _ => IcmpReason::Unreachable,
+                },
+                _ => return Decoded::Other(OtherKind::OtherProtocol),
+            };
+            quoted(src_ip, reason, icmp.payload())
+        }
+        _ if fragmenting => Decoded::Other(OtherKind::Fragment),
+        None if is_transport(&pkt, net) => Decoded::Other(OtherKind::Malformed),
+        _ => Decoded::Other(OtherKind::OtherProtocol),
+    }
+}
+
+/// True when the IP header names TCP/UDP but no transport header could be sliced.
+fn is_transport(_pkt: &LaxSlicedPacket<'_>, net: &LaxNetSlice<'_>) -> bool {
+    let proto = match net {
+        LaxNetSlice::Ipv4(v4) => v4.payload().ip_number,
+        LaxNetSlice::Ipv6(v6) => v6.payload().ip_number,
+        _ => return false,
+    };
+    proto == IpNumber::TCP || proto == IpNumber::UDP
+}
+
+/// Decode the IP header + first 8 transport bytes an ICMP error quotes (RFC 792, RFC 4443 §3.1).
+fn quoted(reporter: IpAddr, reason: IcmpReason, payload: &[u8]) -> Decoded {
+    let Ok(inner) = LaxSlicedPacket::from_ip(payload) else {
+        return Decoded::Other(OtherKind::Malformed);
+    };
+    let Some(net) = &inner.net else {
+        return Decoded::Other(OtherKind::Malformed);
+    };
+    let Some((src_ip, dst_ip)) = ip_addrs(net) else {
+        return Decoded::Other(OtherKind::Malformed);
+    };
+    let (proto, body) = match net {
+        LaxNetSlice::Ipv4(v4) => (v4.payload().ip_number, v4.payload().payload),
+        LaxNetSlice::Ipv6(v6) => (v6.payload().ip_number, v6.payload().payload),
+        _ => return Decoded::Other(OtherKind::Malformed),
+    };
+    // Only the first 8 bytes are guaranteed: both TCP and UDP carry their ports in bytes 0..4.
+    let (Some(sp), Some(dp)) = (be16(body, 0), be16(body, 2)) else {
+        return Decoded::Other(OtherKind::Malformed);
+    };
+    let transport = if proto == IpNumber::TCP {
+        Transport::Tcp
+    } else if proto == IpNumber::UDP {
+        Transport::Udp
+    } else {
+        return Decoded::Other(OtherKind::OtherProtocol);
+    };
+    Decoded::Icmp(IcmpError {
+        reporter,
+        reason,
+        transport,
+        quoted_src: Endpoint::new(src_ip, sp),
+        quoted_dst: Endpoint::new(dst_ip, dp),
+    })
+}
+
+/// Parse the TCP options we report. Unknown or malformed options end the walk quietly.
+fn tcp_options(mut o: &[u8]) -> TcpOptions {
+    let mut out = TcpOptions::default();
+    while let Some(&kind) = o.first() {
+        match kind {
+            0 => break,
+            1 => {
+                o = &o[1..];
+                continue;
+            }
+            _ => {}
+        }
+        let Some(&len) = o.get(1) else { break };
+        let len = len as usize;
+        if len < 2 || len > o.len() {
+            break;
+        }
+        let body = &o[2..len];
+        match (kind, body.len()) {
+            (2, 2) => out.mss = Some(u16::from_be_bytes([body[0], body[1]])),
+            (3, 1) => out.window_scale = Some(body[0]),
+            (4, 0) => out.sack_permitted = true,
+            (8, 8) => {
+                out.timestamps = Some((
+                    u32::from_be_bytes([body[0], body[1], body[2], body[3]]),
+                    u32::from_be_bytes([body[4], body[5], body[6], body[7]]),
+                ))
+            }
+            _ => {}
+        }
+        o = &o[len..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use etherparse::PacketBuilder;
+
+    fn tcp_v4_frame(payload: &[u8]) -> Vec<u8> {
+        let b = PacketBuilder::ethernet2([1; 6], [2; 6])
+            .ipv4([10, 0, 0, 2], [10, 0, 0, 5], 64)
+            .tcp(54321, 443, 1000, 65535)
+            .syn()
+            .options(&[
+                etherparse::TcpOptionElement::MaximumSegmentSize(1460),
+                etherparse::TcpOptionElement::WindowScale(7),
+                etherparse::TcpOptionElement::SelectiveAcknowledgementPermitted,
+                etherparse::TcpOptionElement::Timestamp(11, 0),
+            ])
+            .unwrap();
+        let mut out = Vec::new();
+        b.write(&mut out, payload).unwrap();
+        out
+    }
+
+    #[test]
+    fn ethernet_ipv4_tcp_syn_with_options() {
+        let f = tcp_v4_frame(&[]);
+        let Decoded::Tcp(t) = decode(linktype::ETHERNET, &f) else {
+            panic!("not tcp: {:?}", decode(linktype::ETHERNET, &f));
+        };
+        assert_eq!(t.src.to_string(), "10.0.0.2:54321");
+        assert_eq!(t.dst.to_string(), "10.0.0.5:443");
+        assert!(t.flags.syn() && !t.flags.ack());
+        assert_eq!(t.flags.letters(), "S");
+        assert_eq!(t.seq, 1000);
+        assert_eq!(t.options.mss, Some(1460));
+        assert_eq!(t.options.window_scale, Some(7));
+        assert!(t.options.sack_permitted);
+        assert_eq!(t.options.timestamps, Some((11, 0)));
+    }
+
+    #[test]
+    fn payload_length_comes_from_ip_header_even_when_snapped() {
+        let f = tcp_v4_frame(&[7u8; 1000]);
+        let cut = &f[..f.len() - 900];
+        let Decoded::Tcp(t) = decode(linktype::ETHERNET, cut) else {
+            panic!("snapped frame not decoded");
+        };
+        assert_eq!(t.payload_len, 1000);
+    }
+
+    #[test]
+    fn vlan_qinq_mpls_pppoe_are_peeled() {
+        let f = tcp_v4_frame(b"hi");
+        let ip = &f[14..];
+        // QinQ: 88a8 outer, 8100 inner.
+        let mut q = f[..12].to_vec();
+        q.extend_from_slice(&[0x88, 0xa8, 0, 1, 0x81, 0x00, 0, 2, 0x08, 0x00]);
+        q.extend_from_slice(ip);
+        assert!(matches!(decode(linktype::ETHERNET, &q), Decoded::Tcp(_)));
+        // MPLS with two labels, bottom of stack on the second.
+        let mut m = f[..12].to_vec();
+        m.extend_from_slice(&[0x88, 0x47, 0, 0x10, 0x00, 64, 0, 0x20, 0x01, 64]);
+        m.extend_from_slice(ip);
+        assert!(matches!(decode(linktype::ETHERNET, &m), Decoded::Tcp(_)));
+        // PPPoE session carrying IPv4.
+        let mut p = f[..12].to_vec();
+        p.extend_from_slice(&[0x88, 0x64, 0x11, 0, 0, 1, 0, 0, 0x00, 0x21]);
+        p.extend_from_slice(ip);
+        assert!(matches!(decode(linktype::ETHERNET, &p), Decoded::Tcp(_)));
+    }
+
+    #[test]
+    fn loopback_raw_and_cooked_link_types() {
+        let f = tcp_v4_frame(b"x");
+        let ip = &f[14..];
+        let mut null_le = 2u32.to_le_bytes().to_vec();
+        null_le.extend_from_slice(ip);
+        assert!(matches!(decode(linktype::NULL, &null_le), Decoded::Tcp(_)));
+        let mut lo = 2u32.to_be_bytes().to_vec();
+        lo.extend_from_slice(ip);
+        assert!(matches!(decode(linktype::LOOP, &lo), Decoded::Tcp(_)));
+        assert!(matches!(decode(linktype::RAW, ip), Decoded::Tcp(_)));
+        assert!(matches!(decode(linktype::IPV4, ip), Decoded::Tcp(_)));
+        let mut sll = vec![0u8; 14];
+        sll.extend_from_slice(&[0x08, 0x00]);
+        sll.extend_from_slice(ip);
+        assert!(matches!(decode(linktype::LINUX_SLL, &sll), Decoded::Tcp(_)));
+        let mut sll2 = vec![0x08, 0x00];
+        sll2.extend_from_slice(&[0u8; 18]);
+        sll2.extend_from_slice(ip);
+        assert!(matches!(
+            decode(linktype::LINUX_SLL2, &sll2),
+            Decoded::Tcp(_)
+        ));
+        assert_eq!(
+            decode(999, ip),
+            Decoded::Other(OtherKind::UnsupportedLinkType)
+        );
+    }
+
+    #[test]
+    fn ipv6_udp() {
+        let b = PacketBuilder::ip(etherparse::IpHeaders::Ipv6(
+            etherparse::Ipv6Header {
+                source: [0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+                destination: [0x20, 0x01, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+                hop_limit: 64,
+                ..Default::default()
+            },
+            Default::default(),
+        ))
+        .udp(50000, 53);
+        let mut out = Vec::new();
+        b.write(&mut out, &[0u8; 30]).unwrap();
+        let Decoded::Udp(u) = decode(linktype::RAW, &out) else {
+            panic!("not udp");
+        };
+        assert_eq!(u.dst.port, 53);
+        assert_eq!(u.payload_len, 30);
+        assert_eq!(u.src.to_string(), "[fe80::1]:50000");
+    }
+
+    #[test]
+    fn icmp_port_unreachable_quotes_udp() {
+        // The original datagram 10.0.0.2:40000 → 10.0.0.5:53, quoted by 10.0.0.5.
+        let mut orig = Vec::new();
+        PacketBuilder::ipv4([10, 0, 0, 2], [10, 0, 0, 5], 64)
+            .udp(40000, 53)
+            .write(&mut orig, &[1, 2, 3, 4])
+            .unwrap();
+        let mut out = Vec::new();
+        PacketBuilder::ipv4([10, 0, 0, 5], [10, 0, 0, 2], 64)
+            .icmpv4(etherparse::Icmpv4Type::DestinationUnreachable(
+                icmpv4::DestUnreachableHeader::Port,
+            ))
+            .write(&mut out, &orig[..28])
+            .unwrap();
+        let Decoded::Icmp(e) = decode(linktype::RAW, &out) else {
+            panic!("not icmp error: {:?}", decode(linktype::RAW, &out));
+        };
+        assert_eq!(e.reason, IcmpReason::PortUnreachable);
+        assert_eq!(e.transport, Transport::Udp);
+        assert_eq!(e.quoted_src.to_string(), "10.0.0.2:40000");
+        assert_eq!(e.quoted_dst.to_string(), "10.0.0.5:53");
+    }
+
+    #[test]
+    fn garbage_is_other_never_panic() {
+        for lt in [0u16, 1, 12, 14, 101, 108, 113, 228, 229, 239, 276] {
+            for len in 0..64 {
+                let junk: Vec<u8> = (0..len).map(|i| (i * 37 + lt as usize) as u8).collect();
+                let _ = decode(lt, &junk);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_never_panics(lt in proptest::sample::select(vec![0u16, 1, 12, 14, 101, 108, 113, 228, 229, 239, 276]),
+                               bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = decode(lt, &bytes);
+        }
+
+        #[test]
+        fn tcp_fields_round_trip(sp in 1u16.., dp in 1u16.., seq in proptest::num::u32::ANY,
+                                 ack in proptest::num::u32::ANY, win in proptest::num::u16::ANY,
+                                 len in 0usize..1500) {
+            let b = PacketBuilder::ethernet2([1; 6], [2; 6])
+                .ipv4([192, 168, 1, 2], [192, 168, 1, 9], 64)
+                .tcp(sp, dp, seq, win)
+                .ack(ack);
+            let mut out = Vec::new();
+            b.write(&mut out, &vec![0u8; len]).unwrap();
+            let Decoded::Tcp(t) = decode(linktype::ETHERNET, &out) else { panic!("not tcp") };
+            proptest::prop_assert_eq!((t.src.port, t.dst.port, t.seq, t.ack, t.window, t.payload_len),
+                                      (sp, dp, seq, ack, win, len as u32));
+        }
+    }
+}

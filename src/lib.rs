@@ -1,0 +1,10 @@
+//! portlife: how ephemeral (client) ports live and die, read from packet captures.
+//!
+//! The pipeline runs one way: [`source`] → [`decode`] → tcp → ports → findings → views.
+//! This library is the core; the desktop app and the CLI (in `src/main.rs`) are thin layers over
+//! it. Nothing here depends on a GUI toolkit. See ARCHITECTURE.md for the map.
+
+pub mod analysis;
+pub mod decode;
+pub mod report;
+pub mod source;

@@ -1,0 +1,5 @@
+//! Views for the CLI and the book: text and JSON reports (and, later, SVG export).
+
+pub mod stats;
+
+pub use stats::CaptureStats;

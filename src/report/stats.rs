@@ -1,0 +1,75 @@
+//! Per-capture packet statistics: counts per link type and protocol, time span, distinct TCP
+//! 4-tuples. Accumulated in one streaming pass; memory grows with distinct 4-tuples only.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use crate::decode::{linktype, Decoded, Endpoint};
+use crate::source::Packet;
+
+/// What the packets of a capture were, before any connection tracking.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CaptureStats {
+    pub packets: u64,
+    /// Bytes on the wire (original lengths).
+    pub wire_bytes: u64,
+    /// Packets per link type name, e.g. `{"ethernet": 43}`.
+    pub link_types: BTreeMap<String, u64>,
+    /// Packets per decoded protocol label (`tcp`, `udp`, `icmp-error`, `non-ip`, …).
+    pub protocols: BTreeMap<String, u64>,
+    /// First and last timestamp (ns since the Unix epoch), in capture order extremes.
+    pub first_ts_ns: Option<i64>,
+    pub last_ts_ns: Option<i64>,
+    /// Distinct TCP 4-tuples, direction-independent (A→B and B→A count once).
+    pub tcp_4tuples: usize,
+    /// Packets whose timestamp is earlier than the packet before them.
+    pub out_of_order_timestamps: u64,
+    #[serde(skip)]
+    tuples: HashSet<(Endpoint, Endpoint)>,
+    #[serde(skip)]
+    prev_ts: Option<i64>,
+}
+
+impl CaptureStats {
+    pub fn observe(&mut self, pkt: &Packet<'_>, decoded: &Decoded) {
+        self.packets += 1;
+        self.wire_bytes += pkt.orig_len as u64;
+        let lt = if linktype::is_supported(pkt.linktype) {
+            linktype::name(pkt.linktype).to_string()
+        } else {
+            format!("unsupported ({})", pkt.linktype)
+        };
+        *self.link_types.entry(lt).or_default() += 1;
+        *self
+            .protocols
+            .entry(decoded.protocol_label().to_string())
+            .or_default() += 1;
+        self.first_ts_ns = Some(self.first_ts_ns.map_or(pkt.ts_ns, |t| t.min(pkt.ts_ns)));
+        self.last_ts_ns = Some(self.last_ts_ns.map_or(pkt.ts_ns, |t| t.max(pkt.ts_ns)));
+        if let Some(prev) = self.prev_ts {
+            if pkt.ts_ns < prev {
+                self.out_of_order_timestamps += 1;
+            }
+        }
+        self.prev_ts = Some(pkt.ts_ns);
+        if let Decoded::Tcp(t) = decoded {
+            let key = if t.src <= t.dst {
+                (t.src, t.dst)
+            } else {
+                (t.dst, t.src)
+            };
+            if self.tuples.insert(key) {
+                self.tcp_4tuples = self.tuples.len();
+            }
+        }
+    }
+
+    /// Time span in seconds between the first and last packet.
+    pub fn duration_s(&self) -> f64 {
+        match (self.first_ts_ns, self.last_ts_ns) {
+            (Some(a), Some(b)) => (b - a) as f64 / 1e9,
+            _ => 0.0,
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Where packets come from. A source yields [`Packet`]s in capture order, one at a time,
+//! borrowing its own buffer (no per-packet allocation), and keeps the [`Warning`]s it met.
+//!
+//! - [`file::FileSource`]: legacy pcap and pcapng files (optionally gzip-compressed), streamed.
+
+pub mod file;
+pub mod writer;
+
+use serde::Serialize;
+
+pub use file::{FileSource, Format, OpenError};
+pub use writer::{PcapWriter, TsResolution};
+
+/// One captured frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Packet<'a> {
+    /// 0-based position in the capture (counts every packet record, decodable or not).
+    pub index: u64,
+    /// Capture timestamp, nanoseconds since the Unix epoch, UTC.
+    pub ts_ns: i64,
+    /// pcap LINKTYPE_* of the interface the frame was captured on.
+    pub linktype: u16,
+    /// Interface number (pcapng: the IDB index within its section; legacy pcap: 0).
+    pub interface: u32,
+    /// The captured bytes (may be shorter than `orig_len` when the snap length cut the frame).
+    pub data: &'a [u8],
+    /// The frame's length on the wire.
+    pub orig_len: u32,
+}
+
+/// Something odd about the input that did not stop reading (or stopped it without losing what
+/// came before). Shown to the user; never silently dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Stable machine-readable kind, e.g. `truncated`, `snaplen_exceeded`.
+    pub kind: &'static str,
+    /// Byte offset in the (decompressed) file where the problem is, when there is one.
+    pub offset: Option<u64>,
+    /// One line for a person.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How far a source has read, for progress bars.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes_read: u64,
+    /// Total size of the input when known (file size on disk; for a gzip file, the compressed
+    /// size, matched by `bytes_read` counting compressed bytes).
+    pub total_bytes: Option<u64>,
+}
+
+impl Progress {
+    /// Fraction done in 0..=1, when the total is known.
+    pub fn fraction(&self) -> Option<f32> {
+        self.total_bytes
+            .filter(|t| *t > 0)
+            .map(|t| (self.bytes_read as f64 / t as f64).min(1.0) as f32)
+    }
+}
