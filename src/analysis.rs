@@ -72,6 +72,16 @@ pub fn analyze_file(path: impl AsRef<Path>, mut opts: Options<'_>) -> Result<Ana
             message: format!("{unsupported} packets have a link type portlife does not decode; counted, not analysed"),
         });
     }
+    if stats.packets_without_timestamp > 0 {
+        warnings.push(Warning {
+            kind: "no_timestamp",
+            offset: None,
+            message: format!(
+                "{} packets carry no timestamp (pcapng simple packet blocks); shown at the time of the packet before them",
+                stats.packets_without_timestamp
+            ),
+        });
+    }
     if stats.out_of_order_timestamps > 0 {
         warnings.push(Warning {
             kind: "out_of_order",

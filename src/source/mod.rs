@@ -18,6 +18,9 @@ pub struct Packet<'a> {
     pub index: u64,
     /// Capture timestamp, nanoseconds since the Unix epoch, UTC.
     pub ts_ns: i64,
+    /// False for pcapng Simple Packet Blocks, which carry no timestamp: `ts_ns` then repeats the
+    /// previous packet's time so that ordering still holds.
+    pub ts_known: bool,
     /// pcap LINKTYPE_* of the interface the frame was captured on.
     pub linktype: u16,
     /// Interface number (pcapng: the IDB index within its section; legacy pcap: 0).
