@@ -23,6 +23,7 @@ pub struct Analysis {
 }
 
 /// Options for [`analyze_file`].
+#[derive(Default)]
 pub struct Options<'a> {
     /// Called every few thousand packets with how far the read has come.
     pub on_progress: Option<&'a mut dyn FnMut(Progress)>,
@@ -30,14 +31,6 @@ pub struct Options<'a> {
     pub cancel: Option<&'a AtomicBool>,
 }
 
-impl Default for Options<'_> {
-    fn default() -> Self {
-        Options {
-            on_progress: None,
-            cancel: None,
-        }
-    }
-}
 
 /// Read and analyse a whole capture file.
 pub fn analyze_file(path: impl AsRef<Path>, mut opts: Options<'_>) -> Result<Analysis, OpenError> {

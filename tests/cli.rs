@@ -28,7 +28,11 @@ fn a_file_that_is_not_a_capture_exits_1_with_one_clear_line() {
 #[test]
 fn missing_and_empty_files_exit_1() {
     let dir = tempfile::tempdir().unwrap();
-    let out = portlife().args(["report"]).arg(dir.path().join("nope.pcap")).output().unwrap();
+    let out = portlife()
+        .args(["report"])
+        .arg(dir.path().join("nope.pcap"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
     let empty = dir.path().join("empty.pcap");
@@ -40,7 +44,10 @@ fn missing_and_empty_files_exit_1() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = portlife().args(["report", "--no-such-flag", "x"]).output().unwrap();
+    let out = portlife()
+        .args(["report", "--no-such-flag", "x"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -55,7 +62,11 @@ fn a_truncated_capture_reports_what_was_read_and_warns_where_it_was_cut() {
     let cut = dir.path().join("cut.pcap");
     // Cut 10 bytes into the last packet record.
     std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
-    let out = portlife().args(["report", "--json"]).arg(&cut).output().unwrap();
+    let out = portlife()
+        .args(["report", "--json"])
+        .arg(&cut)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("warning: capture truncated at byte"), "{err}");
@@ -75,7 +86,11 @@ fn report_text_and_json_agree_on_counts() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("packets: 163"), "{text}");
     assert!(text.contains("linux-sll"), "{text}");
-    let json = portlife().args(["report", "--json"]).arg(&src).output().unwrap();
+    let json = portlife()
+        .args(["report", "--json"])
+        .arg(&src)
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["stats"]["packets"], 163);
     assert_eq!(v["stats"]["tcp_4tuples"], 18);

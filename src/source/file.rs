@@ -520,7 +520,7 @@ impl FileSource {
             let data = self.reader.data();
             if let Some(len) = read_u32(data, 4, self.big_endian) {
                 let len = len as usize;
-                if len >= 12 && len % 4 == 0 && len <= data.len() {
+                if len >= 12 && len.is_multiple_of(4) && len <= data.len() {
                     self.warnings.push(warn(
                         "bad_block",
                         Some(at),
@@ -696,7 +696,7 @@ mod tests {
         }
         pub fn block(&mut self, typ: u32, body: &[u8]) {
             let mut body = body.to_vec();
-            while body.len() % 4 != 0 {
+            while !body.len().is_multiple_of(4) {
                 body.push(0);
             }
             let total = 12 + body.len() as u32;
@@ -785,7 +785,10 @@ mod tests {
             assert!(warnings.is_empty(), "{warnings:?}");
             assert_eq!(rows.len(), 4);
             assert_eq!((rows[0].1, rows[0].2), (1_700_000_000_500_000_000, 1));
-            assert_eq!((rows[1].1, rows[1].2, rows[1].3), (1_700_000_000_500_000_123, 101, 1));
+            assert_eq!(
+                (rows[1].1, rows[1].2, rows[1].3),
+                (1_700_000_000_500_000_123, 101, 1)
+            );
             assert_eq!((rows[2].1, rows[2].2), (1_700_000_001_500_000_000, 113));
             // SPB: interface 0's link type, timestamp carried forward.
             assert_eq!((rows[3].2, rows[3].1), (1, rows[2].1));
@@ -835,7 +838,9 @@ mod tests {
 
     #[test]
     fn every_truncated_prefix_yields_exactly_the_whole_packets_before_the_cut() {
-        let pkts: Vec<(i64, Vec<u8>)> = (0..5).map(|i| (i * 1_000_000_000, frame(i as u8))).collect();
+        let pkts: Vec<(i64, Vec<u8>)> = (0..5)
+            .map(|i| (i * 1_000_000_000, frame(i as u8)))
+            .collect();
         let full = legacy(false, TsResolution::Micro, &pkts);
         let ends = record_ends_legacy(&pkts);
         for cut in 0..=full.len() {
@@ -854,7 +859,12 @@ mod tests {
                         assert!(truncated.is_empty(), "cut {cut}: {warnings:?}");
                     } else {
                         assert_eq!(truncated.len(), 1, "cut {cut}: {warnings:?}");
-                        let last_end = ends.iter().filter(|&&e| e <= cut).max().copied().unwrap_or(24);
+                        let last_end = ends
+                            .iter()
+                            .filter(|&&e| e <= cut)
+                            .max()
+                            .copied()
+                            .unwrap_or(24);
                         assert_eq!(truncated[0].offset, Some(last_end as u64), "cut {cut}");
                         assert!(truncated[0].message.contains(&format!("byte {last_end}")));
                     }
@@ -887,7 +897,10 @@ mod tests {
     #[test]
     fn not_a_capture_empty_and_too_short_are_clear_errors() {
         let e = read_all(b"GET / HTTP/1.1\r\nHost: example\r\n\r\n".to_vec()).unwrap_err();
-        assert!(e.to_string().starts_with("not a pcap or pcapng file: test"), "{e}");
+        assert!(
+            e.to_string().starts_with("not a pcap or pcapng file: test"),
+            "{e}"
+        );
         let e = read_all(Vec::new()).unwrap_err();
         assert!(matches!(e, OpenError::Empty { .. }), "{e}");
         let e = read_all(vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0]).unwrap_err();
@@ -906,7 +919,9 @@ mod tests {
         let (rows, warnings) = read_all(bytes).unwrap();
         assert_eq!(rows.len(), 2);
         assert!(
-            warnings.iter().any(|w| w.kind == "bad_length" || w.kind == "truncated"),
+            warnings
+                .iter()
+                .any(|w| w.kind == "bad_length" || w.kind == "truncated"),
             "{warnings:?}"
         );
     }
@@ -914,8 +929,8 @@ mod tests {
     #[test]
     fn records_larger_than_the_buffer_are_read() {
         let big = vec![0xabu8; BUFFER_SIZE + 1000];
-        let mut w = PcapWriter::with_options(Vec::new(), 1, u32::MAX, TsResolution::Micro, false)
-            .unwrap();
+        let mut w =
+            PcapWriter::with_options(Vec::new(), 1, u32::MAX, TsResolution::Micro, false).unwrap();
         w.write_packet(5_000, &frame(1)).unwrap();
         w.write_packet(6_000, &big).unwrap();
         w.write_packet(7_000, &frame(2)).unwrap();
@@ -934,7 +949,8 @@ mod tests {
         gz.write_all(&raw).unwrap();
         let bytes = gz.finish().unwrap();
         let len = bytes.len() as u64;
-        let mut src = FileSource::from_reader(io::Cursor::new(bytes), Some(len), "t.pcap.gz").unwrap();
+        let mut src =
+            FileSource::from_reader(io::Cursor::new(bytes), Some(len), "t.pcap.gz").unwrap();
         assert!(src.is_compressed());
         let mut n = 0;
         while src.next_packet().is_some() {

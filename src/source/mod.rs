@@ -2,8 +2,12 @@
 //! borrowing its own buffer (no per-packet allocation), and keeps the [`Warning`]s it met.
 //!
 //! - [`file::FileSource`]: legacy pcap and pcapng files (optionally gzip-compressed), streamed.
+//! - [`live::LiveSource`]: a network interface, with pnet (needs CAP_NET_RAW).
+//! - [`kernel`]: the kernel's own view (/proc): the ephemeral range and its TCP sockets.
 
 pub mod file;
+pub mod kernel;
+pub mod live;
 pub mod writer;
 
 use serde::Serialize;
