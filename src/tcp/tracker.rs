@@ -208,7 +208,10 @@ impl Connection {
             if let Some(isn) = self.seq.isn[ri] {
                 if !self.seq.got_syn[si] && seq_ge(seg.ack, isn.wrapping_add(1)) {
                     self.seq.got_syn[si] = true;
-                    let ours_acked = self.seq.syn_acked[si];
+                    // A SYN-ACK is formed in SYN-RECEIVED (§3.10.7.3: "Otherwise, enter
+                    // SYN-RECEIVED, form a SYN,ACK segment"), before its sender knew its own SYN
+                    // was acknowledged; an ACK that crossed it is applied just after (below).
+                    let ours_acked = self.seq.syn_acked[si] && !f.syn();
                     self.apply(s, Event::RcvSyn { ours_acked }, ts_ns, packet_index);
                 }
             }
@@ -224,6 +227,14 @@ impl Connection {
             if f.ack() {
                 self.seq.sent_synack[si] = true;
                 self.seq.isn[si].get_or_insert(seg.seq);
+                if self.seq.syn_acked[si] {
+                    // Simultaneous open: the peer's SYN-ACK crossed this one (§3.5 Figure 7).
+                    let ev = Event::RcvAck {
+                        syn_acked: true,
+                        fin_acked: self.seq.fin_acked[si],
+                    };
+                    self.apply(s, ev, ts_ns, packet_index);
+                }
             } else {
                 self.seq.sent_syn[si] = true;
                 match self.seq.isn[si] {
@@ -478,6 +489,10 @@ impl Tracker {
         (self.conns, self.udp.into_flows())
     }
 }
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;
 
 /// A port that looks like a client's: at least 1024 and above the other end's (the heuristic
 /// for connections whose SYN was not captured).
