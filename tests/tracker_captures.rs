@@ -13,25 +13,44 @@ use portlife::tcp::Outcome;
 
 const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/captures");
 
-/// (file, tshark tcp.stream count, portlife connections, outcomes as (outcome, count)).
+use Outcome::*;
+
+/// (file, tshark tcp.stream count, portlife connections, every outcome as (outcome, count)).
+/// Outcomes cross-checked with `tshark -Y 'tcp.flags.reset==1'` / `'tcp.flags.fin==1'`.
 const EXPECTED: &[(&str, usize, usize, &[(Outcome, usize)])] = &[
-    ("dpkt_http.pcap", 2, 2, &[]),
-    ("dpkt_ipv6_http.pcap", 3, 3, &[]),
+    ("dpkt_http.pcap", 2, 2, &[(FinFin, 1), (MidStream, 1)]),
+    // tshark's third stream is IPv6 inside L2TP (UDP 1701): portlife does not unwrap tunnels.
+    ("dpkt_ipv6_http.pcap", 3, 2, &[(FinFin, 2)]),
     ("gopacket_be_test001.pcapng", 0, 0, &[]),
     ("gopacket_be_test005.pcapng", 0, 0, &[]),
     ("gopacket_be_test010.pcapng", 0, 0, &[]),
     ("gopacket_be_test100.pcapng", 0, 0, &[]),
     ("gopacket_be_test200.pcapng", 0, 0, &[]),
     ("gopacket_be_test202.pcapng", 0, 0, &[]),
-    ("gopacket_loopback.pcap", 2, 2, &[]),
-    ("tcpdump_bgp_6streams.pcap", 6, 6, &[]),
-    ("tcpdump_dns_tcp.pcap", 1, 1, &[]),
-    ("tcpdump_mptcp.pcap", 1, 1, &[]),
-    ("tcpdump_redis_18streams.pcap", 18, 18, &[]),
-    ("tcpdump_tcp_fast_open.pcap", 3, 3, &[]),
-    ("zeek_conn_size.pcap", 2, 2, &[]),
-    ("zeek_irc_dcc.pcapng", 3, 3, &[]),
-    ("zeek_nflog_http.pcap", 1, 1, &[]),
+    (
+        "gopacket_loopback.pcap",
+        2,
+        2,
+        &[(MidStream, 1), (OpenAtEnd, 1)],
+    ),
+    (
+        "tcpdump_bgp_6streams.pcap",
+        6,
+        6,
+        &[(OpenAtEnd, 3), (Refused, 2), (FinFin, 1)],
+    ),
+    ("tcpdump_dns_tcp.pcap", 1, 1, &[(FinFin, 1)]),
+    ("tcpdump_mptcp.pcap", 1, 1, &[(FinFin, 1)]),
+    ("tcpdump_redis_18streams.pcap", 18, 18, &[(FinFin, 18)]),
+    (
+        "tcpdump_tcp_fast_open.pcap",
+        3,
+        3,
+        &[(FinFin, 2), (Unanswered, 1)],
+    ),
+    ("zeek_conn_size.pcap", 2, 2, &[(Unanswered, 1), (FinFin, 1)]),
+    ("zeek_irc_dcc.pcapng", 3, 3, &[(FinFin, 3)]),
+    ("zeek_nflog_http.pcap", 1, 1, &[(FinFin, 1)]),
 ];
 
 fn captures_dir() -> Option<&'static Path> {
@@ -78,6 +97,12 @@ fn connection_counts_match_tshark() {
                 failures.push(format!("{file}: {k} × {o:?}, expected {n}"));
             }
         }
+        let listed: usize = outcomes.iter().map(|o| o.1).sum();
+        if listed != got {
+            failures.push(format!(
+                "{file}: outcomes list {listed} connections, found {got}"
+            ));
+        }
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
@@ -120,4 +145,33 @@ fn client_endpoints_are_the_syn_senders() {
             );
         }
     }
+}
+
+#[test]
+fn details_match_tshark_filters() {
+    let Some(dir) = captures_dir() else { return };
+    // `tshark -Y 'tcp.flags.syn==1 && tcp.flags.ack==0'`: three SYNs, all in tcp.stream 0.
+    let a = analyze_file(dir.join("zeek_nflog_http.pcap"), Default::default()).unwrap();
+    assert_eq!(a.connections[0].syn_retransmits, 2);
+    assert_eq!(a.connections[0].client.port, 49762);
+    // `tshark -Y 'tcp.flags.reset==1'`: RSTs only in streams 1 and 2, each answering a SYN.
+    let a = analyze_file(dir.join("tcpdump_bgp_6streams.pcap"), Default::default()).unwrap();
+    let refused: BTreeSet<u16> = a
+        .connections
+        .iter()
+        .filter(|c| c.outcome == Outcome::Refused)
+        .map(|c| c.client.port)
+        .collect();
+    assert_eq!(refused, BTreeSet::from([43415, 34995]));
+    // `tshark -Y 'tcp.flags.fin==1'`: in stream 5 port 179 sends the first FIN.
+    let last = a
+        .connections
+        .iter()
+        .find(|c| c.client.port == 33993)
+        .unwrap();
+    assert_eq!(last.closed_first, Some(portlife::tcp::Role::Server));
+    // The first stream of dpkt_http.pcap has no SYN (tshark stream 1): mid-stream, guessed.
+    let a = analyze_file(dir.join("dpkt_http.pcap"), Default::default()).unwrap();
+    let mid = a.connections.iter().find(|c| c.roles_inferred).unwrap();
+    assert_eq!((mid.client.port, mid.server.port), (3371, 80));
 }
