@@ -6,5 +6,7 @@
 
 pub mod analysis;
 pub mod decode;
+pub mod ports;
 pub mod report;
 pub mod source;
+pub mod tcp;

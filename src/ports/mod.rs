@@ -1,0 +1,404 @@
+//! Port lifecycle: connections → the phases of each (host, port) over time, and pool occupancy.
+//!
+//! For each connection, the client's port goes **Assigned** (SYN-SENT: first SYN until the
+//! handshake completes, or until a RST / ICMP error / the profile's connect timeout) →
+//! **Active** (ESTABLISHED and the closing states) → **TimeWait** (only when this host closed
+//! first; 2×MSL of the [`OsProfile`], cut short when a new SYN reuses the 4-tuple or a RST ends
+//! it) → **Available**. Available is never stored: it is every gap between spans.
+//! When the server closes first, its TIME-WAIT is put on the server host's own row
+//! (`server_side: true`), keyed by the 4-tuple like any span.
+//!
+//! [`derive`] is a pure function of the connection list and the profile, so changing the profile
+//! re-derives the model in memory without re-reading the capture.
+
+pub mod occupancy;
+pub mod profile;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::decode::Endpoint;
+use crate::tcp::{Connection, TcpState, UdpFlow};
+
+pub use occupancy::{Counts, OccupancyStep, PoolSeries};
+pub use profile::{OsProfile, Profile, ProfileParseError};
+
+/// The four phases of a port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Phase {
+    Available,
+    Assigned,
+    Active,
+    TimeWait,
+}
+
+/// One phase of one port for one connection (or UDP flow).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PortSpan {
+    /// The host holding the port.
+    pub host: IpAddr,
+    pub port: u16,
+    /// The other end of the 4-tuple.
+    pub remote: Endpoint,
+    /// Connection id (index into the connection list), or UDP flow id when `udp`.
+    pub conn: u32,
+    pub phase: Phase,
+    /// [start_ns, end_ns), ns since the Unix epoch.
+    pub start_ns: i64,
+    pub end_ns: i64,
+    /// Lane within the row: spans of different connections that overlap in time get different
+    /// lanes (one port serving several destinations at once).
+    pub lane: u16,
+    /// The capture ended before this phase did: its real end is later.
+    pub truncated_by_capture_end: bool,
+    /// A TIME-WAIT cut short by a new SYN on the same 4-tuple (port reuse during TIME-WAIT).
+    pub cut_by_reuse: bool,
+    /// The server's socket in TIME-WAIT (the server closed first): the port is the server's
+    /// listening port, not an ephemeral one.
+    pub server_side: bool,
+    /// The span is a UDP flow (phase Active while the exchange lasts), not a TCP connection.
+    pub udp: bool,
+}
+
+/// One row of the timeline: one (host, port) and its spans.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortRow {
+    pub host: IpAddr,
+    pub port: u16,
+    /// The row holds a server's TIME-WAIT sockets, not a client port.
+    pub server_side: bool,
+    pub first_use_ns: i64,
+    /// Number of lanes (1 unless the port served several connections at once).
+    pub lanes: u16,
+    /// The row's spans are `PortModel::spans[span_start..span_end]`, sorted by start.
+    pub span_start: u32,
+    pub span_end: u32,
+    /// Connections (and UDP flows) that used this port.
+    pub uses: u32,
+}
+
+/// The whole port model of a capture under one profile.
+#[derive(Clone, Debug, Serialize)]
+pub struct PortModel {
+    pub profile: OsProfile,
+    /// How the profile was chosen; says so when `auto` guessed.
+    pub profile_note: String,
+    pub capture_end_ns: i64,
+    /// Rows sorted by first use.
+    pub rows: Vec<PortRow>,
+    pub spans: Vec<PortSpan>,
+    /// Client-port occupancy per host, and per (host, destination ip:port).
+    pub hosts: Vec<PoolSeries>,
+    pub destinations: Vec<PoolSeries>,
+    /// Connections that reused a 4-tuple seen before in the capture.
+    pub reused_4tuples: u32,
+    /// … of which the previous connection's TIME-WAIT (under this profile) was still running.
+    pub reused_during_time_wait: u32,
+}
+
+impl PortModel {
+    /// The spans of one row.
+    pub fn row_spans(&self, row: &PortRow) -> &[PortSpan] {
+        &self.spans[row.span_start as usize..row.span_end as usize]
+    }
+
+    /// Phase of `host:port` at `ts_ns` (the busiest phase if lanes overlap; Available when no
+    /// span covers it).
+    pub fn phase_at(&self, host: IpAddr, port: u16, ts_ns: i64) -> Phase {
+        self.rows
+            .iter()
+            .filter(|r| r.host == host && r.port == port)
+            .flat_map(|r| self.row_spans(r))
+            .filter(|s| s.start_ns <= ts_ns && ts_ns < s.end_ns)
+            .map(|s| s.phase)
+            .max()
+            .unwrap_or(Phase::Available)
+    }
+
+    /// How many client ports are Assigned / Active / in TimeWait at `ts_ns`, over all hosts, and
+    /// how many server sockets sit in TIME-WAIT.
+    pub fn counts_at(&self, ts_ns: i64) -> Counts {
+        let mut c = Counts::default();
+        for h in &self.hosts {
+            let s = h.at(ts_ns);
+            c.assigned += s.assigned;
+            c.active += s.active;
+            c.time_wait += s.time_wait;
+        }
+        c.server_time_wait = self
+            .spans
+            .iter()
+            .filter(|s| s.server_side && s.start_ns <= ts_ns && ts_ns < s.end_ns)
+            .count() as u32;
+        c
+    }
+}
+
+/// Derive the port model from TCP connections only (see [`derive_with_udp`]).
+pub fn derive(conns: &[Connection], profile: &OsProfile, capture_end_ns: i64) -> PortModel {
+    derive_with_udp(conns, &[], profile, capture_end_ns)
+}
+
+/// Derive the port model from connections and UDP flows under `profile`.
+pub fn derive_with_udp(
+    conns: &[Connection],
+    udp: &[UdpFlow],
+    profile: &OsProfile,
+    capture_end_ns: i64,
+) -> PortModel {
+    let mut spans = Vec::with_capacity(conns.len() * 3 + udp.len());
+    let mut reused_4tuples = 0;
+    let mut reused_during_time_wait = 0;
+    for c in conns {
+        let next_start = c
+            .next_generation
+            .and_then(|n| conns.get(n as usize))
+            .map(|n| n.start_ns);
+        let cut = next_start.unwrap_or(i64::MAX);
+        let before = spans.len();
+        tcp_spans(c, profile, capture_end_ns, cut, &mut spans);
+        if c.prev_generation.is_some() {
+            reused_4tuples += 1;
+        }
+        if spans[before..].iter().any(|s| s.cut_by_reuse) {
+            reused_during_time_wait += 1;
+        }
+    }
+    for f in udp {
+        spans.push(PortSpan {
+            host: f.client.ip,
+            port: f.client.port,
+            remote: f.server,
+            conn: f.id,
+            phase: Phase::Active,
+            start_ns: f.start_ns,
+            end_ns: f.end_ns,
+            lane: 0,
+            truncated_by_capture_end: false,
+            cut_by_reuse: false,
+            server_side: false,
+            udp: true,
+        });
+    }
+    let (rows, spans) = rows_and_lanes(spans);
+    let (hosts, destinations) = occupancy::pools(&spans, profile);
+    PortModel {
+        profile: profile.clone(),
+        profile_note: String::new(),
+        capture_end_ns,
+        rows,
+        spans,
+        hosts,
+        destinations,
+        reused_4tuples,
+        reused_during_time_wait,
+    }
+}
+
+/// When an endpoint's state first satisfied `pred` (after its initial state).
+fn first_entry(side: &crate::tcp::Side, pred: impl Fn(TcpState) -> bool) -> Option<i64> {
+    side.transitions
+        .iter()
+        .find(|t| pred(t.to))
+        .map(|t| t.ts_ns)
+}
+
+/// The spans of one TCP connection: the client's Assigned/Active/TimeWait, the server's
+/// TimeWait. `cut` is when the next connection on the same 4-tuple starts.
+fn tcp_spans(
+    c: &Connection,
+    profile: &OsProfile,
+    capture_end: i64,
+    cut: i64,
+    out: &mut Vec<PortSpan>,
+) {
+    let cs = &c.client_side;
+    let horizon = capture_end.min(cut);
+    let mut push = |host: Endpoint,
+                    remote: Endpoint,
+                    phase: Phase,
+                    start: i64,
+                    natural_end: Option<i64>,
+                    server_side: bool| {
+        // natural_end None: the phase had not ended when the capture (or the 4-tuple) did.
+        let (end, truncated, by_reuse) = match natural_end {
+            Some(e) if e <= horizon => (e, false, false),
+            Some(e) if cut <= capture_end && cut < e => (cut, false, true),
+            None if cut <= capture_end => (cut, false, true),
+            _ => (capture_end, true, false),
+        };
+        let end = end.max(start);
+        out.push(PortSpan {
+            host: host.ip,
+            port: host.port,
+            remote,
+            conn: c.id,
+            phase,
+            start_ns: start,
+            end_ns: end,
+            lane: 0,
+            truncated_by_capture_end: truncated,
+            cut_by_reuse: by_reuse && phase == Phase::TimeWait,
+            server_side,
+            udp: false,
+        });
+    };
+
+    // Assigned: from the first SYN (or the first packet of a SYN-ACK-first connection).
+    let established = first_entry(cs, TcpState::is_active);
+    let active_start = if matches!(cs.initial, TcpState::Closed | TcpState::SynSent) {
+        let aborted = first_entry(cs, |s| s == TcpState::Closed);
+        let end = match (established, aborted) {
+            (Some(e), _) => Some(e),
+            (None, Some(a)) => Some(a),
+            // Never answered: connect() gives up after the profile's timeout.
+            (None, None) => Some(c.start_ns.saturating_add(profile.connect_timeout_ns)),
+        };
+        push(c.client, c.server, Phase::Assigned, c.start_ns, end, false);
+        established
+    } else if cs.initial.is_active() {
+        Some(c.start_ns) // mid-stream: active from the first packet seen
+    } else {
+        None
+    };
+
+    // Active: until the client's socket enters TIME-WAIT or CLOSED.
+    let Some(active_start) = active_start else {
+        return;
+    };
+    let active_end = cs
+        .transitions
+        .iter()
+        .find(|t| t.ts_ns >= active_start && t.to.is_over())
+        .map(|t| t.ts_ns);
+    push(
+        c.client,
+        c.server,
+        Phase::Active,
+        active_start,
+        active_end,
+        false,
+    );
+
+    // TimeWait: for each endpoint that entered it (the active closer; both in a simultaneous
+    // close), for 2×MSL of the profile or until it left TIME-WAIT (a RST).
+    for (side, host, remote, server_side) in [
+        (cs, c.client, c.server, false),
+        (&c.server_side, c.server, c.client, true),
+    ] {
+        let Some(tw) = side.entered(TcpState::TimeWait) else {
+            continue;
+        };
+        let left = side
+            .transitions
+            .iter()
+            .find(|t| t.from == TcpState::TimeWait)
+            .map(|t| t.ts_ns);
+        let natural = left.unwrap_or(tw.ts_ns.saturating_add(profile.time_wait_ns));
+        push(
+            host,
+            remote,
+            Phase::TimeWait,
+            tw.ts_ns,
+            Some(natural),
+            server_side,
+        );
+    }
+}
+
+/// Group spans into rows (sorted by first use) and give overlapping connections their own lanes.
+fn rows_and_lanes(mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
+    // First use of each row.
+    let mut first: HashMap<(IpAddr, u16, bool), i64> = HashMap::new();
+    for s in &spans {
+        let e = first
+            .entry((s.host, s.port, s.server_side))
+            .or_insert(s.start_ns);
+        *e = (*e).min(s.start_ns);
+    }
+    spans.sort_by(|a, b| {
+        let ka = (a.host, a.port, a.server_side);
+        let kb = (b.host, b.port, b.server_side);
+        (first[&ka], ka, a.start_ns, a.udp, a.conn, a.phase)
+            .cmp(&(first[&kb], kb, b.start_ns, b.udp, b.conn, b.phase))
+    });
+    let mut rows = Vec::new();
+    let mut i = 0;
+    while i < spans.len() {
+        let key = (spans[i].host, spans[i].port, spans[i].server_side);
+        let mut j = i;
+        while j < spans.len() && (spans[j].host, spans[j].port, spans[j].server_side) == key {
+            j += 1;
+        }
+        let (lanes, uses) = assign_lanes(&mut spans[i..j]);
+        rows.push(PortRow {
+            host: key.0,
+            port: key.1,
+            server_side: key.2,
+            first_use_ns: first[&key],
+            lanes,
+            span_start: i as u32,
+            span_end: j as u32,
+            uses,
+        });
+        i = j;
+    }
+    (rows, spans)
+}
+
+/// Greedy interval colouring per connection: a connection's spans share one lane; a connection
+/// that starts before every lane is free takes a new lane. Returns (lanes, uses).
+fn assign_lanes(row: &mut [PortSpan]) -> (u16, u32) {
+    // Extent of each use (connection or flow), in order of first span (the row is sorted).
+    let mut index: HashMap<(bool, u32), usize> = HashMap::new();
+    let mut uses: Vec<(i64, i64)> = Vec::new();
+    for s in row.iter() {
+        let k = *index.entry((s.udp, s.conn)).or_insert_with(|| {
+            uses.push((s.start_ns, s.end_ns));
+            uses.len() - 1
+        });
+        uses[k].1 = uses[k].1.max(s.end_ns);
+    }
+    // Min-heap of (free from, lane).
+    let mut free: BinaryHeap<Reverse<(i64, u16)>> = BinaryHeap::new();
+    let mut lanes: u16 = 0;
+    let mut lane_of = Vec::with_capacity(uses.len());
+    for &(start, end) in &uses {
+        let lane = match free.peek() {
+            Some(Reverse((at, l))) if *at <= start => {
+                let l = *l;
+                free.pop();
+                l
+            }
+            _ => {
+                lanes = lanes.saturating_add(1);
+                lanes - 1
+            }
+        };
+        free.push(Reverse((end, lane)));
+        lane_of.push(lane);
+    }
+    for s in row.iter_mut() {
+        s.lane = lane_of[index[&(s.udp, s.conn)]];
+    }
+    (lanes.max(1), uses.len() as u32)
+}
+
+/// Derive under a user's [`Profile`] choice (resolving `auto`), recording how it was chosen.
+pub fn derive_for(
+    conns: &[Connection],
+    udp: &[UdpFlow],
+    profile: &Profile,
+    capture_end_ns: i64,
+) -> PortModel {
+    let (p, note) = profile.resolve(conns, udp);
+    let mut m = derive_with_udp(conns, udp, &p, capture_end_ns);
+    m.profile_note = note;
+    m
+}
+
+#[cfg(test)]
+mod tests;

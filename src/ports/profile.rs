@@ -1,0 +1,277 @@
+//! OS profiles: which ports a client OS picks for connect(), how long its TIME-WAIT lasts, and
+//! how long it keeps retrying an unanswered SYN. The numbers, with their primary sources:
+//!
+//! - **Linux (modern)**: ephemeral range 32768–60999, the default of `net.ipv4.ip_local_port_range`
+//!   since kernel commit 07f4c90062f8 ("tcp/dccp: try to not exhaust ip_local_port_range in
+//!   connect()", Linux 4.6), which also made connect() prefer ports of one parity so bind() keeps
+//!   the other — why the ends of the range differ in parity. TIME-WAIT 60 s:
+//!   `#define TCP_TIMEWAIT_LEN (60*HZ)` in include/net/tcp.h ("how long to wait to destroy
+//!   TIME-WAIT state, about 60 seconds"), not tunable. Connect timeout: `tcp_syn_retries` = 6
+//!   (Documentation/networking/ip-sysctl.rst: "with the current initial RTO of 1 second ... the
+//!   final timeout for an active TCP connection attempt will happen after 127 seconds"):
+//!   1+2+4+8+16+32+64 s.
+//! - **Linux (old)**: 32768–61000, the default before that commit (net/ipv4/af_inet.c,
+//!   `inet_init_net`: `range[1] = 61000`); TIME-WAIT and SYN retries as above.
+//! - **Windows (Vista / Server 2008 and later)**: 49152–65535, the IANA dynamic range of RFC 6335
+//!   §6 (Microsoft KB 929851, "The default dynamic port range for TCP/IP has changed since Windows
+//!   Vista and in Windows Server 2008"). TIME-WAIT 120 s: `TcpTimedWaitDelay` default 0x78 = 120 s
+//!   (Microsoft Learn, "Settings that can be modified to improve network performance"; Windows
+//!   2000 documented 240 s). Connect timeout: `TcpMaxConnectRetransmissions` = 2 with a 3 s
+//!   initial RTO: 3+6+12 = 21 s.
+//! - **macOS**: 49152–65535 (`net.inet.ip.portrange.first` / `last`, XNU bsd/netinet/in_pcb.c
+//!   `IPPORT_HIFIRSTAUTO`/`IPPORT_HILASTAUTO`); TIME-WAIT = 2×MSL with `net.inet.tcp.msl` = 15000
+//!   ms (XNU bsd/netinet/tcp_timer.h `TCPTV_MSL` = 15 s) → 30 s. Connect timeout:
+//!   `net.inet.tcp.keepinit` 75 s (`TCPTV_KEEP_INIT`).
+//! - **FreeBSD**: 10000–65535 (`net.inet.ip.portrange.first` = 10000 since FreeBSD 7.0,
+//!   sys/netinet/in.h `IPPORT_EPHEMERALFIRST`/`IPPORT_EPHEMERALLAST`); TIME-WAIT = 2×MSL with
+//!   `net.inet.tcp.msl` = 30000 ms (sys/netinet/tcp_timer.h `TCPTV_MSL` = 30 s) → 60 s. Connect
+//!   timeout: `net.inet.tcp.keepinit` 75 s.
+
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::tcp::{Connection, UdpFlow};
+
+const S: i64 = 1_000_000_000;
+
+/// A concrete profile: the numbers the port model uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OsProfile {
+    /// Stable short name: `linux`, `linux-old`, `windows`, `macos`, `freebsd`, `custom`.
+    pub name: String,
+    /// For people: "Linux (modern)".
+    pub label: String,
+    /// Ephemeral port range, inclusive.
+    pub port_lo: u16,
+    pub port_hi: u16,
+    /// How long the active closer's socket stays in TIME-WAIT (2×MSL), ns.
+    pub time_wait_ns: i64,
+    /// How long connect() keeps retrying an unanswered SYN before giving up, ns.
+    pub connect_timeout_ns: i64,
+}
+
+impl OsProfile {
+    fn new(name: &str, label: &str, range: (u16, u16), tw_s: i64, connect_s: i64) -> Self {
+        OsProfile {
+            name: name.to_string(),
+            label: label.to_string(),
+            port_lo: range.0,
+            port_hi: range.1,
+            time_wait_ns: tw_s * S,
+            connect_timeout_ns: connect_s * S,
+        }
+    }
+
+    pub fn linux() -> Self {
+        Self::new("linux", "Linux (modern)", (32768, 60999), 60, 127)
+    }
+    pub fn linux_old() -> Self {
+        Self::new("linux-old", "Linux (2.6–3.x era)", (32768, 61000), 60, 127)
+    }
+    pub fn windows() -> Self {
+        Self::new(
+            "windows",
+            "Windows (Vista and later)",
+            (49152, 65535),
+            120,
+            21,
+        )
+    }
+    pub fn macos() -> Self {
+        Self::new("macos", "macOS", (49152, 65535), 30, 75)
+    }
+    pub fn freebsd() -> Self {
+        Self::new("freebsd", "FreeBSD", (10000, 65535), 60, 75)
+    }
+    /// A user-given range and TIME-WAIT (connect timeout as Linux).
+    pub fn custom(lo: u16, hi: u16, time_wait_s: u32) -> Self {
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        Self::new(
+            "custom",
+            &format!("custom {lo}–{hi}, TIME-WAIT {time_wait_s} s"),
+            (lo, hi),
+            time_wait_s as i64,
+            127,
+        )
+    }
+
+    /// Number of ports in the ephemeral range.
+    pub fn range_size(&self) -> u32 {
+        self.port_hi as u32 - self.port_lo as u32 + 1
+    }
+
+    pub fn contains(&self, port: u16) -> bool {
+        (self.port_lo..=self.port_hi).contains(&port)
+    }
+}
+
+/// What the user chose: a named profile, a custom one, or `auto` (guess from the client ports).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Profile {
+    Linux,
+    LinuxOld,
+    Windows,
+    MacOs,
+    FreeBsd,
+    Custom {
+        lo: u16,
+        hi: u16,
+        time_wait_s: u32,
+    },
+    #[default]
+    Auto,
+}
+
+/// Why a `--profile` value was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown profile {0:?}: expected linux, linux-old, windows, macos, freebsd, auto or custom:LO-HI:TWSECS")]
+pub struct ProfileParseError(pub String);
+
+impl FromStr for Profile {
+    type Err = ProfileParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || ProfileParseError(s.to_string());
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "linux" => Profile::Linux,
+            "linux-old" => Profile::LinuxOld,
+            "windows" => Profile::Windows,
+            "macos" => Profile::MacOs,
+            "freebsd" => Profile::FreeBsd,
+            "auto" => Profile::Auto,
+            other => {
+                let rest = other.strip_prefix("custom:").ok_or_else(err)?;
+                let (range, tw) = rest.split_once(':').ok_or_else(err)?;
+                let (lo, hi) = range.split_once('-').ok_or_else(err)?;
+                let lo: u16 = lo.trim().parse().map_err(|_| err())?;
+                let hi: u16 = hi.trim().parse().map_err(|_| err())?;
+                let time_wait_s: u32 = tw.trim().parse().map_err(|_| err())?;
+                if lo == 0 || lo > hi {
+                    return Err(err());
+                }
+                Profile::Custom {
+                    lo,
+                    hi,
+                    time_wait_s,
+                }
+            }
+        })
+    }
+}
+
+impl Profile {
+    /// The concrete profile, and a note saying how it was chosen (a guess says so).
+    pub fn resolve(&self, conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
+        match self {
+            Profile::Linux => (OsProfile::linux(), "chosen: Linux (modern)".into()),
+            Profile::LinuxOld => (OsProfile::linux_old(), "chosen: Linux (old)".into()),
+            Profile::Windows => (OsProfile::windows(), "chosen: Windows".into()),
+            Profile::MacOs => (OsProfile::macos(), "chosen: macOS".into()),
+            Profile::FreeBsd => (OsProfile::freebsd(), "chosen: FreeBSD".into()),
+            Profile::Custom {
+                lo,
+                hi,
+                time_wait_s,
+            } => {
+                let p = OsProfile::custom(*lo, *hi, *time_wait_s);
+                let note = format!("chosen: {}", p.label);
+                (p, note)
+            }
+            Profile::Auto => guess(conns, udp),
+        }
+    }
+}
+
+/// `auto`: guess the profile from the client ports whose roles are known.
+fn guess(conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
+    // TCP client ports whose SYN was seen; UDP ones only when there are none (UDP "clients"
+    // are often fixed ports: L2TP 1701, NTP 123, mDNS 5353).
+    let mut ports: Vec<u16> = conns
+        .iter()
+        .filter(|c| !c.roles_inferred && c.client.port >= 1024)
+        .map(|c| c.client.port)
+        .collect();
+    if ports.is_empty() {
+        ports = udp
+            .iter()
+            .filter(|f| !f.roles_inferred && f.client.port >= 1024)
+            .map(|f| f.client.port)
+            .collect();
+    }
+    let (Some(&min), Some(&max)) = (ports.iter().min(), ports.iter().max()) else {
+        return (
+            OsProfile::linux(),
+            "guessed: no client ports with known roles; assumed Linux (modern)".into(),
+        );
+    };
+    let n = ports.len();
+    let seen = format!("{n} client port(s) in {min}–{max}");
+    let (p, why) = if min >= 49152 && max > 60999 {
+        (
+            OsProfile::windows(),
+            "all in 49152–65535 (RFC 6335 dynamic range) and above Linux's 60999: Windows or \
+             macOS; chose Windows (120 s TIME-WAIT), use --profile macos for 30 s",
+        )
+    } else if min >= 49152 {
+        (
+            OsProfile::linux(),
+            "inside both Linux's 32768–60999 and Windows' 49152–65535; chose Linux, use \
+             --profile windows for 120 s TIME-WAIT",
+        )
+    } else if min >= 32768 && max <= 60999 {
+        (OsProfile::linux(), "inside Linux's 32768–60999")
+    } else if min >= 32768 && max == 61000 {
+        (
+            OsProfile::linux_old(),
+            "port 61000 used: Linux's old 32768–61000",
+        )
+    } else if min >= 32768 {
+        (
+            OsProfile::linux(),
+            "span Linux's and Windows' ranges (several hosts?); assumed Linux (modern)",
+        )
+    } else if min >= 10000 {
+        (
+            OsProfile::freebsd(),
+            "some below 32768: FreeBSD's 10000–65535",
+        )
+    } else {
+        (
+            OsProfile::linux(),
+            "some below 10000, outside every profile's range; assumed Linux (modern)",
+        )
+    };
+    let note = format!("guessed {}: {seen}, {why}", p.name);
+    (p, note)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_profiles() {
+        assert_eq!("linux".parse(), Ok(Profile::Linux));
+        assert_eq!("Windows".parse(), Ok(Profile::Windows));
+        assert_eq!(
+            "custom:1024-2047:45".parse(),
+            Ok(Profile::Custom {
+                lo: 1024,
+                hi: 2047,
+                time_wait_s: 45
+            })
+        );
+        assert!("custom:9-1:4".parse::<Profile>().is_err());
+        assert!("solaris".parse::<Profile>().is_err());
+    }
+
+    #[test]
+    fn profile_numbers() {
+        assert_eq!(OsProfile::linux().range_size(), 28232);
+        assert_eq!(OsProfile::windows().range_size(), 16384);
+        assert_eq!(OsProfile::windows().time_wait_ns, 120 * S);
+        assert_eq!(OsProfile::macos().time_wait_ns, 30 * S);
+        assert_eq!(OsProfile::custom(2000, 1000, 5).port_lo, 1000);
+    }
+}

@@ -1,0 +1,209 @@
+//! TCP connection tracking: decoded segments → connections with the RFC 9293 state of both
+//! endpoints over time. Also the simple UDP request/response flows ([`udp`]).
+//!
+//! - [`state`]: the per-endpoint state machine, one pure function ([`state::next_state`]).
+//! - [`tracker`]: the connection table ([`Tracker`]): 4-tuples, generations, roles, outcomes.
+//! - [`zeek`]: the vocabularies users already know: Zeek `history` / `conn_state`, Wireshark
+//!   `tcp.completeness`.
+
+pub mod state;
+pub mod tracker;
+pub mod udp;
+pub mod zeek;
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use serde::Serialize;
+
+use crate::decode::{Endpoint, IcmpReason};
+
+pub use state::{next_state, Event, TcpState};
+pub use tracker::Tracker;
+pub use udp::UdpFlow;
+pub use zeek::ZeekConnState;
+
+/// Which end of a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Sent the first SYN (without ACK): the side whose port is ephemeral.
+    Client,
+    /// Answered it.
+    Server,
+}
+
+impl Role {
+    pub fn other(self) -> Role {
+        match self {
+            Role::Client => Role::Server,
+            Role::Server => Role::Client,
+        }
+    }
+}
+
+/// How a connection ended (or did not), as far as the capture shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Both sides sent a FIN: a normal close (RFC 9293 §3.6).
+    FinFin,
+    /// The client sent a RST after the handshake.
+    ResetByClient,
+    /// The server sent a RST after the handshake.
+    ResetByServer,
+    /// The SYN was answered by a RST: no listener on that port ("connection refused").
+    Refused,
+    /// An ICMP port-unreachable / administratively-prohibited error ended the attempt.
+    Unreachable,
+    /// Only SYN(s), never an answer: a firewall dropping them or a dead server.
+    Unanswered,
+    /// Started in the capture and still open when it ended.
+    OpenAtEnd,
+    /// Neither its start (no SYN) nor its end was captured.
+    MidStream,
+}
+
+impl Outcome {
+    /// Short words for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Outcome::FinFin => "normal close (FIN/FIN)",
+            Outcome::ResetByClient => "reset by client",
+            Outcome::ResetByServer => "reset by server",
+            Outcome::Refused => "refused (SYN answered by RST)",
+            Outcome::Unreachable => "ICMP unreachable",
+            Outcome::Unanswered => "SYN unanswered",
+            Outcome::OpenAtEnd => "still open at capture end",
+            Outcome::MidStream => "mid-stream (start and end not captured)",
+        }
+    }
+}
+
+/// One state change of one endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    /// When the capture showed it (ns since the Unix epoch).
+    pub ts_ns: i64,
+    /// The packet that caused or proved it (0-based capture position).
+    pub packet_index: u64,
+    pub from: TcpState,
+    pub to: TcpState,
+}
+
+/// What one endpoint of a connection did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Side {
+    /// Its state before the first transition (CLOSED for a client, LISTEN for a server that was
+    /// sent a SYN, ESTABLISHED for both ends of a mid-stream connection).
+    pub initial: TcpState,
+    /// Its state now (after the last transition).
+    pub state: TcpState,
+    pub transitions: Vec<Transition>,
+    /// TCP payload bytes it sent (retransmissions included).
+    pub bytes: u64,
+    /// Segments it sent.
+    pub packets: u64,
+}
+
+impl Side {
+    fn new(initial: TcpState) -> Self {
+        Side {
+            initial,
+            state: initial,
+            transitions: Vec::new(),
+            bytes: 0,
+            packets: 0,
+        }
+    }
+
+    /// Its state at time `ts_ns` (the initial state before the first transition).
+    pub fn state_at(&self, ts_ns: i64) -> TcpState {
+        let n = self.transitions.partition_point(|t| t.ts_ns <= ts_ns);
+        match n {
+            0 => self.initial,
+            _ => self.transitions[n - 1].to,
+        }
+    }
+
+    /// When it first entered `state`, if it did.
+    pub fn entered(&self, state: TcpState) -> Option<&Transition> {
+        self.transitions.iter().find(|t| t.to == state)
+    }
+}
+
+/// One TCP connection: one generation of one 4-tuple.
+#[derive(Clone, Debug, Serialize)]
+pub struct Connection {
+    /// Index into [`Tracker::connections`].
+    pub id: u32,
+    pub client: Endpoint,
+    pub server: Endpoint,
+    /// True when the start (the client's SYN) was not captured: the roles are a guess
+    /// (SYN-ACK sender = server; otherwise the ephemeral-looking port is the client's).
+    pub roles_inferred: bool,
+    /// 0 for the first connection on this 4-tuple in the capture, 1 for the next, …
+    pub generation: u32,
+    /// The connection before this one on the same 4-tuple (port reuse), and the one after.
+    pub prev_generation: Option<u32>,
+    pub next_generation: Option<u32>,
+    /// First packet (ns since the Unix epoch).
+    pub start_ns: i64,
+    /// When both ends were done (CLOSED or TIME-WAIT), else the last packet seen, or the capture
+    /// end once [`Tracker::finish`] ran for connections still open.
+    pub end_ns: i64,
+    /// Last packet seen.
+    pub last_packet_ns: i64,
+    pub first_packet_index: u64,
+    pub client_side: Side,
+    pub server_side: Side,
+    /// The first FIN's sender: the active closer, the one that enters TIME-WAIT.
+    pub closed_first: Option<Role>,
+    pub outcome: Outcome,
+    /// SYNs from the client beyond the first, with the same ISN.
+    pub syn_retransmits: u32,
+    /// Zeek conn.log `history` (uppercase = client/originator, lowercase = server/responder).
+    pub history: String,
+    /// Zeek conn.log `conn_state`.
+    pub conn_state: ZeekConnState,
+    /// Wireshark `tcp.completeness` bitmask: 1 SYN, 2 SYN-ACK, 4 ACK, 8 data, 16 FIN, 32 RST.
+    pub completeness: u8,
+    /// The ICMP error that ended the attempt, if one did.
+    pub icmp: Option<IcmpReason>,
+    #[serde(skip)]
+    pub(crate) seq: tracker::SeqTrack,
+}
+
+impl Connection {
+    pub fn side(&self, role: Role) -> &Side {
+        match role {
+            Role::Client => &self.client_side,
+            Role::Server => &self.server_side,
+        }
+    }
+
+    pub fn endpoint(&self, role: Role) -> Endpoint {
+        match role {
+            Role::Client => self.client,
+            Role::Server => self.server,
+        }
+    }
+
+    /// (client, server) states at `ts_ns`.
+    pub fn state_at(&self, ts_ns: i64) -> (TcpState, TcpState) {
+        (
+            self.client_side.state_at(ts_ns),
+            self.server_side.state_at(ts_ns),
+        )
+    }
+
+    /// True once both ends are CLOSED or in TIME-WAIT.
+    pub fn is_over(&self) -> bool {
+        self.client_side.state.is_over() && self.server_side.state.is_over()
+    }
+
+    /// Total packets both ways.
+    pub fn packets(&self) -> u64 {
+        self.client_side.packets + self.server_side.packets
+    }
+}

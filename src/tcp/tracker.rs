@@ -1,0 +1,504 @@
+//! The connection table: decoded segments in capture order → [`Connection`]s.
+//!
+//! ## How a segment drives the two state machines
+//! For a segment from S to R, in this order:
+//! 1. **What S proves it received.** If S's ACK field covers R's SYN or FIN and S had not yet
+//!    processed it, S gets `RcvSyn` / `RcvFin` now (dated by this segment: the capture shows the
+//!    receipt no earlier than the ACK).
+//! 2. **What S sends.** SYN without ACK → `SendSyn`; FIN → `SendFin`; RST → `SendRst`.
+//! 3. **What R receives.** RST → `RcvRst` at once. ACK of R's SYN/FIN → `RcvAck` at once (an
+//!    ACK's receipt is never proven by a later segment, so delivery is assumed). A SYN or FIN
+//!    from S waits until step 1 proves R got it, or until S sends a later segment (TCP delivers
+//!    in order, so R has the SYN/FIN before anything after it) — provided R has sent anything
+//!    at all.
+//!
+//! Deferring SYN/FIN receipt is what lets one function handle simultaneous open and close
+//! (RFC 9293 §3.5 Figure 7, §3.6 Figure 13): a FIN sent before the peer's FIN arrived takes its
+//! sender to FIN-WAIT-1 and then CLOSING, as the RFC says, instead of CLOSE-WAIT. It also keeps
+//! an unanswered SYN from moving the (maybe unreachable) server out of LISTEN.
+//!
+//! ## Generations
+//! The table maps a direction-free 4-tuple to the newest connection on it. A SYN without ACK
+//! opens a new generation when the previous one has ended (both ends CLOSED/TIME-WAIT, a RST, an
+//! ICMP error) or when it is a different attempt (another ISN than the previous SYN's; RFC 9293
+//! §3.4.1 — a retransmitted SYN carries the same ISN and stays in the same attempt).
+
+use std::collections::HashMap;
+
+use crate::decode::{Decoded, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
+
+use super::state::{next_state, Event, TcpState};
+use super::udp::{UdpFlow, UdpTable};
+use super::zeek::{self, ZeekConnState};
+use super::{Connection, Outcome, Role, Side, Transition};
+
+/// Initial capacity of a connection's history string: Zeek histories are short.
+const HISTORY_CAPACITY: usize = 16;
+
+/// A direction-free 4-tuple: the lower endpoint first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Key(Endpoint, Endpoint);
+
+impl Key {
+    fn new(a: Endpoint, b: Endpoint) -> Self {
+        if a <= b {
+            Key(a, b)
+        } else {
+            Key(b, a)
+        }
+    }
+}
+
+/// `a >= b` in sequence-number space (RFC 9293 §3.4: arithmetic modulo 2^32).
+fn seq_ge(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) >= 0
+}
+
+/// `a > b` in sequence-number space.
+fn seq_gt(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) > 0
+}
+
+/// Per-endpoint sequence bookkeeping (index 0 = client, 1 = server). Not serialized.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SeqTrack {
+    /// Sequence number of the endpoint's SYN.
+    isn: [Option<u32>; 2],
+    /// Sequence number of the endpoint's FIN.
+    pub(crate) fin_seq: [Option<u32>; 2],
+    /// The peer acknowledged this endpoint's SYN / FIN.
+    syn_acked: [bool; 2],
+    fin_acked: [bool; 2],
+    /// This endpoint has processed the peer's SYN / FIN.
+    got_syn: [bool; 2],
+    got_fin: [bool; 2],
+    /// It sent a SYN without ACK / a SYN-ACK / a RST.
+    pub(crate) sent_syn: [bool; 2],
+    pub(crate) sent_synack: [bool; 2],
+    pub(crate) sent_rst: [bool; 2],
+    /// Whoever sent the RST that ended the connection (a RST after the end does not count).
+    rst_by: Option<Role>,
+    /// When the connection first counted as ended.
+    ended_at: Option<i64>,
+    /// Zeek history: the sequence number of the last SYN/SYN-ACK/FIN/RST letter per direction.
+    pub(crate) history_seq: [[Option<u32>; 4]; 2],
+}
+
+fn ix(role: Role) -> usize {
+    match role {
+        Role::Client => 0,
+        Role::Server => 1,
+    }
+}
+
+impl Connection {
+    fn new(
+        id: u32,
+        (client, server): (Endpoint, Endpoint),
+        initial: (TcpState, TcpState),
+        roles_inferred: bool,
+        (packet_index, ts_ns): (u64, i64),
+    ) -> Self {
+        Connection {
+            id,
+            client,
+            server,
+            roles_inferred,
+            generation: 0,
+            prev_generation: None,
+            next_generation: None,
+            start_ns: ts_ns,
+            end_ns: ts_ns,
+            last_packet_ns: ts_ns,
+            first_packet_index: packet_index,
+            client_side: Side::new(initial.0),
+            server_side: Side::new(initial.1),
+            closed_first: None,
+            outcome: Outcome::OpenAtEnd,
+            syn_retransmits: 0,
+            history: String::with_capacity(HISTORY_CAPACITY),
+            conn_state: ZeekConnState::OTH,
+            completeness: 0,
+            icmp: None,
+            seq: SeqTrack::default(),
+        }
+    }
+
+    fn side_mut(&mut self, role: Role) -> &mut Side {
+        match role {
+            Role::Client => &mut self.client_side,
+            Role::Server => &mut self.server_side,
+        }
+    }
+
+    /// Apply one event to one endpoint; record the transition when the state changes.
+    fn apply(&mut self, role: Role, event: Event, ts_ns: i64, packet_index: u64) {
+        let side = self.side_mut(role);
+        let from = side.state;
+        let to = next_state(from, event);
+        if to != from {
+            side.state = to;
+            side.transitions.push(Transition {
+                ts_ns,
+                packet_index,
+                from,
+                to,
+            });
+        }
+    }
+
+    /// True when the attempt is over: both ends CLOSED/TIME-WAIT, a RST, or an ICMP error.
+    pub fn ended(&self) -> bool {
+        self.is_over() || self.seq.rst_by.is_some() || self.icmp.is_some()
+    }
+
+    /// Whether a SYN (without ACK) from `sender` starts a new connection on this 4-tuple.
+    fn is_new_attempt(&self, sender: Role, seq: u32) -> bool {
+        if self.ended() {
+            return true;
+        }
+        match self.seq.isn[ix(sender)] {
+            Some(isn) => isn != seq,
+            // No SYN from it yet: a simultaneous open if it is still listening, otherwise (a
+            // mid-stream connection) a SYN means a new connection.
+            None => !matches!(self.side(sender).state, TcpState::Listen | TcpState::Closed),
+        }
+    }
+
+    /// Process one segment of this connection.
+    fn on_segment(&mut self, packet_index: u64, ts_ns: i64, seg: &TcpSegment) {
+        let s = if seg.src == self.client && seg.dst == self.server {
+            Role::Client
+        } else {
+            Role::Server
+        };
+        let r = s.other();
+        let (si, ri) = (ix(s), ix(r));
+        let f = seg.flags;
+        let was_ended = self.ended();
+        {
+            let side = self.side_mut(s);
+            side.packets += 1;
+            side.bytes += seg.payload_len as u64;
+        }
+        self.last_packet_ns = ts_ns;
+        zeek::record_history(self, s, seg);
+
+        if f.rst() {
+            self.seq.sent_rst[si] = true;
+            let client_was_connecting = self.client_side.state == TcpState::SynSent;
+            let passive = self.side(r).initial == TcpState::Listen && !self.seq.sent_syn[ri];
+            self.apply(s, Event::SendRst, ts_ns, packet_index);
+            self.apply(r, Event::RcvRst { passive }, ts_ns, packet_index);
+            if !was_ended {
+                self.seq.rst_by = Some(s);
+                self.outcome = match s {
+                    Role::Server if client_was_connecting && !self.seq.sent_synack[1] => {
+                        Outcome::Refused
+                    }
+                    Role::Server => Outcome::ResetByServer,
+                    Role::Client => Outcome::ResetByClient,
+                };
+            }
+            self.after_segment(ts_ns);
+            return;
+        }
+
+        // 1. What the sender proves it received.
+        if f.ack() {
+            if let Some(isn) = self.seq.isn[ri] {
+                if !self.seq.got_syn[si] && seq_ge(seg.ack, isn.wrapping_add(1)) {
+                    self.seq.got_syn[si] = true;
+                    // A SYN-ACK is formed in SYN-RECEIVED (§3.10.7.3: "Otherwise, enter
+                    // SYN-RECEIVED, form a SYN,ACK segment"), before its sender knew its own SYN
+                    // was acknowledged; an ACK that crossed it is applied just after (below).
+                    let ours_acked = self.seq.syn_acked[si] && !f.syn();
+                    self.apply(s, Event::RcvSyn { ours_acked }, ts_ns, packet_index);
+                }
+            }
+            if let Some(fin) = self.seq.fin_seq[ri] {
+                if !self.seq.got_fin[si] && seq_ge(seg.ack, fin.wrapping_add(1)) {
+                    self.deliver_fin(s, ts_ns, packet_index);
+                }
+            }
+        }
+
+        // 2. What the sender sends.
+        if f.syn() {
+            if f.ack() {
+                self.seq.sent_synack[si] = true;
+                self.seq.isn[si].get_or_insert(seg.seq);
+                if self.seq.syn_acked[si] {
+                    // Simultaneous open: the peer's SYN-ACK crossed this one (§3.5 Figure 7).
+                    let ev = Event::RcvAck {
+                        syn_acked: true,
+                        fin_acked: self.seq.fin_acked[si],
+                    };
+                    self.apply(s, ev, ts_ns, packet_index);
+                }
+            } else {
+                self.seq.sent_syn[si] = true;
+                match self.seq.isn[si] {
+                    None => {
+                        self.seq.isn[si] = Some(seg.seq);
+                        self.apply(s, Event::SendSyn, ts_ns, packet_index);
+                    }
+                    Some(isn) if isn == seg.seq && s == Role::Client => self.syn_retransmits += 1,
+                    Some(_) => {}
+                }
+            }
+        }
+        if f.fin() && self.seq.fin_seq[si].is_none() {
+            let fin = seg
+                .seq
+                .wrapping_add(seg.payload_len)
+                .wrapping_add(f.syn() as u32);
+            self.seq.fin_seq[si] = Some(fin);
+            self.closed_first.get_or_insert(s);
+            self.apply(s, Event::SendFin, ts_ns, packet_index);
+        }
+
+        // 3. What the receiver gets: first what in-order delivery proves (S's earlier SYN/FIN),
+        // then this segment's ACK. A receiver that never sent anything has shown no sign of
+        // life (an unanswered SYN followed by a FIN): nothing is delivered to it.
+        let alive = self.side(r).packets > 0;
+        if let Some(isn) = self.seq.isn[si] {
+            if alive && !self.seq.got_syn[ri] && seq_gt(seg.seq, isn) {
+                self.seq.got_syn[ri] = true;
+                let ours_acked = self.seq.syn_acked[ri];
+                self.apply(r, Event::RcvSyn { ours_acked }, ts_ns, packet_index);
+            }
+        }
+        if let Some(fin) = self.seq.fin_seq[si] {
+            if alive && !self.seq.got_fin[ri] && seq_gt(seg.seq, fin) {
+                self.deliver_fin(r, ts_ns, packet_index);
+            }
+        }
+        if f.ack() {
+            let mut news = false;
+            if let Some(isn) = self.seq.isn[ri] {
+                if !self.seq.syn_acked[ri] && seq_ge(seg.ack, isn.wrapping_add(1)) {
+                    self.seq.syn_acked[ri] = true;
+                    news = true;
+                }
+            }
+            if let Some(fin) = self.seq.fin_seq[ri] {
+                if !self.seq.fin_acked[ri] && seq_ge(seg.ack, fin.wrapping_add(1)) {
+                    self.seq.fin_acked[ri] = true;
+                    news = true;
+                }
+            }
+            if news {
+                let ev = Event::RcvAck {
+                    syn_acked: self.seq.syn_acked[ri],
+                    fin_acked: self.seq.fin_acked[ri],
+                };
+                self.apply(r, ev, ts_ns, packet_index);
+            }
+        }
+        self.after_segment(ts_ns);
+    }
+
+    fn deliver_fin(&mut self, to: Role, ts_ns: i64, packet_index: u64) {
+        self.seq.got_fin[ix(to)] = true;
+        self.apply(to, Event::RcvFin, ts_ns, packet_index);
+    }
+
+    /// An ICMP hard error about a segment `from` sent.
+    fn on_icmp(&mut self, from: Role, reason: IcmpReason, ts_ns: i64, packet_index: u64) {
+        if self.side(from).state != TcpState::SynSent || self.ended() {
+            return;
+        }
+        self.apply(from, Event::IcmpHardError, ts_ns, packet_index);
+        self.icmp = Some(reason);
+        self.outcome = Outcome::Unreachable;
+        self.after_segment(ts_ns);
+    }
+
+    /// Keep the derived fields (end, outcome, Zeek state) current after every event.
+    fn after_segment(&mut self, ts_ns: i64) {
+        if self.ended() {
+            self.end_ns = *self.seq.ended_at.get_or_insert(ts_ns);
+        } else {
+            self.end_ns = ts_ns;
+        }
+        self.outcome = self.current_outcome();
+        self.conn_state = zeek::conn_state(self);
+    }
+
+    /// How it ended so far (or would, if the capture stopped now).
+    fn current_outcome(&self) -> Outcome {
+        if self.seq.rst_by.is_some() || self.icmp.is_some() {
+            return self.outcome; // fixed when the RST / ICMP error arrived
+        }
+        if self.seq.fin_seq[0].is_some() && self.seq.fin_seq[1].is_some() {
+            return Outcome::FinFin;
+        }
+        if self.seq.sent_syn[0] && self.server_side.packets == 0 {
+            return Outcome::Unanswered;
+        }
+        if !self.seq.sent_syn[0] && !self.seq.sent_synack[1] {
+            return Outcome::MidStream;
+        }
+        Outcome::OpenAtEnd
+    }
+}
+
+/// The connection table. Feed it decoded packets in capture order with [`Tracker::push`].
+#[derive(Clone, Debug, Default)]
+pub struct Tracker {
+    conns: Vec<Connection>,
+    table: HashMap<Key, u32>,
+    udp: UdpTable,
+    last_ts_ns: Option<i64>,
+}
+
+impl Tracker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Process one decoded packet. Non-TCP/UDP/ICMP packets are ignored.
+    pub fn push(&mut self, packet_index: u64, ts_ns: i64, d: &Decoded) {
+        self.last_ts_ns = Some(self.last_ts_ns.map_or(ts_ns, |t| t.max(ts_ns)));
+        match d {
+            Decoded::Tcp(seg) => self.push_tcp(packet_index, ts_ns, seg),
+            Decoded::Udp(u) => self.udp.push(packet_index, ts_ns, u),
+            Decoded::Icmp(e) => self.push_icmp(packet_index, ts_ns, e),
+            Decoded::Other(_) => {}
+        }
+    }
+
+    fn push_tcp(&mut self, packet_index: u64, ts_ns: i64, seg: &TcpSegment) {
+        let key = Key::new(seg.src, seg.dst);
+        let is_syn = seg.flags.syn() && !seg.flags.ack();
+        let id = match self.table.get(&key) {
+            Some(&id) => {
+                let c = &self.conns[id as usize];
+                let sender = if seg.src == c.client {
+                    Role::Client
+                } else {
+                    Role::Server
+                };
+                if is_syn && c.is_new_attempt(sender, seg.seq) {
+                    self.open(key, packet_index, ts_ns, seg, Some(id))
+                } else {
+                    id
+                }
+            }
+            None => self.open(key, packet_index, ts_ns, seg, None),
+        };
+        self.conns[id as usize].on_segment(packet_index, ts_ns, seg);
+    }
+
+    /// Start a connection whose first captured segment is `seg`.
+    fn open(
+        &mut self,
+        key: Key,
+        packet_index: u64,
+        ts_ns: i64,
+        seg: &TcpSegment,
+        prev: Option<u32>,
+    ) -> u32 {
+        use TcpState::*;
+        let id = self.conns.len() as u32;
+        let f = seg.flags;
+        let at = (packet_index, ts_ns);
+        let mut c = if f.syn() && !f.ack() {
+            Connection::new(id, (seg.src, seg.dst), (Closed, Listen), false, at)
+        } else if f.syn() {
+            // A SYN-ACK first: its sender is the server; the client's SYN was not captured.
+            let mut c = Connection::new(id, (seg.dst, seg.src), (SynSent, Listen), true, at);
+            c.seq.isn[0] = Some(seg.ack.wrapping_sub(1));
+            c
+        } else {
+            let client_is_src = looks_ephemeral(seg.src.port, seg.dst.port)
+                || !looks_ephemeral(seg.dst.port, seg.src.port);
+            let pair = if client_is_src {
+                (seg.src, seg.dst)
+            } else {
+                (seg.dst, seg.src)
+            };
+            Connection::new(id, pair, (Established, Established), true, at)
+        };
+        if let Some(p) = prev {
+            let pc = &mut self.conns[p as usize];
+            pc.next_generation = Some(id);
+            c.generation = pc.generation + 1;
+            c.prev_generation = Some(p);
+        }
+        self.conns.push(c);
+        self.table.insert(key, id);
+        id
+    }
+
+    fn push_icmp(&mut self, packet_index: u64, ts_ns: i64, e: &IcmpError) {
+        if !matches!(
+            e.reason,
+            IcmpReason::PortUnreachable | IcmpReason::AdminProhibited
+        ) {
+            return; // RFC 1122 §4.2.3.9: other unreachables are soft errors.
+        }
+        match e.transport {
+            Transport::Udp => self.udp.icmp(ts_ns, e),
+            Transport::Tcp => {
+                let key = Key::new(e.quoted_src, e.quoted_dst);
+                if let Some(&id) = self.table.get(&key) {
+                    let c = &mut self.conns[id as usize];
+                    let from = if e.quoted_src == c.client {
+                        Role::Client
+                    } else {
+                        Role::Server
+                    };
+                    c.on_icmp(from, e.reason, ts_ns, packet_index);
+                }
+            }
+        }
+    }
+
+    /// The capture (or a snapshot of it) ends at `end_ts_ns`: connections still open end there.
+    pub fn finish(&mut self, end_ts_ns: i64) {
+        for c in &mut self.conns {
+            if !c.ended() {
+                c.end_ns = end_ts_ns.max(c.last_packet_ns);
+            }
+        }
+        self.udp.finish(end_ts_ns);
+    }
+
+    pub fn connections(&self) -> &[Connection] {
+        &self.conns
+    }
+
+    pub fn udp_flows(&self) -> &[UdpFlow] {
+        self.udp.flows()
+    }
+
+    /// Latest packet timestamp seen.
+    pub fn last_ts_ns(&self) -> Option<i64> {
+        self.last_ts_ns
+    }
+
+    /// (client, server) states of connection `conn` at `ts_ns` ((CLOSED, CLOSED) for an unknown
+    /// id).
+    pub fn state_at(&self, conn: u32, ts_ns: i64) -> (TcpState, TcpState) {
+        self.conns
+            .get(conn as usize)
+            .map_or((TcpState::Closed, TcpState::Closed), |c| c.state_at(ts_ns))
+    }
+
+    /// Move the connections and flows out (for a finished analysis).
+    pub fn into_parts(self) -> (Vec<Connection>, Vec<UdpFlow>) {
+        (self.conns, self.udp.into_flows())
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;
+
+/// A port that looks like a client's: at least 1024 and above the other end's (the heuristic
+/// for connections whose SYN was not captured).
+pub fn looks_ephemeral(port: u16, other: u16) -> bool {
+    port >= 1024 && port > other
+}
