@@ -8,3 +8,4 @@ pub mod analysis;
 pub mod decode;
 pub mod report;
 pub mod source;
+pub mod synth;
