@@ -9,4 +9,5 @@ pub mod decode;
 pub mod ports;
 pub mod report;
 pub mod source;
+pub mod synth;
 pub mod tcp;

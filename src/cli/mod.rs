@@ -2,6 +2,7 @@
 //! with a one-line cause, 2 usage error (clap's own exit code for bad arguments).
 
 mod report;
+mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,12 +30,15 @@ struct Cli {
 enum Command {
     /// Print what a capture holds: packets, protocols, time span, TCP connections.
     Report(report::ReportArgs),
+    /// Write a synthetic scenario capture (deterministic), or list the scenarios.
+    Synth(synth::SynthArgs),
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Synth(args)) => synth::run(&args),
         None => {
             let file = cli.file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
             report::run(&report::ReportArgs::for_file(file))
