@@ -128,7 +128,6 @@ pub struct Options<'a> {
     pub cancel: Option<&'a AtomicBool>,
 }
 
-
 /// Read and analyse a whole capture file, guessing the OS profile (`auto`).
 pub fn analyze_file(path: impl AsRef<Path>, opts: Options<'_>) -> Result<Analysis, OpenError> {
     analyze_file_with_profile(path, Profile::Auto, opts)

@@ -1,6 +1,7 @@
 //! Command-line interface. Exit codes (DESIGN.md): 0 success (warnings on stderr), 1 input error
 //! with a one-line cause, 2 usage error (clap's own exit code for bad arguments).
 
+mod live;
 mod report;
 mod synth;
 
@@ -32,6 +33,10 @@ enum Command {
     Report(report::ReportArgs),
     /// Write a synthetic scenario capture (deterministic), or list the scenarios.
     Synth(synth::SynthArgs),
+    /// Capture live from an interface (needs CAP_NET_RAW), with a running summary.
+    Live(live::LiveArgs),
+    /// List the interfaces live capture can use.
+    Interfaces,
 }
 
 pub fn run() -> ExitCode {
@@ -39,6 +44,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Synth(args)) => synth::run(&args),
+        Some(Command::Live(args)) => live::run(&args),
+        Some(Command::Interfaces) => live::interfaces(),
         None => {
             let file = cli.file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
             report::run(&report::ReportArgs::for_file(file))

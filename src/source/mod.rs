@@ -13,6 +13,7 @@ pub mod writer;
 use serde::Serialize;
 
 pub use file::{FileSource, Format, OpenError};
+pub use live::{LiveError, LiveSource};
 pub use writer::{PcapWriter, TsResolution};
 
 /// One captured frame.
