@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::decode;
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
+use crate::sanitize::{Sanitizer, Verdict};
 use crate::source::{FileSource, Format, OpenError, Packet, Progress, Warning};
 use crate::tcp::{Connection, Tracker, UdpFlow};
 
@@ -59,6 +60,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     stats: CaptureStats,
+    sanitizer: Sanitizer,
     tracker: Tracker,
     profile: Profile,
 }
@@ -67,16 +69,22 @@ impl Pipeline {
     pub fn new(profile: Profile) -> Self {
         Pipeline {
             stats: CaptureStats::default(),
+            sanitizer: Sanitizer::default(),
             tracker: Tracker::new(),
             profile,
         }
     }
 
-    /// Decode and account one packet.
+    /// Decode and account one packet. Duplicates (the same packet seen on two interfaces) are
+    /// counted but not modelled; a timestamp earlier than the previous packet's is modelled at
+    /// the previous packet's time (see [`crate::sanitize`]).
     pub fn push(&mut self, pkt: &Packet<'_>) {
         let d = decode::decode(pkt.linktype, pkt.data);
         self.stats.observe(pkt, &d);
-        self.tracker.push(pkt.index, pkt.ts_ns, &d);
+        match self.sanitizer.check(pkt.linktype, pkt.data, pkt.ts_ns) {
+            Verdict::Keep { ts_ns } => self.tracker.push(pkt.index, ts_ns, &d),
+            Verdict::Duplicate => self.stats.duplicate_packets += 1,
+        }
     }
 
     pub fn stats(&self) -> &CaptureStats {
@@ -104,6 +112,7 @@ impl Pipeline {
             stats,
             mut tracker,
             profile,
+            ..
         } = self;
         let end = stats.last_ts_ns.unwrap_or(0);
         tracker.finish(end);
@@ -191,8 +200,18 @@ pub fn analyze_file_with_profile(
             kind: "out_of_order",
             offset: None,
             message: format!(
-                "{} packets have a timestamp earlier than the packet before them",
+                "{} packets have a timestamp earlier than the packet before them (a multi-interface or merged capture?); modelled at the previous packet's time, in capture order",
                 stats.out_of_order_timestamps
+            ),
+        });
+    }
+    if stats.duplicate_packets > 0 {
+        warnings.push(Warning {
+            kind: "duplicates",
+            offset: None,
+            message: format!(
+                "{} packets are exact copies of a packet seen less than 5 ms before (captured on two interfaces?); counted once",
+                stats.duplicate_packets
             ),
         });
     }

@@ -25,6 +25,8 @@ pub struct CaptureStats {
     pub tcp_4tuples: usize,
     /// Packets that carry no timestamp (pcapng Simple Packet Blocks).
     pub packets_without_timestamp: u64,
+    /// Packets dropped as copies of a packet just seen (see `sanitize`); not modelled.
+    pub duplicate_packets: u64,
     /// Packets whose timestamp is earlier than the packet before them.
     pub out_of_order_timestamps: u64,
     #[serde(skip)]
