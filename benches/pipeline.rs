@@ -60,7 +60,10 @@ fn benches(c: &mut Criterion) {
     t.finish(end);
     let (conns, udp) = t.into_parts();
     g.throughput(Throughput::Elements(conns.len() as u64));
-    for (name, profile) in [("derive linux", Profile::Linux), ("derive windows", Profile::Windows)] {
+    for (name, profile) in [
+        ("derive linux", Profile::Linux),
+        ("derive windows", Profile::Windows),
+    ] {
         g.bench_function(name, |b| {
             b.iter(|| ports::derive_for(&conns, &udp, &profile, end).spans.len())
         });

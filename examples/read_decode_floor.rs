@@ -8,7 +8,9 @@ use std::fs::File;
 use pcap_parser::{PcapBlockOwned, PcapError};
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: read_decode_floor FILE");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: read_decode_floor FILE");
     let file = File::open(&path).expect("open");
     let mut reader = pcap_parser::create_reader(1 << 20, file).expect("capture");
     let (mut packets, mut tcp) = (0u64, 0u64);
