@@ -35,20 +35,29 @@ pub struct CaptureStats {
     prev_ts: Option<i64>,
 }
 
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(v) => *v += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
 impl CaptureStats {
     pub fn observe(&mut self, pkt: &Packet<'_>, decoded: &Decoded) {
         self.packets += 1;
         self.wire_bytes += pkt.orig_len as u64;
-        let lt = if linktype::is_supported(pkt.linktype) {
-            linktype::name(pkt.linktype).to_string()
+        // Count without allocating: a key string is made only the first time it is seen.
+        if linktype::is_supported(pkt.linktype) {
+            bump(&mut self.link_types, linktype::name(pkt.linktype));
         } else {
-            format!("unsupported ({})", pkt.linktype)
-        };
-        *self.link_types.entry(lt).or_default() += 1;
-        *self
-            .protocols
-            .entry(decoded.protocol_label().to_string())
-            .or_default() += 1;
+            bump(
+                &mut self.link_types,
+                &format!("unsupported ({})", pkt.linktype),
+            );
+        }
+        bump(&mut self.protocols, decoded.protocol_label());
         if !pkt.ts_known {
             self.packets_without_timestamp += 1;
         } else {
