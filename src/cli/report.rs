@@ -17,6 +17,7 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
+    #[cfg_attr(feature = "gui", allow(dead_code))]
     pub fn for_file(file: PathBuf) -> Self {
         ReportArgs { file, json: false }
     }

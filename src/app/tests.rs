@@ -1,0 +1,1 @@
+//! egui_kittest tests that drive the real app.
