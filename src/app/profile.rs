@@ -1,14 +1,9 @@
-//! The OS profile selector's choices: ephemeral range and TIME-WAIT length per OS.
-//!
-//! PROVISIONAL until `portlife::ports::OsProfile` lands on the `tracker` branch; the values and
-//! sources are DESIGN.md's table:
-//! - Linux: range 32768–60999 (`net.ipv4.ip_local_port_range`, kernel commit 07f4c90062f8);
-//!   TIME-WAIT 60 s (`TCP_TIMEWAIT_LEN` in include/net/tcp.h). Old Linux: 32768–61000.
-//! - Windows Vista+: 49152–65535 (RFC 6335 §6); TIME-WAIT 120 s (`TcpTimedWaitDelay` default).
-//! - macOS: 49152–65535; 2×MSL with `net.inet.tcp.msl` = 15000 ms → 30 s.
-//! - FreeBSD: 10000–65535; 2×MSL with `net.inet.tcp.msl` = 30000 ms → 60 s.
+//! The OS profile selector's choices, mapped onto the library's [`portlife::ports::Profile`]
+//! (whose [`portlife::ports::OsProfile`] values cite their sources).
 
-/// Which OS the client hosts are assumed to run.
+use portlife::ports::Profile;
+
+/// Which OS the hosts are assumed to run (the selector's entries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProfileChoice {
     Linux,
@@ -21,11 +16,22 @@ pub enum ProfileChoice {
     Auto,
 }
 
-/// The numbers a profile stands for.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ProfileParams {
-    pub range: (u16, u16),
-    pub time_wait_s: f64,
+/// The user's custom range and TIME-WAIT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomParams {
+    pub lo: u16,
+    pub hi: u16,
+    pub time_wait_s: u32,
+}
+
+impl Default for CustomParams {
+    fn default() -> Self {
+        CustomParams {
+            lo: 32768,
+            hi: 60999,
+            time_wait_s: 60,
+        }
+    }
 }
 
 impl ProfileChoice {
@@ -51,35 +57,20 @@ impl ProfileChoice {
         }
     }
 
-    /// The fixed parameters of a named profile (`None` for Custom and Auto).
-    pub fn fixed(self) -> Option<ProfileParams> {
-        let p = |lo, hi, tw| Some(ProfileParams { range: (lo, hi), time_wait_s: tw });
+    /// The library's profile for this choice.
+    pub fn to_profile(self, custom: CustomParams) -> Profile {
         match self {
-            ProfileChoice::Linux => p(32768, 60999, 60.0),
-            ProfileChoice::LinuxOld => p(32768, 61000, 60.0),
-            ProfileChoice::Windows => p(49152, 65535, 120.0),
-            ProfileChoice::MacOs => p(49152, 65535, 30.0),
-            ProfileChoice::FreeBsd => p(10000, 65535, 60.0),
-            ProfileChoice::Custom | ProfileChoice::Auto => None,
-        }
-    }
-
-    /// Guess a named profile from the client ports seen: all inside 49152–65535 suggests
-    /// Windows/macOS (we pick Windows), all inside Linux's range suggests Linux, else FreeBSD's
-    /// wide range. The app says that it guessed.
-    pub fn guess(ports: impl Iterator<Item = u16>) -> ProfileChoice {
-        let (mut lo, mut hi, mut any) = (u16::MAX, 0u16, false);
-        for p in ports {
-            lo = lo.min(p);
-            hi = hi.max(p);
-            any = true;
-        }
-        if !any || (lo >= 32768 && hi <= 60999) {
-            ProfileChoice::Linux
-        } else if lo >= 49152 {
-            ProfileChoice::Windows
-        } else {
-            ProfileChoice::FreeBsd
+            ProfileChoice::Linux => Profile::Linux,
+            ProfileChoice::LinuxOld => Profile::LinuxOld,
+            ProfileChoice::Windows => Profile::Windows,
+            ProfileChoice::MacOs => Profile::MacOs,
+            ProfileChoice::FreeBsd => Profile::FreeBsd,
+            ProfileChoice::Custom => Profile::Custom {
+                lo: custom.lo.min(custom.hi).max(1),
+                hi: custom.hi.max(custom.lo),
+                time_wait_s: custom.time_wait_s,
+            },
+            ProfileChoice::Auto => Profile::Auto,
         }
     }
 }

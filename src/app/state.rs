@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::capture::CaptureModel;
 use super::loader::LoadJob;
-use super::profile::{ProfileChoice, ProfileParams};
+use super::profile::{CustomParams, ProfileChoice};
 use super::samples::{self, Sample};
 use super::view_model::{self, Filters, PhaseCounts, Timeline};
 
@@ -66,7 +66,7 @@ pub struct AppState {
     pub loaded: Option<Loaded>,
     pub loading: Option<LoadJob>,
     pub profile: ProfileChoice,
-    pub custom: ProfileParams,
+    pub custom: CustomParams,
     pub filters: Filters,
     /// Index into the capture's connections.
     pub selection: Option<u32>,
@@ -93,10 +93,7 @@ impl Default for AppState {
             loaded: None,
             loading: None,
             profile: ProfileChoice::Linux,
-            custom: ProfileParams {
-                range: (32768, 60999),
-                time_wait_s: 60.0,
-            },
+            custom: CustomParams::default(),
             filters: Filters::default(),
             selection: None,
             view: ViewTransform {

@@ -9,10 +9,11 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use portlife::decode::Endpoint;
+use portlife::ports::{self, OsProfile};
+use portlife::tcp::{Connection, Outcome, Role};
 
-use super::capture::{CaptureModel, Connection, Outcome, Side, TcpState};
-use super::profile::{ProfileChoice, ProfileParams};
+use super::capture::{CaptureModel, OutcomeGroup};
+use super::profile::{CustomParams, ProfileChoice};
 
 /// The port lifecycle phases the timeline draws (DESIGN.md). Available is the empty space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,6 +24,16 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// The library's phase, when it is one the timeline draws (Available is not drawn).
+    pub fn from_ports(p: ports::Phase) -> Option<Phase> {
+        match p {
+            ports::Phase::Available => None,
+            ports::Phase::Assigned => Some(Phase::Assigned),
+            ports::Phase::Active => Some(Phase::Active),
+            ports::Phase::TimeWait => Some(Phase::TimeWait),
+        }
+    }
+
     pub const ALL: [Phase; 3] = [Phase::Assigned, Phase::Active, Phase::TimeWait];
     pub fn name(self) -> &'static str {
         match self {
@@ -77,7 +88,7 @@ pub struct Filters {
     pub destination: String,
     pub port_min: u16,
     pub port_max: u16,
-    /// Indexed like [`Outcome::ALL`].
+    /// Indexed like [`OutcomeGroup::ALL`].
     pub outcomes: [bool; 5],
     /// Substring of the connection's 4-tuple, outcome or any state name.
     pub search: String,
@@ -98,7 +109,11 @@ impl Default for Filters {
 
 impl Filters {
     pub fn accepts(&self, c: &Connection) -> bool {
-        let oi = Outcome::ALL.iter().position(|o| *o == c.outcome).unwrap_or(0);
+        let group = OutcomeGroup::of(c.outcome);
+        let oi = OutcomeGroup::ALL
+            .iter()
+            .position(|o| *o == group)
+            .unwrap_or(0);
         if !self.outcomes[oi] {
             return false;
         }
@@ -115,12 +130,16 @@ impl Filters {
         if !self.search.is_empty() {
             let needle = self.search.trim().to_lowercase();
             let hay = format!(
-                "{} {} {} {}",
+                "{} {} {} {} {} {}",
                 c.client,
                 c.server,
-                c.outcome.name(),
-                c.transitions
+                group.name(),
+                c.outcome.describe(),
+                c.history,
+                c.client_side
+                    .transitions
                     .iter()
+                    .chain(&c.server_side.transitions)
                     .map(|t| t.to.name())
                     .collect::<Vec<_>>()
                     .join(" ")
@@ -163,182 +182,97 @@ pub struct Timeline {
     /// Connections that passed the filters.
     pub shown_connections: usize,
     pub total_connections: usize,
-    pub profile: ProfileParams,
-    /// The profile actually used (differs from the choice for Auto).
-    pub resolved: ProfileChoice,
+    /// The profile actually used (Auto resolved).
+    pub profile: OsProfile,
+    /// How the profile was chosen ("guessed …" for Auto).
+    pub profile_note: String,
     pub peak: Peak,
 }
 
-/// The moments that shape one connection's spans.
-struct Marks {
-    syn: Option<i64>,
-    established: Option<i64>,
-    client_end: Option<i64>,
-    client_tw: Option<i64>,
-    server_tw: Option<i64>,
-}
-
-fn marks(c: &Connection) -> Marks {
-    let mut m = Marks {
-        syn: None,
-        established: None,
-        client_end: None,
-        client_tw: None,
-        server_tw: None,
-    };
-    for t in &c.transitions {
-        match (t.side, t.to) {
-            (Side::Client, TcpState::SynSent) => {
-                m.syn.get_or_insert(t.ts_ns);
-            }
-            (Side::Client, TcpState::Established) => {
-                m.established.get_or_insert(t.ts_ns);
-            }
-            (Side::Client, TcpState::TimeWait) => {
-                m.client_tw.get_or_insert(t.ts_ns);
-                m.client_end.get_or_insert(t.ts_ns);
-            }
-            (Side::Client, TcpState::Closed) => {
-                m.client_end.get_or_insert(t.ts_ns);
-            }
-            (Side::Server, TcpState::TimeWait) => {
-                m.server_tw.get_or_insert(t.ts_ns);
-            }
-            _ => {}
-        }
-    }
-    m
-}
-
-/// The phase spans of one connection under a profile: (row key, phase, start ns, end ns).
-/// `capture_end` closes spans still open when the capture ended; `next_gen` cuts TIME-WAIT short
-/// when a new SYN reuses the 4-tuple (DESIGN.md).
-fn connection_spans(
-    c: &Connection,
-    tw_ns: i64,
-    capture_end: i64,
-    next_gen: Option<i64>,
-) -> Vec<(Endpoint, bool, Phase, i64, i64)> {
-    let m = marks(c);
-    let mut out = Vec::with_capacity(3);
-    let client = c.client;
-    let active_from = if c.inferred {
-        Some(c.first_ts_ns)
-    } else {
-        m.established
-    };
-    if let Some(syn) = m.syn {
-        let end = m
-            .established
-            .or(m.client_end)
-            .unwrap_or(c.last_ts_ns.max(syn));
-        out.push((client, false, Phase::Assigned, syn, end));
-    }
-    if let Some(a) = active_from {
-        let end = m.client_end.unwrap_or(capture_end.max(a));
-        out.push((client, false, Phase::Active, a, end));
-    }
-    let tw_end = |s: i64| next_gen.map_or(s + tw_ns, |n| n.clamp(s, s + tw_ns));
-    if let Some(s) = m.client_tw {
-        out.push((client, false, Phase::TimeWait, s, tw_end(s)));
-    }
-    if let Some(s) = m.server_tw {
-        out.push((c.server, true, Phase::TimeWait, s, tw_end(s)));
-    }
-    out
-}
-
-/// Resolve Auto (and Custom) to concrete numbers.
-pub fn resolve_profile(
-    choice: ProfileChoice,
-    custom: ProfileParams,
-    capture: &CaptureModel,
-) -> (ProfileChoice, ProfileParams) {
-    match choice {
-        ProfileChoice::Custom => (choice, custom),
-        ProfileChoice::Auto => {
-            let g = ProfileChoice::guess(
-                capture
-                    .connections
-                    .iter()
-                    .filter(|c| !c.inferred)
-                    .map(|c| c.client.port),
-            );
-            (g, g.fixed().unwrap_or(custom))
-        }
-        named => (named, named.fixed().unwrap_or(custom)),
-    }
-}
-
-/// Build the timeline for a capture, a profile and filters.
+/// Build the timeline: derive the port model under the chosen profile (the library's
+/// `ports::derive_for`, a pure function, so no re-read), keep the spans of the connections the
+/// filters accept, and group rows by host.
 pub fn build(
     capture: &CaptureModel,
     choice: ProfileChoice,
-    custom: ProfileParams,
+    custom: CustomParams,
     filters: &Filters,
 ) -> Timeline {
-    let (resolved, profile) = resolve_profile(choice, custom, capture);
-    let tw_ns = (profile.time_wait_s * 1e9) as i64;
     let conns = &capture.connections;
-    let t0_ns = conns.iter().map(|c| c.first_ts_ns).min().unwrap_or(0);
-    let capture_end = conns.iter().map(|c| c.last_ts_ns).max().unwrap_or(0);
-    // Next generation of each 4-tuple, to end TIME-WAIT at port reuse.
-    let mut next_gen: Vec<Option<i64>> = vec![None; conns.len()];
-    let mut latest: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
-    for (i, c) in conns.iter().enumerate() {
-        if let Some(prev) = latest.insert((c.client, c.server), i) {
-            next_gen[prev] = Some(c.first_ts_ns);
-        }
-    }
+    let model = ports::derive_for(
+        conns,
+        &[],
+        &choice.to_profile(custom),
+        capture.capture_end_ns,
+    );
+    let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
+    let t0_ns = conns.iter().map(|c| c.start_ns).min().unwrap_or(0);
     let secs = |ns: i64| (ns - t0_ns) as f64 / 1e9;
-    let mut row_index: HashMap<(Endpoint, bool), usize> = HashMap::new();
-    let mut rows: Vec<Row> = Vec::new();
-    let mut shown = 0usize;
-    for (i, c) in conns.iter().enumerate() {
-        if !filters.accepts(c) {
+    let mut rows: Vec<Row> = Vec::with_capacity(model.rows.len());
+    let mut extent = (f64::INFINITY, f64::NEG_INFINITY);
+    for pr in &model.rows {
+        let spans: Vec<Span> = model
+            .row_spans(pr)
+            .iter()
+            .filter(|s| !s.udp && accepted.get(s.conn as usize).copied().unwrap_or(false))
+            .filter_map(|s| {
+                Some(Span {
+                    conn: s.conn,
+                    phase: Phase::from_ports(s.phase)?,
+                    start: secs(s.start_ns),
+                    end: secs(s.end_ns.max(s.start_ns)),
+                    lane: s.lane,
+                })
+            })
+            .collect();
+        if spans.is_empty() {
             continue;
         }
-        shown += 1;
-        for (ep, server_side, phase, s, e) in connection_spans(c, tw_ns, capture_end, next_gen[i])
-        {
-            let ri = *row_index.entry((ep, server_side)).or_insert_with(|| {
-                rows.push(Row {
-                    host: ep.ip,
-                    port: ep.port,
-                    label: ep.to_string(),
-                    server_side,
-                    first_use: f64::INFINITY,
-                    lanes: 1,
-                    spans: Vec::new(),
-                });
-                rows.len() - 1
-            });
-            let row = &mut rows[ri];
-            let (s, e) = (secs(s), secs(e.max(s)));
-            row.first_use = row.first_use.min(s);
-            row.spans.push(Span {
-                conn: i as u32,
-                phase,
-                start: s,
-                end: e,
-                lane: 0,
-            });
-        }
-    }
-    let mut extent = (f64::INFINITY, f64::NEG_INFINITY);
-    for row in &mut rows {
-        row.spans
-            .sort_by(|a, b| a.start.total_cmp(&b.start).then(a.phase.cmp(&b.phase)));
-        row.lanes = assign_lanes(&mut row.spans);
-        for s in &row.spans {
+        for s in &spans {
             extent.0 = extent.0.min(s.start);
             extent.1 = extent.1.max(s.end);
         }
+        let label = portlife::decode::Endpoint::new(pr.host, pr.port).to_string();
+        rows.push(Row {
+            host: pr.host,
+            port: pr.port,
+            label,
+            server_side: pr.server_side,
+            first_use: spans[0].start,
+            lanes: pr.lanes.max(1),
+            spans,
+        });
     }
     if !extent.0.is_finite() {
         extent = (0.0, 1.0);
     }
-    // Group by host; rows by first use, hosts by their first row.
+    let groups = group_rows(&rows);
+    let peak = model
+        .hosts
+        .iter()
+        .max_by(|a, b| a.peak.occupancy_pct.total_cmp(&b.peak.occupancy_pct))
+        .map(|h| Peak {
+            host: Some(h.host),
+            ports: h.peak.held() as usize,
+            at: secs(h.peak.ts_ns),
+            percent: h.peak.occupancy_pct,
+        })
+        .unwrap_or_default();
+    Timeline {
+        t0_ns,
+        extent,
+        groups,
+        rows,
+        shown_connections: accepted.iter().filter(|a| **a).count(),
+        total_connections: conns.len(),
+        profile: model.profile,
+        profile_note: model.profile_note,
+        peak,
+    }
+}
+
+/// Group rows by host; rows by first use, hosts by their first row.
+fn group_rows(rows: &[Row]) -> Vec<HostGroup> {
     let mut by_host: HashMap<IpAddr, Vec<u32>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
         by_host.entry(r.host).or_default().push(i as u32);
@@ -348,13 +282,18 @@ pub fn build(
         .map(|(host, mut idx)| {
             idx.sort_by(|a, b| {
                 let (ra, rb) = (&rows[*a as usize], &rows[*b as usize]);
-                ra.first_use.total_cmp(&rb.first_use).then(ra.port.cmp(&rb.port))
+                ra.first_use
+                    .total_cmp(&rb.first_use)
+                    .then(ra.port.cmp(&rb.port))
             });
-            let clients = idx.iter().filter(|i| !rows[**i as usize].server_side).count();
+            let clients = idx
+                .iter()
+                .filter(|i| !rows[**i as usize].server_side)
+                .count();
             let label = if clients > 0 {
                 format!("{host} — {clients} client ports")
             } else {
-                format!("{host} — server")
+                format!("{host} — server (its TIME-WAIT sockets)")
             };
             HostGroup {
                 host,
@@ -368,102 +307,7 @@ pub fn build(
         let fb = rows[b.rows[0] as usize].first_use;
         fa.total_cmp(&fb).then(a.host.cmp(&b.host))
     });
-    let peak = peak_occupancy(&rows, profile);
-    Timeline {
-        t0_ns,
-        extent,
-        groups,
-        rows,
-        shown_connections: shown,
-        total_connections: conns.len(),
-        profile,
-        resolved,
-        peak,
-    }
-}
-
-/// Greedy interval colouring by connection: each connection keeps one lane; a connection goes
-/// into the first lane free at its start. Returns the number of lanes.
-fn assign_lanes(spans: &mut [Span]) -> u16 {
-    // Interval of each connection within the row.
-    let mut conn_iv: Vec<(u32, f64, f64)> = Vec::new();
-    let mut pos: HashMap<u32, usize> = HashMap::new();
-    for s in spans.iter() {
-        match pos.get(&s.conn) {
-            Some(&k) => {
-                conn_iv[k].1 = conn_iv[k].1.min(s.start);
-                conn_iv[k].2 = conn_iv[k].2.max(s.end);
-            }
-            None => {
-                pos.insert(s.conn, conn_iv.len());
-                conn_iv.push((s.conn, s.start, s.end));
-            }
-        }
-    }
-    if conn_iv.len() == 1 {
-        return 1;
-    }
-    conn_iv.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let mut lane_end: Vec<f64> = Vec::new();
-    let mut lane_of: HashMap<u32, u16> = HashMap::new();
-    for (conn, s, e) in conn_iv {
-        let lane = match lane_end.iter().position(|end| *end <= s) {
-            Some(l) => l,
-            None => {
-                lane_end.push(f64::NEG_INFINITY);
-                lane_end.len() - 1
-            }
-        };
-        lane_end[lane] = e;
-        lane_of.insert(conn, lane as u16);
-    }
-    for s in spans.iter_mut() {
-        s.lane = lane_of[&s.conn];
-    }
-    lane_end.len().max(1) as u16
-}
-
-/// Peak number of ports one client host held at once (a port counts once however many
-/// destinations it serves), swept over merged per-row intervals.
-fn peak_occupancy(rows: &[Row], profile: ProfileParams) -> Peak {
-    let mut events: HashMap<IpAddr, Vec<(f64, i32)>> = HashMap::new();
-    for r in rows.iter().filter(|r| !r.server_side) {
-        let ev = events.entry(r.host).or_default();
-        let mut cur: Option<(f64, f64)> = None;
-        for s in &r.spans {
-            cur = match cur {
-                Some((a, b)) if s.start <= b => Some((a, b.max(s.end))),
-                Some((a, b)) => {
-                    ev.push((a, 1));
-                    ev.push((b, -1));
-                    Some((s.start, s.end))
-                }
-                None => Some((s.start, s.end)),
-            };
-        }
-        if let Some((a, b)) = cur {
-            ev.push((a, 1));
-            ev.push((b, -1));
-        }
-    }
-    let range = (profile.range.1 as f64 - profile.range.0 as f64 + 1.0).max(1.0);
-    let mut best = Peak::default();
-    for (host, mut ev) in events {
-        ev.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut n = 0i32;
-        for (t, d) in ev {
-            n += d;
-            if n as usize > best.ports {
-                best = Peak {
-                    host: Some(host),
-                    ports: n as usize,
-                    at: t,
-                    percent: n as f64 / range * 100.0,
-                };
-            }
-        }
-    }
-    best
+    groups
 }
 
 impl Timeline {
@@ -505,22 +349,6 @@ impl Timeline {
     }
 }
 
-/// The states of both ends of `c` at absolute time `ts_ns`.
-pub fn states_at(c: &Connection, ts_ns: i64) -> (TcpState, TcpState) {
-    let (mut cl, mut sv) = if c.inferred {
-        (TcpState::Established, TcpState::Established)
-    } else {
-        (TcpState::Closed, TcpState::Listen)
-    };
-    for t in c.transitions.iter().take_while(|t| t.ts_ns <= ts_ns) {
-        match t.side {
-            Side::Client => cl = t.to,
-            Side::Server => sv = t.to,
-        }
-    }
-    (cl, sv)
-}
-
 /// Human-readable duration: `850 ms`, `12.3 s`, `2 min 5 s`.
 pub fn fmt_duration(s: f64) -> String {
     if s < 1.0 {
@@ -538,7 +366,7 @@ pub fn fmt_duration(s: f64) -> String {
 }
 
 /// What a span means, in one sentence a student can read.
-pub fn explain(span: &Span, row: &Row, c: &Connection, profile: ProfileParams) -> String {
+pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile) -> String {
     let port = row.port;
     let dur = fmt_duration(span.end - span.start);
     match (span.phase, row.server_side) {
@@ -547,22 +375,24 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: ProfileParams) -
             c.client.port
         ),
         (Phase::TimeWait, false) => {
-            let full = fmt_duration(profile.time_wait_s);
-            if span.end - span.start + 1e-6 < profile.time_wait_s {
+            let tw = profile.time_wait_ns as f64 / 1e9;
+            let full = fmt_duration(tw);
+            if span.end - span.start + 1e-6 < tw {
                 format!("port {port} waits in TIME-WAIT because this host closed first; after {dur} (of {full}) a new SYN reused the same 4-tuple")
             } else {
                 format!("port {port} waits in TIME-WAIT for {dur} because this host closed first (2×MSL on this OS), then becomes Available")
             }
         }
         (Phase::Assigned, _) => match c.outcome {
+            Outcome::Unreachable => format!("port {port} was assigned for connect(), but an ICMP error said {} cannot be reached; the port is free again", c.server),
             Outcome::Refused => format!("port {port} was assigned for connect(), but {} answered the SYN with RST (connection refused); the port is free again", c.server),
             Outcome::Unanswered => format!("port {port} is assigned and stays in SYN-SENT: nobody answered the SYN (a firewall dropping it, or a dead server)"),
             _ => format!("port {port} was assigned by the kernel for connect() and waits {dur} for the handshake with {}", c.server),
         },
         (Phase::Active, _) => match c.outcome {
-            Outcome::Reset => format!("port {port} carries a connection to {} for {dur}; it ends with RST, so no TIME-WAIT follows", c.server),
-            Outcome::Open => format!("port {port} carries a connection to {} that was still open when the capture ended", c.server),
-            _ if c.closer == Some(Side::Server) => format!("port {port} carries a connection to {} for {dur}; the server closed first, so the port is Available right after", c.server),
+            Outcome::ResetByClient | Outcome::ResetByServer => format!("port {port} carries a connection to {} for {dur}; it ends with RST, so no TIME-WAIT follows", c.server),
+            Outcome::OpenAtEnd | Outcome::MidStream => format!("port {port} carries a connection to {} that was still open when the capture ended", c.server),
+            _ if c.closed_first == Some(Role::Server) => format!("port {port} carries a connection to {} for {dur}; the server closed first, so the port is Available right after", c.server),
             _ => format!("port {port} carries a connection to {} for {dur}", c.server),
         },
     }
@@ -579,7 +409,6 @@ pub struct TransitionRow {
     pub to: &'static str,
     /// Wireshark frame number (1-based) of the packet that caused it.
     pub frame: u64,
-    pub cause: String,
 }
 
 /// What the details panel shows about the selected connection.
@@ -594,45 +423,53 @@ pub struct ConnDetails {
 pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32) -> Option<ConnDetails> {
     let c = capture.connections.get(idx as usize)?;
     let secs = |ns: i64| (ns - tl.t0_ns) as f64 / 1e9;
-    let closer = match c.closer {
-        Some(Side::Client) => "client (it gets TIME-WAIT)",
-        Some(Side::Server) => "server (TIME-WAIT on the server)",
+    let closer = match c.closed_first {
+        Some(Role::Client) => "client (it gets TIME-WAIT)",
+        Some(Role::Server) => "server (TIME-WAIT on the server)",
         None => "nobody (no FIN)",
     };
     let mut facts = vec![
         ("client", c.client.to_string()),
         ("server", c.server.to_string()),
         ("generation", c.generation.to_string()),
-        ("outcome", c.outcome.name().to_string()),
+        ("outcome", c.outcome.describe().to_string()),
+        ("history (Zeek)", c.history.clone()),
         ("closed first by", closer.to_string()),
-        ("packets", c.packets.to_string()),
+        ("packets", c.packets().to_string()),
         (
             "seen",
             format!(
                 "{:.3} s → {:.3} s",
-                secs(c.first_ts_ns),
-                secs(c.last_ts_ns)
+                secs(c.start_ns),
+                secs(c.last_packet_ns)
             ),
         ),
     ];
-    if c.inferred {
+    if c.roles_inferred {
         facts.push(("roles", "inferred (start not captured)".into()));
     }
-    let transitions = c
-        .transitions
-        .iter()
-        .map(|t| TransitionRow {
-            time: format!("{:.6}", secs(t.ts_ns)),
-            side: match t.side {
-                Side::Client => "client",
-                Side::Server => "server",
-            },
-            from: t.from.name(),
-            to: t.to.name(),
-            frame: t.packet + 1,
-            cause: t.cause.clone(),
+    let mut transitions: Vec<(i64, TransitionRow)> = [
+        ("client", &c.client_side),
+        ("server", &c.server_side),
+    ]
+    .into_iter()
+    .flat_map(|(side, s)| {
+        s.transitions.iter().map(move |t| {
+            (
+                t.ts_ns,
+                TransitionRow {
+                    time: format!("{:.6}", secs(t.ts_ns)),
+                    side,
+                    from: t.from.name(),
+                    to: t.to.name(),
+                    frame: t.packet_index + 1,
+                },
+            )
         })
-        .collect();
+    })
+    .collect();
+    transitions.sort_by_key(|(ts, t)| (*ts, t.frame, t.side));
+    let transitions = transitions.into_iter().map(|(_, t)| t).collect();
     Some(ConnDetails {
         title: format!("{} → {}", c.client, c.server),
         facts,
@@ -662,7 +499,7 @@ pub fn span_info(
     at: f64,
 ) -> Option<SpanInfo> {
     let c = capture.connections.get(span.conn as usize)?;
-    let (cs, ss) = states_at(c, tl.abs_ns(at.clamp(span.start, span.end)));
+    let (cs, ss) = c.state_at(tl.abs_ns(at.clamp(span.start, span.end)));
     Some(SpanInfo {
         tuple: format!("{} → {}", c.client, c.server),
         phase: span.phase,
@@ -670,6 +507,6 @@ pub fn span_info(
         server_state: ss.name(),
         start: span.start,
         end: span.end,
-        sentence: explain(span, row, c, tl.profile),
+        sentence: explain(span, row, c, &tl.profile),
     })
 }

@@ -37,10 +37,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.label(egui::RichText::new("State transitions").strong());
             egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("transitions")
-                    .num_columns(5)
+                    .num_columns(4)
                     .striped(true)
                     .show(ui, |ui| {
-                        for h in ["time (s)", "end", "from → to", "frame", "flags"] {
+                        for h in ["time (s)", "end", "from → to", "frame"] {
                             ui.strong(h);
                         }
                         ui.end_row();
@@ -49,7 +49,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                             ui.label(t.side);
                             ui.label(format!("{} → {}", t.from, t.to));
                             ui.monospace(format!("#{}", t.frame));
-                            ui.monospace(&t.cause);
                             ui.end_row();
                         }
                     });

@@ -1,7 +1,7 @@
 //! Left panel: filters (host, destination, port range, outcome, text search). Any change
 //! rebuilds the view-model; the capture is not re-read.
 
-use super::super::capture::Outcome;
+use super::super::capture::OutcomeGroup;
 use super::super::state::AppState;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
@@ -20,7 +20,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 ui.add(egui::DragValue::new(&mut f.port_max).range(0..=65535));
             });
             ui.label("Outcome");
-            for (i, o) in Outcome::ALL.iter().enumerate() {
+            for (i, o) in OutcomeGroup::ALL.iter().enumerate() {
                 ui.checkbox(&mut f.outcomes[i], o.name());
             }
             labelled_text(ui, "Search", &mut f.search, "tuple, state, outcome");

@@ -75,7 +75,7 @@ fn legend(ui: &mut egui::Ui, state: &AppState) {
                     let tw = state
                         .loaded
                         .as_ref()
-                        .map_or(60.0, |l| l.timeline.profile.time_wait_s);
+                        .map_or(60.0, |l| l.timeline.profile.time_wait_ns as f64 / 1e9);
                     format!("TimeWait (this host closed first; waits {tw} s)")
                 }
             };
@@ -190,7 +190,10 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
     let pointer = ui.input(|i| i.pointer.hover_pos());
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .scroll_source(egui::scroll_area::ScrollSource::SCROLL_BAR | egui::scroll_area::ScrollSource::MOUSE_WHEEL)
+        .scroll_source(egui::scroll_area::ScrollSource {
+            drag: egui::scroll_area::DragScroll::Never,
+            ..Default::default()
+        })
         .show_viewport(ui, |ui, viewport| {
             ui.set_min_height(total_h);
             let origin = ui.max_rect().top();

@@ -126,9 +126,8 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
-    ui.label("OS profile:");
     let mut choice = state.profile;
-    egui::ComboBox::from_id_salt("profile")
+    egui::ComboBox::from_label("OS profile")
         .selected_text(choice.label())
         .show_ui(ui, |ui| {
             for p in ProfileChoice::ALL {
@@ -139,25 +138,23 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
     if state.profile == ProfileChoice::Custom {
         let mut c = state.custom;
         ui.label("range");
-        ui.add(egui::DragValue::new(&mut c.range.0).range(1..=65535));
-        ui.add(egui::DragValue::new(&mut c.range.1).range(1..=65535));
+        ui.add(egui::DragValue::new(&mut c.lo).range(1..=65535));
+        ui.add(egui::DragValue::new(&mut c.hi).range(1..=65535));
         ui.label("TIME-WAIT s");
-        ui.add(egui::DragValue::new(&mut c.time_wait_s).range(0.0..=3600.0));
+        ui.add(egui::DragValue::new(&mut c.time_wait_s).range(0..=3600));
         if c != state.custom {
             state.custom = c;
             state.rebuild();
         }
     }
     if let Some(l) = &state.loaded {
-        let p = l.timeline.profile;
-        let guessed = if state.profile == ProfileChoice::Auto {
-            format!("guessed {} · ", l.timeline.resolved.label())
-        } else {
-            String::new()
-        };
+        let p = &l.timeline.profile;
         ui.weak(format!(
-            "{guessed}ports {}–{}, TIME-WAIT {} s",
-            p.range.0, p.range.1, p.time_wait_s
+            "{}: ports {}–{}, TIME-WAIT {} s",
+            l.timeline.profile_note,
+            p.port_lo,
+            p.port_hi,
+            p.time_wait_ns as f64 / 1e9
         ));
     }
 }
