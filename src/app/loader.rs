@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
+#[cfg(test)]
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, TryRecvError};

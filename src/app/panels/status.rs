@@ -37,6 +37,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.separator();
             if tl.shown_connections == tl.total_connections {
                 ui.label(format!("{} connections", tl.total_connections));
+                if !l.capture.udp.is_empty() {
+                    ui.weak(format!("(+{} UDP flows, not drawn)", l.capture.udp.len()));
+                }
             } else {
                 ui.label(format!(
                     "{} of {} connections (filtered)",
