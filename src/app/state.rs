@@ -85,6 +85,8 @@ pub struct AppState {
     pub show_path_input: bool,
     /// Smoothed time spent building the UI each frame, in milliseconds.
     pub frame_ms: f32,
+    /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
+    pub show_frame_time: bool,
 }
 
 impl Default for AppState {
@@ -110,6 +112,7 @@ impl Default for AppState {
             path_input: String::new(),
             show_path_input: false,
             frame_ms: 0.0,
+            show_frame_time: true,
         }
     }
 }

@@ -94,9 +94,11 @@ fn temp_capture(dir: &tempfile::TempDir) -> PathBuf {
 
 fn harness() -> Harness<'static, PortlifeApp> {
     let ctx = egui::Context::default();
-    let app = PortlifeApp::new(&ctx, None);
+    let mut app = PortlifeApp::new(&ctx, None);
+    app.state.show_frame_time = false;
     Harness::builder()
         .with_size([1400.0, 700.0])
+        .with_context_setup(|ctx| ctx.all_styles_mut(|s| s.interaction.tooltip_delay = 0.0))
         .build_ui_state(|ui, app: &mut PortlifeApp| app.show(ui), app)
 }
 
@@ -148,7 +150,7 @@ fn hovering_a_span_shows_its_four_tuple_and_a_sentence() {
     open(&mut h, &temp_capture(&dir));
     h.get_by_label("10.0.0.2:40001 TimeWait span").hover();
     h.run();
-    h.get_by_label("10.0.0.2:40001 → 93.184.216.34:80");
+    h.get_by_label("10.0.0.2:40001 -> 93.184.216.34:80");
     h.get_by_label_contains("waits in TIME-WAIT for 60 s because this host closed first");
     h.get_by_label_contains("client TIME-WAIT");
 }
@@ -164,9 +166,9 @@ fn clicking_a_span_selects_it_and_lists_transitions() {
     let conn = &h.state().state.loaded.as_ref().unwrap().capture.connections[sel as usize];
     assert_eq!(conn.client.port, 40001);
     h.get_by_label("Connection");
-    h.get_by_label("CLOSED → SYN-SENT");
-    h.get_by_label("ESTABLISHED → FIN-WAIT-1");
-    assert!(h.query_all_by_label("FIN-WAIT-2 → TIME-WAIT").count() + h.query_all_by_label("FIN-WAIT-1 → TIME-WAIT").count() + h.query_all_by_label("CLOSING → TIME-WAIT").count() > 0);
+    h.get_by_label("CLOSED -> SYN-SENT");
+    h.get_by_label("ESTABLISHED -> FIN-WAIT-1");
+    assert!(h.query_all_by_label("FIN-WAIT-2 -> TIME-WAIT").count() + h.query_all_by_label("FIN-WAIT-1 -> TIME-WAIT").count() + h.query_all_by_label("CLOSING -> TIME-WAIT").count() > 0);
     // Frame numbers are Wireshark's (1-based): the SYN is frame #1.
     h.get_by_label("#1");
 }
@@ -273,7 +275,7 @@ fn frame_time_with_100k_connections() {
         .state
         .install(PathBuf::from("synthetic-100k"), model);
     h.run();
-    let mut measure = |h: &mut Harness<'static, PortlifeApp>, label: &str| {
+    let measure = |h: &mut Harness<'static, PortlifeApp>, label: &str| {
         let steps = 20;
         let start = Instant::now();
         for _ in 0..steps {

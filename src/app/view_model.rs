@@ -54,6 +54,9 @@ pub struct Span {
     pub end: f64,
     /// Lane within the row (several destinations served by one port at once).
     pub lane: u16,
+    /// The part after this time (seconds from t0) was not seen in the capture: it is derived
+    /// from the profile (a TIME-WAIT running past the capture's end).
+    pub derived_after: Option<f64>,
 }
 
 /// One (host, port) row.
@@ -177,6 +180,8 @@ pub struct Timeline {
     pub t0_ns: i64,
     /// Earliest span start and latest span end (seconds from t0).
     pub extent: (f64, f64),
+    /// The last packet of the capture (seconds from t0).
+    pub capture_end: f64,
     pub groups: Vec<HostGroup>,
     pub rows: Vec<Row>,
     /// Connections that passed the filters.
@@ -206,6 +211,7 @@ pub fn build(
         capture.capture_end_ns,
     );
     let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
+    let tw_ns = model.profile.time_wait_ns;
     let t0_ns = conns.iter().map(|c| c.start_ns).min().unwrap_or(0);
     let secs = |ns: i64| (ns - t0_ns) as f64 / 1e9;
     let mut rows: Vec<Row> = Vec::with_capacity(model.rows.len());
@@ -216,12 +222,25 @@ pub fn build(
             .iter()
             .filter(|s| !s.udp && accepted.get(s.conn as usize).copied().unwrap_or(false))
             .filter_map(|s| {
+                let phase = Phase::from_ports(s.phase)?;
+                // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
+                // profile says when it ends even though no packet does. Draw it whole (marked as
+                // derived) so the profile's TIME-WAIT length is visible.
+                let full_tw = phase == Phase::TimeWait
+                    && s.truncated_by_capture_end
+                    && !s.cut_by_reuse;
+                let end_ns = if full_tw {
+                    s.start_ns + tw_ns
+                } else {
+                    s.end_ns.max(s.start_ns)
+                };
                 Some(Span {
                     conn: s.conn,
-                    phase: Phase::from_ports(s.phase)?,
+                    phase,
                     start: secs(s.start_ns),
-                    end: secs(s.end_ns.max(s.start_ns)),
+                    end: secs(end_ns),
                     lane: s.lane,
+                    derived_after: full_tw.then(|| secs(s.end_ns.max(s.start_ns))),
                 })
             })
             .collect();
@@ -261,6 +280,7 @@ pub fn build(
     Timeline {
         t0_ns,
         extent,
+        capture_end: secs(capture.capture_end_ns),
         groups,
         rows,
         shown_connections: accepted.iter().filter(|a| **a).count(),
@@ -381,6 +401,11 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile) -> S
                 format!("port {port} waits in TIME-WAIT because this host closed first; after {dur} (of {full}) a new SYN reused the same 4-tuple")
             } else {
                 format!("port {port} waits in TIME-WAIT for {dur} because this host closed first (2×MSL on this OS), then becomes Available")
+                    + if span.derived_after.is_some() {
+                        " (the capture ended during the wait; its end comes from the OS profile)"
+                    } else {
+                        ""
+                    }
             }
         }
         (Phase::Assigned, _) => match c.outcome {
@@ -439,7 +464,7 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32) -> Option<ConnDe
         (
             "seen",
             format!(
-                "{:.3} s → {:.3} s",
+                "{:.3} s -> {:.3} s",
                 secs(c.start_ns),
                 secs(c.last_packet_ns)
             ),
@@ -471,7 +496,7 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32) -> Option<ConnDe
     transitions.sort_by_key(|(ts, t)| (*ts, t.frame, t.side));
     let transitions = transitions.into_iter().map(|(_, t)| t).collect();
     Some(ConnDetails {
-        title: format!("{} → {}", c.client, c.server),
+        title: format!("{} -> {}", c.client, c.server),
         facts,
         transitions,
     })
@@ -501,7 +526,7 @@ pub fn span_info(
     let c = capture.connections.get(span.conn as usize)?;
     let (cs, ss) = c.state_at(tl.abs_ns(at.clamp(span.start, span.end)));
     Some(SpanInfo {
-        tuple: format!("{} → {}", c.client, c.server),
+        tuple: format!("{} -> {}", c.client, c.server),
         phase: span.phase,
         client_state: cs.name(),
         server_state: ss.name(),

@@ -21,7 +21,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Connection");
-                if ui.small_button("✕").on_hover_text("Clear selection").clicked() {
+                if ui.small_button("x").on_hover_text("Clear selection").clicked() {
                     close = true;
                 }
             });
@@ -40,14 +40,14 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     .num_columns(4)
                     .striped(true)
                     .show(ui, |ui| {
-                        for h in ["time (s)", "end", "from → to", "frame"] {
+                        for h in ["time (s)", "end", "from -> to", "frame"] {
                             ui.strong(h);
                         }
                         ui.end_row();
                         for t in &d.transitions {
                             ui.monospace(&t.time);
                             ui.label(t.side);
-                            ui.label(format!("{} → {}", t.from, t.to));
+                            ui.label(format!("{} -> {}", t.from, t.to));
                             ui.monospace(format!("#{}", t.frame));
                             ui.end_row();
                         }

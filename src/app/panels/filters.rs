@@ -15,9 +15,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             labelled_text(ui, "Destination", &mut f.destination, "server ip:port contains");
             ui.label("Client port range");
             ui.horizontal(|ui| {
-                ui.add(egui::DragValue::new(&mut f.port_min).range(0..=65535));
-                ui.label("–");
-                ui.add(egui::DragValue::new(&mut f.port_max).range(0..=65535));
+                let from = ui.label("from");
+                ui.add(egui::DragValue::new(&mut f.port_min).range(0..=65535))
+                    .labelled_by(from.id);
+                let to = ui.label("to");
+                ui.add(egui::DragValue::new(&mut f.port_max).range(0..=65535))
+                    .labelled_by(to.id);
             });
             ui.label("Outcome");
             for (i, o) in OutcomeGroup::ALL.iter().enumerate() {

@@ -9,7 +9,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             let Some(l) = &state.loaded else {
-                ui.label("No capture open — File → Open, Samples, or drop a file here");
+                ui.label("No capture open — File -> Open, Samples, or drop a file here");
                 return;
             };
             let tl = &l.timeline;
@@ -30,7 +30,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     .join("\n");
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
-                    format!("⚠ {} warnings", l.capture.warnings.len()),
+                    format!("! {} warnings", l.capture.warnings.len()),
                 )
                 .on_hover_text(list);
             }
@@ -67,9 +67,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     fmt_duration(p.at.max(0.0))
                 ));
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.weak(format!("frame {:.1} ms", state.frame_ms));
-            });
+            if state.show_frame_time {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.weak(format!("frame {:.1} ms", state.frame_ms));
+                });
+            }
         });
     });
 }

@@ -18,7 +18,7 @@ const LABEL_W: f32 = 200.0;
 const GROUP_H: f32 = 22.0;
 const LANE_H: f32 = 14.0;
 const ROW_PAD: f32 = 4.0;
-const AXIS_H: f32 = 30.0;
+const AXIS_H: f32 = 44.0;
 /// At most this many span widgets per frame (hover/click/accessibility); the rest are paint only.
 const MAX_SPAN_WIDGETS: usize = 4000;
 
@@ -40,7 +40,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 if state.loading.is_some() {
                     ui.label("Loading…");
                 } else {
-                    ui.label("No capture open. File → Open, Samples, or drop a pcap/pcapng file here.");
+                    ui.label("No capture open. File -> Open, Samples, or drop a pcap/pcapng file here.");
                 }
             });
             return;
@@ -149,6 +149,16 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
         [Pos2::new(plot_x.min, baseline), Pos2::new(plot_x.max, baseline)],
         Stroke::new(1.0, text_color),
     );
+    let xe = x_of(&state.view, plot_x, l.timeline.capture_end);
+    if plot_x.contains(xe) {
+        painter.text(
+            Pos2::new(xe + 3.0, rect.top() + 1.0),
+            Align2::LEFT_TOP,
+            "capture ends | later: from the OS profile",
+            FontId::proportional(11.0),
+            visuals.strong_text_color(),
+        );
+    }
     for k in first..=last.min(first + 200) {
         let t = k as f64 * step;
         let x = x_of(&state.view, plot_x, t);
@@ -234,7 +244,7 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                         let g = &tl.groups[gi];
                         let rect = Rect::from_x_y_ranges(clip.x_range(), top..=top + GROUP_H);
                         let collapsed = state.collapsed.contains(&g.host);
-                        let text = format!("{} {}", if collapsed { "▸" } else { "▾" }, g.label);
+                        let text = format!("{} {}", if collapsed { "+" } else { "-" }, g.label);
                         let r = ui.interact(rect, ui.scope_id().with(("group", gi)), Sense::click());
                         r.widget_info(|| {
                             egui::WidgetInfo::labeled(egui::Role::Button, true, &g.label)
@@ -265,6 +275,13 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                         );
                     }
                 }
+            }
+            let xe = x_of(&state.view, plot_x, tl.capture_end);
+            if plot_x.contains(xe) {
+                painter.line_segment(
+                    [Pos2::new(xe, clip.top()), Pos2::new(xe, clip.bottom())],
+                    Stroke::new(1.5, visuals.strong_text_color().gamma_multiply(0.6)),
+                );
             }
             if let Some(p) = pointer.filter(|_| hovering_plot) {
                 painter.line_segment(
@@ -395,6 +412,12 @@ fn draw_row(
         }
         let rect = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1.max(x0 + 1.0), y1));
         plot_painter.rect_filled(rect, 2.0, color);
+        if let Some(d) = s.derived_after {
+            // Past the capture's end: known from the profile, not seen. Drawn fainter.
+            let xd = x_of(view, plot_x, d).clamp(x0, rect.right());
+            let faded = Rect::from_min_max(Pos2::new(xd, y0), rect.max);
+            plot_painter.rect_filled(faded, 0.0, visuals.extreme_bg_color.gamma_multiply(0.45));
+        }
         if state.selection == Some(s.conn) {
             plot_painter.rect_stroke(
                 rect,
@@ -441,7 +464,7 @@ fn span_tooltip(ui: &mut egui::Ui, info: &view_model::SpanInfo, axis: TimeAxis, 
     ));
     let step = 0.001;
     ui.label(format!(
-        "{} → {} ({})",
+        "{} -> {} ({})",
         tick_label(axis, tl, info.start, step),
         tick_label(axis, tl, info.end, step),
         view_model::fmt_duration(info.end - info.start)

@@ -24,7 +24,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         }
         if let Some(err) = state.error.clone() {
             ui.horizontal(|ui| {
-                ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {err}"));
+                ui.colored_label(ui.visuals().error_fg_color, format!("! {err}"));
                 if ui.small_button("Dismiss").clicked() {
                     state.error = None;
                 }
@@ -137,11 +137,15 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
     state.set_profile(choice);
     if state.profile == ProfileChoice::Custom {
         let mut c = state.custom;
-        ui.label("range");
-        ui.add(egui::DragValue::new(&mut c.lo).range(1..=65535));
-        ui.add(egui::DragValue::new(&mut c.hi).range(1..=65535));
-        ui.label("TIME-WAIT s");
-        ui.add(egui::DragValue::new(&mut c.time_wait_s).range(0..=3600));
+        let l = ui.label("ports from");
+        ui.add(egui::DragValue::new(&mut c.lo).range(1..=65535))
+            .labelled_by(l.id);
+        let l = ui.label("to");
+        ui.add(egui::DragValue::new(&mut c.hi).range(1..=65535))
+            .labelled_by(l.id);
+        let l = ui.label("TIME-WAIT s");
+        ui.add(egui::DragValue::new(&mut c.time_wait_s).range(0..=3600))
+            .labelled_by(l.id);
         if c != state.custom {
             state.custom = c;
             state.rebuild();
