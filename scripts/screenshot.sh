@@ -8,6 +8,9 @@
 #   OUT.png  default: docs/screenshot.png
 #   SECONDS  how long to let the app load and draw before the shot (default 10)
 # Builds the binary first unless PORTLIFE_BIN points at one.
+# With xdotool installed, SHOT_CLICK="X,Y" clicks there (select a connection: the details panel
+# opens) and SHOT_HOVER="X,Y" then rests the pointer there (a span's tooltip), screen pixels on
+# the 1600x1000 display. The defaults fit the default sample; set them to "" to skip.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 capture=${1:-$repo/samples/browser-burst.pcap}
@@ -53,6 +56,21 @@ if ! kill -0 "$app" 2>/dev/null; then
   tail -n 30 "$log" >&2
   exit 1
 fi
+if command -v xdotool >/dev/null; then
+  click=${SHOT_CLICK-450,134}
+  hover=${SHOT_HOVER-900,169}
+  if [ -n "$click" ]; then
+    DISPLAY=$disp xdotool mousemove "${click%,*}" "${click#*,}" click 1
+    sleep 2
+  fi
+  if [ -n "$hover" ]; then
+    DISPLAY=$disp xdotool mousemove "${hover%,*}" "${hover#*,}"
+    sleep 1
+    DISPLAY=$disp xdotool mousemove_relative 1 0
+    sleep 2
+  fi
+fi
 mkdir -p "$(dirname "$out")"
-DISPLAY=$disp import -window root "$out"
+# The window may be smaller than the display: trim the empty (black) border.
+DISPLAY=$disp import -window root png:- | convert - -trim +repage "$out"
 echo "saved $out"

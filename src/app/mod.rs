@@ -45,8 +45,13 @@ impl PortlifeApp {
         if self.state.loading.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
-        let dropped: Option<PathBuf> =
-            ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()));
+        let dropped: Option<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .find(|p| !p.as_os_str().is_empty())
+        });
         if let Some(p) = dropped {
             self.state.open(p, &ctx);
         }

@@ -168,7 +168,12 @@ fn clicking_a_span_selects_it_and_lists_transitions() {
     h.get_by_label("Connection");
     h.get_by_label("CLOSED -> SYN-SENT");
     h.get_by_label("ESTABLISHED -> FIN-WAIT-1");
-    assert!(h.query_all_by_label("FIN-WAIT-2 -> TIME-WAIT").count() + h.query_all_by_label("FIN-WAIT-1 -> TIME-WAIT").count() + h.query_all_by_label("CLOSING -> TIME-WAIT").count() > 0);
+    assert!(
+        h.query_all_by_label("FIN-WAIT-2 -> TIME-WAIT").count()
+            + h.query_all_by_label("FIN-WAIT-1 -> TIME-WAIT").count()
+            + h.query_all_by_label("CLOSING -> TIME-WAIT").count()
+            > 0
+    );
     // Frame numbers are Wireshark's (1-based): the SYN is frame #1.
     h.get_by_label("#1");
 }
@@ -222,20 +227,21 @@ fn synthetic_model(n: u32) -> super::capture::CaptureModel {
     let mut t = portlife::tcp::Tracker::new();
     let server = Endpoint::new(IpAddr::V4(Ipv4Addr::new(10, 9, 0, 1)), 443);
     let mut idx = 0u64;
-    let mut push = |t: &mut portlife::tcp::Tracker, ts: i64, src: Endpoint, dst: Endpoint, f: u8| {
-        let seg = TcpSegment {
-            src,
-            dst,
-            seq: 1,
-            ack: 1,
-            flags: TcpFlags(f),
-            window: 1000,
-            payload_len: 0,
-            options: TcpOptions::default(),
+    let mut push =
+        |t: &mut portlife::tcp::Tracker, ts: i64, src: Endpoint, dst: Endpoint, f: u8| {
+            let seg = TcpSegment {
+                src,
+                dst,
+                seq: 1,
+                ack: 1,
+                flags: TcpFlags(f),
+                window: 1000,
+                payload_len: 0,
+                options: TcpOptions::default(),
+            };
+            t.push(idx, ts, &Decoded::Tcp(seg));
+            idx += 1;
         };
-        t.push(idx, ts, &Decoded::Tcp(seg));
-        idx += 1;
-    };
     const S: u8 = TcpFlags::SYN;
     const A: u8 = TcpFlags::ACK;
     const FIN: u8 = TcpFlags::FIN;

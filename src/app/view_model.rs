@@ -126,8 +126,7 @@ impl Filters {
         if !self.host.is_empty() && !c.client.ip.to_string().contains(self.host.trim()) {
             return false;
         }
-        if !self.destination.is_empty() && !c.server.to_string().contains(self.destination.trim())
-        {
+        if !self.destination.is_empty() && !c.server.to_string().contains(self.destination.trim()) {
             return false;
         }
         if !self.search.is_empty() {
@@ -226,9 +225,8 @@ pub fn build(
                 // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
                 // profile says when it ends even though no packet does. Draw it whole (marked as
                 // derived) so the profile's TIME-WAIT length is visible.
-                let full_tw = phase == Phase::TimeWait
-                    && s.truncated_by_capture_end
-                    && !s.cut_by_reuse;
+                let full_tw =
+                    phase == Phase::TimeWait && s.truncated_by_capture_end && !s.cut_by_reuse;
                 let end_ns = if full_tw {
                     s.start_ns + tw_ns
                 } else {
@@ -473,26 +471,24 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32) -> Option<ConnDe
     if c.roles_inferred {
         facts.push(("roles", "inferred (start not captured)".into()));
     }
-    let mut transitions: Vec<(i64, TransitionRow)> = [
-        ("client", &c.client_side),
-        ("server", &c.server_side),
-    ]
-    .into_iter()
-    .flat_map(|(side, s)| {
-        s.transitions.iter().map(move |t| {
-            (
-                t.ts_ns,
-                TransitionRow {
-                    time: format!("{:.6}", secs(t.ts_ns)),
-                    side,
-                    from: t.from.name(),
-                    to: t.to.name(),
-                    frame: t.packet_index + 1,
-                },
-            )
-        })
-    })
-    .collect();
+    let mut transitions: Vec<(i64, TransitionRow)> =
+        [("client", &c.client_side), ("server", &c.server_side)]
+            .into_iter()
+            .flat_map(|(side, s)| {
+                s.transitions.iter().map(move |t| {
+                    (
+                        t.ts_ns,
+                        TransitionRow {
+                            time: format!("{:.6}", secs(t.ts_ns)),
+                            side,
+                            from: t.from.name(),
+                            to: t.to.name(),
+                            frame: t.packet_index + 1,
+                        },
+                    )
+                })
+            })
+            .collect();
     transitions.sort_by_key(|(ts, t)| (*ts, t.frame, t.side));
     let transitions = transitions.into_iter().map(|(_, t)| t).collect();
     Some(ConnDetails {

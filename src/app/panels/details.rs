@@ -21,7 +21,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Connection");
-                if ui.small_button("x").on_hover_text("Clear selection").clicked() {
+                if ui
+                    .small_button("x")
+                    .on_hover_text("Clear selection")
+                    .clicked()
+                {
                     close = true;
                 }
             });

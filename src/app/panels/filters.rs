@@ -12,7 +12,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.heading("Filters");
             let mut f = state.filters.clone();
             labelled_text(ui, "Host", &mut f.host, "client IP contains");
-            labelled_text(ui, "Destination", &mut f.destination, "server ip:port contains");
+            labelled_text(
+                ui,
+                "Destination",
+                &mut f.destination,
+                "server ip:port contains",
+            );
             ui.label("Client port range");
             ui.horizontal(|ui| {
                 let from = ui.label("from");

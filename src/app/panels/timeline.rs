@@ -40,7 +40,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 if state.loading.is_some() {
                     ui.label("Loading…");
                 } else {
-                    ui.label("No capture open. File -> Open, Samples, or drop a pcap/pcapng file here.");
+                    ui.label(
+                        "No capture open. File -> Open, Samples, or drop a pcap/pcapng file here.",
+                    );
                 }
             });
             return;
@@ -57,7 +59,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 
 /// The colour key, with Available shown as the empty baseline it is.
 fn legend(ui: &mut egui::Ui, state: &AppState) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new("Port phases:").strong());
         let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
         ui.painter().line_segment(
@@ -81,6 +83,11 @@ fn legend(ui: &mut egui::Ui, state: &AppState) {
             };
             ui.label(text);
         }
+        let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
+        ui.painter().rect_filled(r, 2.0, theme::TIME_WAIT);
+        ui.painter()
+            .rect_filled(r, 0.0, ui.visuals().extreme_bg_color.gamma_multiply(0.45));
+        ui.label("after the capture ended (from the OS profile)");
     });
 }
 
@@ -146,7 +153,10 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
     let last = (state.view.end / step).floor() as i64;
     let baseline = rect.bottom() - 2.0;
     painter.line_segment(
-        [Pos2::new(plot_x.min, baseline), Pos2::new(plot_x.max, baseline)],
+        [
+            Pos2::new(plot_x.min, baseline),
+            Pos2::new(plot_x.max, baseline),
+        ],
         Stroke::new(1.0, text_color),
     );
     let xe = x_of(&state.view, plot_x, l.timeline.capture_end);
@@ -211,7 +221,11 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
             let plot_rect = Rect::from_x_y_ranges(plot_x, clip.y_range());
             // The canvas takes drags (pan) and clicks on empty space (clear selection); span
             // widgets registered later sit on top and take clicks.
-            let canvas = ui.interact(plot_rect, ui.scope_id().with("timeline-canvas"), Sense::click_and_drag());
+            let canvas = ui.interact(
+                plot_rect,
+                ui.scope_id().with("timeline-canvas"),
+                Sense::click_and_drag(),
+            );
             canvas.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Port timeline")
             });
@@ -245,7 +259,8 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                         let rect = Rect::from_x_y_ranges(clip.x_range(), top..=top + GROUP_H);
                         let collapsed = state.collapsed.contains(&g.host);
                         let text = format!("{} {}", if collapsed { "+" } else { "-" }, g.label);
-                        let r = ui.interact(rect, ui.scope_id().with(("group", gi)), Sense::click());
+                        let r =
+                            ui.interact(rect, ui.scope_id().with(("group", gi)), Sense::click());
                         r.widget_info(|| {
                             egui::WidgetInfo::labeled(egui::Role::Button, true, &g.label)
                         });
@@ -266,11 +281,24 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                         let h = row_height(row);
                         let rect = Rect::from_x_y_ranges(clip.x_range(), top..=top + h);
                         if k % 2 == 0 {
-                            painter.rect_filled(rect, 0.0, visuals.faint_bg_color.gamma_multiply(0.6));
+                            painter.rect_filled(
+                                rect,
+                                0.0,
+                                visuals.faint_bg_color.gamma_multiply(0.6),
+                            );
                         }
                         row_label(ui, &painter, row, rect, ri, &visuals);
                         draw_row(
-                            ui, &painter, state, tl, row, ri, top, plot_x, &mut budget, &mut actions,
+                            ui,
+                            &painter,
+                            state,
+                            tl,
+                            row,
+                            ri,
+                            top,
+                            plot_x,
+                            &mut budget,
+                            &mut actions,
                             &visuals,
                         );
                     }
@@ -436,9 +464,7 @@ fn draw_row(
                 actions.select = Some(s.conn);
             }
             if r.hovered() {
-                let at = r
-                    .hover_pos()
-                    .map_or(s.start, |p| t_of(view, plot_x, p.x));
+                let at = r.hover_pos().map_or(s.start, |p| t_of(view, plot_x, p.x));
                 if let Some(l) = &state.loaded {
                     if let Some(info) = view_model::span_info(&l.capture, tl, row, s, at) {
                         r.on_hover_ui(|ui| span_tooltip(ui, &info, state.axis, tl));
@@ -471,4 +497,3 @@ fn span_tooltip(ui: &mut egui::Ui, info: &view_model::SpanInfo, axis: TimeAxis, 
     ));
     ui.label(&info.sentence);
 }
-

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use super::super::profile::ProfileChoice;
 use super::super::state::{AppState, TimeAxis};
 
-
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     egui::Panel::top("toolbar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
@@ -88,7 +87,10 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
             ui.close();
         }
         if ui
-            .add_enabled(state.selection.is_some(), egui::Button::new("Zoom to selection"))
+            .add_enabled(
+                state.selection.is_some(),
+                egui::Button::new("Zoom to selection"),
+            )
             .clicked()
         {
             state.zoom_to_selection();
@@ -100,11 +102,18 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
         ui.separator();
         egui::widgets::global_theme_preference_buttons(ui);
     });
-    if ui.button("Fit all").on_hover_text("Show the whole capture").clicked() {
+    if ui
+        .button("Fit all")
+        .on_hover_text("Show the whole capture")
+        .clicked()
+    {
         state.fit_all();
     }
     if ui
-        .add_enabled(state.selection.is_some(), egui::Button::new("Zoom to selection"))
+        .add_enabled(
+            state.selection.is_some(),
+            egui::Button::new("Zoom to selection"),
+        )
         .clicked()
     {
         state.zoom_to_selection();
@@ -250,4 +259,3 @@ fn poll_dialog(ui: &mut egui::Ui, state: &mut AppState) {
         Err(crossbeam_channel::TryRecvError::Empty) => {}
     }
 }
-
