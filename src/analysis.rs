@@ -1,4 +1,6 @@
-//! The whole pipeline over one capture file: source → decode → statistics (→ tracker, ports).
+//! The whole pipeline over one capture: source → decode → statistics → tracker → ports.
+//! [`Pipeline`] takes one packet at a time (a file or, later, a live capture) and can give a
+//! [`Snapshot`] at any moment; [`analyze_file`] is that pipeline run over a whole file.
 //! The CLI, the app's loader thread and the tests all come through here.
 
 use std::path::Path;
@@ -7,8 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use crate::decode;
+use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
-use crate::source::{FileSource, Format, OpenError, Progress, Warning};
+use crate::source::{FileSource, Format, OpenError, Packet, Progress, Warning};
+use crate::tcp::{Connection, Tracker, UdpFlow};
 
 /// Everything learnt from one capture.
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +24,99 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
     /// True when the read was cancelled before the end of the file.
     pub cancelled: bool,
+    /// Every TCP connection, in order of first packet (`id` = index).
+    pub connections: Vec<Connection>,
+    /// UDP request/response flows (`id` = index).
+    pub udp_flows: Vec<UdpFlow>,
+    /// The OS profile the port model was derived under.
+    pub profile: OsProfile,
+    /// Port phases and pool occupancy under `profile`.
+    pub ports: PortModel,
+}
+
+impl Analysis {
+    /// Re-derive the port model under another profile, from the connections in memory (no
+    /// re-read of the capture).
+    pub fn set_profile(&mut self, profile: &Profile) {
+        let end = self.stats.last_ts_ns.unwrap_or(0);
+        self.ports = ports::derive_for(&self.connections, &self.udp_flows, profile, end);
+        self.profile = self.ports.profile.clone();
+    }
+}
+
+/// The model at one moment of an incremental run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot {
+    pub stats: CaptureStats,
+    pub connections: Vec<Connection>,
+    pub udp_flows: Vec<UdpFlow>,
+    pub profile: OsProfile,
+    pub ports: PortModel,
+}
+
+/// The incremental pipeline: push packets one at a time, take a [`Snapshot`] whenever.
+/// A file and a live capture go through exactly this.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    stats: CaptureStats,
+    tracker: Tracker,
+    profile: Profile,
+}
+
+impl Pipeline {
+    pub fn new(profile: Profile) -> Self {
+        Pipeline {
+            stats: CaptureStats::default(),
+            tracker: Tracker::new(),
+            profile,
+        }
+    }
+
+    /// Decode and account one packet.
+    pub fn push(&mut self, pkt: &Packet<'_>) {
+        let d = decode::decode(pkt.linktype, pkt.data);
+        self.stats.observe(pkt, &d);
+        self.tracker.push(pkt.index, pkt.ts_ns, &d);
+    }
+
+    pub fn stats(&self) -> &CaptureStats {
+        &self.stats
+    }
+
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// Change the profile used by later snapshots.
+    pub fn set_profile(&mut self, profile: Profile) {
+        self.profile = profile;
+    }
+
+    /// The model as if the capture ended at the last packet seen so far. Copies the connection
+    /// list (O(connections)); the pipeline itself is untouched and can keep going.
+    pub fn snapshot(&self) -> Snapshot {
+        self.clone().finish()
+    }
+
+    /// End the run: the final model, without copying.
+    pub fn finish(self) -> Snapshot {
+        let Pipeline {
+            stats,
+            mut tracker,
+            profile,
+        } = self;
+        let end = stats.last_ts_ns.unwrap_or(0);
+        tracker.finish(end);
+        let (connections, udp_flows) = tracker.into_parts();
+        let ports = ports::derive_for(&connections, &udp_flows, &profile, end);
+        Snapshot {
+            stats,
+            connections,
+            udp_flows,
+            profile: ports.profile.clone(),
+            ports,
+        }
+    }
 }
 
 /// Options for [`analyze_file`].
@@ -39,15 +136,23 @@ impl Default for Options<'_> {
     }
 }
 
-/// Read and analyse a whole capture file.
-pub fn analyze_file(path: impl AsRef<Path>, mut opts: Options<'_>) -> Result<Analysis, OpenError> {
+/// Read and analyse a whole capture file, guessing the OS profile (`auto`).
+pub fn analyze_file(path: impl AsRef<Path>, opts: Options<'_>) -> Result<Analysis, OpenError> {
+    analyze_file_with_profile(path, Profile::Auto, opts)
+}
+
+/// Read and analyse a whole capture file under the given OS profile.
+pub fn analyze_file_with_profile(
+    path: impl AsRef<Path>,
+    profile: Profile,
+    mut opts: Options<'_>,
+) -> Result<Analysis, OpenError> {
     let path = path.as_ref();
     let mut source = FileSource::open(path)?;
-    let mut stats = CaptureStats::default();
+    let mut pipeline = Pipeline::new(profile);
     let mut cancelled = false;
     while let Some(pkt) = source.next_packet() {
-        let d = decode::decode(pkt.linktype, pkt.data);
-        stats.observe(&pkt, &d);
+        pipeline.push(&pkt);
         if pkt.index % 4096 == 0 {
             if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                 cancelled = true;
@@ -58,6 +163,13 @@ pub fn analyze_file(path: impl AsRef<Path>, mut opts: Options<'_>) -> Result<Ana
             }
         }
     }
+    let Snapshot {
+        stats,
+        connections,
+        udp_flows,
+        profile,
+        ports,
+    } = pipeline.finish();
     let mut warnings = source.warnings().to_vec();
     let unsupported: u64 = stats
         .link_types
@@ -89,5 +201,9 @@ pub fn analyze_file(path: impl AsRef<Path>, mut opts: Options<'_>) -> Result<Ana
         stats,
         warnings,
         cancelled,
+        connections,
+        udp_flows,
+        profile,
+        ports,
     })
 }

@@ -1,4 +1,4 @@
-//! `portlife report FILE [--json]`.
+//! `portlife report FILE [--json] [--profile P]`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use portlife::analysis::{self, Analysis};
+use portlife::ports::Profile;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -14,17 +15,31 @@ pub struct ReportArgs {
     /// Print JSON instead of text (field names documented in ARCHITECTURE.md).
     #[arg(long)]
     pub json: bool,
+    /// OS profile for port ranges and TIME-WAIT: linux, linux-old, windows, macos, freebsd,
+    /// auto (guess from the client ports), or custom:LO-HI:TWSECS.
+    #[arg(long, default_value = "auto", value_parser = parse_profile)]
+    pub profile: Profile,
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    s.parse()
+        .map_err(|e: portlife::ports::ProfileParseError| e.to_string())
 }
 
 impl ReportArgs {
     #[cfg_attr(feature = "gui", allow(dead_code))]
     pub fn for_file(file: PathBuf) -> Self {
-        ReportArgs { file, json: false }
+        ReportArgs {
+            file,
+            json: false,
+            profile: Profile::Auto,
+        }
     }
 }
 
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let a = analysis::analyze_file(&args.file, Default::default())?;
+    let a =
+        analysis::analyze_file_with_profile(&args.file, args.profile.clone(), Default::default())?;
     for w in &a.warnings {
         eprintln!("warning: {w}");
     }
@@ -73,5 +88,5 @@ fn write_text(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
         writeln!(out, "    {k:<24} {v}")?;
     }
     writeln!(out, "  distinct TCP 4-tuples: {}", s.tcp_4tuples)?;
-    Ok(())
+    portlife::report::summary::write_connections(out, a)
 }

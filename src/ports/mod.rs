@@ -399,3 +399,6 @@ pub fn derive_for(
     m.profile_note = note;
     m
 }
+
+#[cfg(test)]
+mod tests;

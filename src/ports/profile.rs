@@ -185,17 +185,20 @@ impl Profile {
 
 /// `auto`: guess the profile from the client ports whose roles are known.
 fn guess(conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
-    let ports: Vec<u16> = conns
+    // TCP client ports whose SYN was seen; UDP ones only when there are none (UDP "clients"
+    // are often fixed ports: L2TP 1701, NTP 123, mDNS 5353).
+    let mut ports: Vec<u16> = conns
         .iter()
-        .filter(|c| !c.roles_inferred)
+        .filter(|c| !c.roles_inferred && c.client.port >= 1024)
         .map(|c| c.client.port)
-        .chain(
-            udp.iter()
-                .filter(|f| !f.roles_inferred)
-                .map(|f| f.client.port),
-        )
-        .filter(|&p| p >= 1024)
         .collect();
+    if ports.is_empty() {
+        ports = udp
+            .iter()
+            .filter(|f| !f.roles_inferred && f.client.port >= 1024)
+            .map(|f| f.client.port)
+            .collect();
+    }
     let (Some(&min), Some(&max)) = (ports.iter().min(), ports.iter().max()) else {
         return (
             OsProfile::linux(),
@@ -204,11 +207,17 @@ fn guess(conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
     };
     let n = ports.len();
     let seen = format!("{n} client port(s) in {min}–{max}");
-    let (p, why) = if min >= 49152 && (max > 60999 || n >= 5) {
+    let (p, why) = if min >= 49152 && max > 60999 {
         (
             OsProfile::windows(),
-            "all in 49152–65535 (RFC 6335 dynamic range): Windows or macOS; chose Windows \
-             (120 s TIME-WAIT), use --profile macos for 30 s",
+            "all in 49152–65535 (RFC 6335 dynamic range) and above Linux's 60999: Windows or \
+             macOS; chose Windows (120 s TIME-WAIT), use --profile macos for 30 s",
+        )
+    } else if min >= 49152 {
+        (
+            OsProfile::linux(),
+            "inside both Linux's 32768–60999 and Windows' 49152–65535; chose Linux, use \
+             --profile windows for 120 s TIME-WAIT",
         )
     } else if min >= 32768 && max <= 60999 {
         (OsProfile::linux(), "inside Linux's 32768–60999")

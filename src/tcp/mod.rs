@@ -11,6 +11,9 @@ pub mod tracker;
 pub mod udp;
 pub mod zeek;
 
+#[cfg(test)]
+pub(crate) mod testutil;
+
 use serde::Serialize;
 
 use crate::decode::{Endpoint, IcmpReason};

@@ -9,7 +9,8 @@
 //! 3. **What R receives.** RST → `RcvRst` at once. ACK of R's SYN/FIN → `RcvAck` at once (an
 //!    ACK's receipt is never proven by a later segment, so delivery is assumed). A SYN or FIN
 //!    from S waits until step 1 proves R got it, or until S sends a later segment (TCP delivers
-//!    in order, so R has the SYN/FIN before anything after it).
+//!    in order, so R has the SYN/FIN before anything after it) — provided R has sent anything
+//!    at all.
 //!
 //! Deferring SYN/FIN receipt is what lets one function handle simultaneous open and close
 //! (RFC 9293 §3.5 Figure 7, §3.6 Figure 13): a FIN sent before the peer's FIN arrived takes its
@@ -208,7 +209,10 @@ impl Connection {
             if let Some(isn) = self.seq.isn[ri] {
                 if !self.seq.got_syn[si] && seq_ge(seg.ack, isn.wrapping_add(1)) {
                     self.seq.got_syn[si] = true;
-                    let ours_acked = self.seq.syn_acked[si];
+                    // A SYN-ACK is formed in SYN-RECEIVED (§3.10.7.3: "Otherwise, enter
+                    // SYN-RECEIVED, form a SYN,ACK segment"), before its sender knew its own SYN
+                    // was acknowledged; an ACK that crossed it is applied just after (below).
+                    let ours_acked = self.seq.syn_acked[si] && !f.syn();
                     self.apply(s, Event::RcvSyn { ours_acked }, ts_ns, packet_index);
                 }
             }
@@ -224,6 +228,14 @@ impl Connection {
             if f.ack() {
                 self.seq.sent_synack[si] = true;
                 self.seq.isn[si].get_or_insert(seg.seq);
+                if self.seq.syn_acked[si] {
+                    // Simultaneous open: the peer's SYN-ACK crossed this one (§3.5 Figure 7).
+                    let ev = Event::RcvAck {
+                        syn_acked: true,
+                        fin_acked: self.seq.fin_acked[si],
+                    };
+                    self.apply(s, ev, ts_ns, packet_index);
+                }
             } else {
                 self.seq.sent_syn[si] = true;
                 match self.seq.isn[si] {
@@ -247,16 +259,18 @@ impl Connection {
         }
 
         // 3. What the receiver gets: first what in-order delivery proves (S's earlier SYN/FIN),
-        // then this segment's ACK.
+        // then this segment's ACK. A receiver that never sent anything has shown no sign of
+        // life (an unanswered SYN followed by a FIN): nothing is delivered to it.
+        let alive = self.side(r).packets > 0;
         if let Some(isn) = self.seq.isn[si] {
-            if !self.seq.got_syn[ri] && seq_gt(seg.seq, isn) {
+            if alive && !self.seq.got_syn[ri] && seq_gt(seg.seq, isn) {
                 self.seq.got_syn[ri] = true;
                 let ours_acked = self.seq.syn_acked[ri];
                 self.apply(r, Event::RcvSyn { ours_acked }, ts_ns, packet_index);
             }
         }
         if let Some(fin) = self.seq.fin_seq[si] {
-            if !self.seq.got_fin[ri] && seq_gt(seg.seq, fin) {
+            if alive && !self.seq.got_fin[ri] && seq_gt(seg.seq, fin) {
                 self.deliver_fin(r, ts_ns, packet_index);
             }
         }
@@ -478,6 +492,10 @@ impl Tracker {
         (self.conns, self.udp.into_flows())
     }
 }
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;
 
 /// A port that looks like a client's: at least 1024 and above the other end's (the heuristic
 /// for connections whose SYN was not captured).

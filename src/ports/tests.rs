@@ -1,0 +1,290 @@
+//! Port model scenarios and properties, built from tracker segments.
+
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::decode::Decoded;
+use crate::tcp::testutil::{ep, seg};
+use crate::tcp::{Role, TcpState, Tracker};
+
+const S: i64 = 1_000_000_000;
+const MS: i64 = 1_000_000;
+const T0: i64 = 1_700_000_000 * S;
+
+fn run(packets: &[(i64, Decoded)], end: i64) -> Tracker {
+    let mut t = Tracker::new();
+    for (i, (ts, d)) in packets.iter().enumerate() {
+        t.push(i as u64, *ts, d);
+    }
+    t.finish(end);
+    t
+}
+
+fn phases(m: &PortModel, conn: u32, server_side: bool) -> Vec<(Phase, i64, i64)> {
+    m.spans
+        .iter()
+        .filter(|s| s.conn == conn && s.server_side == server_side && !s.udp)
+        .map(|s| (s.phase, s.start_ns - T0, s.end_ns - T0))
+        .collect()
+}
+
+/// Handshake at T0, data, then one side closes first at T0+1 s.
+fn closed_by(closer: Role, port: u16) -> Vec<(i64, Decoded)> {
+    let (c, s) = (ep(2, port), ep(5, 443));
+    let mut v = vec![
+        (T0, seg(c, s, "S", 100, 0, 0)),
+        (T0 + 10 * MS, seg(s, c, "SA", 500, 101, 0)),
+        (T0 + 20 * MS, seg(c, s, "A", 101, 501, 0)),
+    ];
+    let (a, b, aseq, bseq) = match closer {
+        Role::Client => (c, s, 101, 501),
+        Role::Server => (s, c, 501, 101),
+    };
+    v.push((T0 + S, seg(a, b, "FA", aseq, bseq, 0)));
+    v.push((T0 + S + 10 * MS, seg(b, a, "FA", bseq, aseq + 1, 0)));
+    v.push((T0 + S + 20 * MS, seg(a, b, "A", aseq + 1, bseq + 1, 0)));
+    v
+}
+
+#[test]
+fn client_close_assigned_active_time_wait_linux_and_windows() {
+    let t = run(&closed_by(Role::Client, 54321), T0 + 300 * S);
+    let lin = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let tw_start = S + 20 * MS;
+    assert_eq!(
+        phases(&lin, 0, false),
+        vec![
+            (Phase::Assigned, 0, 20 * MS),
+            (Phase::Active, 20 * MS, tw_start),
+            (Phase::TimeWait, tw_start, tw_start + 60 * S),
+        ]
+    );
+    assert!(
+        phases(&lin, 0, true).is_empty(),
+        "server holds no TIME-WAIT"
+    );
+    let win = derive(t.connections(), &OsProfile::windows(), T0 + 300 * S);
+    assert_eq!(phases(&win, 0, false)[2].2, tw_start + 120 * S);
+    assert_eq!(
+        lin.phase_at(ep(2, 0).ip, 54321, T0 + 30 * S),
+        Phase::TimeWait
+    );
+    assert_eq!(
+        lin.phase_at(ep(2, 0).ip, 54321, T0 + 100 * S),
+        Phase::Available
+    );
+}
+
+#[test]
+fn time_wait_outlasting_capture_is_truncated() {
+    let t = run(&closed_by(Role::Client, 54321), T0 + 10 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let tw = m.spans.iter().find(|s| s.phase == Phase::TimeWait).unwrap();
+    assert!(tw.truncated_by_capture_end);
+    assert_eq!(tw.end_ns, T0 + 10 * S);
+}
+
+#[test]
+fn server_closing_first_puts_time_wait_on_server_row() {
+    let t = run(&closed_by(Role::Server, 54321), T0 + 300 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let client = phases(&m, 0, false);
+    assert_eq!(
+        client.iter().map(|p| p.0).collect::<Vec<_>>(),
+        vec![Phase::Assigned, Phase::Active]
+    );
+    let server: Vec<&PortSpan> = m.spans.iter().filter(|s| s.server_side).collect();
+    assert_eq!(server.len(), 1);
+    assert_eq!((server[0].host, server[0].port), (ep(5, 0).ip, 443));
+    assert_eq!(server[0].remote, ep(2, 54321));
+    assert_eq!(server[0].end_ns - server[0].start_ns, 60 * S);
+    let row = m.rows.iter().find(|r| r.server_side).unwrap();
+    assert_eq!(row.port, 443);
+    assert_eq!(m.counts_at(T0 + 5 * S).server_time_wait, 1);
+    assert_eq!(m.counts_at(T0 + 5 * S).time_wait, 0);
+}
+
+#[test]
+fn unanswered_syn_is_assigned_until_connect_timeout() {
+    let (c, s) = (ep(2, 54321), ep(5, 443));
+    let p = vec![
+        (T0, seg(c, s, "S", 100, 0, 0)),
+        (T0 + S, seg(c, s, "S", 100, 0, 0)),
+    ];
+    let t = run(&p, T0 + 500 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 500 * S);
+    assert_eq!(phases(&m, 0, false), vec![(Phase::Assigned, 0, 127 * S)]);
+    let m = derive(t.connections(), &OsProfile::windows(), T0 + 500 * S);
+    assert_eq!(phases(&m, 0, false), vec![(Phase::Assigned, 0, 21 * S)]);
+    let t = run(&p, T0 + 5 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    assert!(m.spans[0].truncated_by_capture_end);
+}
+
+#[test]
+fn refused_is_assigned_until_the_rst() {
+    let (c, s) = (ep(2, 54321), ep(5, 81));
+    let p = vec![
+        (T0, seg(c, s, "S", 100, 0, 0)),
+        (T0 + MS, seg(s, c, "RA", 0, 101, 0)),
+    ];
+    let t = run(&p, T0 + 5 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    assert_eq!(phases(&m, 0, false), vec![(Phase::Assigned, 0, MS)]);
+}
+
+#[test]
+fn reuse_inside_time_wait_cuts_it_short() {
+    let (c, s) = (ep(2, 54321), ep(5, 443));
+    let mut p = closed_by(Role::Client, 54321);
+    p.push((T0 + 10 * S, seg(c, s, "S", 7000, 0, 0)));
+    p.push((T0 + 10 * S + MS, seg(s, c, "SA", 9000, 7001, 0)));
+    let t = run(&p, T0 + 300 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let tw = m
+        .spans
+        .iter()
+        .find(|s| s.phase == Phase::TimeWait && s.conn == 0)
+        .unwrap();
+    assert!(tw.cut_by_reuse);
+    assert_eq!(tw.end_ns, T0 + 10 * S);
+    assert_eq!((m.reused_4tuples, m.reused_during_time_wait), (1, 1));
+    // Both connections share the row and one lane: they follow each other.
+    let row = &m.rows[0];
+    assert_eq!((row.uses, row.lanes), (2, 1));
+    // A minute and a half later the TIME-WAIT would be over: reuse, but not during TIME-WAIT.
+    let mut p = closed_by(Role::Client, 54321);
+    p.push((T0 + 90 * S, seg(c, s, "S", 7000, 0, 0)));
+    let t = run(&p, T0 + 300 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    assert_eq!((m.reused_4tuples, m.reused_during_time_wait), (1, 0));
+}
+
+#[test]
+fn one_port_to_two_destinations_at_once_gets_two_lanes() {
+    let c = ep(2, 40000);
+    let (s1, s2) = (ep(5, 443), ep(6, 443));
+    let p = vec![
+        (T0, seg(c, s1, "S", 100, 0, 0)),
+        (T0 + MS, seg(s1, c, "SA", 500, 101, 0)),
+        (T0 + 2 * MS, seg(c, s1, "A", 101, 501, 0)),
+        (T0 + 3 * MS, seg(c, s2, "S", 800, 0, 0)),
+        (T0 + 4 * MS, seg(s2, c, "SA", 900, 801, 0)),
+        (T0 + 5 * MS, seg(c, s2, "A", 801, 901, 0)),
+    ];
+    let t = run(&p, T0 + S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + S);
+    assert_eq!(m.rows.len(), 1);
+    assert_eq!(m.rows[0].lanes, 2);
+    let lanes: Vec<u16> = m.row_spans(&m.rows[0]).iter().map(|s| s.lane).collect();
+    assert!(lanes.contains(&0) && lanes.contains(&1));
+    // Per-destination pools see one port each; the host pool sees two.
+    assert_eq!(m.hosts[0].peak.held(), 2);
+    assert_eq!(m.destinations.len(), 2);
+    assert!(m.destinations.iter().all(|d| d.peak.held() == 1));
+}
+
+#[test]
+fn occupancy_counts_and_percent() {
+    let mut p = closed_by(Role::Client, 54321);
+    p.extend(closed_by(Role::Client, 54322));
+    p.sort_by_key(|x| x.0);
+    let t = run(&p, T0 + 300 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let at = m.counts_at(T0 + 30 * S);
+    assert_eq!((at.assigned, at.active, at.time_wait), (0, 0, 2));
+    let h = &m.hosts[0];
+    assert_eq!(h.peak.held(), 2);
+    assert!((h.peak.occupancy_pct - 200.0 / 28232.0).abs() < 1e-9);
+    assert_eq!(m.counts_at(T0 + 200 * S), Counts::default());
+}
+
+#[test]
+fn auto_profile_guesses_and_says_so() {
+    let t = run(&closed_by(Role::Client, 54321), T0 + S);
+    let m = derive_for(t.connections(), &[], &Profile::Auto, T0 + S);
+    assert_eq!(m.profile.name, "linux");
+    assert!(m.profile_note.starts_with("guessed"), "{}", m.profile_note);
+    let t = run(&closed_by(Role::Client, 64000), T0 + S);
+    let m = derive_for(t.connections(), &[], &Profile::Auto, T0 + S);
+    assert_eq!(m.profile.name, "windows");
+    let t = run(&closed_by(Role::Client, 20000), T0 + S);
+    let m = derive_for(t.connections(), &[], &Profile::Auto, T0 + S);
+    assert_eq!(m.profile.name, "freebsd");
+}
+
+/// One random segment between a client (two possible ports) and one server.
+fn arb_segment() -> impl Strategy<Value = (bool, u16, &'static str, u32, u32, u32, i64)> {
+    (
+        any::<bool>(),
+        prop::sample::select(vec![50000u16, 50001]),
+        prop::sample::select(vec!["S", "SA", "A", "PA", "FA", "R", "RA"]),
+        prop::sample::select(vec![100u32, 101, 102, 111, 112, 500, 501, 502, 7000]),
+        prop::sample::select(vec![0u32, 101, 102, 112, 501, 502, 503, 7001]),
+        prop::sample::select(vec![0u32, 0, 10]),
+        prop::sample::select(vec![MS, S, 30 * S, 90 * S]),
+    )
+}
+
+proptest! {
+    #[test]
+    fn random_segments_never_panic_and_phases_never_overlap(
+        segs in prop::collection::vec(arb_segment(), 1..60)
+    ) {
+        let server = ep(5, 443);
+        let mut t = Tracker::new();
+        let mut ts = T0;
+        for (i, (from_client, port, flags, sq, ak, len, dt)) in segs.iter().enumerate() {
+            let client = ep(2, *port);
+            let (a, b) = if *from_client { (client, server) } else { (server, client) };
+            ts += dt;
+            t.push(i as u64, ts, &seg(a, b, flags, *sq, *ak, *len));
+            // state_at never panics on any id / time.
+            let _ = t.state_at(i as u32, ts);
+        }
+        let end = ts + S;
+        t.finish(end);
+        let conns = t.connections();
+        for profile in [OsProfile::linux(), OsProfile::windows()] {
+            let m = derive(conns, &profile, end);
+            // Phases of one (host, port, remote) never overlap.
+            let mut by_key: HashMap<_, Vec<&PortSpan>> = HashMap::new();
+            for s in &m.spans {
+                prop_assert!(s.start_ns <= s.end_ns);
+                prop_assert!(s.end_ns <= end);
+                by_key.entry((s.host, s.port, s.remote)).or_default().push(s);
+            }
+            for spans in by_key.values_mut() {
+                spans.sort_by_key(|s| (s.start_ns, s.end_ns));
+                for w in spans.windows(2) {
+                    prop_assert!(w[0].end_ns <= w[1].start_ns, "overlap: {:?} {:?}", w[0], w[1]);
+                }
+            }
+            // TIME-WAIT only follows an active close: the endpoint sent a FIN first.
+            for s in m.spans.iter().filter(|s| s.phase == Phase::TimeWait) {
+                let c = &conns[s.conn as usize];
+                let side = if s.server_side { &c.server_side } else { &c.client_side };
+                let fin = side.transitions.iter().position(|t| t.to == TcpState::FinWait1);
+                let tw = side.transitions.iter().position(|t| t.to == TcpState::TimeWait);
+                prop_assert!(c.closed_first.is_some());
+                prop_assert!(matches!((fin, tw), (Some(f), Some(w)) if f < w));
+            }
+            // Lanes stay inside the row.
+            for r in &m.rows {
+                prop_assert!(m.row_spans(r).iter().all(|s| s.lane < r.lanes));
+            }
+        }
+        // Every recorded transition is a real change and times never go backwards.
+        for c in conns {
+            for side in [&c.client_side, &c.server_side] {
+                for w in side.transitions.windows(2) {
+                    prop_assert_eq!(w[0].to, w[1].from);
+                    prop_assert!(w[0].ts_ns <= w[1].ts_ns);
+                }
+                prop_assert!(side.transitions.iter().all(|t| t.from != t.to));
+            }
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Tracker scenarios: every transition and ending the tracker handles, built from segments.
+
+use super::*;
+use crate::decode::{Decoded, Endpoint, IcmpError, IcmpReason, Transport};
+use crate::tcp::testutil::{ep, seg};
+use crate::tcp::{Connection, Outcome, Role, TcpState, ZeekConnState};
+
+use TcpState::*;
+
+/// A tracker fed one packet per millisecond.
+struct Sim {
+    t: Tracker,
+    next: u64,
+}
+
+const MS: i64 = 1_000_000;
+const T0: i64 = 1_700_000_000_000_000_000;
+
+impl Sim {
+    fn new() -> Self {
+        Sim {
+            t: Tracker::new(),
+            next: 0,
+        }
+    }
+    /// Push a segment at T0 + index ms; returns its packet index.
+    fn push(&mut self, d: Decoded) -> u64 {
+        let i = self.next;
+        self.t.push(i, T0 + i as i64 * MS, &d);
+        self.next += 1;
+        i
+    }
+    fn at(&mut self, ts_ns: i64, d: Decoded) -> u64 {
+        let i = self.next;
+        self.t.push(i, ts_ns, &d);
+        self.next += 1;
+        i
+    }
+    fn conn(&self, id: usize) -> &Connection {
+        &self.t.connections()[id]
+    }
+}
+
+fn path(side: &crate::tcp::Side) -> Vec<(TcpState, TcpState, u64)> {
+    side.transitions
+        .iter()
+        .map(|t| (t.from, t.to, t.packet_index))
+        .collect()
+}
+
+fn states(side: &crate::tcp::Side) -> Vec<TcpState> {
+    let mut v = vec![side.initial];
+    v.extend(side.transitions.iter().map(|t| t.to));
+    v
+}
+
+const C: u8 = 2;
+const S: u8 = 5;
+
+/// Handshake C:54321 → S:443 with ISNs 100 / 500; returns (client, server).
+fn handshake(sim: &mut Sim) -> (Endpoint, Endpoint) {
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    sim.push(seg(c, s, "A", 101, 501, 0));
+    (c, s)
+}
+
+#[test]
+fn handshake_transitions_rfc9293_3_5() {
+    let mut sim = Sim::new();
+    handshake(&mut sim);
+    let k = sim.conn(0);
+    assert!(!k.roles_inferred);
+    assert_eq!(k.client.port, 54321);
+    assert_eq!(
+        path(&k.client_side),
+        vec![(Closed, SynSent, 0), (SynSent, Established, 2)]
+    );
+    assert_eq!(
+        path(&k.server_side),
+        vec![(Listen, SynReceived, 1), (SynReceived, Established, 2)]
+    );
+    assert_eq!(k.outcome, Outcome::OpenAtEnd);
+    assert_eq!(k.conn_state, ZeekConnState::S1);
+    assert_eq!(k.completeness, 1 | 2 | 4);
+}
+
+#[test]
+fn normal_close_by_client_rfc9293_3_6() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(c, s, "PA", 101, 501, 10)); // 3
+    sim.push(seg(s, c, "PA", 501, 111, 20)); // 4
+    sim.push(seg(c, s, "FA", 111, 521, 0)); // 5 client closes first
+    sim.push(seg(s, c, "A", 521, 112, 0)); // 6
+    sim.push(seg(s, c, "FA", 521, 112, 0)); // 7
+    sim.push(seg(c, s, "A", 112, 522, 0)); // 8
+    let k = sim.conn(0);
+    assert_eq!(
+        path(&k.client_side)[2..],
+        [
+            (Established, FinWait1, 5),
+            (FinWait1, FinWait2, 6),
+            (FinWait2, TimeWait, 8)
+        ]
+    );
+    assert_eq!(
+        path(&k.server_side)[2..],
+        [
+            (Established, CloseWait, 6),
+            (CloseWait, LastAck, 7),
+            (LastAck, Closed, 8)
+        ]
+    );
+    assert_eq!(k.closed_first, Some(Role::Client));
+    assert_eq!(k.outcome, Outcome::FinFin);
+    assert_eq!(k.conn_state, ZeekConnState::SF);
+    assert_eq!(k.history, "ShADdFaf");
+    assert_eq!(k.completeness, 31);
+    assert_eq!((k.client_side.bytes, k.server_side.bytes), (10, 20));
+    assert_eq!((k.client_side.packets, k.server_side.packets), (5, 4));
+    assert_eq!(k.end_ns, T0 + 8 * MS);
+    assert!(k.is_over());
+}
+
+#[test]
+fn normal_close_by_server_puts_server_in_time_wait() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(s, c, "FA", 501, 101, 0)); // 3
+    sim.push(seg(c, s, "FA", 101, 502, 0)); // 4: ACK + own FIN in one segment
+    sim.push(seg(s, c, "A", 502, 102, 0)); // 5
+    let k = sim.conn(0);
+    assert_eq!(k.closed_first, Some(Role::Server));
+    assert_eq!(
+        states(&k.server_side),
+        vec![
+            Listen,
+            SynReceived,
+            Established,
+            FinWait1,
+            FinWait2,
+            TimeWait
+        ]
+    );
+    assert_eq!(
+        states(&k.client_side),
+        vec![Closed, SynSent, Established, CloseWait, LastAck, Closed]
+    );
+    assert_eq!(k.outcome, Outcome::FinFin);
+}
+
+#[test]
+fn fin_ack_of_fin_in_one_segment_goes_fin_wait_1_to_time_wait_via_fin_wait_2() {
+    // §3.10.7.4 eighth: FIN-WAIT-1 receiving FIN whose ACK covers our FIN → TIME-WAIT.
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(c, s, "FA", 101, 501, 0)); // 3
+    sim.push(seg(s, c, "FA", 501, 102, 0)); // 4
+    sim.push(seg(c, s, "A", 102, 502, 0)); // 5
+    let k = sim.conn(0);
+    assert_eq!(
+        path(&k.client_side)[2..],
+        [
+            (Established, FinWait1, 3),
+            (FinWait1, FinWait2, 4),
+            (FinWait2, TimeWait, 5)
+        ]
+    );
+    assert_eq!(k.server_side.state, Closed);
+}
+
+#[test]
+fn simultaneous_close_both_go_through_closing() {
+    // §3.6 Figure 13: the FINs cross.
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(c, s, "FA", 101, 501, 0)); // 3
+    sim.push(seg(s, c, "FA", 501, 101, 0)); // 4: does not ack the client's FIN
+    sim.push(seg(c, s, "A", 102, 502, 0)); // 5
+    sim.push(seg(s, c, "A", 502, 102, 0)); // 6
+    let k = sim.conn(0);
+    assert_eq!(
+        path(&k.client_side)[2..],
+        [
+            (Established, FinWait1, 3),
+            (FinWait1, Closing, 5),
+            (Closing, TimeWait, 6)
+        ]
+    );
+    assert_eq!(
+        path(&k.server_side)[2..],
+        [
+            (Established, FinWait1, 4),
+            (FinWait1, Closing, 5),
+            // The client's ACK (5) delivers its FIN and acknowledges the server's at once.
+            (Closing, TimeWait, 5)
+        ]
+    );
+    assert_eq!(k.closed_first, Some(Role::Client));
+    assert_eq!(k.outcome, Outcome::FinFin);
+}
+
+#[test]
+fn simultaneous_open_goes_through_syn_received() {
+    // §3.5 Figure 7: both send SYN, both answer with SYN-ACK.
+    let mut sim = Sim::new();
+    let (a, b) = (ep(C, 40000), ep(S, 40001));
+    sim.push(seg(a, b, "S", 100, 0, 0));
+    sim.push(seg(b, a, "S", 500, 0, 0));
+    sim.push(seg(a, b, "SA", 100, 501, 0));
+    sim.push(seg(b, a, "SA", 500, 101, 0));
+    assert_eq!(sim.t.connections().len(), 1);
+    let k = sim.conn(0);
+    assert_eq!(
+        states(&k.client_side),
+        vec![Closed, SynSent, SynReceived, Established]
+    );
+    assert_eq!(
+        states(&k.server_side),
+        vec![Listen, SynSent, SynReceived, Established]
+    );
+}
+
+#[test]
+fn reset_by_client_and_by_server_end_both_at_once() {
+    for (who, outcome, zeek) in [
+        (Role::Client, Outcome::ResetByClient, ZeekConnState::RSTO),
+        (Role::Server, Outcome::ResetByServer, ZeekConnState::RSTR),
+    ] {
+        let mut sim = Sim::new();
+        let (c, s) = handshake(&mut sim);
+        sim.push(seg(c, s, "PA", 101, 501, 5));
+        let rst = match who {
+            Role::Client => seg(c, s, "RA", 106, 501, 0),
+            Role::Server => seg(s, c, "RA", 501, 106, 0),
+        };
+        let i = sim.push(rst);
+        let k = sim.conn(0);
+        assert_eq!(k.outcome, outcome);
+        assert_eq!(k.conn_state, zeek);
+        assert_eq!((k.client_side.state, k.server_side.state), (Closed, Closed));
+        assert_eq!(k.client_side.transitions.last().unwrap().packet_index, i);
+        assert_eq!(k.server_side.transitions.last().unwrap().packet_index, i);
+        assert_eq!(k.end_ns, T0 + i as i64 * MS);
+        // No TIME-WAIT anywhere.
+        assert!(k.client_side.entered(TimeWait).is_none());
+        assert!(k.server_side.entered(TimeWait).is_none());
+        assert_eq!(k.completeness & 32, 32);
+    }
+}
+
+#[test]
+fn refused_syn_answered_by_rst() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 81));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(s, c, "RA", 0, 101, 0));
+    let k = sim.conn(0);
+    assert_eq!(k.outcome, Outcome::Refused);
+    assert_eq!(k.conn_state, ZeekConnState::REJ);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent, Closed]);
+    assert_eq!(states(&k.server_side), vec![Listen, Closed]);
+    assert_eq!(k.history, "Sr");
+}
+
+#[test]
+fn unanswered_syn_with_retransmits() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.at(T0, seg(c, s, "S", 100, 0, 0));
+    sim.at(T0 + 1_000 * MS, seg(c, s, "S", 100, 0, 0));
+    sim.at(T0 + 3_000 * MS, seg(c, s, "S", 100, 0, 0));
+    sim.t.finish(T0 + 10_000 * MS);
+    assert_eq!(sim.t.connections().len(), 1);
+    let k = sim.conn(0);
+    assert_eq!(k.syn_retransmits, 2);
+    assert_eq!(k.outcome, Outcome::Unanswered);
+    assert_eq!(k.conn_state, ZeekConnState::S0);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent]);
+    // The server never showed it got the SYN: it stays LISTEN.
+    assert_eq!(states(&k.server_side), vec![Listen]);
+    assert_eq!(k.history, "S");
+    assert_eq!(k.end_ns, T0 + 10_000 * MS);
+}
+
+#[test]
+fn icmp_port_unreachable_ends_the_attempt() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(Decoded::Icmp(IcmpError {
+        reporter: s.ip,
+        reason: IcmpReason::AdminProhibited,
+        transport: Transport::Tcp,
+        quoted_src: c,
+        quoted_dst: s,
+    }));
+    let k = sim.conn(0);
+    assert_eq!(k.outcome, Outcome::Unreachable);
+    assert_eq!(k.icmp, Some(IcmpReason::AdminProhibited));
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent, Closed]);
+    // The next SYN on the same 4-tuple is a new attempt even with the same ISN.
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    assert_eq!(sim.t.connections().len(), 2);
+}
+
+#[test]
+fn mid_stream_roles_inferred_from_ports() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 51000), ep(S, 80));
+    // First packet seen goes server → client.
+    sim.push(seg(s, c, "PA", 9000, 7000, 100));
+    sim.push(seg(c, s, "A", 7000, 9100, 0));
+    sim.t.finish(T0 + 5 * MS);
+    let k = sim.conn(0);
+    assert!(k.roles_inferred);
+    assert_eq!((k.client, k.server), (c, s));
+    assert_eq!(k.outcome, Outcome::MidStream);
+    assert_eq!(k.conn_state, ZeekConnState::OTH);
+    assert_eq!(
+        (k.client_side.initial, k.server_side.initial),
+        (Established, Established)
+    );
+    assert_eq!(k.end_ns, T0 + 5 * MS);
+}
+
+#[test]
+fn mid_stream_connection_closed_normally() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 51000), ep(S, 80));
+    sim.push(seg(c, s, "PA", 7000, 9000, 10)); // 0
+    sim.push(seg(c, s, "FA", 7010, 9000, 0)); // 1
+    sim.push(seg(s, c, "FA", 9000, 7011, 0)); // 2
+    sim.push(seg(c, s, "A", 7011, 9001, 0)); // 3
+    let k = sim.conn(0);
+    assert!(k.roles_inferred);
+    assert_eq!(k.outcome, Outcome::FinFin);
+    assert_eq!(
+        states(&k.client_side),
+        vec![Established, FinWait1, FinWait2, TimeWait]
+    );
+    assert_eq!(
+        states(&k.server_side),
+        vec![Established, CloseWait, LastAck, Closed]
+    );
+}
+
+#[test]
+fn syn_ack_first_means_start_not_captured() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    sim.push(seg(c, s, "A", 101, 501, 0));
+    let k = sim.conn(0);
+    assert!(k.roles_inferred);
+    assert_eq!((k.client, k.server), (c, s));
+    assert_eq!(states(&k.client_side), vec![SynSent, Established]);
+    assert_eq!(
+        states(&k.server_side),
+        vec![Listen, SynReceived, Established]
+    );
+}
+
+fn close_by_client(sim: &mut Sim, c: Endpoint, s: Endpoint, cseq: u32, sseq: u32) {
+    sim.push(seg(c, s, "FA", cseq, sseq, 0));
+    sim.push(seg(s, c, "FA", sseq, cseq + 1, 0));
+    sim.push(seg(c, s, "A", cseq + 1, sseq + 1, 0));
+}
+
+#[test]
+fn port_reuse_new_syn_in_time_wait_is_a_new_generation() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    close_by_client(&mut sim, c, s, 101, 501);
+    assert_eq!(sim.conn(0).client_side.state, TimeWait);
+    // A new SYN on the same 4-tuple 5 s later (inside a 60 s TIME-WAIT), another ISN.
+    sim.at(T0 + 5_000 * MS, seg(c, s, "S", 9_000, 0, 0));
+    sim.at(T0 + 5_001 * MS, seg(s, c, "SA", 7_000, 9_001, 0));
+    sim.at(T0 + 5_002 * MS, seg(c, s, "A", 9_001, 7_001, 0));
+    // A retransmitted SYN of the same ISN stays in the new connection.
+    assert_eq!(sim.t.connections().len(), 2);
+    let (a, b) = (sim.conn(0), sim.conn(1));
+    assert_eq!((a.generation, b.generation), (0, 1));
+    assert_eq!(a.next_generation, Some(1));
+    assert_eq!(b.prev_generation, Some(0));
+    assert_eq!(b.client_side.state, Established);
+    assert_eq!(b.start_ns, T0 + 5_000 * MS);
+    // The old connection keeps its end.
+    assert_eq!(a.outcome, Outcome::FinFin);
+}
+
+#[test]
+fn port_reuse_after_time_wait_and_retransmitted_syn_stays_one_attempt() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    close_by_client(&mut sim, c, s, 101, 501);
+    sim.at(T0 + 90_000 * MS, seg(c, s, "S", 100, 0, 0)); // same ISN as gen 0: still new
+    sim.at(T0 + 91_000 * MS, seg(c, s, "S", 100, 0, 0)); // retransmission
+    assert_eq!(sim.t.connections().len(), 2);
+    assert_eq!(sim.conn(1).syn_retransmits, 1);
+    assert_eq!(sim.conn(1).generation, 1);
+}
+
+#[test]
+fn new_isn_while_unanswered_is_a_new_attempt() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "S", 200, 0, 0));
+    assert_eq!(sim.t.connections().len(), 2);
+    assert_eq!(sim.conn(0).outcome, Outcome::Unanswered);
+}
+
+#[test]
+fn state_at_answers_hover_queries() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    close_by_client(&mut sim, c, s, 101, 501);
+    assert_eq!(sim.t.state_at(0, T0 - 1), (Closed, Listen));
+    assert_eq!(sim.t.state_at(0, T0), (SynSent, Listen));
+    assert_eq!(sim.t.state_at(0, T0 + MS), (SynSent, SynReceived));
+    assert_eq!(sim.t.state_at(0, T0 + 2 * MS), (Established, Established));
+    assert_eq!(sim.t.state_at(0, T0 + 9 * MS), (TimeWait, Closed));
+    assert_eq!(sim.t.state_at(99, T0), (Closed, Closed));
+}
+
+#[test]
+fn udp_flows_split_on_idle_timeout() {
+    use crate::decode::UdpDatagram;
+    let mut t = Tracker::new();
+    let (c, s) = (ep(C, 40000), ep(S, 53));
+    let q = Decoded::Udp(UdpDatagram {
+        src: c,
+        dst: s,
+        payload_len: 30,
+    });
+    let r = Decoded::Udp(UdpDatagram {
+        src: s,
+        dst: c,
+        payload_len: 90,
+    });
+    t.push(0, T0, &q);
+    t.push(1, T0 + 20 * MS, &r);
+    t.push(2, T0 + 40_000 * MS, &q); // 40 s later: a new flow
+    let f = t.udp_flows();
+    assert_eq!(f.len(), 2);
+    assert_eq!((f[0].client, f[0].server), (c, s));
+    assert_eq!((f[0].client_bytes, f[0].server_bytes), (30, 90));
+    assert_eq!(f[0].end_ns, T0 + 20 * MS);
+}
