@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::decode;
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
+use crate::sanitize::{Sanitizer, Verdict};
 use crate::source::{FileSource, Format, OpenError, Packet, Progress, Warning};
 use crate::tcp::{Connection, Tracker, UdpFlow};
 
@@ -59,6 +60,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     stats: CaptureStats,
+    sanitizer: Sanitizer,
     tracker: Tracker,
     profile: Profile,
 }
@@ -67,16 +69,22 @@ impl Pipeline {
     pub fn new(profile: Profile) -> Self {
         Pipeline {
             stats: CaptureStats::default(),
+            sanitizer: Sanitizer::default(),
             tracker: Tracker::new(),
             profile,
         }
     }
 
-    /// Decode and account one packet.
+    /// Decode and account one packet. Duplicates (the same packet seen on two interfaces) are
+    /// counted but not modelled; a timestamp earlier than the previous packet's is modelled at
+    /// the previous packet's time (see [`crate::sanitize`]).
     pub fn push(&mut self, pkt: &Packet<'_>) {
         let d = decode::decode(pkt.linktype, pkt.data);
         self.stats.observe(pkt, &d);
-        self.tracker.push(pkt.index, pkt.ts_ns, &d);
+        match self.sanitizer.check(pkt.linktype, pkt.data, pkt.ts_ns) {
+            Verdict::Keep { ts_ns } => self.tracker.push(pkt.index, ts_ns, &d),
+            Verdict::Duplicate => self.stats.duplicate_packets += 1,
+        }
     }
 
     pub fn stats(&self) -> &CaptureStats {
@@ -104,6 +112,7 @@ impl Pipeline {
             stats,
             mut tracker,
             profile,
+            ..
         } = self;
         let end = stats.last_ts_ns.unwrap_or(0);
         tracker.finish(end);
@@ -120,20 +129,12 @@ impl Pipeline {
 }
 
 /// Options for [`analyze_file`].
+#[derive(Default)]
 pub struct Options<'a> {
     /// Called every few thousand packets with how far the read has come.
     pub on_progress: Option<&'a mut dyn FnMut(Progress)>,
     /// Set from another thread to stop early; what was read so far is kept.
     pub cancel: Option<&'a AtomicBool>,
-}
-
-impl Default for Options<'_> {
-    fn default() -> Self {
-        Options {
-            on_progress: None,
-            cancel: None,
-        }
-    }
 }
 
 /// Read and analyse a whole capture file, guessing the OS profile (`auto`).
@@ -184,13 +185,33 @@ pub fn analyze_file_with_profile(
             message: format!("{unsupported} packets have a link type portlife does not decode; counted, not analysed"),
         });
     }
+    if stats.packets_without_timestamp > 0 {
+        warnings.push(Warning {
+            kind: "no_timestamp",
+            offset: None,
+            message: format!(
+                "{} packets carry no timestamp (pcapng simple packet blocks); shown at the time of the packet before them",
+                stats.packets_without_timestamp
+            ),
+        });
+    }
     if stats.out_of_order_timestamps > 0 {
         warnings.push(Warning {
             kind: "out_of_order",
             offset: None,
             message: format!(
-                "{} packets have a timestamp earlier than the packet before them",
+                "{} packets have a timestamp earlier than the packet before them (a multi-interface or merged capture?); modelled at the previous packet's time, in capture order",
                 stats.out_of_order_timestamps
+            ),
+        });
+    }
+    if stats.duplicate_packets > 0 {
+        warnings.push(Warning {
+            kind: "duplicates",
+            offset: None,
+            message: format!(
+                "{} packets are exact copies of a packet seen less than 5 ms before (captured on two interfaces?); counted once",
+                stats.duplicate_packets
             ),
         });
     }

@@ -254,6 +254,11 @@ pub fn decode(linktype: u16, frame: &[u8]) -> Decoded {
     }
 }
 
+/// The frame's bytes from the IPv4/IPv6 header on, when the link layer can be peeled.
+pub fn ip_bytes(linktype: u16, frame: &[u8]) -> Option<&[u8]> {
+    ip_payload(linktype, frame).ok()
+}
+
 /// Peel the link layer and return the bytes that start with an IPv4 or IPv6 header.
 fn ip_payload(linktype: u16, frame: &[u8]) -> Result<&[u8], OtherKind> {
     use linktype::*;

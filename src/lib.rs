@@ -8,5 +8,7 @@ pub mod analysis;
 pub mod decode;
 pub mod ports;
 pub mod report;
+pub mod sanitize;
 pub mod source;
+pub mod synth;
 pub mod tcp;

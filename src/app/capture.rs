@@ -1,17 +1,13 @@
 //! The capture model the app holds: the connections of one capture (from the library's
-//! [`portlife::tcp::Tracker`]), read on the loader thread. Only [`super::view_model`] reads it;
+//! [`portlife::tcp::Tracker`] via `analysis::analyze_file`), read on the loader thread. Only [`super::view_model`] reads it;
 //! panels never do.
-//!
-//! The loader drives source → decode → tracker itself (the same steps as
-//! `portlife::analysis::analyze_file`) so it can report progress and stop on cancel.
-// TODO(tracker): switch to `analysis::analyze_file` once its `Analysis` carries the connections.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use portlife::decode;
-use portlife::source::{FileSource, Progress, Warning};
-use portlife::tcp::{Connection, Outcome, Tracker, UdpFlow};
+use portlife::analysis::{self, Options};
+use portlife::source::{Progress, Warning};
+use portlife::tcp::{Connection, Outcome, UdpFlow};
 
 /// The outcome groups of the filter panel (the list), over the tracker's finer
 /// [`Outcome`].
@@ -72,46 +68,28 @@ pub struct CaptureModel {
     pub cancelled: bool,
 }
 
-/// Read a capture and rebuild its connections. Reports progress, honours `cancel`.
+/// Read a capture and rebuild its connections, through the library's
+/// [`analysis::analyze_file`]. Reports progress, honours `cancel`.
 pub fn load(
     path: &Path,
     mut on_progress: impl FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<CaptureModel, String> {
-    let mut source = FileSource::open(path).map_err(|e| e.to_string())?;
-    let mut tracker = Tracker::new();
-    let mut packets = 0u64;
-    let mut cancelled = false;
-    let total_bytes = source.progress().total_bytes;
-    let read = source.progress_counter();
-    let progress = || Progress {
-        bytes_read: read.load(Ordering::Relaxed),
-        total_bytes,
-    };
-    while let Some(pkt) = source.next_packet() {
-        packets += 1;
-        if pkt.index % 4096 == 0 {
-            if cancel.load(Ordering::Relaxed) {
-                cancelled = true;
-                break;
-            }
-            on_progress(progress());
-        }
-        let d = decode::decode(pkt.linktype, pkt.data);
-        tracker.push(pkt.index, pkt.ts_ns, &d);
-    }
-    on_progress(progress());
-    let capture_end_ns = tracker.last_ts_ns().unwrap_or(0);
-    tracker.finish(capture_end_ns);
-    let warnings = source.warnings().to_vec();
-    let (connections, udp) = tracker.into_parts();
+    let a = analysis::analyze_file(
+        path,
+        Options {
+            on_progress: Some(&mut on_progress),
+            cancel: Some(cancel),
+        },
+    )
+    .map_err(|e| e.to_string())?;
     Ok(CaptureModel {
-        file: path.display().to_string(),
-        packets,
-        connections,
-        udp,
-        capture_end_ns,
-        warnings,
-        cancelled,
+        file: a.file,
+        packets: a.stats.packets,
+        capture_end_ns: a.ports.capture_end_ns,
+        connections: a.connections,
+        udp: a.udp_flows,
+        warnings: a.warnings,
+        cancelled: a.cancelled,
     })
 }

@@ -44,19 +44,36 @@ pub fn list(dir: &Path) -> Vec<Sample> {
     out
 }
 
-/// The lesson for `name` in a markdown table: the longest other cell of the row naming it.
+/// The lesson for `name` in a markdown table: the cell under a header naming "teach" or
+/// "lesson", else the longest other cell of the row naming the file.
 fn lesson_for(readme: &str, name: &str) -> String {
-    readme
-        .lines()
-        .filter(|l| l.trim_start().starts_with('|') && l.contains(name))
-        .flat_map(|l| {
-            l.split('|')
-                .map(|c| c.trim().trim_matches('`').to_string())
-                .filter(|c| !c.is_empty() && !c.contains(name))
+    let cells = |l: &str| -> Vec<String> {
+        l.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().trim_matches('`').to_string())
+            .collect()
+    };
+    let mut lesson_col = None;
+    for line in readme.lines().filter(|l| l.trim_start().starts_with('|')) {
+        let row = cells(line);
+        if lesson_col.is_none() {
+            lesson_col = row
+                .iter()
+                .position(|c| c.contains("teach") || c.to_lowercase().contains("lesson"));
+        }
+        if row.first().is_some_and(|c| c == name) || row.iter().any(|c| c == name) {
+            if let Some(c) = lesson_col.and_then(|i| row.get(i)) {
+                return c.clone();
+            }
+            return row
+                .into_iter()
+                .filter(|c| !c.contains(name))
                 .max_by_key(|c| c.len())
-        })
-        .next()
-        .unwrap_or_default()
+                .unwrap_or_default();
+        }
+    }
+    String::new()
 }
 
 #[cfg(test)]
@@ -65,7 +82,7 @@ mod tests {
 
     #[test]
     fn lesson_comes_from_the_readme_table() {
-        let md = "| file | lesson | chapter |\n|---|---|---|\n| `a.pcap` | many short connections pile up in TIME-WAIT | 3 |\n";
+        let md = "| file | what it teaches | notes |\n|---|---|---|\n| `a.pcap` | many short connections pile up in TIME-WAIT | a much longer cell describing every packet |\n";
         assert_eq!(
             lesson_for(md, "a.pcap"),
             "many short connections pile up in TIME-WAIT"

@@ -94,7 +94,7 @@ impl Default for AppState {
         AppState {
             loaded: None,
             loading: None,
-            profile: ProfileChoice::Linux,
+            profile: ProfileChoice::Auto,
             custom: CustomParams::default(),
             filters: Filters::default(),
             selection: None,

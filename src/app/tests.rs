@@ -183,6 +183,10 @@ fn switching_profile_to_windows_stretches_time_wait() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness();
     open(&mut h, &temp_capture(&dir));
+    h.get_by_label("OS profile").click();
+    h.run();
+    h.get_by_label("Linux").click();
+    h.run();
     assert!((time_wait_len(&h) - 60.0).abs() < 1e-6);
     h.get_by_label("OS profile").click();
     h.run();

@@ -1,7 +1,9 @@
 //! Command-line interface. Exit codes (DESIGN.md): 0 success (warnings on stderr), 1 input error
 //! with a one-line cause, 2 usage error (clap's own exit code for bad arguments).
 
+mod live;
 mod report;
+mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,12 +31,21 @@ struct Cli {
 enum Command {
     /// Print what a capture holds: packets, protocols, time span, TCP connections.
     Report(report::ReportArgs),
+    /// Write a synthetic scenario capture (deterministic), or list the scenarios.
+    Synth(synth::SynthArgs),
+    /// Capture live from an interface (needs CAP_NET_RAW), with a running summary.
+    Live(live::LiveArgs),
+    /// List the interfaces live capture can use.
+    Interfaces,
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Synth(args)) => synth::run(&args),
+        Some(Command::Live(args)) => live::run(&args),
+        Some(Command::Interfaces) => live::interfaces(),
         None => open_default(cli.file),
     };
     match result {

@@ -21,7 +21,7 @@ pub struct ReportArgs {
     pub profile: Profile,
 }
 
-fn parse_profile(s: &str) -> Result<Profile, String> {
+pub(crate) fn parse_profile(s: &str) -> Result<Profile, String> {
     s.parse()
         .map_err(|e: portlife::ports::ProfileParseError| e.to_string())
 }

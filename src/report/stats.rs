@@ -23,6 +23,10 @@ pub struct CaptureStats {
     pub last_ts_ns: Option<i64>,
     /// Distinct TCP 4-tuples, direction-independent (A→B and B→A count once).
     pub tcp_4tuples: usize,
+    /// Packets that carry no timestamp (pcapng Simple Packet Blocks).
+    pub packets_without_timestamp: u64,
+    /// Packets dropped as copies of a packet just seen (see `sanitize`); not modelled.
+    pub duplicate_packets: u64,
     /// Packets whose timestamp is earlier than the packet before them.
     pub out_of_order_timestamps: u64,
     #[serde(skip)]
@@ -45,8 +49,12 @@ impl CaptureStats {
             .protocols
             .entry(decoded.protocol_label().to_string())
             .or_default() += 1;
-        self.first_ts_ns = Some(self.first_ts_ns.map_or(pkt.ts_ns, |t| t.min(pkt.ts_ns)));
-        self.last_ts_ns = Some(self.last_ts_ns.map_or(pkt.ts_ns, |t| t.max(pkt.ts_ns)));
+        if !pkt.ts_known {
+            self.packets_without_timestamp += 1;
+        } else {
+            self.first_ts_ns = Some(self.first_ts_ns.map_or(pkt.ts_ns, |t| t.min(pkt.ts_ns)));
+            self.last_ts_ns = Some(self.last_ts_ns.map_or(pkt.ts_ns, |t| t.max(pkt.ts_ns)));
+        }
         if let Some(prev) = self.prev_ts {
             if pkt.ts_ns < prev {
                 self.out_of_order_timestamps += 1;

@@ -2,13 +2,18 @@
 //! borrowing its own buffer (no per-packet allocation), and keeps the [`Warning`]s it met.
 //!
 //! - [`file::FileSource`]: legacy pcap and pcapng files (optionally gzip-compressed), streamed.
+//! - [`live::LiveSource`]: a network interface, with pnet (needs CAP_NET_RAW).
+//! - [`kernel`]: the kernel's own view (/proc): the ephemeral range and its TCP sockets.
 
 pub mod file;
+pub mod kernel;
+pub mod live;
 pub mod writer;
 
 use serde::Serialize;
 
 pub use file::{FileSource, Format, OpenError};
+pub use live::{LiveError, LiveSource};
 pub use writer::{PcapWriter, TsResolution};
 
 /// One captured frame.
@@ -18,6 +23,9 @@ pub struct Packet<'a> {
     pub index: u64,
     /// Capture timestamp, nanoseconds since the Unix epoch, UTC.
     pub ts_ns: i64,
+    /// False for pcapng Simple Packet Blocks, which carry no timestamp: `ts_ns` then repeats the
+    /// previous packet's time so that ordering still holds.
+    pub ts_known: bool,
     /// pcap LINKTYPE_* of the interface the frame was captured on.
     pub linktype: u16,
     /// Interface number (pcapng: the IDB index within its section; legacy pcap: 0).

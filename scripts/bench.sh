@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmarks portlife against its floor and against tshark on the same large capture, in one run
+# on one machine. Prints wall time and peak RSS of each and the ratios. See BENCHMARKS.md.
+#   scripts/bench.sh            1 M-packet capture (≈ 100 k connections)
+#   scripts/bench.sh --big      also a 10 M-packet one (same connection count per second; slow)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v tshark >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark >/dev/null; }
+cargo build --release --no-default-features --bin portlife --example read_decode_floor 2>&1 | tail -1
+tdir=${CARGO_TARGET_DIR:-target}
+bin=$tdir/release/portlife
+floor=$tdir/release/examples/read_decode_floor
+dir=${BENCH_DIR:-/tmp/portlife-bench}
+mkdir -p "$dir"
+
+# http-no-keepalive: ~500 connections and ~10 packets each per unit of scale.
+make() { # name scale
+  [ -s "$dir/$1.pcap" ] || { echo "generating $1 (scale $2)…"; $bin synth http-no-keepalive --scale "$2" -o "$dir/$1.pcap"; }
+}
+# time_cmd KEY LABEL CMD… → prints "LABEL seconds rss", records "KEY seconds rss"
+time_cmd() {
+  local key=$1 label=$2; shift 2
+  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" > /dev/null
+  read -r secs rss < "$dir/time.txt"
+  printf '%-34s %8.3f s %10d KiB peak RSS\n' "$label" "$secs" "$rss"
+  echo "$key $secs $rss" >> "$dir/results.txt"
+}
+
+run_set() { # name
+  local f="$dir/$1.pcap"
+  echo
+  echo "== $1: $(stat -c %s "$f") bytes, $(capinfos -c -M "$f" 2>/dev/null | awk -F: '/Number of packets/{gsub(/ /,"",$2); print $2}') packets"
+  : > "$dir/results.txt"
+  time_cmd floor "floor (pcap-parser + etherparse)" "$floor" "$f"
+  time_cmd report "portlife report" "$bin" report "$f"
+  time_cmd json "portlife report --json" "$bin" report --json "$f"
+  time_cmd tshark "tshark -q -z conv,tcp" tshark -q -z conv,tcp -r "$f"
+  awk '{t[$1]=$2} END {
+    f=(t["floor"]>0?t["floor"]:0.001); r=(t["report"]>0?t["report"]:0.001);
+    printf "ratios: tshark/report = %.1fx   report/floor = %.1fx   --json adds %+.2f s\n", t["tshark"]/r, r/f, t["json"]-t["report"] }' \
+    "$dir/results.txt"
+}
+
+make bench-1m 200
+run_set bench-1m
+if [ "${1:-}" = "--big" ]; then
+  make bench-10m 2000
+  run_set bench-10m
+fi
