@@ -46,10 +46,7 @@ pub fn run() -> ExitCode {
         Some(Command::Synth(args)) => synth::run(&args),
         Some(Command::Live(args)) => live::run(&args),
         Some(Command::Interfaces) => live::interfaces(),
-        None => {
-            let file = cli.file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
-            report::run(&report::ReportArgs::for_file(file))
-        }
+        None => open_default(cli.file),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,4 +55,18 @@ pub fn run() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `portlife [FILE]` with the `gui` feature: open the desktop app on FILE or the bundled sample.
+#[cfg(feature = "gui")]
+fn open_default(file: Option<PathBuf>) -> anyhow::Result<()> {
+    let file = file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
+    crate::app::run(Some(file)).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// `portlife [FILE]` without the `gui` feature: print the report.
+#[cfg(not(feature = "gui"))]
+fn open_default(file: Option<PathBuf>) -> anyhow::Result<()> {
+    let file = file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
+    report::run(&report::ReportArgs::for_file(file))
 }

@@ -27,6 +27,7 @@ pub(crate) fn parse_profile(s: &str) -> Result<Profile, String> {
 }
 
 impl ReportArgs {
+    #[cfg_attr(feature = "gui", allow(dead_code))]
     pub fn for_file(file: PathBuf) -> Self {
         ReportArgs {
             file,

@@ -1,0 +1,95 @@
+//! The capture model the app holds: the connections of one capture (from the library's
+//! [`portlife::tcp::Tracker`] via `analysis::analyze_file`), read on the loader thread. Only [`super::view_model`] reads it;
+//! panels never do.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use portlife::analysis::{self, Options};
+use portlife::source::{Progress, Warning};
+use portlife::tcp::{Connection, Outcome, UdpFlow};
+
+/// The outcome groups of the filter panel (the list), over the tracker's finer
+/// [`Outcome`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutcomeGroup {
+    /// FIN/FIN close.
+    Normal,
+    /// SYN answered by RST or by an ICMP error.
+    Refused,
+    /// SYN never answered.
+    Unanswered,
+    /// Ended by RST after the handshake.
+    Reset,
+    /// Still open at capture end, or seen only mid-stream.
+    Open,
+}
+
+impl OutcomeGroup {
+    pub const ALL: [OutcomeGroup; 5] = [
+        OutcomeGroup::Normal,
+        OutcomeGroup::Refused,
+        OutcomeGroup::Unanswered,
+        OutcomeGroup::Reset,
+        OutcomeGroup::Open,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutcomeGroup::Normal => "normal",
+            OutcomeGroup::Refused => "refused",
+            OutcomeGroup::Unanswered => "unanswered",
+            OutcomeGroup::Reset => "reset",
+            OutcomeGroup::Open => "open",
+        }
+    }
+
+    pub fn of(o: Outcome) -> OutcomeGroup {
+        match o {
+            Outcome::FinFin => OutcomeGroup::Normal,
+            Outcome::Refused | Outcome::Unreachable => OutcomeGroup::Refused,
+            Outcome::Unanswered => OutcomeGroup::Unanswered,
+            Outcome::ResetByClient | Outcome::ResetByServer => OutcomeGroup::Reset,
+            Outcome::OpenAtEnd | Outcome::MidStream => OutcomeGroup::Open,
+        }
+    }
+}
+
+/// What the loader hands to the app.
+#[derive(Debug, Clone, Default)]
+pub struct CaptureModel {
+    pub file: String,
+    pub packets: u64,
+    pub connections: Vec<Connection>,
+    pub udp: Vec<UdpFlow>,
+    /// Timestamp of the last packet (ns since the Unix epoch).
+    pub capture_end_ns: i64,
+    pub warnings: Vec<Warning>,
+    pub cancelled: bool,
+}
+
+/// Read a capture and rebuild its connections, through the library's
+/// [`analysis::analyze_file`]. Reports progress, honours `cancel`.
+pub fn load(
+    path: &Path,
+    mut on_progress: impl FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<CaptureModel, String> {
+    let a = analysis::analyze_file(
+        path,
+        Options {
+            on_progress: Some(&mut on_progress),
+            cancel: Some(cancel),
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(CaptureModel {
+        file: a.file,
+        packets: a.stats.packets,
+        capture_end_ns: a.ports.capture_end_ns,
+        connections: a.connections,
+        udp: a.udp_flows,
+        warnings: a.warnings,
+        cancelled: a.cancelled,
+    })
+}

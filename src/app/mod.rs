@@ -1,0 +1,93 @@
+//! The portlife desktop app (egui + eframe). Only this module depends on egui; the library does
+//! not. Layout follows egui's demo app: [`state::AppState`] holds what is shown, the `panels`
+//! draw it, and [`view_model`] turns the capture model into rows and spans to draw.
+//!
+//! Room is left for issue 7 (ladder, state diagram, occupancy chart, table, replay) and issue 14
+//! (port pool map): each is another panel reading the same `AppState` and view-model.
+
+pub mod capture;
+pub mod loader;
+pub mod panels;
+pub mod profile;
+pub mod samples;
+pub mod state;
+pub mod theme;
+pub mod view_model;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use state::AppState;
+
+/// The eframe application: state plus the panels that draw it.
+pub struct PortlifeApp {
+    pub state: AppState,
+}
+
+impl PortlifeApp {
+    /// A new app that starts loading `file` (if any) right away.
+    pub fn new(ctx: &egui::Context, file: Option<PathBuf>) -> Self {
+        let mut state = AppState::default();
+        if let Some(f) = file {
+            state.open(f, ctx);
+        }
+        PortlifeApp { state }
+    }
+
+    /// One frame: poll the loader, take dropped files, draw every panel.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
+        let ctx = ui.ctx().clone();
+        self.state.poll_loading();
+        if self.state.loading.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+        let dropped: Option<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .find(|p| !p.as_os_str().is_empty())
+        });
+        if let Some(p) = dropped {
+            self.state.open(p, &ctx);
+        }
+        panels::toolbar::show(ui, &mut self.state);
+        panels::status::show(ui, &mut self.state);
+        panels::filters::show(ui, &mut self.state);
+        panels::details::show(ui, &mut self.state);
+        panels::timeline::show(ui, &mut self.state);
+        let ms = started.elapsed().as_secs_f32() * 1000.0;
+        self.state.frame_ms = if self.state.frame_ms == 0.0 {
+            ms
+        } else {
+            self.state.frame_ms * 0.9 + ms * 0.1
+        };
+    }
+}
+
+impl eframe::App for PortlifeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+/// Open the desktop window on `file`.
+pub fn run(file: Option<PathBuf>) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("portlife")
+            .with_inner_size([1500.0, 900.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "portlife",
+        options,
+        Box::new(move |cc| Ok(Box::new(PortlifeApp::new(&cc.egui_ctx, file)))),
+    )
+    .map_err(|e| e.to_string())
+}

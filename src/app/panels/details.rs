@@ -1,0 +1,64 @@
+//! Right panel: the selected connection — its 4-tuple and outcome, and every state transition of
+//! both endpoints with its time and the packet (frame number) that caused it.
+
+use super::super::state::AppState;
+use super::super::view_model;
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(sel) = state.selection else {
+        return;
+    };
+    let Some(l) = &state.loaded else {
+        return;
+    };
+    let Some(d) = view_model::details(&l.capture, &l.timeline, sel) else {
+        return;
+    };
+    let mut close = false;
+    egui::Panel::right("details")
+        .default_size(380.0)
+        .resizable(true)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("Connection");
+                if ui
+                    .small_button("x")
+                    .on_hover_text("Clear selection")
+                    .clicked()
+                {
+                    close = true;
+                }
+            });
+            ui.label(egui::RichText::new(&d.title).monospace().strong());
+            egui::Grid::new("facts").num_columns(2).show(ui, |ui| {
+                for (k, v) in &d.facts {
+                    ui.weak(*k);
+                    ui.label(v);
+                    ui.end_row();
+                }
+            });
+            ui.separator();
+            ui.label(egui::RichText::new("State transitions").strong());
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::Grid::new("transitions")
+                    .num_columns(4)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for h in ["time (s)", "end", "from -> to", "frame"] {
+                            ui.strong(h);
+                        }
+                        ui.end_row();
+                        for t in &d.transitions {
+                            ui.monospace(&t.time);
+                            ui.label(t.side);
+                            ui.label(format!("{} -> {}", t.from, t.to));
+                            ui.monospace(format!("#{}", t.frame));
+                            ui.end_row();
+                        }
+                    });
+            });
+        });
+    if close {
+        state.selection = None;
+    }
+}

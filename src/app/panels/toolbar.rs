@@ -1,0 +1,261 @@
+//! Top bar: File / Samples / View menus, the OS profile selector, the load progress bar with
+//! Cancel, the path field (fallback when there is no native file dialog) and the error banner.
+
+use std::path::PathBuf;
+
+use super::super::profile::ProfileChoice;
+use super::super::state::{AppState, TimeAxis};
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    egui::Panel::top("toolbar").show(ui, |ui| {
+        egui::MenuBar::new().ui(ui, |ui| {
+            file_menu(ui, state);
+            samples_menu(ui, state);
+            view_menu(ui, state);
+            ui.separator();
+            profile_selector(ui, state);
+            ui.separator();
+            loading_progress(ui, state);
+        });
+        poll_dialog(ui, state);
+        if state.show_path_input {
+            path_field(ui, state);
+        }
+        if let Some(err) = state.error.clone() {
+            ui.horizontal(|ui| {
+                ui.colored_label(ui.visuals().error_fg_color, format!("! {err}"));
+                if ui.small_button("Dismiss").clicked() {
+                    state.error = None;
+                }
+            });
+        }
+    });
+}
+
+fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.menu_button("File", |ui| {
+        if ui.button("Open…").clicked() {
+            start_dialog(ui.ctx());
+            state.show_path_input = true;
+            ui.close();
+        }
+        if ui.button("Open path…").clicked() {
+            state.show_path_input = true;
+            ui.close();
+        }
+        ui.menu_button("Recent", |ui| {
+            if state.recent.is_empty() {
+                ui.label("(none yet)");
+            }
+            for p in state.recent.clone() {
+                if ui.button(p.display().to_string()).clicked() {
+                    state.open(p, ui.ctx());
+                    ui.close();
+                }
+            }
+        });
+        ui.separator();
+        if ui.button("Quit").clicked() {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    });
+}
+
+fn samples_menu(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.menu_button("Samples", |ui| {
+        if state.samples.is_empty() {
+            ui.label("No bundled samples found");
+        }
+        for s in state.samples.clone() {
+            let text = if s.lesson.is_empty() {
+                s.name.clone()
+            } else {
+                format!("{} — {}", s.name, s.lesson)
+            };
+            if ui.button(text).clicked() {
+                state.open(s.path.clone(), ui.ctx());
+                ui.close();
+            }
+        }
+    });
+}
+
+fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.menu_button("View", |ui| {
+        if ui.button("Fit all").clicked() {
+            state.fit_all();
+            ui.close();
+        }
+        if ui
+            .add_enabled(
+                state.selection.is_some(),
+                egui::Button::new("Zoom to selection"),
+            )
+            .clicked()
+        {
+            state.zoom_to_selection();
+            ui.close();
+        }
+        ui.separator();
+        ui.radio_value(&mut state.axis, TimeAxis::Relative, "Relative seconds");
+        ui.radio_value(&mut state.axis, TimeAxis::WallClock, "Wall-clock (UTC)");
+        ui.separator();
+        egui::widgets::global_theme_preference_buttons(ui);
+    });
+    if ui
+        .button("Fit all")
+        .on_hover_text("Show the whole capture")
+        .clicked()
+    {
+        state.fit_all();
+    }
+    if ui
+        .add_enabled(
+            state.selection.is_some(),
+            egui::Button::new("Zoom to selection"),
+        )
+        .clicked()
+    {
+        state.zoom_to_selection();
+    }
+    let label = match state.axis {
+        TimeAxis::Relative => "Axis: relative s",
+        TimeAxis::WallClock => "Axis: wall-clock",
+    };
+    if ui
+        .button(label)
+        .on_hover_text("Toggle relative seconds / UTC wall-clock")
+        .clicked()
+    {
+        state.axis = match state.axis {
+            TimeAxis::Relative => TimeAxis::WallClock,
+            TimeAxis::WallClock => TimeAxis::Relative,
+        };
+    }
+}
+
+fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
+    let mut choice = state.profile;
+    egui::ComboBox::from_label("OS profile")
+        .selected_text(choice.label())
+        .show_ui(ui, |ui| {
+            for p in ProfileChoice::ALL {
+                ui.selectable_value(&mut choice, p, p.label());
+            }
+        });
+    state.set_profile(choice);
+    if state.profile == ProfileChoice::Custom {
+        let mut c = state.custom;
+        let l = ui.label("ports from");
+        ui.add(egui::DragValue::new(&mut c.lo).range(1..=65535))
+            .labelled_by(l.id);
+        let l = ui.label("to");
+        ui.add(egui::DragValue::new(&mut c.hi).range(1..=65535))
+            .labelled_by(l.id);
+        let l = ui.label("TIME-WAIT s");
+        ui.add(egui::DragValue::new(&mut c.time_wait_s).range(0..=3600))
+            .labelled_by(l.id);
+        if c != state.custom {
+            state.custom = c;
+            state.rebuild();
+        }
+    }
+    if let Some(l) = &state.loaded {
+        let p = &l.timeline.profile;
+        ui.weak(format!(
+            "{}: ports {}–{}, TIME-WAIT {} s",
+            l.timeline.profile_note,
+            p.port_lo,
+            p.port_hi,
+            p.time_wait_ns as f64 / 1e9
+        ));
+    }
+}
+
+fn loading_progress(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(job) = &state.loading else {
+        return;
+    };
+    let p = job.progress;
+    let name = job
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = match p.total_bytes {
+        Some(t) => format!(
+            "Loading {name}: {:.1} / {:.1} MB",
+            p.bytes_read as f64 / 1e6,
+            t as f64 / 1e6
+        ),
+        None => format!("Loading {name}: {:.1} MB", p.bytes_read as f64 / 1e6),
+    };
+    ui.add(
+        egui::ProgressBar::new(p.fraction().unwrap_or(0.0))
+            .desired_width(220.0)
+            .text(text)
+            .animate(true),
+    );
+    if ui.button("Cancel").clicked() {
+        job.cancel();
+    }
+}
+
+fn path_field(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.horizontal(|ui| {
+        ui.label("Capture path:");
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut state.path_input)
+                .desired_width(500.0)
+                .hint_text("/path/to/capture.pcap"),
+        );
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Open").clicked() || enter {
+            let p = PathBuf::from(state.path_input.trim());
+            state.open(p, ui.ctx());
+        }
+        if ui.button("Close").clicked() {
+            state.show_path_input = false;
+        }
+    });
+}
+
+/// Run the native dialog (rfd, xdg portal) on its own thread. With no portal (e.g. under Xvfb)
+/// it returns nothing and the path field, shown alongside, is the way in.
+fn start_dialog(ctx: &egui::Context) {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let ctx2 = ctx.clone();
+    let started = std::thread::Builder::new()
+        .name("portlife-dialog".into())
+        .spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .add_filter("captures", &["pcap", "pcapng", "cap", "gz"])
+                .pick_file();
+            let _ = tx.send(picked);
+            ctx2.request_repaint();
+        });
+    if started.is_ok() {
+        ctx.data_mut(|d| d.insert_temp(egui::Id::unique("file-dialog"), DialogRx(rx)));
+    }
+}
+
+#[derive(Clone)]
+struct DialogRx(crossbeam_channel::Receiver<Option<PathBuf>>);
+
+fn poll_dialog(ui: &mut egui::Ui, state: &mut AppState) {
+    let id = egui::Id::unique("file-dialog");
+    let Some(DialogRx(rx)) = ui.ctx().data(|d| d.get_temp::<DialogRx>(id)) else {
+        return;
+    };
+    match rx.try_recv() {
+        Ok(Some(path)) => {
+            ui.ctx().data_mut(|d| d.remove::<DialogRx>(id));
+            state.show_path_input = false;
+            state.open(path, ui.ctx());
+        }
+        Ok(None) | Err(crossbeam_channel::TryRecvError::Disconnected) => {
+            ui.ctx().data_mut(|d| d.remove::<DialogRx>(id));
+        }
+        Err(crossbeam_channel::TryRecvError::Empty) => {}
+    }
+}

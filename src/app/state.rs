@@ -1,0 +1,218 @@
+//! The app's state, kept apart from the panels that draw it (the layout of egui's demo app):
+//! the loaded capture, its timeline view-model, selection, filters, view transform and profile.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::capture::CaptureModel;
+use super::loader::LoadJob;
+use super::profile::{CustomParams, ProfileChoice};
+use super::samples::{self, Sample};
+use super::view_model::{self, Filters, PhaseCounts, Timeline};
+
+/// How the x axis is labelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeAxis {
+    /// Seconds since the first connection began.
+    Relative,
+    /// UTC wall-clock time of the capture.
+    WallClock,
+}
+
+/// The visible time window, in seconds from the timeline's t0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ViewTransform {
+    pub start: f64,
+    pub end: f64,
+}
+
+impl ViewTransform {
+    pub fn width(&self) -> f64 {
+        (self.end - self.start).max(1e-9)
+    }
+    /// Zoom by `factor` (>1 zooms in) keeping time `anchor` under the same pixel.
+    pub fn zoom(&mut self, factor: f64, anchor: f64) {
+        let f = factor.clamp(0.01, 100.0);
+        let new_w = (self.width() / f).clamp(1e-6, 1e9);
+        let frac = (anchor - self.start) / self.width();
+        self.start = anchor - frac * new_w;
+        self.end = self.start + new_w;
+    }
+    pub fn pan(&mut self, dt: f64) {
+        self.start += dt;
+        self.end += dt;
+    }
+    /// Show `[a, b]` with a small margin on each side.
+    pub fn fit(a: f64, b: f64) -> Self {
+        let w = (b - a).max(1e-3);
+        ViewTransform {
+            start: a - w * 0.02,
+            end: b + w * 0.02,
+        }
+    }
+}
+
+/// A capture that is open, with everything derived from it.
+pub struct Loaded {
+    pub path: PathBuf,
+    pub capture: Arc<CaptureModel>,
+    pub timeline: Timeline,
+}
+
+/// Everything the panels read and change.
+pub struct AppState {
+    pub loaded: Option<Loaded>,
+    pub loading: Option<LoadJob>,
+    pub profile: ProfileChoice,
+    pub custom: CustomParams,
+    pub filters: Filters,
+    /// Index into the capture's connections.
+    pub selection: Option<u32>,
+    pub view: ViewTransform,
+    pub axis: TimeAxis,
+    /// Time under the pointer (seconds from t0), for the cursor line and status counts.
+    pub cursor: Option<f64>,
+    cursor_counts: Option<(f64, PhaseCounts)>,
+    pub collapsed: HashSet<IpAddr>,
+    /// The last load error, shown in the window until dismissed.
+    pub error: Option<String>,
+    pub recent: Vec<PathBuf>,
+    pub samples: Vec<Sample>,
+    /// The path field used when no native file dialog is available.
+    pub path_input: String,
+    pub show_path_input: bool,
+    /// Smoothed time spent building the UI each frame, in milliseconds.
+    pub frame_ms: f32,
+    /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
+    pub show_frame_time: bool,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            loaded: None,
+            loading: None,
+            profile: ProfileChoice::Auto,
+            custom: CustomParams::default(),
+            filters: Filters::default(),
+            selection: None,
+            view: ViewTransform {
+                start: 0.0,
+                end: 1.0,
+            },
+            axis: TimeAxis::Relative,
+            cursor: None,
+            cursor_counts: None,
+            collapsed: HashSet::new(),
+            error: None,
+            recent: Vec::new(),
+            samples: samples::list(Path::new(samples::SAMPLES_DIR)),
+            path_input: String::new(),
+            show_path_input: false,
+            frame_ms: 0.0,
+            show_frame_time: true,
+        }
+    }
+}
+
+impl AppState {
+    /// Start loading `path` in the background; the current capture stays until it succeeds.
+    pub fn open(&mut self, path: PathBuf, ctx: &egui::Context) {
+        if let Some(job) = &self.loading {
+            job.cancel();
+        }
+        self.error = None;
+        self.loading = Some(LoadJob::spawn(path, ctx.clone()));
+    }
+
+    /// Take a finished load, if any: install it, or keep the old capture and show the error.
+    pub fn poll_loading(&mut self) {
+        let Some(job) = self.loading.as_mut() else {
+            return;
+        };
+        if let Some(result) = job.poll() {
+            let path = job.path.clone();
+            self.loading = None;
+            self.finish_load(path, result);
+        }
+    }
+
+    /// Install a load result (the loader's, or a test's).
+    pub fn finish_load(&mut self, path: PathBuf, result: Result<CaptureModel, String>) {
+        match result {
+            Ok(capture) => self.install(path, capture),
+            Err(e) => {
+                self.error = Some(format!("Could not open {}: {e}", path.display()));
+            }
+        }
+    }
+
+    /// Make `capture` the open capture.
+    pub fn install(&mut self, path: PathBuf, capture: CaptureModel) {
+        if capture.cancelled {
+            self.error = Some(format!(
+                "Loading {} was cancelled; showing the part read so far",
+                path.display()
+            ));
+        }
+        let capture = Arc::new(capture);
+        let timeline = view_model::build(&capture, self.profile, self.custom, &self.filters);
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path.clone());
+        self.recent.truncate(10);
+        self.selection = None;
+        self.cursor_counts = None;
+        self.collapsed.clear();
+        self.view = ViewTransform::fit(timeline.extent.0, timeline.extent.1);
+        self.loaded = Some(Loaded {
+            path,
+            capture,
+            timeline,
+        });
+    }
+
+    /// Re-derive the timeline after a profile or filter change (the capture is not re-read).
+    pub fn rebuild(&mut self) {
+        if let Some(l) = self.loaded.as_mut() {
+            l.timeline = view_model::build(&l.capture, self.profile, self.custom, &self.filters);
+            self.cursor_counts = None;
+        }
+    }
+
+    pub fn set_profile(&mut self, p: ProfileChoice) {
+        if p != self.profile {
+            self.profile = p;
+            self.rebuild();
+        }
+    }
+
+    pub fn fit_all(&mut self) {
+        if let Some(l) = &self.loaded {
+            self.view = ViewTransform::fit(l.timeline.extent.0, l.timeline.extent.1);
+        }
+    }
+
+    pub fn zoom_to_selection(&mut self) {
+        if let (Some(l), Some(sel)) = (&self.loaded, self.selection) {
+            if let Some((a, b)) = l.timeline.connection_extent(sel) {
+                self.view = ViewTransform::fit(a, b);
+            }
+        }
+    }
+
+    /// Ports in each phase at the cursor, cached while the cursor stays put.
+    pub fn counts_at_cursor(&mut self) -> Option<(f64, PhaseCounts)> {
+        let t = self.cursor?;
+        let tl = &self.loaded.as_ref()?.timeline;
+        match self.cursor_counts {
+            Some((ct, c)) if ct == t => Some((t, c)),
+            _ => {
+                let c = tl.counts_at(t);
+                self.cursor_counts = Some((t, c));
+                Some((t, c))
+            }
+        }
+    }
+}

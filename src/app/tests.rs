@@ -1,0 +1,310 @@
+//! egui_kittest tests that drive the real app: open a capture through the loader thread, find
+//! rows and spans by their accessible labels, hover, click, switch the OS profile, open a bad
+//! file; and a snapshot of the timeline.
+//!
+//! The capture is written by the test (deterministic, three kinds of connection) so the tests do
+//! not depend on a sample produced elsewhere.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use etherparse::PacketBuilder;
+use portlife::source::PcapWriter;
+
+use super::view_model::Phase;
+use super::PortlifeApp;
+
+const CLIENT: [u8; 4] = [10, 0, 0, 2];
+const SERVER: [u8; 4] = [93, 184, 216, 34];
+const T0: i64 = 1_700_000_000_000_000_000;
+const MS: i64 = 1_000_000;
+
+/// Flags of one segment.
+#[derive(Clone, Copy)]
+enum F {
+    Syn,
+    SynAck,
+    Ack,
+    FinAck,
+    Rst,
+    RstAck,
+}
+
+fn frame(from_client: bool, cport: u16, flags: F) -> Vec<u8> {
+    let (src, dst, sp, dp) = if from_client {
+        (CLIENT, SERVER, cport, 80)
+    } else {
+        (SERVER, CLIENT, 80, cport)
+    };
+    let b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+        .ipv4(src, dst, 64)
+        .tcp(sp, dp, 1000, 64240);
+    let b = match flags {
+        F::Syn => b.syn(),
+        F::SynAck => b.syn().ack(1001),
+        F::Ack => b.ack(1001),
+        F::FinAck => b.fin().ack(1001),
+        F::Rst => b.rst(),
+        F::RstAck => b.rst().ack(1001),
+    };
+    let mut out = Vec::new();
+    b.write(&mut out, &[]).expect("write frame");
+    out
+}
+
+/// Three connections from 10.0.0.2 to 93.184.216.34:80:
+/// - port 40001: handshake, client closes first → TIME-WAIT on the client;
+/// - port 40002: SYN answered by RST (refused);
+/// - port 40003: handshake, server closes first → the client's port is free at once.
+fn write_capture(path: &Path) {
+    use F::*;
+    let script: &[(i64, bool, u16, F)] = &[
+        (0, true, 40001, Syn),
+        (10, false, 40001, SynAck),
+        (20, true, 40001, Ack),
+        (300, true, 40002, Syn),
+        (310, false, 40002, RstAck),
+        (500, true, 40003, Syn),
+        (510, false, 40003, SynAck),
+        (520, true, 40003, Ack),
+        (1500, true, 40001, FinAck),
+        (1510, false, 40001, FinAck),
+        (1520, true, 40001, Ack),
+        (2500, false, 40003, FinAck),
+        (2510, true, 40003, FinAck),
+        (2520, false, 40003, Ack),
+    ];
+    let _ = Rst;
+    let file = std::fs::File::create(path).expect("create capture");
+    let mut w = PcapWriter::new(std::io::BufWriter::new(file), 1).expect("pcap header");
+    for (ms, from_client, port, flags) in script {
+        w.write_packet(T0 + ms * MS, &frame(*from_client, *port, *flags))
+            .expect("write packet");
+    }
+    w.flush().expect("flush");
+}
+
+fn temp_capture(dir: &tempfile::TempDir) -> PathBuf {
+    let p = dir.path().join("three.pcap");
+    write_capture(&p);
+    p
+}
+
+fn harness() -> Harness<'static, PortlifeApp> {
+    let ctx = egui::Context::default();
+    let mut app = PortlifeApp::new(&ctx, None);
+    app.state.show_frame_time = false;
+    Harness::builder()
+        .with_size([1400.0, 700.0])
+        .with_context_setup(|ctx| ctx.all_styles_mut(|s| s.interaction.tooltip_delay = 0.0))
+        .build_ui_state(|ui, app: &mut PortlifeApp| app.show(ui), app)
+}
+
+/// Open `path` through the real loader thread and wait for it.
+fn open(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
+    let ctx = h.ctx.clone();
+    h.state_mut().state.open(path.to_path_buf(), &ctx);
+    let job = h.state_mut().state.loading.as_mut().expect("a load job");
+    let result = job.wait(Duration::from_secs(30)).expect("loader answered");
+    let st = &mut h.state_mut().state;
+    st.loading = None;
+    st.finish_load(path.to_path_buf(), result);
+    h.run();
+}
+
+/// The TIME-WAIT span of the client's port 40001, in seconds.
+fn time_wait_len(h: &Harness<'static, PortlifeApp>) -> f64 {
+    let tl = &h.state().state.loaded.as_ref().expect("loaded").timeline;
+    let row = tl
+        .rows
+        .iter()
+        .find(|r| r.port == 40001 && !r.server_side)
+        .expect("row 40001");
+    let s = row
+        .spans
+        .iter()
+        .find(|s| s.phase == Phase::TimeWait)
+        .expect("a TIME-WAIT span");
+    s.end - s.start
+}
+
+#[test]
+fn rows_for_each_client_port_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &temp_capture(&dir));
+    for port in [40001, 40002, 40003] {
+        h.get_by_label(&format!("10.0.0.2:{port}"));
+    }
+    h.get_by_label("10.0.0.2 — 3 client ports");
+    // The server closed 40003 first: its TIME-WAIT is on the server's own row.
+    h.get_by_label("93.184.216.34:80");
+}
+
+#[test]
+fn hovering_a_span_shows_its_four_tuple_and_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &temp_capture(&dir));
+    h.get_by_label("10.0.0.2:40001 TimeWait span").hover();
+    h.run();
+    h.get_by_label("10.0.0.2:40001 -> 93.184.216.34:80");
+    h.get_by_label_contains("waits in TIME-WAIT for 60 s because this host closed first");
+    h.get_by_label_contains("client TIME-WAIT");
+}
+
+#[test]
+fn clicking_a_span_selects_it_and_lists_transitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &temp_capture(&dir));
+    h.get_by_label("10.0.0.2:40001 Active span").click();
+    h.run();
+    let sel = h.state().state.selection.expect("a selection");
+    let conn = &h.state().state.loaded.as_ref().unwrap().capture.connections[sel as usize];
+    assert_eq!(conn.client.port, 40001);
+    h.get_by_label("Connection");
+    h.get_by_label("CLOSED -> SYN-SENT");
+    h.get_by_label("ESTABLISHED -> FIN-WAIT-1");
+    assert!(
+        h.query_all_by_label("FIN-WAIT-2 -> TIME-WAIT").count()
+            + h.query_all_by_label("FIN-WAIT-1 -> TIME-WAIT").count()
+            + h.query_all_by_label("CLOSING -> TIME-WAIT").count()
+            > 0
+    );
+    // Frame numbers are Wireshark's (1-based): the SYN is frame #1.
+    h.get_by_label("#1");
+}
+
+#[test]
+fn switching_profile_to_windows_stretches_time_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &temp_capture(&dir));
+    h.get_by_label("OS profile").click();
+    h.run();
+    h.get_by_label("Linux").click();
+    h.run();
+    assert!((time_wait_len(&h) - 60.0).abs() < 1e-6);
+    h.get_by_label("OS profile").click();
+    h.run();
+    h.get_by_label("Windows").click();
+    h.run();
+    assert!((time_wait_len(&h) - 120.0).abs() < 1e-6);
+    h.get_by_label_contains("TIME-WAIT 120 s");
+}
+
+#[test]
+fn a_bad_file_shows_an_error_and_keeps_the_open_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &temp_capture(&dir));
+    let bad = dir.path().join("bad.pcap");
+    std::fs::write(&bad, b"this is not a capture file at all").unwrap();
+    open(&mut h, &bad);
+    h.get_by_label_contains("Could not open");
+    h.get_by_label("10.0.0.2:40001");
+    let l = h.state().state.loaded.as_ref().unwrap();
+    assert!(l.path.ends_with("three.pcap"));
+}
+
+#[test]
+fn timeline_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &temp_capture(&dir));
+    h.run();
+    h.snapshot("timeline_three_connections");
+    h.get_by_label("OS profile").click();
+    h.run();
+    h.get_by_label("Windows").click();
+    h.run();
+    h.snapshot("timeline_three_connections_windows");
+}
+
+/// A synthetic capture model with `n` connections from 50 hosts, fed through the real tracker.
+fn synthetic_model(n: u32) -> super::capture::CaptureModel {
+    use portlife::decode::{Decoded, Endpoint, TcpFlags, TcpOptions, TcpSegment};
+    use std::net::{IpAddr, Ipv4Addr};
+    let mut t = portlife::tcp::Tracker::new();
+    let server = Endpoint::new(IpAddr::V4(Ipv4Addr::new(10, 9, 0, 1)), 443);
+    let mut idx = 0u64;
+    let mut push =
+        |t: &mut portlife::tcp::Tracker, ts: i64, src: Endpoint, dst: Endpoint, f: u8| {
+            let seg = TcpSegment {
+                src,
+                dst,
+                seq: 1,
+                ack: 1,
+                flags: TcpFlags(f),
+                window: 1000,
+                payload_len: 0,
+                options: TcpOptions::default(),
+            };
+            t.push(idx, ts, &Decoded::Tcp(seg));
+            idx += 1;
+        };
+    const S: u8 = TcpFlags::SYN;
+    const A: u8 = TcpFlags::ACK;
+    const FIN: u8 = TcpFlags::FIN;
+    for i in 0..n {
+        let host = IpAddr::V4(Ipv4Addr::new(10, 0, (i % 50) as u8, 2));
+        let c = Endpoint::new(host, 32768 + ((i / 50) % 28000) as u16);
+        let ts = T0 + i as i64 * 3 * MS;
+        push(&mut t, ts, c, server, S);
+        push(&mut t, ts + MS, server, c, S | A);
+        push(&mut t, ts + 2 * MS, c, server, A);
+        push(&mut t, ts + 200 * MS, c, server, FIN | A);
+        push(&mut t, ts + 201 * MS, server, c, FIN | A);
+        push(&mut t, ts + 202 * MS, c, server, A);
+    }
+    let end = t.last_ts_ns().unwrap_or(T0);
+    t.finish(end);
+    let (connections, udp) = t.into_parts();
+    super::capture::CaptureModel {
+        file: "synthetic".into(),
+        packets: idx,
+        connections,
+        udp,
+        capture_end_ns: end,
+        ..Default::default()
+    }
+}
+
+/// Frame time on 100 000 connections: fit-all (every span binned to pixels), then zoomed in and
+/// panned. Prints the numbers (no timing assertion: the machine is shared); asserts the view
+/// still draws rows.
+#[test]
+fn frame_time_with_100k_connections() {
+    let model = synthetic_model(100_000);
+    assert_eq!(model.connections.len(), 100_000);
+    let mut h = harness();
+    h.state_mut()
+        .state
+        .install(PathBuf::from("synthetic-100k"), model);
+    h.run();
+    let measure = |h: &mut Harness<'static, PortlifeApp>, label: &str| {
+        let steps = 20;
+        let start = Instant::now();
+        for _ in 0..steps {
+            h.step();
+        }
+        let per = start.elapsed().as_secs_f64() * 1000.0 / steps as f64;
+        println!(
+            "frame time, 100k connections, {label}: {per:.2} ms per frame (app ui {:.2} ms)",
+            h.state().state.frame_ms
+        );
+    };
+    measure(&mut h, "fit all");
+    let v = h.state().state.view;
+    h.state_mut().state.view.zoom(50.0, (v.start + v.end) / 2.0);
+    measure(&mut h, "zoomed ×50");
+    for _ in 0..20 {
+        h.state_mut().state.view.pan(0.5);
+        h.step();
+    }
+    measure(&mut h, "after panning");
+    h.get_by_label("10.0.0.2:32768");
+}

@@ -1,0 +1,27 @@
+//! Phase colours: the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008), safe for
+//! the common colour-vision deficiencies and readable on both dark and light backgrounds.
+//! Available is drawn as empty space with a thin baseline.
+
+use egui::Color32;
+
+use super::view_model::Phase;
+
+/// Okabe–Ito orange.
+pub const ASSIGNED: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+/// Okabe–Ito blue.
+pub const ACTIVE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
+/// Okabe–Ito reddish purple.
+pub const TIME_WAIT: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7);
+
+pub fn phase_color(p: Phase) -> Color32 {
+    match p {
+        Phase::Assigned => ASSIGNED,
+        Phase::Active => ACTIVE,
+        Phase::TimeWait => TIME_WAIT,
+    }
+}
+
+/// Outline of the selected connection's spans: the text colour, so it contrasts in both themes.
+pub fn selection_stroke(visuals: &egui::Visuals) -> egui::Stroke {
+    egui::Stroke::new(2.0, visuals.strong_text_color())
+}

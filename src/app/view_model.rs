@@ -1,0 +1,533 @@
+//! The view-model: turns the capture model (connections and their TCP-state transitions) into
+//! what the panels draw — host groups, (host, port) rows, lanes and phase spans — plus the
+//! numbers the status bar shows. Panels read only this module's types; they never touch the
+//! tracker, so the core can change without the drawing code changing.
+//!
+//! Times here are `f64` seconds relative to the capture's first connection (`t0_ns`), which is
+//! what the x axis needs; absolute times are `t0_ns + s·1e9`.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use portlife::ports::{self, OsProfile};
+use portlife::tcp::{Connection, Outcome, Role};
+
+use super::capture::{CaptureModel, OutcomeGroup};
+use super::profile::{CustomParams, ProfileChoice};
+
+/// The port lifecycle phases the timeline draws (DESIGN.md). Available is the empty space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    Assigned,
+    Active,
+    TimeWait,
+}
+
+impl Phase {
+    /// The library's phase, when it is one the timeline draws (Available is not drawn).
+    pub fn from_ports(p: ports::Phase) -> Option<Phase> {
+        match p {
+            ports::Phase::Available => None,
+            ports::Phase::Assigned => Some(Phase::Assigned),
+            ports::Phase::Active => Some(Phase::Active),
+            ports::Phase::TimeWait => Some(Phase::TimeWait),
+        }
+    }
+
+    pub const ALL: [Phase; 3] = [Phase::Assigned, Phase::Active, Phase::TimeWait];
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Assigned => "Assigned",
+            Phase::Active => "Active",
+            Phase::TimeWait => "TimeWait",
+        }
+    }
+}
+
+/// One coloured bar: a connection holding a port in one phase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    /// Index into `CaptureModel::connections`.
+    pub conn: u32,
+    pub phase: Phase,
+    pub start: f64,
+    pub end: f64,
+    /// Lane within the row (several destinations served by one port at once).
+    pub lane: u16,
+    /// The part after this time (seconds from t0) was not seen in the capture: it is derived
+    /// from the profile (a TIME-WAIT running past the capture's end).
+    pub derived_after: Option<f64>,
+}
+
+/// One (host, port) row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub host: IpAddr,
+    pub port: u16,
+    /// `host:port`, also the row's accessible label.
+    pub label: String,
+    /// True for a server's listening port that holds TIME-WAIT because the server closed first.
+    pub server_side: bool,
+    pub first_use: f64,
+    pub lanes: u16,
+    /// Sorted by start.
+    pub spans: Vec<Span>,
+}
+
+/// A host and its rows, sorted by first use.
+#[derive(Debug, Clone)]
+pub struct HostGroup {
+    pub host: IpAddr,
+    pub label: String,
+    pub rows: Vec<u32>,
+}
+
+/// Which connections to show. Empty text fields match everything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filters {
+    /// Substring of the client host address.
+    pub host: String,
+    /// Substring of the destination `ip:port`.
+    pub destination: String,
+    pub port_min: u16,
+    pub port_max: u16,
+    /// Indexed like [`OutcomeGroup::ALL`].
+    pub outcomes: [bool; 5],
+    /// Substring of the connection's 4-tuple, outcome or any state name.
+    pub search: String,
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Filters {
+            host: String::new(),
+            destination: String::new(),
+            port_min: 0,
+            port_max: u16::MAX,
+            outcomes: [true; 5],
+            search: String::new(),
+        }
+    }
+}
+
+impl Filters {
+    pub fn accepts(&self, c: &Connection) -> bool {
+        let group = OutcomeGroup::of(c.outcome);
+        let oi = OutcomeGroup::ALL
+            .iter()
+            .position(|o| *o == group)
+            .unwrap_or(0);
+        if !self.outcomes[oi] {
+            return false;
+        }
+        if c.client.port < self.port_min || c.client.port > self.port_max {
+            return false;
+        }
+        if !self.host.is_empty() && !c.client.ip.to_string().contains(self.host.trim()) {
+            return false;
+        }
+        if !self.destination.is_empty() && !c.server.to_string().contains(self.destination.trim()) {
+            return false;
+        }
+        if !self.search.is_empty() {
+            let needle = self.search.trim().to_lowercase();
+            let hay = format!(
+                "{} {} {} {} {} {}",
+                c.client,
+                c.server,
+                group.name(),
+                c.outcome.describe(),
+                c.history,
+                c.client_side
+                    .transitions
+                    .iter()
+                    .chain(&c.server_side.transitions)
+                    .map(|t| t.to.name())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+            .to_lowercase();
+            if !hay.contains(&needle) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Counts of ports in each phase at one instant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhaseCounts {
+    pub assigned: usize,
+    pub active: usize,
+    pub time_wait: usize,
+}
+
+/// The highest number of client ports one host held at once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Peak {
+    pub host: Option<IpAddr>,
+    pub ports: usize,
+    pub at: f64,
+    /// `ports` as a percentage of the profile's ephemeral range.
+    pub percent: f64,
+}
+
+/// Everything the timeline and status bar draw, for one capture, profile and filter set.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub t0_ns: i64,
+    /// Earliest span start and latest span end (seconds from t0).
+    pub extent: (f64, f64),
+    /// The last packet of the capture (seconds from t0).
+    pub capture_end: f64,
+    pub groups: Vec<HostGroup>,
+    pub rows: Vec<Row>,
+    /// Connections that passed the filters.
+    pub shown_connections: usize,
+    pub total_connections: usize,
+    /// The profile actually used (Auto resolved).
+    pub profile: OsProfile,
+    /// How the profile was chosen ("guessed …" for Auto).
+    pub profile_note: String,
+    pub peak: Peak,
+}
+
+/// Build the timeline: derive the port model under the chosen profile (the library's
+/// `ports::derive_for`, a pure function, so no re-read), keep the spans of the connections the
+/// filters accept, and group rows by host.
+pub fn build(
+    capture: &CaptureModel,
+    choice: ProfileChoice,
+    custom: CustomParams,
+    filters: &Filters,
+) -> Timeline {
+    let conns = &capture.connections;
+    let model = ports::derive_for(
+        conns,
+        &[],
+        &choice.to_profile(custom),
+        capture.capture_end_ns,
+    );
+    let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
+    let tw_ns = model.profile.time_wait_ns;
+    let t0_ns = conns.iter().map(|c| c.start_ns).min().unwrap_or(0);
+    let secs = |ns: i64| (ns - t0_ns) as f64 / 1e9;
+    let mut rows: Vec<Row> = Vec::with_capacity(model.rows.len());
+    let mut extent = (f64::INFINITY, f64::NEG_INFINITY);
+    for pr in &model.rows {
+        let spans: Vec<Span> = model
+            .row_spans(pr)
+            .iter()
+            .filter(|s| !s.udp && accepted.get(s.conn as usize).copied().unwrap_or(false))
+            .filter_map(|s| {
+                let phase = Phase::from_ports(s.phase)?;
+                // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
+                // profile says when it ends even though no packet does. Draw it whole (marked as
+                // derived) so the profile's TIME-WAIT length is visible.
+                let full_tw =
+                    phase == Phase::TimeWait && s.truncated_by_capture_end && !s.cut_by_reuse;
+                let end_ns = if full_tw {
+                    s.start_ns + tw_ns
+                } else {
+                    s.end_ns.max(s.start_ns)
+                };
+                Some(Span {
+                    conn: s.conn,
+                    phase,
+                    start: secs(s.start_ns),
+                    end: secs(end_ns),
+                    lane: s.lane,
+                    derived_after: full_tw.then(|| secs(s.end_ns.max(s.start_ns))),
+                })
+            })
+            .collect();
+        if spans.is_empty() {
+            continue;
+        }
+        for s in &spans {
+            extent.0 = extent.0.min(s.start);
+            extent.1 = extent.1.max(s.end);
+        }
+        let label = portlife::decode::Endpoint::new(pr.host, pr.port).to_string();
+        rows.push(Row {
+            host: pr.host,
+            port: pr.port,
+            label,
+            server_side: pr.server_side,
+            first_use: spans[0].start,
+            lanes: pr.lanes.max(1),
+            spans,
+        });
+    }
+    if !extent.0.is_finite() {
+        extent = (0.0, 1.0);
+    }
+    let groups = group_rows(&rows);
+    let peak = model
+        .hosts
+        .iter()
+        .max_by(|a, b| a.peak.occupancy_pct.total_cmp(&b.peak.occupancy_pct))
+        .map(|h| Peak {
+            host: Some(h.host),
+            ports: h.peak.held() as usize,
+            at: secs(h.peak.ts_ns),
+            percent: h.peak.occupancy_pct,
+        })
+        .unwrap_or_default();
+    Timeline {
+        t0_ns,
+        extent,
+        capture_end: secs(capture.capture_end_ns),
+        groups,
+        rows,
+        shown_connections: accepted.iter().filter(|a| **a).count(),
+        total_connections: conns.len(),
+        profile: model.profile,
+        profile_note: model.profile_note,
+        peak,
+    }
+}
+
+/// Group rows by host; rows by first use, hosts by their first row.
+fn group_rows(rows: &[Row]) -> Vec<HostGroup> {
+    let mut by_host: HashMap<IpAddr, Vec<u32>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        by_host.entry(r.host).or_default().push(i as u32);
+    }
+    let mut groups: Vec<HostGroup> = by_host
+        .into_iter()
+        .map(|(host, mut idx)| {
+            idx.sort_by(|a, b| {
+                let (ra, rb) = (&rows[*a as usize], &rows[*b as usize]);
+                ra.first_use
+                    .total_cmp(&rb.first_use)
+                    .then(ra.port.cmp(&rb.port))
+            });
+            let clients = idx
+                .iter()
+                .filter(|i| !rows[**i as usize].server_side)
+                .count();
+            let label = if clients > 0 {
+                format!("{host} — {clients} client ports")
+            } else {
+                format!("{host} — server (its TIME-WAIT sockets)")
+            };
+            HostGroup {
+                host,
+                label,
+                rows: idx,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        let fa = rows[a.rows[0] as usize].first_use;
+        let fb = rows[b.rows[0] as usize].first_use;
+        fa.total_cmp(&fb).then(a.host.cmp(&b.host))
+    });
+    groups
+}
+
+impl Timeline {
+    /// Ports in each phase at time `t` (client rows only: those are the ephemeral ports).
+    pub fn counts_at(&self, t: f64) -> PhaseCounts {
+        let mut c = PhaseCounts::default();
+        for r in self.rows.iter().filter(|r| !r.server_side) {
+            // Spans start sorted; stop once they start after t.
+            for s in r.spans.iter().take_while(|s| s.start <= t) {
+                if t < s.end {
+                    match s.phase {
+                        Phase::Assigned => c.assigned += 1,
+                        Phase::Active => c.active += 1,
+                        Phase::TimeWait => c.time_wait += 1,
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// Seconds from t0 of a connection's first and last span, for "zoom to selection".
+    pub fn connection_extent(&self, conn: u32) -> Option<(f64, f64)> {
+        let mut ext: Option<(f64, f64)> = None;
+        for r in &self.rows {
+            for s in r.spans.iter().filter(|s| s.conn == conn) {
+                ext = Some(match ext {
+                    Some((a, b)) => (a.min(s.start), b.max(s.end)),
+                    None => (s.start, s.end),
+                });
+            }
+        }
+        ext
+    }
+
+    /// Nanosecond timestamp of `s` seconds from t0.
+    pub fn abs_ns(&self, s: f64) -> i64 {
+        self.t0_ns + (s * 1e9) as i64
+    }
+}
+
+/// Human-readable duration: `850 ms`, `12.3 s`, `2 min 5 s`.
+pub fn fmt_duration(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else if s < 120.0 {
+        let r = (s * 10.0).round() / 10.0;
+        if r.fract() == 0.0 {
+            format!("{r:.0} s")
+        } else {
+            format!("{r:.1} s")
+        }
+    } else {
+        format!("{} min {:.0} s", (s / 60.0).floor(), s % 60.0)
+    }
+}
+
+/// What a span means, in one sentence a student can read.
+pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile) -> String {
+    let port = row.port;
+    let dur = fmt_duration(span.end - span.start);
+    match (span.phase, row.server_side) {
+        (Phase::TimeWait, true) => format!(
+            "server port {port} holds this 4-tuple in TIME-WAIT for {dur} because the server closed first; the client's port {} is free at once",
+            c.client.port
+        ),
+        (Phase::TimeWait, false) => {
+            let tw = profile.time_wait_ns as f64 / 1e9;
+            let full = fmt_duration(tw);
+            if span.end - span.start + 1e-6 < tw {
+                format!("port {port} waits in TIME-WAIT because this host closed first; after {dur} (of {full}) a new SYN reused the same 4-tuple")
+            } else {
+                format!("port {port} waits in TIME-WAIT for {dur} because this host closed first (2×MSL on this OS), then becomes Available")
+                    + if span.derived_after.is_some() {
+                        " (the capture ended during the wait; its end comes from the OS profile)"
+                    } else {
+                        ""
+                    }
+            }
+        }
+        (Phase::Assigned, _) => match c.outcome {
+            Outcome::Unreachable => format!("port {port} was assigned for connect(), but an ICMP error said {} cannot be reached; the port is free again", c.server),
+            Outcome::Refused => format!("port {port} was assigned for connect(), but {} answered the SYN with RST (connection refused); the port is free again", c.server),
+            Outcome::Unanswered => format!("port {port} is assigned and stays in SYN-SENT: nobody answered the SYN (a firewall dropping it, or a dead server)"),
+            _ => format!("port {port} was assigned by the kernel for connect() and waits {dur} for the handshake with {}", c.server),
+        },
+        (Phase::Active, _) => match c.outcome {
+            Outcome::ResetByClient | Outcome::ResetByServer => format!("port {port} carries a connection to {} for {dur}; it ends with RST, so no TIME-WAIT follows", c.server),
+            Outcome::OpenAtEnd | Outcome::MidStream => format!("port {port} carries a connection to {} that was still open when the capture ended", c.server),
+            _ if c.closed_first == Some(Role::Server) => format!("port {port} carries a connection to {} for {dur}; the server closed first, so the port is Available right after", c.server),
+            _ => format!("port {port} carries a connection to {} for {dur}", c.server),
+        },
+    }
+}
+
+/// One line of the details panel's transition list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransitionRow {
+    /// Seconds from t0, formatted.
+    pub time: String,
+    /// `client` or `server`.
+    pub side: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    /// Wireshark frame number (1-based) of the packet that caused it.
+    pub frame: u64,
+}
+
+/// What the details panel shows about the selected connection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnDetails {
+    pub title: String,
+    pub facts: Vec<(&'static str, String)>,
+    pub transitions: Vec<TransitionRow>,
+}
+
+/// Describe connection `idx` for the details panel.
+pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32) -> Option<ConnDetails> {
+    let c = capture.connections.get(idx as usize)?;
+    let secs = |ns: i64| (ns - tl.t0_ns) as f64 / 1e9;
+    let closer = match c.closed_first {
+        Some(Role::Client) => "client (it gets TIME-WAIT)",
+        Some(Role::Server) => "server (TIME-WAIT on the server)",
+        None => "nobody (no FIN)",
+    };
+    let mut facts = vec![
+        ("client", c.client.to_string()),
+        ("server", c.server.to_string()),
+        ("generation", c.generation.to_string()),
+        ("outcome", c.outcome.describe().to_string()),
+        ("history (Zeek)", c.history.clone()),
+        ("closed first by", closer.to_string()),
+        ("packets", c.packets().to_string()),
+        (
+            "seen",
+            format!(
+                "{:.3} s -> {:.3} s",
+                secs(c.start_ns),
+                secs(c.last_packet_ns)
+            ),
+        ),
+    ];
+    if c.roles_inferred {
+        facts.push(("roles", "inferred (start not captured)".into()));
+    }
+    let mut transitions: Vec<(i64, TransitionRow)> =
+        [("client", &c.client_side), ("server", &c.server_side)]
+            .into_iter()
+            .flat_map(|(side, s)| {
+                s.transitions.iter().map(move |t| {
+                    (
+                        t.ts_ns,
+                        TransitionRow {
+                            time: format!("{:.6}", secs(t.ts_ns)),
+                            side,
+                            from: t.from.name(),
+                            to: t.to.name(),
+                            frame: t.packet_index + 1,
+                        },
+                    )
+                })
+            })
+            .collect();
+    transitions.sort_by_key(|(ts, t)| (*ts, t.frame, t.side));
+    let transitions = transitions.into_iter().map(|(_, t)| t).collect();
+    Some(ConnDetails {
+        title: format!("{} -> {}", c.client, c.server),
+        facts,
+        transitions,
+    })
+}
+
+/// What the tooltip over a span says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanInfo {
+    /// `client:port → server:port`.
+    pub tuple: String,
+    pub phase: Phase,
+    pub client_state: &'static str,
+    pub server_state: &'static str,
+    pub start: f64,
+    pub end: f64,
+    pub sentence: String,
+}
+
+/// Describe a span, with both ends' TCP states at time `at` (seconds from t0).
+pub fn span_info(
+    capture: &CaptureModel,
+    tl: &Timeline,
+    row: &Row,
+    span: &Span,
+    at: f64,
+) -> Option<SpanInfo> {
+    let c = capture.connections.get(span.conn as usize)?;
+    let (cs, ss) = c.state_at(tl.abs_ns(at.clamp(span.start, span.end)));
+    Some(SpanInfo {
+        tuple: format!("{} -> {}", c.client, c.server),
+        phase: span.phase,
+        client_state: cs.name(),
+        server_state: ss.name(),
+        start: span.start,
+        end: span.end,
+        sentence: explain(span, row, c, &tl.profile),
+    })
+}
