@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use crate::decode;
+use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
 use crate::source::{FileSource, Format, OpenError, Packet, Progress, Warning};
@@ -32,6 +33,8 @@ pub struct Analysis {
     pub profile: OsProfile,
     /// Port phases and pool occupancy under `profile`.
     pub ports: PortModel,
+    /// Diagnostics under `profile`, most severe first ([`findings::compute`]).
+    pub findings: Vec<Finding>,
 }
 
 impl Analysis {
@@ -41,6 +44,7 @@ impl Analysis {
         let end = self.stats.last_ts_ns.unwrap_or(0);
         self.ports = ports::derive_for(&self.connections, &self.udp_flows, profile, end);
         self.profile = self.ports.profile.clone();
+        self.findings = findings::compute(&self.connections, &self.udp_flows, &self.ports);
     }
 }
 
@@ -52,6 +56,7 @@ pub struct Snapshot {
     pub udp_flows: Vec<UdpFlow>,
     pub profile: OsProfile,
     pub ports: PortModel,
+    pub findings: Vec<Finding>,
 }
 
 /// The incremental pipeline: push packets one at a time, take a [`Snapshot`] whenever.
@@ -109,12 +114,14 @@ impl Pipeline {
         tracker.finish(end);
         let (connections, udp_flows) = tracker.into_parts();
         let ports = ports::derive_for(&connections, &udp_flows, &profile, end);
+        let findings = findings::compute(&connections, &udp_flows, &ports);
         Snapshot {
             stats,
             connections,
             udp_flows,
             profile: ports.profile.clone(),
             ports,
+            findings,
         }
     }
 }
@@ -127,7 +134,6 @@ pub struct Options<'a> {
     /// Set from another thread to stop early; what was read so far is kept.
     pub cancel: Option<&'a AtomicBool>,
 }
-
 
 /// Read and analyse a whole capture file, guessing the OS profile (`auto`).
 pub fn analyze_file(path: impl AsRef<Path>, opts: Options<'_>) -> Result<Analysis, OpenError> {
@@ -162,6 +168,7 @@ pub fn analyze_file_with_profile(
         udp_flows,
         profile,
         ports,
+        findings,
     } = pipeline.finish();
     let mut warnings = source.warnings().to_vec();
     let unsupported: u64 = stats
@@ -208,5 +215,6 @@ pub fn analyze_file_with_profile(
         udp_flows,
         profile,
         ports,
+        findings,
     })
 }

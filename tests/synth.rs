@@ -15,7 +15,10 @@ const S: i64 = 1_000_000_000;
 fn write(name: &str, seed: u64) -> Vec<u8> {
     let mut out = Vec::new();
     let summary = synth::write_scenario(name, seed, 1, &mut out).expect("scenario writes");
-    assert_eq!(summary.reordered, 0, "{name}: packets generated out of order");
+    assert_eq!(
+        summary.reordered, 0,
+        "{name}: packets generated out of order"
+    );
     out
 }
 
@@ -125,7 +128,10 @@ fn connections(pkts: &[(i64, Decoded)]) -> Vec<Conn> {
 }
 
 fn client_ports(conns: &[Conn]) -> Vec<u16> {
-    conns.iter().filter_map(|c| c.client.map(|e| e.port)).collect()
+    conns
+        .iter()
+        .filter_map(|c| c.client.map(|e| e.port))
+        .collect()
 }
 
 /// No client reuses a 4-tuple while the previous connection on it would be in TIME-WAIT
@@ -172,7 +178,10 @@ fn every_scenario_reads_back_without_warnings() {
             );
         }
         let ts: Vec<i64> = pkts.iter().map(|(t, _)| *t).collect();
-        assert!(ts.windows(2).all(|w| w[0] <= w[1]), "{name}: not in time order");
+        assert!(
+            ts.windows(2).all(|w| w[0] <= w[1]),
+            "{name}: not in time order"
+        );
         assert!(ts[0] >= synth::BASE_NS);
     }
 }
@@ -212,7 +221,9 @@ fn http_no_keepalive_many_ports_all_closed_by_client() {
     let ports: BTreeSet<u16> = client_ports(&conns).into_iter().collect();
     assert!(ports.len() >= 400, "{} distinct ports", ports.len());
     // Linux: 32768–60999, and connect() keeps to the parity of the range's low end.
-    assert!(ports.iter().all(|p| (32768..=60999).contains(p) && p % 2 == 0));
+    assert!(ports
+        .iter()
+        .all(|p| (32768..=60999).contains(p) && p % 2 == 0));
     assert!(conns.iter().all(|c| c.first_fin_by_client == Some(true)));
     assert_no_reuse_in_time_wait(&conns, 60 * S);
 }
@@ -231,7 +242,9 @@ fn connection_pool_eight_connections_reused() {
     assert_eq!(conns.len(), 8);
     assert!(conns.iter().all(|c| c.server.unwrap().port == 5432));
     assert!(conns.iter().all(|c| c.client_data_segments >= 20));
-    assert!(conns.iter().all(|c| c.first_fin_by_client.is_none() && c.rst_by.is_empty()));
+    assert!(conns
+        .iter()
+        .all(|c| c.first_fin_by_client.is_none() && c.rst_by.is_empty()));
 }
 
 #[test]
@@ -289,7 +302,9 @@ fn refused_syn_answered_by_rst() {
         .filter(|c| c.server.unwrap().port == 8081)
         .collect();
     assert_eq!(refused.len(), 3);
-    assert!(refused.iter().all(|c| c.rst_by == vec![false] && c.syns.len() == 1));
+    assert!(refused
+        .iter()
+        .all(|c| c.rst_by == vec![false] && c.syns.len() == 1));
     for (_, s) in tcp(&pkts).iter().filter(|(_, s)| s.flags.rst()) {
         let syn = tcp(&pkts)
             .into_iter()
@@ -331,8 +346,14 @@ fn reuse_in_timewait_reuses_ports_still_in_time_wait() {
 fn proxy_uses_ephemeral_ports_outward_and_closes_first() {
     let conns = connections(&decoded("proxy"));
     let proxy: IpAddr = "10.0.1.10".parse().unwrap();
-    let inward: Vec<&Conn> = conns.iter().filter(|c| c.server.unwrap().ip == proxy).collect();
-    let outward: Vec<&Conn> = conns.iter().filter(|c| c.client.unwrap().ip == proxy).collect();
+    let inward: Vec<&Conn> = conns
+        .iter()
+        .filter(|c| c.server.unwrap().ip == proxy)
+        .collect();
+    let outward: Vec<&Conn> = conns
+        .iter()
+        .filter(|c| c.client.unwrap().ip == proxy)
+        .collect();
     assert_eq!(inward.len(), outward.len());
     assert_eq!(inward.len() + outward.len(), conns.len());
     let clients: BTreeSet<IpAddr> = inward.iter().map(|c| c.client.unwrap().ip).collect();
@@ -369,7 +390,10 @@ fn udp_dns_ntp_from_ephemeral_ports_and_one_icmp_error() {
     }
     assert!(queries_per_port.len() >= 10);
     assert!(queries_per_port.keys().all(|p| (32768..=60999).contains(p)));
-    assert!(queries_per_port.values().any(|&n| n == 2), "A+AAAA share a port");
+    assert!(
+        queries_per_port.values().any(|&n| n == 2),
+        "A+AAAA share a port"
+    );
     assert!(!ntp_ports.is_empty() && ntp_ports.iter().all(|p| *p >= 32768));
     let icmp: Vec<_> = pkts
         .iter()
@@ -471,7 +495,11 @@ fn committed_samples_match_the_generator() {
             .arg(&fresh)
             .output()
             .unwrap();
-        assert!(st.status.success(), "{name}: {}", String::from_utf8_lossy(&st.stderr));
+        assert!(
+            st.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         let a = std::fs::read(&committed).unwrap_or_default();
         let b = std::fs::read(&fresh).unwrap();
         assert!(
@@ -484,11 +512,17 @@ fn committed_samples_match_the_generator() {
 #[test]
 fn cli_list_and_errors() {
     let bin = env!("CARGO_BIN_EXE_portlife");
-    let out = Command::new(bin).args(["synth", "--list"]).output().unwrap();
+    let out = Command::new(bin)
+        .args(["synth", "--list"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for name in synth::scenario_names() {
-        assert!(text.lines().any(|l| l.starts_with(name)), "{name} not listed");
+        assert!(
+            text.lines().any(|l| l.starts_with(name)),
+            "{name} not listed"
+        );
     }
     let out = Command::new(bin)
         .args(["synth", "nope", "-o", "/tmp/portlife-nope.pcap"])
