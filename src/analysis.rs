@@ -120,20 +120,12 @@ impl Pipeline {
 }
 
 /// Options for [`analyze_file`].
+#[derive(Default)]
 pub struct Options<'a> {
     /// Called every few thousand packets with how far the read has come.
     pub on_progress: Option<&'a mut dyn FnMut(Progress)>,
     /// Set from another thread to stop early; what was read so far is kept.
     pub cancel: Option<&'a AtomicBool>,
-}
-
-impl Default for Options<'_> {
-    fn default() -> Self {
-        Options {
-            on_progress: None,
-            cancel: None,
-        }
-    }
 }
 
 /// Read and analyse a whole capture file, guessing the OS profile (`auto`).

@@ -17,7 +17,10 @@ use Outcome::*;
 
 /// (file, tshark tcp.stream count, portlife connections, every outcome as (outcome, count)).
 /// Outcomes cross-checked with `tshark -Y 'tcp.flags.reset==1'` / `'tcp.flags.fin==1'`.
-const EXPECTED: &[(&str, usize, usize, &[(Outcome, usize)])] = &[
+/// One pinned capture.
+type Pin = (&'static str, usize, usize, &'static [(Outcome, usize)]);
+
+const EXPECTED: &[Pin] = &[
     ("dpkt_http.pcap", 2, 2, &[(FinFin, 1), (MidStream, 1)]),
     // tshark's third stream is IPv6 inside L2TP (UDP 1701): portlife does not unwrap tunnels.
     ("dpkt_ipv6_http.pcap", 3, 2, &[(FinFin, 2)]),

@@ -514,7 +514,7 @@ impl FileSource {
             let data = self.reader.data();
             if let Some(len) = read_u32(data, 4, self.big_endian) {
                 let len = len as usize;
-                if len >= 12 && len % 4 == 0 && len <= data.len() {
+                if len >= 12 && len.is_multiple_of(4) && len <= data.len() {
                     self.warnings.push(warn(
                         "bad_block",
                         Some(at),
