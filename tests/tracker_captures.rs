@@ -203,7 +203,10 @@ fn loopback_recording_server_closes_first() {
         .iter()
         .filter(|s| s.server_side && s.phase == portlife::ports::Phase::TimeWait)
         .count();
-    assert_eq!(server_tw, 7, "each HTTP/1.0 response leaves the server in TIME-WAIT");
+    assert_eq!(
+        server_tw, 7,
+        "each HTTP/1.0 response leaves the server in TIME-WAIT"
+    );
     assert!(a
         .ports
         .spans
