@@ -100,7 +100,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
     if !a.ports.destinations.is_empty() {
         writeln!(out, "  peak occupancy per destination:")?;
         let mut dests: Vec<&PoolSeries> = a.ports.destinations.iter().collect();
-        dests.sort_by(|x, y| y.peak.held().cmp(&x.peak.held()));
+        dests.sort_by_key(|d| std::cmp::Reverse(d.peak.held()));
         for d in dests.iter().take(10) {
             write_peak(out, d)?;
         }
