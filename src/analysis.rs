@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use crate::decode;
+use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
 use crate::sanitize::{Sanitizer, Verdict};
@@ -33,6 +34,8 @@ pub struct Analysis {
     pub profile: OsProfile,
     /// Port phases and pool occupancy under `profile`.
     pub ports: PortModel,
+    /// Diagnostics under `profile`, most severe first ([`findings::compute`]).
+    pub findings: Vec<Finding>,
 }
 
 impl Analysis {
@@ -42,6 +45,7 @@ impl Analysis {
         let end = self.stats.last_ts_ns.unwrap_or(0);
         self.ports = ports::derive_for(&self.connections, &self.udp_flows, profile, end);
         self.profile = self.ports.profile.clone();
+        self.findings = findings::compute(&self.connections, &self.udp_flows, &self.ports);
     }
 }
 
@@ -53,6 +57,7 @@ pub struct Snapshot {
     pub udp_flows: Vec<UdpFlow>,
     pub profile: OsProfile,
     pub ports: PortModel,
+    pub findings: Vec<Finding>,
 }
 
 /// The incremental pipeline: push packets one at a time, take a [`Snapshot`] whenever.
@@ -118,12 +123,14 @@ impl Pipeline {
         tracker.finish(end);
         let (connections, udp_flows) = tracker.into_parts();
         let ports = ports::derive_for(&connections, &udp_flows, &profile, end);
+        let findings = findings::compute(&connections, &udp_flows, &ports);
         Snapshot {
             stats,
             connections,
             udp_flows,
             profile: ports.profile.clone(),
             ports,
+            findings,
         }
     }
 }
@@ -170,6 +177,7 @@ pub fn analyze_file_with_profile(
         udp_flows,
         profile,
         ports,
+        findings,
     } = pipeline.finish();
     let mut warnings = source.warnings().to_vec();
     let unsupported: u64 = stats
@@ -226,5 +234,6 @@ pub fn analyze_file_with_profile(
         udp_flows,
         profile,
         ports,
+        findings,
     })
 }

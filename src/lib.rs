@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod decode;
+pub mod findings;
 pub mod ports;
 pub mod report;
 pub mod sanitize;

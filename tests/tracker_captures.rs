@@ -17,8 +17,10 @@ use Outcome::*;
 
 /// (file, tshark tcp.stream count, portlife connections, every outcome as (outcome, count)).
 /// Outcomes cross-checked with `tshark -Y 'tcp.flags.reset==1'` / `'tcp.flags.fin==1'`.
-type Expected = (&'static str, usize, usize, &'static [(Outcome, usize)]);
-const EXPECTED: &[Expected] = &[
+/// One pinned capture.
+type Pin = (&'static str, usize, usize, &'static [(Outcome, usize)]);
+
+const EXPECTED: &[Pin] = &[
     ("dpkt_http.pcap", 2, 2, &[(FinFin, 1), (MidStream, 1)]),
     // tshark's third stream is IPv6 inside L2TP (UDP 1701): portlife does not unwrap tunnels.
     ("dpkt_ipv6_http.pcap", 3, 2, &[(FinFin, 2)]),
@@ -179,4 +181,39 @@ fn details_match_tshark_filters() {
     let a = analyze_file(dir.join("dpkt_http.pcap"), Default::default()).unwrap();
     let mid = a.connections.iter().find(|c| c.roles_inferred).unwrap();
     assert_eq!((mid.client.port, mid.server.port), (3371, 80));
+}
+
+/// Our own loopback recording (tests/data/loopback_http10.pcap): `curl` against Python's
+/// `http.server` on 127.0.0.1:18080 (HTTP/1.0: the server closes first) and once against the
+/// closed port 18081. tshark: 8 tcp.stream values, 8 conv,tcp rows, 8 SYNs, RST only in stream 5.
+#[test]
+fn loopback_recording_server_closes_first() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/loopback_http10.pcap"
+    );
+    let a = analyze_file(path, Default::default()).unwrap();
+    assert_eq!(a.connections.len(), 8);
+    let refused: Vec<u16> = a
+        .connections
+        .iter()
+        .filter(|c| c.outcome == Outcome::Refused)
+        .map(|c| c.server.port)
+        .collect();
+    assert_eq!(refused, vec![18081]);
+    let server_tw = a
+        .ports
+        .spans
+        .iter()
+        .filter(|s| s.server_side && s.phase == portlife::ports::Phase::TimeWait)
+        .count();
+    assert_eq!(
+        server_tw, 7,
+        "each HTTP/1.0 response leaves the server in TIME-WAIT"
+    );
+    assert!(a
+        .ports
+        .spans
+        .iter()
+        .all(|s| s.server_side || s.phase != portlife::ports::Phase::TimeWait));
 }

@@ -61,6 +61,7 @@ fn ts(ns: i64) -> String {
 }
 
 fn write_text(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
+    portlife::report::summary::write_findings(out, a)?;
     let s = &a.stats;
     writeln!(out, "{}", a.file)?;
     writeln!(

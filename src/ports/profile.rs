@@ -13,17 +13,22 @@
 //! - **Linux (old)**: 32768–61000, the default before that commit (net/ipv4/af_inet.c,
 //!   `inet_init_net`: `range[1] = 61000`); TIME-WAIT and SYN retries as above.
 //! - **Windows (Vista / Server 2008 and later)**: 49152–65535, the IANA dynamic range of RFC 6335
-//!   §6 (Microsoft KB 929851, "The default dynamic port range for TCP/IP has changed since Windows
-//!   Vista and in Windows Server 2008"). TIME-WAIT 120 s: `TcpTimedWaitDelay` default 0x78 = 120 s
-//!   (Microsoft Learn, "Settings that can be modified to improve network performance"; Windows
-//!   2000 documented 240 s). Connect timeout: `TcpMaxConnectRetransmissions` = 2 with a 3 s
+//!   §6 (Microsoft KB 929851, "The default dynamic port range for TCP/IP has changed in Windows
+//!   Vista and in Windows Server 2008": "The new default start port is 49152, and the default end
+//!   port is 65535"; before, 1025–5000). TIME-WAIT 120 s: `TcpTimedWaitDelay` default 0x78 = 120 s
+//!   (TechNet cc757512, Windows Server 2003 registry reference; Windows 2000's page cc938217 gives
+//!   0xF0 = 240 s). Note: the 2003 page's prose still says "the value of this entry is equal
+//!   twice that [MSL of 120 s], or 4 minutes", contradicting its own default column; portlife
+//!   follows the default column. Connect timeout: `TcpMaxConnectRetransmissions` = 2 with a 3 s
 //!   initial RTO: 3+6+12 = 21 s.
-//! - **macOS**: 49152–65535 (`net.inet.ip.portrange.first` / `last`, XNU bsd/netinet/in_pcb.c
-//!   `IPPORT_HIFIRSTAUTO`/`IPPORT_HILASTAUTO`); TIME-WAIT = 2×MSL with `net.inet.tcp.msl` = 15000
-//!   ms (XNU bsd/netinet/tcp_timer.h `TCPTV_MSL` = 15 s) → 30 s. Connect timeout:
-//!   `net.inet.tcp.keepinit` 75 s (`TCPTV_KEEP_INIT`).
-//! - **FreeBSD**: 10000–65535 (`net.inet.ip.portrange.first` = 10000 since FreeBSD 7.0,
-//!   sys/netinet/in.h `IPPORT_EPHEMERALFIRST`/`IPPORT_EPHEMERALLAST`); TIME-WAIT = 2×MSL with
+//! - **macOS**: 49152–65535 (XNU bsd/netinet/in.h `IPPORT_HIFIRSTAUTO`/`IPPORT_HILASTAUTO`; the
+//!   sysctls are `net.inet.ip.portrange.first`/`last`, shown as `hifirst`/`hilast` on OS X 10.5);
+//!   TIME-WAIT = 2×MSL with `net.inet.tcp.msl` = 15000 ms (XNU bsd/netinet/tcp_timer.h
+//!   `#define TCPTV_MSL ( 15*TCP_RETRANSHZ)`) → 30 s. Connect timeout: `net.inet.tcp.keepinit`
+//!   75 s (`TCPTV_KEEP_INIT`).
+//! - **FreeBSD**: 10000–65535 (sys/netinet/in.h `IPPORT_EPHEMERALFIRST 10000` /
+//!   `IPPORT_EPHEMERALLAST 65535`, used as `ipport_firstauto`/`ipport_lastauto` in
+//!   sys/netinet/in_pcb.c, i.e. `net.inet.ip.portrange.first`/`last`); TIME-WAIT = 2×MSL with
 //!   `net.inet.tcp.msl` = 30000 ms (sys/netinet/tcp_timer.h `TCPTV_MSL` = 30 s) → 60 s. Connect
 //!   timeout: `net.inet.tcp.keepinit` 75 s.
 

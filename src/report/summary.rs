@@ -156,3 +156,35 @@ fn write_peak(out: &mut impl Write, s: &PoolSeries) -> io::Result<()> {
         ts(s.peak.ts_ns)
     )
 }
+
+/// The findings, most severe first: severity, title, the evidence on one line, the advice and
+/// the book chapter. Says so when there are none.
+pub fn write_findings(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
+    if a.findings.is_empty() {
+        return writeln!(out, "findings: none");
+    }
+    writeln!(out, "findings ({}):", a.findings.len())?;
+    for f in &a.findings {
+        writeln!(out, "  [{}] {}", f.severity.label(), f.title)?;
+        writeln!(out, "      evidence: {}", f.evidence_line())?;
+        if !f.connections.is_empty() {
+            let shown: Vec<String> = f.connections.iter().take(8).map(u32::to_string).collect();
+            let more = f.connections.len().saturating_sub(8);
+            let more = if more > 0 {
+                format!(" … +{more}")
+            } else {
+                String::new()
+            };
+            writeln!(out, "      connections: {}{more}", shown.join(", "))?;
+        }
+        writeln!(out, "      why: {}", f.explanation)?;
+        writeln!(out, "      do: {}", f.advice)?;
+        writeln!(
+            out,
+            "      read: book chapter {} ({})",
+            f.chapter,
+            f.kind.id()
+        )?;
+    }
+    writeln!(out)
+}

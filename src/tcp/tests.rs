@@ -450,3 +450,60 @@ fn udp_flows_split_on_idle_timeout() {
     assert_eq!((f[0].client_bytes, f[0].server_bytes), (30, 90));
     assert_eq!(f[0].end_ns, T0 + 20 * MS);
 }
+
+#[test]
+fn connection_record_stays_compact() {
+    // No per-packet storage: the record is fixed-size plus short transition lists.
+    let size = std::mem::size_of::<Connection>();
+    println!("size_of::<Connection>() = {size}");
+    assert!(size <= 512, "Connection grew to {size} bytes");
+    assert_eq!(std::mem::size_of::<crate::tcp::Transition>(), 24);
+}
+
+proptest::proptest! {
+    /// Any flag combination, any numbers, ICMP and UDP mixed in: never a panic, and every
+    /// connection keeps consistent transition lists.
+    #[test]
+    fn arbitrary_packets_never_panic(
+        pkts in proptest::collection::vec(
+            (0u8..4, proptest::num::u8::ANY, proptest::num::u32::ANY, proptest::num::u32::ANY,
+             0u32..3000, proptest::bool::ANY, 0i64..5_000_000_000),
+            0..80)
+    ) {
+        let (c, s) = (ep(C, 50000), ep(S, 443));
+        let mut t = Tracker::new();
+        let mut ts = T0;
+        for (i, (kind, flags, sq, ak, len, dir, dt)) in pkts.into_iter().enumerate() {
+            let (a, b) = if dir { (c, s) } else { (s, c) };
+            ts += dt;
+            let d = match kind {
+                0 | 1 => Decoded::Tcp(crate::decode::TcpSegment {
+                    src: a, dst: b, seq: sq, ack: ak,
+                    flags: crate::decode::TcpFlags(flags), window: 0,
+                    payload_len: len, options: Default::default(),
+                }),
+                2 => Decoded::Udp(crate::decode::UdpDatagram { src: a, dst: b, payload_len: len }),
+                _ => Decoded::Icmp(IcmpError {
+                    reporter: b.ip, reason: IcmpReason::PortUnreachable,
+                    transport: if flags & 1 == 0 { Transport::Tcp } else { Transport::Udp },
+                    quoted_src: a, quoted_dst: b,
+                }),
+            };
+            t.push(i as u64, ts, &d);
+        }
+        t.finish(ts);
+        for k in t.connections() {
+            for side in [&k.client_side, &k.server_side] {
+                let mut st = side.initial;
+                for tr in &side.transitions {
+                    proptest::prop_assert_eq!(tr.from, st);
+                    proptest::prop_assert_ne!(tr.from, tr.to);
+                    st = tr.to;
+                }
+                proptest::prop_assert_eq!(st, side.state);
+            }
+            proptest::prop_assert!(k.start_ns <= k.end_ns);
+            proptest::prop_assert!(k.history.len() <= 32);
+        }
+    }
+}

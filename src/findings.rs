@@ -1,0 +1,1051 @@
+//! Diagnostics ("expert info"): what went wrong in a capture, which connections and ports it is
+//! about, the numbers that show it, what to do, and the book chapter that explains it.
+//!
+//! [`compute`] is a pure function of the connections, UDP flows and the port model (itself derived
+//! under one OS profile), so it is recomputed whenever the profile changes. Each finding kind has
+//! one detector below; its doc comment states the rule and the threshold, and why.
+//!
+//! Advice rules (checked against primary sources):
+//! - Pooling and keep-alive come first: they remove the cause (one connection per request).
+//! - `net.ipv4.ip_local_port_range`: since Linux 4.6 (commit 07f4c90062f8, "tcp/dccp: try to not
+//!   exhaust ip_local_port_range in connect()") connect() prefers ports of one parity and bind()
+//!   the other, so a range should have ends of different parity (e.g. `32768 60999`).
+//! - `net.ipv4.tcp_tw_reuse` (Documentation/networking/ip-sysctl.rst): 0 off, 1 on, 2 loopback
+//!   only — the default since Linux 4.19 (commit 79e9fed46038). It lets *outgoing* connections
+//!   (connect()) reuse a TIME-WAIT 4-tuple when it is safe, which needs TCP timestamps; it does
+//!   nothing for a server's TIME-WAIT sockets.
+//! - `tcp_tw_recycle` is never recommended: it was removed in Linux 4.12 (commit 4396e46187ca)
+//!   because it dropped connections from clients behind NAT (per-host timestamp checks).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::decode::{Endpoint, IcmpReason};
+use crate::ports::{OsProfile, Phase, PoolSeries, PortModel};
+use crate::tcp::{Connection, Outcome, Role, TcpState, UdpFlow};
+
+const MS: i64 = 1_000_000;
+const S: i64 = 1_000_000_000;
+
+/// How bad a finding is. Ordered: `Info < Warning < Critical`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; nothing is failing.
+    Info,
+    /// Something failed or will fail if it grows.
+    Warning,
+    /// Connections are failing or about to: act now.
+    Critical,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// What a finding is about; the serde name is its stable id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A host's client-port pool (or its pool towards one destination) was ≥ 60 % full.
+    PortPoolPressure,
+    /// Many short connections to one destination, each leaving a port in TIME-WAIT.
+    TimeWaitPileup,
+    /// A new SYN reused a 4-tuple whose previous connection was still in TIME-WAIT.
+    PortReusedInTimeWait,
+    /// SYNs retransmitted without any answer.
+    SynUnanswered,
+    /// The server answered with SYN-ACK but never saw the final ACK.
+    SynAckUnacknowledged,
+    /// SYN answered by RST.
+    ConnectionRefused,
+    /// An ICMP destination-unreachable error ended a TCP attempt or answered UDP.
+    IcmpUnreachable,
+    /// The server sent the first FIN, so TIME-WAIT lands on the server.
+    ServerClosesFirst,
+    /// Connections whose start (the SYN) is not in the capture.
+    StartNotCaptured,
+    /// Established connections still open when the capture ended.
+    EndNotCaptured,
+    /// Only one direction of a connection is in the capture.
+    OneDirectional,
+    /// Client ports outside the selected profile's ephemeral range.
+    ClientPortsOutsideProfile,
+}
+
+impl FindingKind {
+    /// The stable snake_case id (the JSON value).
+    pub fn id(self) -> &'static str {
+        match self {
+            FindingKind::PortPoolPressure => "port_pool_pressure",
+            FindingKind::TimeWaitPileup => "time_wait_pileup",
+            FindingKind::PortReusedInTimeWait => "port_reused_in_time_wait",
+            FindingKind::SynUnanswered => "syn_unanswered",
+            FindingKind::SynAckUnacknowledged => "syn_ack_unacknowledged",
+            FindingKind::ConnectionRefused => "connection_refused",
+            FindingKind::IcmpUnreachable => "icmp_unreachable",
+            FindingKind::ServerClosesFirst => "server_closes_first",
+            FindingKind::StartNotCaptured => "start_not_captured",
+            FindingKind::EndNotCaptured => "end_not_captured",
+            FindingKind::OneDirectional => "one_directional",
+            FindingKind::ClientPortsOutsideProfile => "client_ports_outside_profile",
+        }
+    }
+}
+
+/// One diagnostic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// One line.
+    pub title: String,
+    /// What it means, in plain words.
+    pub explanation: String,
+    /// Connection ids (indexes into `Analysis::connections`) it is about; for
+    /// `icmp_unreachable` over UDP, see `udp_flows`.
+    pub connections: Vec<u32>,
+    /// UDP flow ids it is about.
+    pub udp_flows: Vec<u32>,
+    /// The (host, port) pairs it is about, where that helps (a pool's host has port 0).
+    pub ports: Vec<Endpoint>,
+    /// The numbers behind it (names are stable, units in the name: `_ns`, `_ms`, `_pct`).
+    pub evidence: BTreeMap<String, Value>,
+    /// What to do.
+    pub advice: String,
+    /// The book chapter that explains it (file name under book/src/).
+    pub chapter: &'static str,
+}
+
+impl Finding {
+    fn new(kind: FindingKind, severity: Severity, chapter: &'static str) -> Self {
+        Finding {
+            kind,
+            severity,
+            title: String::new(),
+            explanation: String::new(),
+            connections: Vec::new(),
+            udp_flows: Vec::new(),
+            ports: Vec::new(),
+            evidence: BTreeMap::new(),
+            advice: String::new(),
+            chapter,
+        }
+    }
+
+    fn ev(mut self, key: &str, v: impl Into<Value>) -> Self {
+        self.evidence.insert(key.to_string(), v.into());
+        self
+    }
+
+    /// The evidence as one line, `key=value` pairs.
+    pub fn evidence_line(&self) -> String {
+        self.evidence
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k}={s}"),
+                v => format!("{k}={v}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// All findings, most severe first (then by kind, then by the first connection).
+pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<Finding> {
+    let mut out = Vec::new();
+    port_pool_pressure(conns, ports, &mut out);
+    time_wait_pileup(conns, ports, &mut out);
+    port_reused_in_time_wait(conns, ports, &mut out);
+    syn_unanswered(conns, &mut out);
+    syn_ack_unacknowledged(conns, &mut out);
+    connection_refused(conns, &mut out);
+    icmp_unreachable(conns, udp, &mut out);
+    server_closes_first(conns, &mut out);
+    start_not_captured(conns, &mut out);
+    end_not_captured(conns, &mut out);
+    one_directional(conns, &mut out);
+    client_ports_outside_profile(conns, &ports.profile, &mut out);
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.connections.first().cmp(&b.connections.first()))
+    });
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared advice texts.
+
+const ADVICE_REUSE_CONNECTIONS: &str = "Reuse connections instead of opening one per request: \
+HTTP keep-alive (HTTP/1.1 persistent connections, or HTTP/2) or a connection pool (a database \
+driver's pool, an HTTP client session) keeps a few ports busy instead of hundreds in TIME-WAIT.";
+
+const ADVICE_RANGE: &str = "If the load is real, widen the range: `sysctl net.ipv4.ip_local_port_range` \
+shows it, `sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` sets it (Linux since 4.6 prefers \
+even ports for connect() and odd ones for bind(), so pick ends of different parity). Spreading \
+connections over more destination IPs or ports also helps, since Linux counts ports per destination.";
+
+const ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` lets outgoing connections reuse a \
+TIME-WAIT 4-tuple when TCP timestamps make it safe: 0 = off, 1 = on, 2 = loopback only (the \
+default since Linux 4.19). It does nothing for a server's TIME-WAIT. Do not look for \
+`tcp_tw_recycle`: it broke clients behind NAT and was removed in Linux 4.12.";
+
+// ---------------------------------------------------------------------------------------------
+// Port pool pressure.
+
+/// Warning at ≥ 60 % of the range held at once, critical at ≥ 80 % (the monitoring thresholds of
+/// the tutorial's source material, DESIGN.md "Monitoring thresholds").
+const POOL_WARNING_PCT: f64 = 60.0;
+const POOL_CRITICAL_PCT: f64 = 80.0;
+
+/// Smallest block of ports from which a narrower-than-profile range is inferred.
+const INFERRED_RANGE_MIN_PORTS: u32 = 4;
+
+/// The range a host's kernel really used, when the capture proves it is narrower than the
+/// profile's: the host's TCP client ports (SYN seen) fill a contiguous block of
+/// ≥ [`INFERRED_RANGE_MIN_PORTS`] ports completely, no port outside it, and *every* port of the
+/// block was used by more than one connection. A kernel picking from a wide range would not come
+/// back to every port of a small block; one configured with that block has no other choice
+/// (e.g. `ip_local_port_range 40000 40199`). The profile's range is then the wrong denominator.
+fn inferred_range(conns: &[Connection], host: IpAddr, profile: &OsProfile) -> Option<(u16, u16)> {
+    let mut uses: BTreeMap<u16, u32> = BTreeMap::new();
+    for c in conns
+        .iter()
+        .filter(|c| !c.roles_inferred && c.client.ip == host)
+    {
+        *uses.entry(c.client.port).or_default() += 1;
+    }
+    let (&lo, &hi) = (uses.keys().next()?, uses.keys().next_back()?);
+    let n = hi as u32 - lo as u32 + 1;
+    let dense = uses.len() as u32 == n;
+    let all_reused = uses.values().all(|&u| u > 1);
+    (n >= INFERRED_RANGE_MIN_PORTS && dense && all_reused && n < profile.range_size())
+        .then_some((lo, hi))
+}
+
+fn pool_severity(pct: f64) -> Option<Severity> {
+    if pct >= POOL_CRITICAL_PCT {
+        Some(Severity::Critical)
+    } else if pct >= POOL_WARNING_PCT {
+        Some(Severity::Warning)
+    } else {
+        None
+    }
+}
+
+/// One finding per host pool over the threshold, and per destination pool over it unless the
+/// destination held all of the host's peak (then the host finding says it). The percentage is of
+/// the profile's range, or of the inferred narrower range (see [`inferred_range`]) if larger.
+fn port_pool_pressure(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
+    let profile = &ports.profile;
+    for h in &ports.hosts {
+        let inferred = inferred_range(conns, h.host, profile);
+        let dests: Vec<&PoolSeries> = ports
+            .destinations
+            .iter()
+            .filter(|d| d.host == h.host)
+            .collect();
+        if let Some(f) = pool_finding(conns, h, inferred, profile) {
+            out.push(f);
+        }
+        for d in dests {
+            if d.peak.held() == h.peak.held() {
+                continue;
+            }
+            if let Some(f) = pool_finding(conns, d, inferred, profile) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+fn pool_finding(
+    conns: &[Connection],
+    pool: &PoolSeries,
+    inferred: Option<(u16, u16)>,
+    profile: &OsProfile,
+) -> Option<Finding> {
+    let held = pool.peak.held();
+    let profile_pct = held as f64 * 100.0 / profile.range_size().max(1) as f64;
+    let (range, range_source) = match inferred {
+        Some((lo, hi)) => ((lo, hi), "inferred"),
+        None => ((profile.port_lo, profile.port_hi), "profile"),
+    };
+    let size = range.1 as u32 - range.0 as u32 + 1;
+    let pct = held as f64 * 100.0 / size.max(1) as f64;
+    let severity = pool_severity(pct.max(profile_pct))?;
+    let who = match pool.destination {
+        Some(d) => format!("{} → {d}", pool.host),
+        None => pool.host.to_string(),
+    };
+    let mut f = Finding::new(
+        FindingKind::PortPoolPressure,
+        severity,
+        if severity == Severity::Critical {
+            "ch10-troubleshooting.md"
+        } else {
+            "ch08-good-practice.md"
+        },
+    );
+    f.title = format!("{who}: {held} of {size} client ports held at once ({pct:.0} %)");
+    let mut expl = format!(
+        "At its peak this host held {held} ephemeral ports ({} assigned, {} active, {} in \
+         TIME-WAIT){} out of a range of {size}. ",
+        pool.peak.assigned,
+        pool.peak.active,
+        pool.peak.time_wait,
+        match pool.destination {
+            Some(d) => format!(" towards {d}"),
+            None => String::new(),
+        }
+    );
+    if range_source == "inferred" {
+        expl.push_str(&format!(
+            "The capture shows the range is only {}–{}: every port of that block was used, and \
+             used again, and no port outside it — a range much narrower than {}'s {}–{}. ",
+            range.0, range.1, profile.label, profile.port_lo, profile.port_hi
+        ));
+    }
+    expl.push_str(
+        "When every port is held, connect() fails with EADDRNOTAVAIL (\"Cannot assign requested \
+         address\"): nothing is sent, so the failures are invisible on the wire — look for a \
+         silence in new connections.",
+    );
+    f.explanation = expl;
+    let mut advice = String::new();
+    if pool.peak.time_wait * 2 >= held {
+        advice.push_str("Most held ports are in TIME-WAIT: ");
+        advice.push_str(ADVICE_REUSE_CONNECTIONS);
+        advice.push(' ');
+    }
+    advice.push_str(ADVICE_RANGE);
+    if range_source == "inferred" {
+        advice.push_str(&format!(
+            " To see the timeline against this range: `portlife report FILE --profile \
+             custom:{}-{}:{}`.",
+            range.0,
+            range.1,
+            profile.time_wait_ns / S
+        ));
+    }
+    f.advice = advice;
+    f.ports = vec![Endpoint::new(pool.host, 0)];
+    if let Some(d) = pool.destination {
+        f.ports.push(d);
+    }
+    f.connections = conns
+        .iter()
+        .filter(|c| {
+            c.client.ip == pool.host
+                && pool.destination.is_none_or(|d| d == c.server)
+                && c.start_ns <= pool.peak.ts_ns
+                && c.end_ns.max(c.start_ns) >= pool.peak.ts_ns - 2 * profile.time_wait_ns
+        })
+        .map(|c| c.id)
+        .collect();
+    let pause = longest_pause(conns, pool.host);
+    let mut f = f
+        .ev("held", held)
+        .ev("assigned", pool.peak.assigned)
+        .ev("active", pool.peak.active)
+        .ev("time_wait", pool.peak.time_wait)
+        .ev("range_lo", range.0)
+        .ev("range_hi", range.1)
+        .ev("range_size", size)
+        .ev("range_source", range_source)
+        .ev("peak_pct", round1(pct))
+        .ev("profile_pct", round1(profile_pct))
+        .ev("peak_ns", pool.peak.ts_ns);
+    if let Some((gap, at)) = pause.filter(|(gap, _)| *gap >= S) {
+        f = f
+            .ev("longest_pause_ms", gap / MS)
+            .ev("longest_pause_from_ns", at);
+    }
+    Some(f)
+}
+
+/// The longest time between two consecutive new connections (SYNs) of `host`, and its start.
+fn longest_pause(conns: &[Connection], host: IpAddr) -> Option<(i64, i64)> {
+    let mut starts: Vec<i64> = conns
+        .iter()
+        .filter(|c| !c.roles_inferred && c.client.ip == host)
+        .map(|c| c.start_ns)
+        .collect();
+    starts.sort_unstable();
+    starts
+        .windows(2)
+        .map(|w| (w[1] - w[0], w[0]))
+        .max_by_key(|(g, _)| *g)
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// TIME-WAIT pile-up.
+
+/// A pile-up needs at least this many short connections from one host to one destination, each
+/// closed by the client (so its port went to TIME-WAIT). Fewer is ordinary traffic.
+const PILEUP_MIN_CONNECTIONS: usize = 50;
+/// "Short": from the first SYN to the client's TIME-WAIT in under this long.
+const PILEUP_SHORT_NS: i64 = S;
+
+fn median(mut v: Vec<i64>) -> i64 {
+    v.sort_unstable();
+    match v.len() {
+        0 => 0,
+        n => v[n / 2],
+    }
+}
+
+/// Many short connections from one client host to one destination, each leaving a port in
+/// TIME-WAIT (the client closed first): one connection per request.
+fn time_wait_pileup(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<&Connection>> = BTreeMap::new();
+    for c in conns {
+        let Some(tw) = c.client_side.entered(TcpState::TimeWait) else {
+            continue;
+        };
+        if c.closed_first == Some(Role::Client) && tw.ts_ns - c.start_ns < PILEUP_SHORT_NS {
+            groups.entry((c.client.ip, c.server)).or_default().push(c);
+        }
+    }
+    for ((host, dst), cs) in groups {
+        if cs.len() < PILEUP_MIN_CONNECTIONS {
+            continue;
+        }
+        let lifetimes: Vec<i64> = cs
+            .iter()
+            .filter_map(|c| {
+                c.client_side
+                    .entered(TcpState::TimeWait)
+                    .map(|t| t.ts_ns - c.start_ns)
+            })
+            .collect();
+        let med_ns = median(lifetimes);
+        let sent = median(cs.iter().map(|c| c.client_side.bytes as i64).collect());
+        let recv = median(cs.iter().map(|c| c.server_side.bytes as i64).collect());
+        let first = cs.iter().map(|c| c.start_ns).min().unwrap_or(0);
+        let last = cs.iter().map(|c| c.start_ns).max().unwrap_or(0);
+        let span_s = (last - first) as f64 / 1e9;
+        let peak_tw = ports
+            .destinations
+            .iter()
+            .find(|d| d.host == host && d.destination == Some(dst))
+            .map(|d| d.steps.iter().map(|s| s.time_wait).max().unwrap_or(0))
+            .unwrap_or(0);
+        let tw_s = ports.profile.time_wait_ns / S;
+        let mut f = Finding::new(
+            FindingKind::TimeWaitPileup,
+            Severity::Warning,
+            "ch08-good-practice.md",
+        );
+        f.title = format!(
+            "{} short connections from {host} to {dst} in {span_s:.1} s, median lifetime {}, \
+             up to {peak_tw} ports in TIME-WAIT",
+            cs.len(),
+            fmt_ms(med_ns)
+        );
+        f.explanation = format!(
+            "{host} opened a new connection for almost every exchange with {dst} (median {sent} \
+             bytes sent, {recv} bytes received per connection) and closed each one itself, so \
+             each port then waits in TIME-WAIT for {tw_s} s ({}). Ports leave the pool much \
+             faster than they come back: at this rate ({:.0} per second) the {} ports of the \
+             range last about {:.0} s.",
+            ports.profile.label,
+            cs.len() as f64 / span_s.max(1e-3),
+            ports.profile.range_size(),
+            ports.profile.range_size() as f64 / (cs.len() as f64 / span_s.max(1e-3)),
+        );
+        f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
+        f.connections = cs.iter().map(|c| c.id).collect();
+        f.ports = vec![Endpoint::new(host, 0), dst];
+        f = f
+            .ev("connections", cs.len())
+            .ev("median_lifetime_ms", round1(med_ns as f64 / 1e6))
+            .ev("median_client_bytes", sent)
+            .ev("median_server_bytes", recv)
+            .ev("peak_time_wait", peak_tw)
+            .ev("time_wait_s", tw_s)
+            .ev("first_ns", first)
+            .ev("last_ns", last);
+        out.push(f);
+    }
+}
+
+fn fmt_ms(ns: i64) -> String {
+    let ms = ns as f64 / 1e6;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Port reused while in TIME-WAIT.
+
+/// Every connection whose SYN cut short its 4-tuple's previous TIME-WAIT (as the profile times
+/// it): Wireshark's "TCP port numbers reused". One finding per (client host, destination).
+fn port_reused_in_time_wait(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<(u32, i64, u16, bool)>> = BTreeMap::new();
+    for s in ports
+        .spans
+        .iter()
+        .filter(|s| s.phase == Phase::TimeWait && s.cut_by_reuse && !s.udp)
+    {
+        let Some(prev) = conns.get(s.conn as usize) else {
+            continue;
+        };
+        let Some(next) = prev.next_generation.and_then(|n| conns.get(n as usize)) else {
+            continue;
+        };
+        groups
+            .entry((prev.client.ip, prev.server))
+            .or_default()
+            .push((
+                next.id,
+                next.start_ns - s.start_ns,
+                prev.client.port,
+                s.server_side,
+            ));
+    }
+    let tw_s = ports.profile.time_wait_ns / S;
+    for ((host, dst), mut v) in groups {
+        v.sort_unstable();
+        v.dedup_by_key(|x| x.0);
+        let after = median(v.iter().map(|x| x.1).collect());
+        let server_side = v.iter().any(|x| x.3);
+        let mut f = Finding::new(
+            FindingKind::PortReusedInTimeWait,
+            Severity::Warning,
+            "ch04-time-wait.md",
+        );
+        f.title = format!(
+            "{} connection(s) from {host} to {dst} reused a port still in TIME-WAIT",
+            v.len()
+        );
+        f.explanation = format!(
+            "A new SYN used the same 4-tuple (same client port, same server) as a connection \
+             that ended a median {:.1} s before, inside its {tw_s} s TIME-WAIT{}. Wireshark \
+             marks such SYNs \"TCP Port numbers reused\". It works when the other end accepts \
+             the new SYN (higher sequence number or a newer TCP timestamp); otherwise the SYN \
+             is answered with an old ACK or dropped and the connect stalls. Reuse this early \
+             means the client is short of ports or has tcp_tw_reuse enabled.",
+            after as f64 / 1e9,
+            if server_side {
+                " (the server's socket was the one in TIME-WAIT)"
+            } else {
+                ""
+            }
+        );
+        f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
+        f.connections = v.iter().map(|x| x.0).collect();
+        f.ports = v
+            .iter()
+            .map(|x| Endpoint::new(host, x.2))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        f.ports.push(dst);
+        f = f
+            .ev("reuses", v.len())
+            .ev("median_reuse_after_ms", after / MS)
+            .ev("time_wait_s", tw_s);
+        out.push(f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handshake failures.
+
+/// Group connections by their server endpoint.
+fn by_server<'a>(
+    conns: impl Iterator<Item = &'a Connection>,
+) -> BTreeMap<Endpoint, Vec<&'a Connection>> {
+    let mut m: BTreeMap<Endpoint, Vec<&Connection>> = BTreeMap::new();
+    for c in conns {
+        m.entry(c.server).or_default().push(c);
+    }
+    m
+}
+
+/// SYNs that were retransmitted at least once and never answered (outcome `unanswered`). A single
+/// SYN without a retransmit is not evidence (the capture may have ended right after it).
+fn syn_unanswered(conns: &[Connection], out: &mut Vec<Finding>) {
+    let failed = conns
+        .iter()
+        .filter(|c| c.outcome == Outcome::Unanswered && c.syn_retransmits >= 1);
+    for (dst, cs) in by_server(failed) {
+        let retx: u32 = cs.iter().map(|c| c.syn_retransmits).max().unwrap_or(0);
+        let wait = cs
+            .iter()
+            .map(|c| c.last_packet_ns - c.start_ns)
+            .max()
+            .unwrap_or(0);
+        let ok = conns
+            .iter()
+            .filter(|c| c.server == dst && c.client_side.entered(TcpState::Established).is_some())
+            .count();
+        let mut f = Finding::new(
+            FindingKind::SynUnanswered,
+            Severity::Warning,
+            "ch09-firewalls.md",
+        );
+        f.title = format!(
+            "{} connection attempt(s) to {dst} got no answer (SYN sent {} times)",
+            cs.len(),
+            retx + 1
+        );
+        f.explanation = format!(
+            "The client sent a SYN and retransmitted it {retx} time(s) over {:.0} s, each time \
+             waiting twice as long, and nothing came back: no SYN-ACK, no RST, no ICMP error. \
+             Either a firewall on the way silently drops the packets, or the host is down or \
+             does not exist. The client's port stays Assigned until connect() gives up.",
+            wait as f64 / 1e9
+        );
+        f.advice = format!(
+            "Check that {dst} is up and that firewalls (host firewall, security groups, network \
+             ACLs) allow TCP port {} from this client; a firewall that rejects instead of drops \
+             (RST or ICMP admin-prohibited) makes clients fail fast instead of hanging. In the \
+             client, set a connect timeout shorter than the OS's (Linux gives up after ~127 s \
+             with tcp_syn_retries=6).",
+            dst.port
+        );
+        f.connections = cs.iter().map(|c| c.id).collect();
+        f.ports = vec![dst];
+        f = f
+            .ev("attempts", cs.len())
+            .ev("max_syn_retransmits", retx)
+            .ev("waited_ms", wait / MS)
+            .ev("successful_connections_to_same_server", ok);
+        out.push(f);
+    }
+}
+
+/// The server sent SYN-ACK (its side reached SYN-RECEIVED) but the client's final ACK never
+/// arrived: the server never reached ESTABLISHED and the SYN or SYN-ACK was retransmitted (so it is
+/// not just a capture that ended mid-handshake), and no RST ended it. Seen from the server, the
+/// return traffic (SYN-ACK to the client) is being blocked.
+fn syn_ack_unacknowledged(conns: &[Connection], out: &mut Vec<Finding>) {
+    let stuck = conns.iter().filter(|c| handshake_stuck(c));
+    for (dst, cs) in by_server(stuck) {
+        let retx: u32 = cs.iter().map(|c| c.syn_retransmits).max().unwrap_or(0);
+        let synacks = cs.iter().map(|c| c.server_side.packets).max().unwrap_or(0);
+        let mut f = Finding::new(
+            FindingKind::SynAckUnacknowledged,
+            Severity::Warning,
+            "ch09-firewalls.md",
+        );
+        f.title = format!(
+            "{} handshake(s) with {dst}: SYN-ACK sent, final ACK never seen",
+            cs.len()
+        );
+        f.explanation = format!(
+            "The SYN arrived and {dst} answered with a SYN-ACK ({synacks} times), but the \
+             client's ACK never came; the client kept retransmitting its SYN ({retx} times) as \
+             if it never got the answer. The answer is lost on the way back: typically a \
+             stateful firewall or NAT that did not see the outgoing SYN (asymmetric routing), or \
+             an egress rule blocking traffic to the client's ephemeral port."
+        );
+        f.advice = "Allow return traffic to the client's ephemeral ports: stateful firewalls do \
+            this by tracking the connection (\"established, related\"); stateless ACLs need the \
+            ephemeral range (e.g. 32768–60999 for Linux, 49152–65535 for Windows) open for \
+            replies. Check that replies leave by the same path the request came in."
+            .to_string();
+        f.connections = cs.iter().map(|c| c.id).collect();
+        f.ports = cs.iter().map(|c| c.client).collect();
+        f.ports.push(dst);
+        f = f
+            .ev("handshakes", cs.len())
+            .ev("max_syn_retransmits", retx)
+            .ev("max_server_packets", synacks);
+        out.push(f);
+    }
+}
+
+fn handshake_stuck(c: &Connection) -> bool {
+    !c.roles_inferred
+        && c.server_side.entered(TcpState::SynReceived).is_some()
+        && c.server_side.entered(TcpState::Established).is_none()
+        && matches!(c.outcome, Outcome::OpenAtEnd | Outcome::Unanswered)
+        && (c.syn_retransmits >= 1 || c.server_side.packets >= 2)
+}
+
+/// SYNs answered by RST (outcome `refused`): nothing listens on that port.
+fn connection_refused(conns: &[Connection], out: &mut Vec<Finding>) {
+    let refused = conns.iter().filter(|c| c.outcome == Outcome::Refused);
+    for (dst, cs) in by_server(refused) {
+        let mut f = Finding::new(
+            FindingKind::ConnectionRefused,
+            Severity::Warning,
+            "ch10-troubleshooting.md",
+        );
+        f.title = format!(
+            "{} connection(s) to {dst} refused (SYN answered by RST)",
+            cs.len()
+        );
+        f.explanation = format!(
+            "{dst} answered each SYN with a RST: the host is up but nothing listens on port {} \
+             (or a firewall rejects with RST). The client gets ECONNREFUSED at once, and its \
+             port goes straight back to Available — no TIME-WAIT.",
+            dst.port
+        );
+        f.advice = format!(
+            "Check that the service runs and listens on {dst} (`ss -ltn` on the server), on \
+             the right address (not only 127.0.0.1) and port. If it restarts, retry with back-off \
+             rather than in a tight loop."
+        );
+        f.connections = cs.iter().map(|c| c.id).collect();
+        f.ports = vec![dst];
+        f = f.ev("refused", cs.len());
+        out.push(f);
+    }
+}
+
+/// TCP attempts ended by an ICMP error and UDP requests answered by one, per (server, reason).
+fn icmp_unreachable(conns: &[Connection], udp: &[UdpFlow], out: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<(Endpoint, &'static str, bool), (Vec<u32>, Vec<u32>)> =
+        BTreeMap::new();
+    let key = |r: IcmpReason| match r {
+        IcmpReason::PortUnreachable => "port_unreachable",
+        IcmpReason::AdminProhibited => "admin_prohibited",
+        IcmpReason::Unreachable => "unreachable",
+    };
+    for c in conns {
+        if let Some(r) = c.icmp {
+            groups
+                .entry((c.server, key(r), false))
+                .or_default()
+                .0
+                .push(c.id);
+        }
+    }
+    for u in udp {
+        if let Some(r) = u.icmp {
+            groups
+                .entry((u.server, key(r), true))
+                .or_default()
+                .1
+                .push(u.id);
+        }
+    }
+    for ((dst, reason, is_udp), (tcp_ids, udp_ids)) in groups {
+        let n = tcp_ids.len() + udp_ids.len();
+        let proto = if is_udp { "UDP" } else { "TCP" };
+        let mut f = Finding::new(
+            FindingKind::IcmpUnreachable,
+            Severity::Warning,
+            if reason == "admin_prohibited" {
+                "ch09-firewalls.md"
+            } else {
+                "ch10-troubleshooting.md"
+            },
+        );
+        let what = match reason {
+            "port_unreachable" => "port unreachable",
+            "admin_prohibited" => "administratively prohibited",
+            _ => "destination unreachable",
+        };
+        f.title = format!("{n} {proto} exchange(s) with {dst} answered by ICMP {what}");
+        f.explanation = match reason {
+            "port_unreachable" => format!(
+                "{dst} (or a router for it) said with ICMP that nothing listens on {proto} port \
+                 {}. For UDP this is how \"connection refused\" looks; the client's port is free \
+                 again at once.",
+                dst.port
+            ),
+            "admin_prohibited" => format!(
+                "A firewall rejected the {proto} packets to {dst} and said so with ICMP \
+                 \"administratively prohibited\": a rule forbids this traffic."
+            ),
+            _ => format!("An ICMP error said {dst} cannot be reached (no route or host down)."),
+        };
+        f.advice = match reason {
+            "port_unreachable" => format!(
+                "Check that the service on {dst} runs, or point the client at one that does \
+                 (for DNS: the resolver list)."
+            ),
+            "admin_prohibited" => format!(
+                "Find the firewall rule that rejects {proto} port {} to {} and allow the traffic \
+                 if it is legitimate.",
+                dst.port, dst.ip
+            ),
+            _ => "Check routing and that the host is up.".to_string(),
+        };
+        f.connections = tcp_ids;
+        f.udp_flows = udp_ids;
+        f.ports = vec![dst];
+        f = f.ev("count", n).ev("reason", reason).ev("protocol", proto);
+        out.push(f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who closes first.
+
+/// A server closes first in at least this many connections…
+const SERVER_CLOSE_MIN: usize = 10;
+
+/// …and in at least half of its connections: TIME-WAIT accumulates on the server. One server
+/// close now and then (an idle timeout, `Connection: close` on an error) is ordinary.
+fn server_closes_first(conns: &[Connection], out: &mut Vec<Finding>) {
+    for (srv, cs) in by_server(conns.iter()) {
+        let first: Vec<&Connection> = cs
+            .iter()
+            .copied()
+            .filter(|c| c.closed_first == Some(Role::Server))
+            .collect();
+        if first.len() < SERVER_CLOSE_MIN || first.len() * 2 < cs.len() {
+            continue;
+        }
+        let mut f = Finding::new(
+            FindingKind::ServerClosesFirst,
+            Severity::Info,
+            "ch04-time-wait.md",
+        );
+        f.title = format!(
+            "{srv} closed first in {} of {} connections: TIME-WAIT sits on the server",
+            first.len(),
+            cs.len()
+        );
+        f.explanation = format!(
+            "Whoever sends the first FIN enters TIME-WAIT. Here the server {srv} did, so its \
+             sockets (keyed by each client's 4-tuple) wait in TIME-WAIT while the clients' ports \
+             are free at once. This uses no ephemeral ports, but a busy server accumulates \
+             TIME-WAIT sockets (memory, `ss -tan state time-wait` counts) — typical of HTTP \
+             with `Connection: close` or a server-side idle timeout."
+        );
+        f.advice = "Usually harmless for the server's ports. To avoid the churn, keep connections \
+            alive (HTTP keep-alive, longer server idle timeouts) or let the client close first. \
+            `tcp_tw_reuse` does not help here: it only affects outgoing connections."
+            .to_string();
+        f.connections = first.iter().map(|c| c.id).collect();
+        f.ports = vec![srv];
+        f = f
+            .ev("server_closed_first", first.len())
+            .ev("connections", cs.len());
+        out.push(f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capture gaps.
+
+/// Connections whose SYN is not in the capture (roles inferred): their Assigned phase and maybe
+/// their start are missing.
+fn start_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
+    let ids: Vec<u32> = conns
+        .iter()
+        .filter(|c| c.roles_inferred)
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let mut f = Finding::new(
+        FindingKind::StartNotCaptured,
+        Severity::Info,
+        "ch11-live-lab.md",
+    );
+    f.title = format!("{} connection(s) started before the capture", ids.len());
+    f.explanation = "Their SYN is not in the capture, so which side is the client was guessed \
+        (the SYN-ACK's sender is the server; otherwise the port in an ephemeral range is the \
+        client's), and their port's Assigned phase is missing."
+        .to_string();
+    f.advice = "Start the capture before the application connects, or accept that the first \
+        connections are partial."
+        .to_string();
+    f = f.ev("connections", ids.len());
+    f.connections = ids;
+    out.push(f);
+}
+
+/// Connections that completed the handshake and were still open at the capture's end (not the
+/// failures other findings explain): their close and TIME-WAIT are not in it.
+fn end_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
+    let ids: Vec<u32> = conns
+        .iter()
+        .filter(|c| {
+            matches!(c.outcome, Outcome::OpenAtEnd | Outcome::MidStream) && !handshake_stuck(c)
+        })
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let mut f = Finding::new(
+        FindingKind::EndNotCaptured,
+        Severity::Info,
+        "ch11-live-lab.md",
+    );
+    f.title = format!(
+        "{} connection(s) still open when the capture ended",
+        ids.len()
+    );
+    f.explanation = "Their close (FIN or RST) and any TIME-WAIT are after the capture: their \
+        ports are shown as held until the capture's end. For a connection pool this is \
+        expected — long-lived connections are the point."
+        .to_string();
+    f.advice = "Capture longer if the close matters.".to_string();
+    f = f.ev("connections", ids.len());
+    f.connections = ids;
+    out.push(f);
+}
+
+/// Connections where one side sent packets beyond a bare (retransmitted) SYN and the other side
+/// sent none: the capture sees only one direction (asymmetric routing, or a capture filter / a
+/// mirror port that sees one way).
+fn one_directional(conns: &[Connection], out: &mut Vec<Finding>) {
+    let ids: Vec<u32> = conns
+        .iter()
+        .filter(|c| {
+            let (cp, sp) = (c.client_side.packets, c.server_side.packets);
+            let bare_syns = (c.syn_retransmits as u64 + 1) >= cp && !c.roles_inferred;
+            (sp == 0 && cp > 0 && !bare_syns) || (cp == 0 && sp > 0)
+        })
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let mut f = Finding::new(
+        FindingKind::OneDirectional,
+        Severity::Info,
+        "ch11-live-lab.md",
+    );
+    f.title = format!("{} connection(s) seen in one direction only", ids.len());
+    f.explanation = "Only one side's packets of these connections are in the capture, yet they \
+        carry acknowledgements or data that need the other side: the capture point sees one \
+        direction only (asymmetric routing, a mirror port, or a capture filter). States and \
+        phases of the unseen side are guesses."
+        .to_string();
+    f.advice = "Capture where both directions pass (on one of the two hosts, or both mirror \
+        directions), or check the capture filter."
+        .to_string();
+    f = f.ev("connections", ids.len());
+    f.connections = ids;
+    out.push(f);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile fit.
+
+/// Per client host: TCP client ports (SYN seen, ≥ 1024 — lower ones are fixed, not ephemeral)
+/// outside the profile's range. Suggests the first named profile that holds them all.
+fn client_ports_outside_profile(conns: &[Connection], profile: &OsProfile, out: &mut Vec<Finding>) {
+    let mut by_host: BTreeMap<IpAddr, BTreeMap<u16, Vec<u32>>> = BTreeMap::new();
+    for c in conns
+        .iter()
+        .filter(|c| !c.roles_inferred && c.client.port >= 1024)
+    {
+        by_host
+            .entry(c.client.ip)
+            .or_default()
+            .entry(c.client.port)
+            .or_default()
+            .push(c.id);
+    }
+    for (host, ports) in by_host {
+        let outside: Vec<u16> = ports
+            .keys()
+            .copied()
+            .filter(|p| !profile.contains(*p))
+            .collect();
+        if outside.is_empty() {
+            continue;
+        }
+        let (lo, hi) = (
+            *ports.keys().next().unwrap_or(&0),
+            *ports.keys().next_back().unwrap_or(&0),
+        );
+        let suggestion = [
+            ("linux", OsProfile::linux()),
+            ("windows", OsProfile::windows()),
+            ("freebsd", OsProfile::freebsd()),
+        ]
+        .into_iter()
+        .find(|(_, p)| p.contains(lo) && p.contains(hi))
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_else(|| {
+            if (1025..=5000).contains(&lo) && hi <= 5000 {
+                // Windows before Vista (XP / Server 2003): 1025–5000, TIME-WAIT 240 s
+                // (KB 929851; TcpTimedWaitDelay as documented for Windows 2000).
+                "custom:1025-5000:240".to_string()
+            } else {
+                format!("custom:{lo}-{hi}:{}", profile.time_wait_ns / S)
+            }
+        });
+        let mut f = Finding::new(
+            FindingKind::ClientPortsOutsideProfile,
+            Severity::Info,
+            "ch05-ranges.md",
+        );
+        f.title = format!(
+            "{host}: {} of {} client ports outside {}'s range {}–{}",
+            outside.len(),
+            ports.len(),
+            profile.label,
+            profile.port_lo,
+            profile.port_hi
+        );
+        f.explanation = format!(
+            "This host used client ports {lo}–{hi}; {} of them are outside the selected \
+             profile's ephemeral range, so the occupancy percentages and TIME-WAIT lengths may \
+             not match this host's OS (or the application bound its ports explicitly).",
+            outside.len()
+        );
+        f.advice = format!("Try `--profile {suggestion}`.");
+        f.connections = outside
+            .iter()
+            .flat_map(|p| ports[p].iter().copied())
+            .collect();
+        f.connections.sort_unstable();
+        f.ports = outside.iter().map(|p| Endpoint::new(host, *p)).collect();
+        f = f
+            .ev("outside", outside.len())
+            .ev("client_ports", ports.len())
+            .ev("lowest", lo)
+            .ev("highest", hi)
+            .ev("suggested_profile", suggestion);
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_order_most_severe_last() {
+        assert!(Severity::Critical > Severity::Warning);
+        assert!(Severity::Warning > Severity::Info);
+        assert_eq!(pool_severity(59.9), None);
+        assert_eq!(pool_severity(60.0), Some(Severity::Warning));
+        assert_eq!(pool_severity(80.0), Some(Severity::Critical));
+    }
+
+    #[test]
+    fn kind_ids_match_serde() {
+        let v = serde_json::to_value(FindingKind::PortReusedInTimeWait).unwrap();
+        assert_eq!(v, serde_json::json!(FindingKind::PortReusedInTimeWait.id()));
+    }
+
+    #[test]
+    fn median_of_odd_and_empty() {
+        assert_eq!(median(vec![3, 1, 2]), 2);
+        assert_eq!(median(vec![]), 0);
+    }
+}
