@@ -11,7 +11,9 @@ use portlife::findings::{Finding, FindingKind, Severity};
 use portlife::ports::Profile;
 
 fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
 }
 
 fn analyze(name: &str) -> Analysis {
@@ -90,7 +92,9 @@ fn findings_are_sorted_most_severe_first_and_complete() {
             assert!(f.chapter.starts_with("ch") && f.chapter.ends_with(".md"));
             assert!(!f.evidence.is_empty(), "{name}: {:?}", f.kind);
             assert!(
-                f.connections.iter().all(|&c| (c as usize) < a.connections.len()),
+                f.connections
+                    .iter()
+                    .all(|&c| (c as usize) < a.connections.len()),
                 "{name}: connection ids in range"
             );
         }
@@ -149,7 +153,9 @@ fn pileup_states_the_numbers() {
     assert_eq!(f.connections.len(), 500);
     assert_eq!(f.evidence["connections"], 500);
     assert_eq!(f.evidence["peak_time_wait"], 499);
-    assert!(f.title.starts_with("500 short connections from 10.0.0.2 to 10.0.0.5:80"));
+    assert!(f
+        .title
+        .starts_with("500 short connections from 10.0.0.2 to 10.0.0.5:80"));
     assert!(f.advice.contains("keep-alive") && f.advice.contains("pool"));
 }
 
@@ -160,10 +166,15 @@ fn failures_name_their_connections() {
     assert_eq!(f.connections.len(), 2);
     assert_eq!(f.evidence["max_syn_retransmits"], 6);
     let a = analyze("refused.pcap");
-    assert_eq!(only(&a, FindingKind::ConnectionRefused).connections.len(), 3);
+    assert_eq!(
+        only(&a, FindingKind::ConnectionRefused).connections.len(),
+        3
+    );
     let a = analyze("return-blocked.pcap");
     assert_eq!(
-        only(&a, FindingKind::SynAckUnacknowledged).connections.len(),
+        only(&a, FindingKind::SynAckUnacknowledged)
+            .connections
+            .len(),
         2
     );
     let a = analyze("reuse-in-timewait.pcap");
@@ -172,7 +183,10 @@ fn failures_name_their_connections() {
     let a = analyze("udp-dns-ntp.pcap");
     assert_eq!(only(&a, FindingKind::IcmpUnreachable).udp_flows.len(), 2);
     let a = analyze("server-closes-first.pcap");
-    assert_eq!(only(&a, FindingKind::ServerClosesFirst).connections.len(), 50);
+    assert_eq!(
+        only(&a, FindingKind::ServerClosesFirst).connections.len(),
+        50
+    );
 }
 
 /// Advice never recommends tcp_tw_recycle; where it is named, it is said to be removed.
@@ -244,7 +258,10 @@ fn report_prints_findings_first_and_json_includes_them() {
     let out = portlife(&["report", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "findings are not errors");
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("findings (2):\n  [CRITICAL] 10.0.0.2: 200 of 200"), "{text}");
+    assert!(
+        text.starts_with("findings (2):\n  [CRITICAL] 10.0.0.2: 200 of 200"),
+        "{text}"
+    );
     assert!(text.contains("read: book chapter ch10-troubleshooting.md"));
 
     let out = portlife(&["report", "--json", file.to_str().unwrap()]);

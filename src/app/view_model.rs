@@ -238,7 +238,9 @@ pub fn build(
                     start: secs(s.start_ns),
                     end: secs(end_ns),
                     lane: s.lane,
-                    derived_after: full_tw.then(|| secs(s.end_ns.max(s.start_ns))),
+                    // The span runs past the capture's end (projected from the profile); fade
+                    // what was not seen.
+                    derived_after: full_tw.then(|| secs(capture.capture_end_ns.max(s.start_ns))),
                 })
             })
             .collect();

@@ -52,7 +52,9 @@ pub struct PortSpan {
     /// Lane within the row: spans of different connections that overlap in time get different
     /// lanes (one port serving several destinations at once).
     pub lane: u16,
-    /// The capture ended before this phase did: its real end is later.
+    /// The capture ended before this phase did. A TimeWait span then runs to its end projected
+    /// from the profile (2×MSL after it began); any other phase is cut at the capture end and its
+    /// real end is later.
     pub truncated_by_capture_end: bool,
     /// A TIME-WAIT cut short by a new SYN on the same 4-tuple (port reuse during TIME-WAIT).
     pub cut_by_reuse: bool,
@@ -226,6 +228,10 @@ fn tcp_spans(
         // natural_end None: the phase had not ended when the capture (or the 4-tuple) did.
         let (end, truncated, by_reuse) = match natural_end {
             Some(e) if e <= horizon => (e, false, false),
+            // TIME-WAIT still running when the capture ended: its end is known from the profile
+            // (2×MSL), so the span runs to it, marked as not observed. The pool stays occupied
+            // after the last packet exactly as the kernel's would.
+            Some(e) if phase == Phase::TimeWait && e <= cut => (e, true, false),
             Some(e) if cut <= capture_end && cut < e => (cut, false, true),
             None if cut <= capture_end => (cut, false, true),
             _ => (capture_end, true, false),

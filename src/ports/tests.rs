@@ -78,12 +78,14 @@ fn client_close_assigned_active_time_wait_linux_and_windows() {
 }
 
 #[test]
-fn time_wait_outlasting_capture_is_truncated() {
+fn time_wait_outlasting_capture_runs_to_its_projected_end() {
     let t = run(&closed_by(Role::Client, 54321), T0 + 10 * S);
     let m = derive(t.connections(), &OsProfile::linux(), T0 + 10 * S);
     let tw = m.spans.iter().find(|s| s.phase == Phase::TimeWait).unwrap();
-    assert!(tw.truncated_by_capture_end);
-    assert_eq!(tw.end_ns, T0 + 10 * S);
+    assert!(tw.truncated_by_capture_end, "its end was not observed");
+    assert_eq!(tw.end_ns, tw.start_ns + 60 * S, "2×MSL of the profile");
+    // The pool stays occupied after the last packet, as the kernel's would.
+    assert_eq!(m.counts_at(T0 + 30 * S).time_wait, 1);
 }
 
 #[test]
@@ -253,7 +255,13 @@ proptest! {
             let mut by_key: HashMap<_, Vec<&PortSpan>> = HashMap::new();
             for s in &m.spans {
                 prop_assert!(s.start_ns <= s.end_ns);
-                prop_assert!(s.end_ns <= end);
+                // Only a TIME-WAIT outlives the capture, and only to its projected 2×MSL end.
+                prop_assert!(
+                    s.end_ns <= end
+                        || (s.phase == Phase::TimeWait
+                            && s.truncated_by_capture_end
+                            && s.end_ns - s.start_ns <= profile.time_wait_ns)
+                );
                 by_key.entry((s.host, s.port, s.remote)).or_default().push(s);
             }
             for spans in by_key.values_mut() {

@@ -1,0 +1,159 @@
+//! Each bundled sample teaches one lesson; these tests check the lesson on the tracker's and the
+//! port model's output (what a student sees in the report and the app), not on raw packets.
+
+use std::path::PathBuf;
+
+use portlife::analysis::{analyze_file, analyze_file_with_profile, Analysis};
+use portlife::ports::{Phase, Profile};
+use portlife::tcp::{Outcome, Role};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).join(name)
+}
+
+fn load(name: &str) -> Analysis {
+    analyze_file(sample(name), Default::default()).unwrap()
+}
+
+fn load_as(name: &str, p: Profile) -> Analysis {
+    analyze_file_with_profile(sample(name), p, Default::default()).unwrap()
+}
+
+/// Most client ports in TIME-WAIT at once, over the capture.
+fn peak_time_wait(a: &Analysis) -> u32 {
+    a.ports
+        .hosts
+        .iter()
+        .map(|h| h.steps.iter().map(|s| s.time_wait).max().unwrap_or(0))
+        .max()
+        .unwrap_or(0)
+}
+
+fn count(a: &Analysis, o: Outcome) -> usize {
+    a.connections.iter().filter(|c| c.outcome == o).count()
+}
+
+#[test]
+fn no_keepalive_piles_up_time_wait_and_keepalive_does_not() {
+    let before = load("http-no-keepalive.pcap");
+    assert_eq!(before.connections.len(), 500);
+    assert!(before
+        .connections
+        .iter()
+        .all(|c| c.closed_first == Some(Role::Client)));
+    assert_eq!(
+        peak_time_wait(&before),
+        500,
+        "every port waits in TIME-WAIT at the end"
+    );
+    let after = load("http-keepalive.pcap");
+    assert_eq!(after.connections.len(), 2);
+    assert!(peak_time_wait(&after) <= 2);
+}
+
+#[test]
+fn connection_pool_keeps_eight_ports_active_and_none_in_time_wait() {
+    let a = load("connection-pool.pcap");
+    assert_eq!(a.connections.len(), 8);
+    assert_eq!(count(&a, Outcome::OpenAtEnd), 8);
+    assert_eq!(peak_time_wait(&a), 0);
+    let end = a.stats.last_ts_ns.unwrap() - 1;
+    assert_eq!(a.ports.counts_at(end).active, 8);
+}
+
+#[test]
+fn browser_burst_ports_go_through_every_phase_with_the_profiles_time_wait() {
+    for (profile, tw_s) in [(Profile::Linux, 60), (Profile::Windows, 120)] {
+        let a = load_as("browser-burst.pcap", profile);
+        assert_eq!(a.connections.len(), 6);
+        let ports: Vec<u16> = a.connections.iter().map(|c| c.client.port).collect();
+        assert_eq!(ports.iter().min(), Some(&54321));
+        assert_eq!(ports.iter().max(), Some(&54326));
+        for c in &a.connections {
+            let spans: Vec<_> = a
+                .ports
+                .spans
+                .iter()
+                .filter(|s| s.conn == c.id && !s.server_side)
+                .collect();
+            let phases: Vec<Phase> = spans.iter().map(|s| s.phase).collect();
+            assert_eq!(
+                phases,
+                vec![Phase::Assigned, Phase::Active, Phase::TimeWait],
+                "port {}",
+                c.client.port
+            );
+            let tw = spans[2];
+            assert_eq!(
+                tw.end_ns - tw.start_ns,
+                tw_s * 1_000_000_000,
+                "TIME-WAIT length"
+            );
+        }
+    }
+}
+
+#[test]
+fn exhaustion_fills_its_small_range() {
+    let a = load_as(
+        "port-exhaustion.pcap",
+        Profile::Custom {
+            lo: 40000,
+            hi: 40199,
+            time_wait_s: 60,
+        },
+    );
+    let host = a.ports.hosts.iter().max_by_key(|h| h.peak.held()).unwrap();
+    assert_eq!(host.range_size, 200);
+    assert!(
+        host.peak.occupancy_pct >= 99.9,
+        "{}",
+        host.peak.occupancy_pct
+    );
+    assert_eq!(a.connections.len(), 400);
+}
+
+#[test]
+fn failures_show_as_their_outcomes() {
+    let drop = load("firewall-drop.pcap");
+    assert_eq!(count(&drop, Outcome::Unanswered), 2);
+    assert!(drop.connections.iter().any(|c| c.syn_retransmits == 6));
+    let refused = load("refused.pcap");
+    assert_eq!(count(&refused, Outcome::Refused), 3);
+    let real = load("real-refused.pcap");
+    assert_eq!(count(&real, Outcome::Refused), 3);
+}
+
+#[test]
+fn server_closes_first_puts_time_wait_on_the_server() {
+    let a = load("server-closes-first.pcap");
+    assert_eq!(a.connections.len(), 50);
+    assert!(a
+        .connections
+        .iter()
+        .all(|c| c.closed_first == Some(Role::Server)));
+    assert_eq!(peak_time_wait(&a), 0, "no client port waits");
+    assert_eq!(
+        a.ports
+            .spans
+            .iter()
+            .filter(|s| s.server_side && s.phase == Phase::TimeWait)
+            .count(),
+        50
+    );
+}
+
+#[test]
+fn reuse_in_time_wait_is_counted() {
+    let a = load("reuse-in-timewait.pcap");
+    assert_eq!(a.connections.len(), 10);
+    assert_eq!(a.ports.reused_during_time_wait, 6);
+}
+
+#[test]
+fn ipv6_client_has_one_reset_and_seven_time_waits() {
+    let a = load("ipv6-client.pcap");
+    assert_eq!(a.connections.len(), 8);
+    assert_eq!(count(&a, Outcome::ResetByClient), 1);
+    assert_eq!(peak_time_wait(&a), 7);
+}
