@@ -1,6 +1,7 @@
 //! Command-line interface. Exit codes (DESIGN.md): 0 success (warnings on stderr), 1 input error
 //! with a one-line cause, 2 usage error (clap's own exit code for bad arguments).
 
+mod export;
 mod report;
 mod synth;
 
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Print what a capture holds: packets, protocols, time span, TCP connections.
     Report(report::ReportArgs),
+    /// Write figures as SVG: a capture's port timeline, or the port lifecycle diagram.
+    Export(export::ExportArgs),
     /// Write a synthetic scenario capture (deterministic), or list the scenarios.
     Synth(synth::SynthArgs),
 }
@@ -39,6 +42,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Synth(args)) => synth::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
         None => {
             let file = cli.file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
             report::run(&report::ReportArgs::for_file(file))
