@@ -159,16 +159,24 @@ fn stated_numbers_match_the_samples() {
     assert!(all.len() >= 20, "only {} check markers found", all.len());
     let mut failures = Vec::new();
     for c in &all {
-        let a = analyze_file_with_profile(root().join(&c.file), c.profile.clone(), Default::default())
-            .unwrap_or_else(|e| panic!("{}: {}: {e}", c.page, c.file));
+        let a =
+            analyze_file_with_profile(root().join(&c.file), c.profile.clone(), Default::default())
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", c.page, c.file));
         for (k, want) in &c.claims {
             match measure(&a, k) {
                 Some(got) if got == *want => {}
-                got => failures.push(format!("{}: {} {k}: book says {want}, tool says {got:?}", c.page, c.file)),
+                got => failures.push(format!(
+                    "{}: {} {k}: book says {want}, tool says {got:?}",
+                    c.page, c.file
+                )),
             }
         }
     }
-    assert!(failures.is_empty(), "the book drifted:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "the book drifted:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// Relative link and image targets in one Markdown page (`](target)` and `{{#include target}}`).
@@ -187,7 +195,15 @@ fn targets(text: &str) -> Vec<String> {
         }
     }
     v.into_iter()
-        .map(|t| t.split('#').next().unwrap_or("").split(':').next().unwrap_or("").to_string())
+        .map(|t| {
+            t.split('#')
+                .next()
+                .unwrap_or("")
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .filter(|t| !t.is_empty() && !t.starts_with("http") && !t.starts_with("mailto"))
         .collect()
 }
@@ -216,13 +232,25 @@ fn every_chapter_is_in_the_summary() {
     for page in book_pages() {
         let name = page.file_name().unwrap().to_string_lossy().into_owned();
         if name != "SUMMARY.md" {
-            assert!(summary.contains(&format!("({name})")), "{name} is not in SUMMARY.md");
+            assert!(
+                summary.contains(&format!("({name})")),
+                "{name} is not in SUMMARY.md"
+            );
         }
     }
     for ch in [
-        "ch01-ephemeral-ports", "ch02-life-of-a-port", "ch03-four-tuple", "ch04-time-wait",
-        "ch05-ranges", "ch06-who-uses", "ch07-browser", "ch08-good-practice", "ch09-firewalls",
-        "ch10-troubleshooting", "ch11-live-lab", "ch12-dynamic-server-ports",
+        "ch01-ephemeral-ports",
+        "ch02-life-of-a-port",
+        "ch03-four-tuple",
+        "ch04-time-wait",
+        "ch05-ranges",
+        "ch06-who-uses",
+        "ch07-browser",
+        "ch08-good-practice",
+        "ch09-firewalls",
+        "ch10-troubleshooting",
+        "ch11-live-lab",
+        "ch12-dynamic-server-ports",
     ] {
         assert!(summary.contains(&format!("({ch}.md)")), "{ch} missing");
     }

@@ -50,7 +50,8 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         let Some(file) = &args.file else {
             bail!("--svg needs a capture file");
         };
-        let a = analysis::analyze_file_with_profile(file, args.profile.clone(), Default::default())?;
+        let a =
+            analysis::analyze_file_with_profile(file, args.profile.clone(), Default::default())?;
         for w in &a.warnings {
             eprintln!("warning: {w}");
         }

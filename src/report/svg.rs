@@ -91,7 +91,7 @@ fn tick_label(v: f64, step: f64) -> String {
 
 /// Rows to draw: grouped by host (hosts in order of first use), within a host by first use; only
 /// rows with a span inside the window.
-fn visible_rows<'a>(a: &'a Analysis, lo_ns: i64, hi_ns: i64) -> Vec<&'a PortRow> {
+fn visible_rows(a: &Analysis, lo_ns: i64, hi_ns: i64) -> Vec<&PortRow> {
     let m = &a.ports;
     let mut host_order: Vec<IpAddr> = Vec::new();
     for r in &m.rows {
@@ -293,7 +293,11 @@ pub fn timeline_svg(a: &Analysis, opts: &TimelineOptions) -> String {
         out,
         r#"<rect width="{WIDTH:.0}" height="{height:.0}" fill="white"/>"#
     );
-    let _ = writeln!(out, r#"<text x="8" y="20" class="title">{}</text>"#, esc(&title));
+    let _ = writeln!(
+        out,
+        r#"<text x="8" y="20" class="title">{}</text>"#,
+        esc(&title)
+    );
     out.push_str(&legend);
     out.push_str(&axis);
     out.push_str(&body);
@@ -339,7 +343,11 @@ pub fn lifecycle_svg() -> String {
         "\n"
     ));
     for (name, sub, fill, x) in boxes {
-        let text_fill = if fill == "#0072B2" { "#FFFFFF" } else { "#111111" };
+        let text_fill = if fill == "#0072B2" {
+            "#FFFFFF"
+        } else {
+            "#111111"
+        };
         let _ = writeln!(
             out,
             r##"<rect x="{x:.0}" y="{y:.0}" width="{w:.0}" height="{h:.0}" rx="10" fill="{fill}" stroke="#333"/>"##
@@ -359,9 +367,13 @@ pub fn lifecycle_svg() -> String {
         );
     }
     // Forward arrows with their events.
-    for (i, event) in ["OS picks a port", "handshake done", "this side closes first"]
-        .iter()
-        .enumerate()
+    for (i, event) in [
+        "OS picks a port",
+        "handshake done",
+        "this side closes first",
+    ]
+    .iter()
+    .enumerate()
     {
         let x0 = boxes[i].3 + w;
         let x1 = boxes[i + 1].3;
@@ -380,7 +392,11 @@ pub fn lifecycle_svg() -> String {
     }
     // Return paths to Available.
     let back = [
-        (3usize, "TIME-WAIT expires (60 s Linux, 120 s Windows, 30 s macOS)", 178.0),
+        (
+            3usize,
+            "TIME-WAIT expires (60 s Linux, 120 s Windows, 30 s macOS)",
+            178.0,
+        ),
         (2, "the other side closed first, or RST", 158.0),
         (1, "refused (RST), unreachable or timed out", 138.0),
     ];
