@@ -1,6 +1,7 @@
 //! Command-line interface. Exit codes (DESIGN.md): 0 success (warnings on stderr), 1 input error
 //! with a one-line cause, 2 usage error (clap's own exit code for bad arguments).
 
+mod export;
 mod live;
 mod report;
 mod synth;
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Print what a capture holds: packets, protocols, time span, TCP connections.
     Report(report::ReportArgs),
+    /// Write figures as SVG: a capture's port timeline, or the port lifecycle diagram.
+    Export(export::ExportArgs),
     /// Write a synthetic scenario capture (deterministic), or list the scenarios.
     Synth(synth::SynthArgs),
     /// Capture live from an interface (needs CAP_NET_RAW), with a running summary.
@@ -46,6 +49,7 @@ pub fn run() -> ExitCode {
         Some(Command::Synth(args)) => synth::run(&args),
         Some(Command::Live(args)) => live::run(&args),
         Some(Command::Interfaces) => live::interfaces(),
+        Some(Command::Export(args)) => export::run(&args),
         None => open_default(cli.file),
     };
     match result {
