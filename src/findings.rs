@@ -500,7 +500,9 @@ fn fmt_ms(ns: i64) -> String {
 /// Every connection whose SYN cut short its 4-tuple's previous TIME-WAIT (as the profile times
 /// it): Wireshark's "TCP port numbers reused". One finding per (client host, destination).
 fn port_reused_in_time_wait(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
-    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<(u32, i64, u16, bool)>> = BTreeMap::new();
+    /// (new connection id, ns since the TIME-WAIT began, client port, server-side TIME-WAIT).
+    type Reuse = (u32, i64, u16, bool);
+    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<Reuse>> = BTreeMap::new();
     for s in ports
         .spans
         .iter()
@@ -717,8 +719,9 @@ fn connection_refused(conns: &[Connection], out: &mut Vec<Finding>) {
 
 /// TCP attempts ended by an ICMP error and UDP requests answered by one, per (server, reason).
 fn icmp_unreachable(conns: &[Connection], udp: &[UdpFlow], out: &mut Vec<Finding>) {
-    let mut groups: BTreeMap<(Endpoint, &'static str, bool), (Vec<u32>, Vec<u32>)> =
-        BTreeMap::new();
+    /// (server, reason, is UDP) → (TCP connection indices, UDP flow indices).
+    type Group = (Endpoint, &'static str, bool);
+    let mut groups: BTreeMap<Group, (Vec<u32>, Vec<u32>)> = BTreeMap::new();
     let key = |r: IcmpReason| match r {
         IcmpReason::PortUnreachable => "port_unreachable",
         IcmpReason::AdminProhibited => "admin_prohibited",
