@@ -74,6 +74,10 @@ pub struct AppState {
     pub axis: TimeAxis,
     /// Time under the pointer (seconds from t0), for the cursor line and status counts.
     pub cursor: Option<f64>,
+    /// The shared time cursor (seconds from t0): the moment every view shows the state at —
+    /// timeline marker, ladder, state diagrams, pool map. Replay moves it; `None` means "not
+    /// placed" (views then show the end of the capture).
+    pub time_cursor: Option<f64>,
     cursor_counts: Option<(f64, PhaseCounts)>,
     pub collapsed: HashSet<IpAddr>,
     /// The last load error, shown in the window until dismissed.
@@ -104,6 +108,7 @@ impl Default for AppState {
             },
             axis: TimeAxis::Relative,
             cursor: None,
+            time_cursor: None,
             cursor_counts: None,
             collapsed: HashSet::new(),
             error: None,
@@ -163,6 +168,7 @@ impl AppState {
         self.recent.insert(0, path.clone());
         self.recent.truncate(10);
         self.selection = None;
+        self.time_cursor = None;
         self.cursor_counts = None;
         self.collapsed.clear();
         self.view = ViewTransform::fit(timeline.extent.0, timeline.extent.1);

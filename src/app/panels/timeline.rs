@@ -311,6 +311,15 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                     Stroke::new(1.5, visuals.strong_text_color().gamma_multiply(0.6)),
                 );
             }
+            if let Some(tc) = state.time_cursor {
+                let xc = x_of(&state.view, plot_x, tc);
+                if plot_x.contains(xc) {
+                    painter.line_segment(
+                        [Pos2::new(xc, clip.top()), Pos2::new(xc, clip.bottom())],
+                        Stroke::new(2.0, visuals.selection.stroke.color),
+                    );
+                }
+            }
             if let Some(p) = pointer.filter(|_| hovering_plot) {
                 painter.line_segment(
                     [Pos2::new(p.x, clip.top()), Pos2::new(p.x, clip.bottom())],
