@@ -16,6 +16,8 @@ pub mod view_model;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_findings;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,6 +58,7 @@ impl PortlifeApp {
             self.state.open(p, &ctx);
         }
         panels::toolbar::show(ui, &mut self.state);
+        panels::findings::show(ui, &mut self.state);
         panels::status::show(ui, &mut self.state);
         panels::filters::show(ui, &mut self.state);
         panels::details::show(ui, &mut self.state);

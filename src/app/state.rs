@@ -78,6 +78,8 @@ pub struct AppState {
     /// timeline marker, ladder, state diagrams, pool map. Replay moves it; `None` means "not
     /// placed" (views then show the end of the capture).
     pub time_cursor: Option<f64>,
+    /// The finding (index into the timeline's findings) whose connections are shown alone.
+    pub finding_focus: Option<usize>,
     cursor_counts: Option<(f64, PhaseCounts)>,
     pub collapsed: HashSet<IpAddr>,
     /// The last load error, shown in the window until dismissed.
@@ -109,6 +111,7 @@ impl Default for AppState {
             axis: TimeAxis::Relative,
             cursor: None,
             time_cursor: None,
+            finding_focus: None,
             cursor_counts: None,
             collapsed: HashSet::new(),
             error: None,
@@ -163,6 +166,9 @@ impl AppState {
             ));
         }
         let capture = Arc::new(capture);
+        // A finding's focus belongs to the capture it came from.
+        self.finding_focus = None;
+        self.filters.only = None;
         let timeline = view_model::build(&capture, self.profile, self.custom, &self.filters);
         self.recent.retain(|p| p != &path);
         self.recent.insert(0, path.clone());
@@ -190,7 +196,36 @@ impl AppState {
     pub fn set_profile(&mut self, p: ProfileChoice) {
         if p != self.profile {
             self.profile = p;
+            // Findings are recomputed under the new profile: a focus on the old list is stale.
+            self.finding_focus = None;
+            self.filters.only = None;
             self.rebuild();
+        }
+    }
+
+    /// Show only the connections finding `i` is about, select its first one and fit the view
+    /// to them. A finding about no connection (e.g. only UDP flows) just clears the focus.
+    pub fn focus_finding(&mut self, i: usize) {
+        let Some(l) = &self.loaded else { return };
+        let Some(f) = l.timeline.findings.get(i) else {
+            return;
+        };
+        let mut ids = f.connections.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        self.finding_focus = Some(i);
+        self.selection = ids.first().copied();
+        self.filters.only = (!ids.is_empty()).then_some(ids);
+        self.rebuild();
+        self.fit_all();
+    }
+
+    /// Back to every connection.
+    pub fn clear_finding_focus(&mut self) {
+        self.finding_focus = None;
+        if self.filters.only.take().is_some() {
+            self.rebuild();
+            self.fit_all();
         }
     }
 

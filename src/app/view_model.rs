@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use portlife::findings::{self, Finding};
 use portlife::ports::{self, OsProfile};
 use portlife::tcp::{Connection, Outcome, Role};
 
@@ -95,6 +96,8 @@ pub struct Filters {
     pub outcomes: [bool; 5],
     /// Substring of the connection's 4-tuple, outcome or any state name.
     pub search: String,
+    /// Only these connection ids (sorted): the connections of the finding the user clicked.
+    pub only: Option<Vec<u32>>,
 }
 
 impl Default for Filters {
@@ -106,12 +109,18 @@ impl Default for Filters {
             port_max: u16::MAX,
             outcomes: [true; 5],
             search: String::new(),
+            only: None,
         }
     }
 }
 
 impl Filters {
     pub fn accepts(&self, c: &Connection) -> bool {
+        if let Some(only) = &self.only {
+            if only.binary_search(&c.id).is_err() {
+                return false;
+            }
+        }
         let group = OutcomeGroup::of(c.outcome);
         let oi = OutcomeGroup::ALL
             .iter()
@@ -191,6 +200,9 @@ pub struct Timeline {
     /// How the profile was chosen ("guessed …" for Auto).
     pub profile_note: String,
     pub peak: Peak,
+    /// Diagnostics under this profile, over every connection (filters do not change them),
+    /// most severe first: the library's `findings::compute`, as `portlife report` prints them.
+    pub findings: Vec<Finding>,
 }
 
 /// Build the timeline: derive the port model under the chosen profile (the library's
@@ -277,6 +289,7 @@ pub fn build(
             percent: h.peak.occupancy_pct,
         })
         .unwrap_or_default();
+    let findings = findings::compute(conns, &capture.udp, &model);
     Timeline {
         t0_ns,
         extent,
@@ -288,6 +301,7 @@ pub fn build(
         profile: model.profile,
         profile_note: model.profile_note,
         peak,
+        findings,
     }
 }
 

@@ -1,0 +1,113 @@
+//! egui_kittest tests of the findings strip and of the default sample, on the bundled samples
+//! (`samples/`), through the real loader thread.
+
+use std::path::PathBuf;
+
+use egui_kittest::kittest::Queryable;
+
+use super::tests::{harness, open};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(super::samples::SAMPLES_DIR).join(name)
+}
+
+/// `portlife` with no file opens browser-burst: six client ports of one host, no findings.
+#[test]
+fn the_default_sample_opens_with_six_ports_and_no_findings() {
+    let mut h = harness();
+    open(&mut h, &PathBuf::from(crate::cli::DEFAULT_SAMPLE));
+    let tl = &h.state().state.loaded.as_ref().expect("loaded").timeline;
+    assert_eq!(tl.total_connections, 6);
+    assert_eq!(tl.rows.iter().filter(|r| !r.server_side).count(), 6);
+    assert!(tl.findings.is_empty(), "{:?}", tl.findings);
+    h.get_by_label_contains("Findings: none");
+    for port in 54321..=54326 {
+        h.get_by_label(&format!("192.168.1.23:{port}"));
+    }
+}
+
+/// Clicking the refused finding shows only the three refused connections and selects one.
+#[test]
+fn clicking_a_finding_shows_its_connections_alone() {
+    let mut h = harness();
+    open(&mut h, &sample("refused.pcap"));
+    assert_eq!(
+        h.state()
+            .state
+            .loaded
+            .as_ref()
+            .unwrap()
+            .timeline
+            .shown_connections,
+        4
+    );
+    h.get_by_label_contains("refused (SYN answered by RST)")
+        .click();
+    h.run();
+    let st = &h.state().state;
+    let tl = &st.loaded.as_ref().unwrap().timeline;
+    assert_eq!(tl.shown_connections, 3);
+    assert_eq!(st.finding_focus, Some(0));
+    let sel = st.selection.expect("a refused connection is selected");
+    let c = &st.loaded.as_ref().unwrap().capture.connections[sel as usize];
+    assert_eq!(c.server.port, 8081);
+    h.get_by_label("Show all connections").click();
+    h.run();
+    let tl = &h.state().state.loaded.as_ref().unwrap().timeline;
+    assert_eq!(tl.shown_connections, 4);
+    assert_eq!(h.state().state.finding_focus, None);
+}
+
+/// The pile-up sample raises the pile-up finding in the app, as in `portlife report`; a profile
+/// switch recomputes the list and drops a stale focus.
+#[test]
+fn the_no_keepalive_sample_lists_its_pileup_and_profile_switch_recomputes() {
+    let mut h = harness();
+    open(&mut h, &sample("http-no-keepalive.pcap"));
+    let kinds = |h: &egui_kittest::Harness<'static, super::PortlifeApp>| {
+        let tl = &h.state().state.loaded.as_ref().unwrap().timeline;
+        tl.findings
+            .iter()
+            .map(|f| format!("{:?}", f.kind))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        kinds(&h).contains(&"TimeWaitPileup".to_string()),
+        "{:?}",
+        kinds(&h)
+    );
+    let i = h
+        .state()
+        .state
+        .loaded
+        .as_ref()
+        .unwrap()
+        .timeline
+        .findings
+        .iter()
+        .position(|f| format!("{:?}", f.kind) == "TimeWaitPileup")
+        .unwrap();
+    h.state_mut().state.focus_finding(i);
+    h.run();
+    assert_eq!(
+        h.state()
+            .state
+            .loaded
+            .as_ref()
+            .unwrap()
+            .timeline
+            .shown_connections,
+        500
+    );
+    h.state_mut()
+        .state
+        .set_profile(super::profile::ProfileChoice::Windows);
+    h.run();
+    assert_eq!(h.state().state.finding_focus, None);
+    // Linux's even ports 32768–60999 fall partly outside Windows' 49152–65535.
+    assert!(
+        kinds(&h).contains(&"ClientPortsOutsideProfile".to_string()),
+        "{:?}",
+        kinds(&h)
+    );
+}
