@@ -95,3 +95,36 @@ fn report_text_and_json_agree_on_counts() {
     assert_eq!(v["stats"]["packets"], 163);
     assert_eq!(v["stats"]["tcp_4tuples"], 18);
 }
+
+/// `portlife report F --json | head -c 1`: the reader closing the pipe early is not an error
+/// (the 2.8 MB JSON cannot fit in the pipe, so the write does meet the closed pipe).
+#[test]
+fn a_closed_stdout_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/http-no-keepalive.pcap"
+    );
+    let mut child = portlife()
+        .args(["report", sample, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Read one byte, then close our end before the (long) report is written.
+    let mut out = child.stdout.take().expect("stdout");
+    let mut one = [0u8; 1];
+    let _ = out.read(&mut one);
+    drop(out);
+    let status = child.wait().expect("wait");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    assert!(status.success(), "exit {status:?}, stderr: {err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}

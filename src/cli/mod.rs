@@ -54,11 +54,22 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`portlife report F | head`): not an error of ours.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("portlife: {e:#}");
             ExitCode::from(1)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().map(|io| io.kind()) == pipe
+            // serde_json wraps the io::Error without exposing it as a source.
+            || c.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind()) == pipe
+    })
 }
 
 /// `portlife [FILE]` with the `gui` feature: open the desktop app on FILE or the bundled sample.
