@@ -14,7 +14,8 @@ use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
 use crate::sanitize::{Sanitizer, Verdict};
 use crate::source::{FileSource, Format, OpenError, Packet, Progress, Warning};
-use crate::tcp::{Connection, Tracker, UdpFlow};
+use crate::tcp::evict::DEFAULT_MAX_CONNECTIONS;
+use crate::tcp::{Connection, Evictions, Tracker, UdpFlow};
 
 /// Everything learnt from one capture.
 #[derive(Debug, Clone, Serialize)]
@@ -36,6 +37,8 @@ pub struct Analysis {
     pub ports: PortModel,
     /// Diagnostics under `profile`, most severe first ([`findings::compute`]).
     pub findings: Vec<Finding>,
+    /// Connection records summarised to keep memory bounded (all zero below the cap).
+    pub evicted: Evictions,
 }
 
 impl Analysis {
@@ -58,6 +61,8 @@ pub struct Snapshot {
     pub profile: OsProfile,
     pub ports: PortModel,
     pub findings: Vec<Finding>,
+    /// Connection records summarised so far to keep memory bounded.
+    pub evicted: Evictions,
 }
 
 /// The incremental pipeline: push packets one at a time, take a [`Snapshot`] whenever.
@@ -72,10 +77,16 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn new(profile: Profile) -> Self {
+        Pipeline::with_max_connections(profile, DEFAULT_MAX_CONNECTIONS)
+    }
+
+    /// A pipeline whose tracker keeps at most `max` connection records (older ones are
+    /// summarised; see [`crate::tcp::evict`]).
+    pub fn with_max_connections(profile: Profile, max: usize) -> Self {
         Pipeline {
             stats: CaptureStats::default(),
             sanitizer: Sanitizer::default(),
-            tracker: Tracker::new(),
+            tracker: Tracker::with_max_connections(max),
             profile,
         }
     }
@@ -121,6 +132,7 @@ impl Pipeline {
         } = self;
         let end = stats.last_ts_ns.unwrap_or(0);
         tracker.finish(end);
+        let evicted = tracker.evictions().clone();
         let (connections, udp_flows) = tracker.into_parts();
         let ports = ports::derive_for(&connections, &udp_flows, &profile, end);
         let findings = findings::compute(&connections, &udp_flows, &ports);
@@ -131,6 +143,7 @@ impl Pipeline {
             profile: ports.profile.clone(),
             ports,
             findings,
+            evicted,
         }
     }
 }
@@ -142,6 +155,8 @@ pub struct Options<'a> {
     pub on_progress: Option<&'a mut dyn FnMut(Progress)>,
     /// Set from another thread to stop early; what was read so far is kept.
     pub cancel: Option<&'a AtomicBool>,
+    /// Cap on connection records (default [`DEFAULT_MAX_CONNECTIONS`]).
+    pub max_connections: Option<usize>,
 }
 
 /// Read and analyse a whole capture file, guessing the OS profile (`auto`).
@@ -157,7 +172,8 @@ pub fn analyze_file_with_profile(
 ) -> Result<Analysis, OpenError> {
     let path = path.as_ref();
     let mut source = FileSource::open(path)?;
-    let mut pipeline = Pipeline::new(profile);
+    let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
+    let mut pipeline = Pipeline::with_max_connections(profile, max);
     let mut cancelled = false;
     while let Some(pkt) = source.next_packet() {
         pipeline.push(&pkt);
@@ -178,6 +194,7 @@ pub fn analyze_file_with_profile(
         profile,
         ports,
         findings,
+        evicted,
     } = pipeline.finish();
     let mut warnings = source.warnings().to_vec();
     let unsupported: u64 = stats
@@ -213,6 +230,13 @@ pub fn analyze_file_with_profile(
             ),
         });
     }
+    if let Some(message) = evicted.message() {
+        warnings.push(Warning {
+            kind: "evicted",
+            offset: None,
+            message,
+        });
+    }
     if stats.duplicate_packets > 0 {
         warnings.push(Warning {
             kind: "duplicates",
@@ -235,5 +259,6 @@ pub fn analyze_file_with_profile(
         profile,
         ports,
         findings,
+        evicted,
     })
 }

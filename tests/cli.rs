@@ -128,3 +128,72 @@ fn a_closed_stdout_pipe_is_not_an_error() {
     assert!(status.success(), "exit {status:?}, stderr: {err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+/// A SYN flood past `--max-connections`: the report says how many records were summarised, and
+/// the real connection in the capture is still reported.
+#[test]
+fn a_syn_flood_past_the_connection_cap_is_summarised_with_a_warning() {
+    use etherparse::PacketBuilder;
+    use portlife::source::PcapWriter;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("flood.pcap");
+    let file = std::fs::File::create(&path).expect("create");
+    let mut w = PcapWriter::new(std::io::BufWriter::new(file), 1).expect("header");
+    let t0: i64 = 1_700_000_000_000_000_000;
+    let frame = |src: [u8; 4], sp: u16, dst: [u8; 4], dp: u16, syn: bool, ack: Option<u32>| {
+        let b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4(src, dst, 64)
+            .tcp(sp, dp, 1000, 64240);
+        let b = match (syn, ack) {
+            (true, None) => b.syn(),
+            (true, Some(a)) => b.syn().ack(a),
+            (false, Some(a)) => b.ack(a),
+            (false, None) => b,
+        };
+        let mut out = Vec::new();
+        b.write(&mut out, &[]).expect("frame");
+        out
+    };
+    let (client, server) = ([10, 0, 0, 2], [10, 0, 0, 5]);
+    w.write_packet(t0, &frame(client, 40000, server, 80, true, None))
+        .unwrap();
+    w.write_packet(
+        t0 + 1_000,
+        &frame(server, 80, client, 40000, true, Some(1001)),
+    )
+    .unwrap();
+    w.write_packet(
+        t0 + 2_000,
+        &frame(client, 40000, server, 80, false, Some(1001)),
+    )
+    .unwrap();
+    for n in 0..3000u32 {
+        let src = [198, 18, (n >> 8) as u8, n as u8];
+        w.write_packet(
+            t0 + 1_000_000 + i64::from(n) * 1000,
+            &frame(src, 50000, server, 443, true, None),
+        )
+        .unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let out = portlife()
+        .args(["report", "--json", "--max-connections", "1000"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("more than 1000 connections"), "{err}");
+    assert!(err.contains("half-open SYN-only attempts"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let kept = v["connections"].as_array().unwrap().len() as u64;
+    let evicted = v["evicted"]["connections"].as_u64().unwrap();
+    assert!(kept <= 1000, "{kept}");
+    assert_eq!(kept + evicted, 3001);
+    assert!(v["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["server"]["port"] == 80 && c["outcome"] == "open_at_end"));
+}

@@ -80,6 +80,7 @@ pub fn load(
         Options {
             on_progress: Some(&mut on_progress),
             cancel: Some(cancel),
+            ..Options::default()
         },
     )
     .map_err(|e| e.to_string())?;

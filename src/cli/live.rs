@@ -44,6 +44,10 @@ pub struct LiveArgs {
     /// Print the one-line summary only at the end (for scripts and tests).
     #[arg(long)]
     pub quiet: bool,
+    /// Keep at most this many connection records; connections that ended long ago (then
+    /// half-open SYN-only attempts, then the oldest) are summarised beyond it.
+    #[arg(long, default_value_t = portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 /// What `--filter` keeps.
@@ -139,7 +143,7 @@ pub fn run(args: &LiveArgs) -> Result<()> {
         out_path.display()
     );
 
-    let mut pipeline = Pipeline::new(profile);
+    let mut pipeline = Pipeline::with_max_connections(profile, args.max_connections);
     let started = Instant::now();
     let mut last_flush = Instant::now();
     let mut kept: u64 = 0;
@@ -201,6 +205,7 @@ pub fn run(args: &LiveArgs) -> Result<()> {
         file: out_path,
         json: false,
         profile: args.profile.clone().unwrap_or_else(|| machine_profile().0),
+        max_connections: args.max_connections,
     })
 }
 
@@ -248,6 +253,9 @@ fn print_summary(p: &Pipeline, elapsed_s: f64, clear: bool) {
         "  ports (wire): Assigned {} · Active {} · TimeWait {} · server TIME-WAIT {}\n  pool: {held} of {size} = {pct:.2} % {level}  [{}]\n",
         c.assigned, c.active, c.time_wait, c.server_time_wait, snap.profile.label
     ));
+    if let Some(m) = snap.evicted.message() {
+        s.push_str(&format!("  summarised: {m}\n"));
+    }
     let k = kernel::tcp_sockets();
     if !k.is_empty() {
         let tw = k.iter().filter(|s| s.state == "TIME-WAIT").count();

@@ -19,6 +19,10 @@ pub struct ReportArgs {
     /// auto (guess from the client ports), or custom:LO-HI:TWSECS.
     #[arg(long, default_value = "auto", value_parser = parse_profile)]
     pub profile: Profile,
+    /// Keep at most this many connection records; older ones are summarised with a warning
+    /// (bounded memory for SYN floods and very long captures; ~0.5 KiB per record).
+    #[arg(long, default_value_t = portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 pub(crate) fn parse_profile(s: &str) -> Result<Profile, String> {
@@ -33,13 +37,17 @@ impl ReportArgs {
             file,
             json: false,
             profile: Profile::Auto,
+            max_connections: portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
 
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let a =
-        analysis::analyze_file_with_profile(&args.file, args.profile.clone(), Default::default())?;
+    let opts = analysis::Options {
+        max_connections: Some(args.max_connections),
+        ..Default::default()
+    };
+    let a = analysis::analyze_file_with_profile(&args.file, args.profile.clone(), opts)?;
     for w in &a.warnings {
         eprintln!("warning: {w}");
     }

@@ -6,6 +6,7 @@
 //! - [`zeek`]: the vocabularies users already know: Zeek `history` / `conn_state`, Wireshark
 //!   `tcp.completeness`.
 
+pub mod evict;
 pub mod state;
 pub mod tracker;
 pub mod udp;
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 use crate::decode::{Endpoint, IcmpReason};
 
+pub use evict::Evictions;
 pub use state::{next_state, Event, TcpState};
 pub use tracker::Tracker;
 pub use udp::UdpFlow;

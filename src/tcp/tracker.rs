@@ -27,6 +27,7 @@ use std::collections::HashMap;
 
 use crate::decode::{Decoded, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
 
+use super::evict::{self, Evictions, DEFAULT_MAX_CONNECTIONS};
 use super::state::{next_state, Event, TcpState};
 use super::udp::{UdpFlow, UdpTable};
 use super::zeek::{self, ZeekConnState};
@@ -37,7 +38,7 @@ const HISTORY_CAPACITY: usize = 16;
 
 /// A direction-free 4-tuple: the lower endpoint first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Key(Endpoint, Endpoint);
+pub(super) struct Key(Endpoint, Endpoint);
 
 impl Key {
     fn new(a: Endpoint, b: Endpoint) -> Self {
@@ -345,17 +346,47 @@ impl Connection {
 }
 
 /// The connection table. Feed it decoded packets in capture order with [`Tracker::push`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Tracker {
     conns: Vec<Connection>,
     table: HashMap<Key, u32>,
     udp: UdpTable,
     last_ts_ns: Option<i64>,
+    /// Cap on connection records before old ones are summarised (see [`super::evict`]).
+    max_connections: usize,
+    evictions: Evictions,
+}
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Tracker::with_max_connections(DEFAULT_MAX_CONNECTIONS)
+    }
 }
 
 impl Tracker {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A tracker that keeps at most `max` connection records (at least 16), summarising older
+    /// ones into [`Tracker::evictions`] beyond that.
+    pub fn with_max_connections(max: usize) -> Self {
+        Tracker {
+            conns: Vec::new(),
+            table: HashMap::new(),
+            udp: UdpTable::default(),
+            last_ts_ns: None,
+            max_connections: max.max(16),
+            evictions: Evictions {
+                cap: max.max(16),
+                ..Evictions::default()
+            },
+        }
+    }
+
+    /// What was summarised to stay under the cap.
+    pub fn evictions(&self) -> &Evictions {
+        &self.evictions
     }
 
     /// Process one decoded packet. Non-TCP/UDP/ICMP packets are ignored.
@@ -370,6 +401,11 @@ impl Tracker {
     }
 
     fn push_tcp(&mut self, packet_index: u64, ts_ns: i64, seg: &TcpSegment) {
+        // Make room before the lookup (ids change when records are evicted); a segment opens
+        // at most one connection, so the table never exceeds the cap.
+        if self.conns.len() >= self.max_connections {
+            self.evict(packet_index, ts_ns);
+        }
         let key = Key::new(seg.src, seg.dst);
         let is_syn = seg.flags.syn() && !seg.flags.ack();
         let id = match self.table.get(&key) {
@@ -430,6 +466,20 @@ impl Tracker {
         self.conns.push(c);
         self.table.insert(key, id);
         id
+    }
+
+    /// Compact to three quarters of the cap (so compaction runs once per quarter-cap new
+    /// connections, amortised O(1) per connection).
+    fn evict(&mut self, packet_index: u64, now_ns: i64) {
+        self.evictions.first_at_packet.get_or_insert(packet_index);
+        let target = self.max_connections / 4 * 3;
+        evict::compact(
+            &mut self.conns,
+            &mut self.table,
+            target,
+            now_ns,
+            &mut self.evictions,
+        );
     }
 
     fn push_icmp(&mut self, packet_index: u64, ts_ns: i64, e: &IcmpError) {
