@@ -1,0 +1,29 @@
+//! The file source on arbitrary bytes (pcap, pcapng, gzip — the magic decides): every record is
+//! yielded or becomes a warning; nothing panics, and memory stays a small multiple of the input.
+#![no_main]
+
+use std::io::Cursor;
+
+use libfuzzer_sys::fuzz_target;
+use portlife::source::FileSource;
+
+#[path = "../common.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    common::with_allocation_bound(data.len(), || {
+        let Ok(mut src) =
+            FileSource::from_reader(Cursor::new(data.to_vec()), Some(data.len() as u64), "fuzz")
+        else {
+            return;
+        };
+        let mut last_index = None;
+        while let Some(p) = src.next_packet() {
+            // Indexes count up from 0 without gaps; a record is never larger than the input.
+            assert_eq!(p.index, last_index.map_or(0, |i: u64| i + 1));
+            assert!(p.data.len() <= data.len());
+            last_index = Some(p.index);
+        }
+        let _ = src.warnings();
+    });
+});
