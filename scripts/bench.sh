@@ -43,6 +43,16 @@ run_set() { # name
 
 make bench-1m 200
 run_set bench-1m
+
+# Bounded memory under a SYN flood: 1 M distinct 4-tuples, default cap (500 000 records) and a
+# cap of 100 000 — peak RSS should follow the cap, not the flood.
+[ -s "$dir/synflood-1m.pcap" ] || { echo "generating synflood-1m…"; python3 scripts/make-synflood.py "$dir/synflood-1m.pcap" 1000000; }
+echo
+echo "== synflood-1m: 1 000 000 SYNs from distinct 4-tuples"
+: > "$dir/results.txt"
+time_cmd flood-default "report (cap 500 000)" "$bin" report "$dir/synflood-1m.pcap"
+time_cmd flood-100k "report --max-connections 100000" "$bin" report --max-connections 100000 "$dir/synflood-1m.pcap"
+time_cmd flood-nocap "report --max-connections 2000000" "$bin" report --max-connections 2000000 "$dir/synflood-1m.pcap"
 if [ "${1:-}" = "--big" ]; then
   make bench-10m 2000
   run_set bench-10m

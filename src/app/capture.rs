@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use portlife::analysis::{self, Options};
+use portlife::analysis::{self, Options, Snapshot};
 use portlife::source::{Progress, Warning};
 use portlife::tcp::{Connection, Outcome, UdpFlow};
 
@@ -66,6 +66,21 @@ pub struct CaptureModel {
     pub capture_end_ns: i64,
     pub warnings: Vec<Warning>,
     pub cancelled: bool,
+}
+
+impl CaptureModel {
+    /// The model of a pipeline snapshot (live capture), with the source's warnings.
+    pub fn from_snapshot(file: &str, s: Snapshot, warnings: Vec<Warning>) -> CaptureModel {
+        CaptureModel {
+            file: file.to_string(),
+            packets: s.stats.packets,
+            capture_end_ns: s.ports.capture_end_ns,
+            connections: s.connections,
+            udp: s.udp_flows,
+            warnings,
+            cancelled: false,
+        }
+    }
 }
 
 /// Read a capture and rebuild its connections, through the library's

@@ -6,6 +6,7 @@
 //! (port pool map): each is another panel reading the same `AppState` and view-model.
 
 pub mod capture;
+pub mod live_capture;
 pub mod loader;
 pub mod panels;
 pub mod profile;
@@ -16,6 +17,8 @@ pub mod view_model;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_capture;
 #[cfg(test)]
 mod tests_findings;
 
@@ -44,6 +47,10 @@ impl PortlifeApp {
         let started = Instant::now();
         let ctx = ui.ctx().clone();
         self.state.poll_loading();
+        self.state.poll_live();
+        if self.state.live.running() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        }
         if self.state.loading.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
@@ -61,6 +68,7 @@ impl PortlifeApp {
         panels::findings::show(ui, &mut self.state);
         panels::status::show(ui, &mut self.state);
         panels::filters::show(ui, &mut self.state);
+        panels::capture::show(ui, &mut self.state);
         panels::details::show(ui, &mut self.state);
         panels::timeline::show(ui, &mut self.state);
         let ms = started.elapsed().as_secs_f32() * 1000.0;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::capture::CaptureModel;
+use super::live_capture::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
 use super::profile::{CustomParams, ProfileChoice};
 use super::samples::{self, Sample};
@@ -91,6 +92,8 @@ pub struct AppState {
     pub show_path_input: bool,
     /// Smoothed time spent building the UI each frame, in milliseconds.
     pub frame_ms: f32,
+    /// Live capture (the Capture panel).
+    pub live: LiveState,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
 }
@@ -121,6 +124,7 @@ impl Default for AppState {
             show_path_input: false,
             frame_ms: 0.0,
             show_frame_time: true,
+            live: LiveState::default(),
         }
     }
 }
@@ -183,6 +187,61 @@ impl AppState {
             capture,
             timeline,
         });
+    }
+
+    /// Start capturing on the Capture panel's interface (a `portlife live` child process).
+    pub fn start_live(&mut self, ctx: &egui::Context) {
+        if let Some(job) = &self.live.job {
+            job.stop();
+        }
+        let req = LiveRequest {
+            program: self.live.program.clone(),
+            interface: self.live.interface.trim().to_string(),
+            filter: self.live.filter.clone(),
+            out: LiveState::capture_file(),
+        };
+        self.live.status = None;
+        match LiveJob::start(req, ctx.clone()) {
+            Ok(job) => self.live.job = Some(job),
+            Err(e) => self.live.status = Some(Err(e)),
+        }
+    }
+
+    pub fn stop_live(&mut self) {
+        if let Some(job) = &self.live.job {
+            job.stop();
+        }
+    }
+
+    /// Take the live capture's newest snapshot into the view (selection and window kept; the
+    /// window follows the newest minute when asked).
+    pub fn poll_live(&mut self) {
+        let Some(job) = self.live.job.as_mut() else {
+            return;
+        };
+        let (snap, end) = job.poll();
+        let path = job.request.out.clone();
+        if let Some(end) = end {
+            self.live.status = Some(end);
+        }
+        let Some(capture) = snap else { return };
+        let same = self.loaded.as_ref().is_some_and(|l| l.path == path);
+        if !same {
+            self.install(path, capture);
+        } else if let Some(l) = self.loaded.as_mut() {
+            l.capture = Arc::new(capture);
+            l.timeline = view_model::build(&l.capture, self.profile, self.custom, &self.filters);
+            self.cursor_counts = None;
+        }
+        if self.live.follow_now {
+            if let Some(l) = &self.loaded {
+                let end = l.timeline.capture_end;
+                self.view = ViewTransform {
+                    start: end - 60.0,
+                    end: end + 5.0,
+                };
+            }
+        }
     }
 
     /// Re-derive the timeline after a profile or filter change (the capture is not re-read).

@@ -2,6 +2,7 @@
 //! records user intent back into the state; none reads the capture model directly except through
 //! the view-model helpers.
 
+pub mod capture;
 pub mod details;
 pub mod filters;
 pub mod findings;

@@ -12,6 +12,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             file_menu(ui, state);
             samples_menu(ui, state);
             view_menu(ui, state);
+            super::capture::menu(ui, state);
             ui.separator();
             profile_selector(ui, state);
             ui.separator();
