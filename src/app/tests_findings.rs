@@ -111,3 +111,17 @@ fn the_no_keepalive_sample_lists_its_pileup_and_profile_switch_recomputes() {
         kinds(&h)
     );
 }
+
+/// Snapshot of the default sample: six ports of a Windows browser, each Assigned → Active →
+/// TimeWait; a visual regression shows up as a failing test with a diff image.
+#[test]
+fn default_sample_snapshot() {
+    let mut h = harness();
+    open(&mut h, &PathBuf::from(crate::cli::DEFAULT_SAMPLE));
+    h.run();
+    h.snapshot("timeline_default_sample");
+    // Click the first port's Active span: the details panel lists its transitions.
+    h.get_by_label("192.168.1.23:54321 Active span").click();
+    h.run();
+    h.snapshot("timeline_default_sample_selected");
+}
