@@ -91,6 +91,8 @@ pub struct AppState {
     pub frame_ms: f32,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
+    /// The ladder, state diagram, occupancy, table, replay and export views (issue 7).
+    pub views: super::views::ViewsState,
 }
 
 impl Default for AppState {
@@ -118,6 +120,7 @@ impl Default for AppState {
             show_path_input: false,
             frame_ms: 0.0,
             show_frame_time: true,
+            views: super::views::ViewsState::default(),
         }
     }
 }
@@ -171,6 +174,7 @@ impl AppState {
         self.time_cursor = None;
         self.cursor_counts = None;
         self.collapsed.clear();
+        self.views.reset_for_new_capture();
         self.view = ViewTransform::fit(timeline.extent.0, timeline.extent.1);
         self.loaded = Some(Loaded {
             path,

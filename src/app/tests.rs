@@ -86,13 +86,13 @@ fn write_capture(path: &Path) {
     w.flush().expect("flush");
 }
 
-fn temp_capture(dir: &tempfile::TempDir) -> PathBuf {
+pub(super) fn temp_capture(dir: &tempfile::TempDir) -> PathBuf {
     let p = dir.path().join("three.pcap");
     write_capture(&p);
     p
 }
 
-fn harness() -> Harness<'static, PortlifeApp> {
+pub(super) fn harness() -> Harness<'static, PortlifeApp> {
     let ctx = egui::Context::default();
     let mut app = PortlifeApp::new(&ctx, None);
     app.state.show_frame_time = false;
@@ -103,7 +103,7 @@ fn harness() -> Harness<'static, PortlifeApp> {
 }
 
 /// Open `path` through the real loader thread and wait for it.
-fn open(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
+pub(super) fn open(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
     let ctx = h.ctx.clone();
     h.state_mut().state.open(path.to_path_buf(), &ctx);
     let job = h.state_mut().state.loading.as_mut().expect("a load job");

@@ -51,7 +51,14 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         let full = ui.available_rect_before_wrap();
         let plot_x = egui::Rangef::new(full.left() + LABEL_W, full.right() - 6.0);
         let axis_rect = Rect::from_x_y_ranges(full.x_range(), full.top()..=full.top() + AXIS_H);
-        ui.allocate_rect(axis_rect, Sense::hover());
+        let axis = ui.allocate_rect(axis_rect, Sense::click_and_drag());
+        axis.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Time axis"));
+        // Clicking or dragging on the axis places the shared time cursor (replay, ladder, …).
+        if axis.clicked() || axis.dragged() {
+            if let Some(p) = axis.interact_pointer_pos().filter(|p| plot_x.contains(p.x)) {
+                state.time_cursor = Some(t_of(&state.view, plot_x, p.x));
+            }
+        }
         draw_axis(ui, state, axis_rect, plot_x);
         body(ui, state, plot_x);
     });
