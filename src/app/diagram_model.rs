@@ -85,6 +85,21 @@ pub const EDGES: [Edge; 19] = [
     e(TimeWait, Node::ClosedEnd, "Timeout=2MSL"),
 ];
 
+/// Where `edge`'s label sits: `(t, side)` with `t` along the edge (0 = start, 1 = end) and
+/// `side` +1 / −1 to put it beside the arrow (to the left / right of its direction of travel)
+/// or 0 on it. Opposite edges (CLOSED ⇄ LISTEN, CLOSED ⇄ SYN-SENT) are drawn side by side, each
+/// labelled on its own side; the labels of the edges that run close together near SYN-SENT are
+/// spread along them.
+pub fn label_place(edge: &Edge) -> (f32, f32) {
+    match (edge.from.state(), edge.to.state()) {
+        (Closed, Listen) | (Listen, Closed) => (0.5, 1.0),
+        (Closed, SynSent) => (0.35, 1.0),
+        (SynSent, Closed) => (0.5, 1.0),
+        (Listen, SynSent) => (0.6, 0.0),
+        _ => (0.5, 0.0),
+    }
+}
+
 /// Grid position of a node.
 pub fn grid_of(n: Node) -> (u8, u8) {
     NODES

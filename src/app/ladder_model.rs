@@ -118,12 +118,14 @@ pub struct Run {
 }
 
 impl Run {
-    /// E.g. `12 segments: 48.0 KB -> · 6 ACK <-`.
+    /// E.g. `18 segments: 48.0 KB in 12 -> · 6 ACKs <-` (bytes of payload in how many segments,
+    /// each way).
     pub fn label(&self) -> String {
         let side = |segs: u32, bytes: u64, arrow: &str| match (segs, bytes) {
             (0, _) => None,
-            (n, 0) => Some(format!("{n} ACK {arrow}")),
-            (n, b) => Some(format!("{n} data {} {arrow}", fmt_bytes(b))),
+            (1, 0) => Some(format!("1 ACK {arrow}")),
+            (n, 0) => Some(format!("{n} ACKs {arrow}")),
+            (n, b) => Some(format!("{} in {n} {arrow}", fmt_bytes(b))),
         };
         let parts: Vec<String> = [
             side(self.client_segments, self.client_bytes, "->"),
@@ -217,7 +219,8 @@ pub fn read_packets(
             continue;
         };
         let from_client = seg.src == conn.client && seg.dst == conn.server;
-        if !from_client && !(seg.src == conn.server && seg.dst == conn.client) {
+        let from_server = seg.src == conn.server && seg.dst == conn.client;
+        if !(from_client || from_server) {
             continue;
         }
         if out.len() >= MAX_PACKETS {

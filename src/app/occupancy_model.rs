@@ -32,11 +32,7 @@ pub fn port_model(
 }
 
 /// The series of one pool: the host's whole pool, or towards one destination.
-pub fn pool<'a>(
-    model: &'a PortModel,
-    host: IpAddr,
-    destination: Option<Endpoint>,
-) -> Option<&'a PoolSeries> {
+pub fn pool(model: &PortModel, host: IpAddr, destination: Option<Endpoint>) -> Option<&PoolSeries> {
     match destination {
         None => model.hosts.iter().find(|p| p.host == host),
         Some(d) => model

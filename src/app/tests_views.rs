@@ -138,7 +138,7 @@ fn selecting_a_connection_shows_its_ladder_in_order() {
         "#1 SYN ->",
         "#2 SYN-ACK <-",
         "#3 ACK ->",
-        "12 segments: 2 data 100 B -> · 10 data 9.0 KB <- (1 retransmitted)",
+        "12 segments: 100 B in 2 -> · 9.0 KB in 10 <- (1 retransmitted)",
         "#16 FIN-ACK ->",
         "#17 FIN-ACK <-",
         "#18 ACK ->",
@@ -331,6 +331,8 @@ fn table_sorts_and_its_selection_moves_the_timeline() {
     assert_eq!(l.capture.connections[sel as usize].client.port, 40002);
     let (a, b) = l.timeline.connection_extent(sel).unwrap();
     assert!(st.view.start <= a && b <= st.view.end);
+    // …and the timeline took the request to scroll its row into sight.
+    assert_eq!(st.views.reveal_in_timeline, None);
     assert!(st.view.width() < l.timeline.extent.1 - l.timeline.extent.0);
     // The filter box narrows the rows.
     h.state_mut().state.views.table.filter = "refused".into();
@@ -500,24 +502,39 @@ fn view_screenshots() {
         let mut app = PortlifeApp::new(&ctx, None);
         app.state.show_frame_time = false;
         Harness::builder()
-            .with_size([1500.0, 950.0])
+            .with_size([1500.0, 1150.0])
             .build_ui_state(|ui, app: &mut PortlifeApp| app.show(ui), app)
     };
-    // Ladder and states: one HTTP connection of the keep-alive-less sample.
+    let wait_ladder = |h: &mut Harness<'static, PortlifeApp>| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !matches!(h.state().state.views.ladder, LadderSlot::Ready(_))
+            && Instant::now() < deadline
+        {
+            h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    // Ladder: one page load of the browser burst (handshake, folded data, close).
+    let mut h = big();
+    open(&mut h, Path::new("samples/browser-burst.pcap"));
+    h.state_mut().state.selection = Some(0);
+    h.state_mut().state.zoom_to_selection();
+    h.step();
+    wait_ladder(&mut h);
+    for _ in 0..3 {
+        super::panels::ladder::step(&mut h.state_mut().state, 1);
+    }
+    shot(&mut h, "ladder");
+    // States: one HTTP connection of the no-keep-alive capture, after its request.
     let mut h = big();
     open(&mut h, Path::new("samples/real-http-no-keepalive.pcap"));
     h.state_mut().state.selection = Some(0);
     h.state_mut().state.zoom_to_selection();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !matches!(h.state().state.views.ladder, LadderSlot::Ready(_)) && Instant::now() < deadline
-    {
-        h.run();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    h.step();
+    wait_ladder(&mut h);
     for _ in 0..4 {
         super::panels::ladder::step(&mut h.state_mut().state, 1);
     }
-    shot(&mut h, "ladder");
     h.state_mut().state.views.tab = Tab::States;
     shot(&mut h, "states");
     // Occupancy: the exhaustion sample under its real range.

@@ -77,6 +77,9 @@ pub struct OccupancyState {
     pub destination: Option<Endpoint>,
 }
 
+/// What the cached state-change times were computed for: capture address and selection.
+pub type ChangeTimesKey = (usize, Option<u32>);
+
 /// Everything the issue-7 views remember between frames.
 pub struct ViewsState {
     pub tab: Tab,
@@ -97,8 +100,10 @@ pub struct ViewsState {
     pub export_status: Option<String>,
     /// The export running on a worker thread: the written path, or an error.
     pub export_job: Option<crossbeam_channel::Receiver<Result<String, String>>>,
+    /// A connection the timeline should scroll to (set by the table; taken by the timeline).
+    pub reveal_in_timeline: Option<u32>,
     /// State change times (seconds from t0): key = (capture address, selection).
-    pub change_times: Option<((usize, Option<u32>), Arc<Vec<f64>>)>,
+    pub change_times: Option<(ChangeTimesKey, Arc<Vec<f64>>)>,
 }
 
 impl Default for ViewsState {
@@ -117,6 +122,7 @@ impl Default for ViewsState {
             export_status: None,
             export_job: None,
             change_times: None,
+            reveal_in_timeline: None,
         }
     }
 }

@@ -241,8 +241,11 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
         .id_salt("ladder-scroll");
     let scroll_to = cur_line.filter(|cl| state.views.ladder_scrolled != Some(*cl));
     if let Some(cl) = scroll_to {
+        // Centre it, within the scrollable range (beyond it the area would spring back).
         let visible = ui.available_height();
-        area = area.vertical_scroll_offset((cl as f32 * ROW_H - visible / 2.0).max(0.0));
+        let max = (lines.len() as f32 * ROW_H - visible).max(0.0);
+        let centred = cl as f32 * ROW_H - visible / 2.0;
+        area = area.vertical_scroll_offset(centred.clamp(0.0, max));
     }
     area.show_rows(ui, ROW_H, lines.len(), |ui, range| {
         for li in range {

@@ -105,21 +105,27 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         chart.peak_pct, chart.range_size
     ));
     let cursor = state.time_cursor;
+    let held_color = ui.visuals().strong_text_color();
     let total_h = ui.available_height();
     let link = egui::Id::unique("occupancy-link");
     Plot::new("occupancy-pct")
-        .height((total_h * 0.62).max(80.0))
-        .legend(Legend::default())
+        .height((total_h * 0.58).max(80.0))
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .include_y(0.0)
         .include_y(100.0)
         .y_axis_label("% of the port range")
         .show(ui, |p| {
-            p.line(Line::new("held (all phases)", chart.held_pct.clone()).width(2.0));
             p.line(Line::new("Assigned", chart.assigned_pct.clone()).color(theme::ASSIGNED));
             p.line(Line::new("Active", chart.active_pct.clone()).color(theme::ACTIVE));
             p.line(Line::new("TimeWait", chart.time_wait_pct.clone()).color(theme::TIME_WAIT));
+            // Drawn last, on top: the sum is what runs out.
+            p.line(
+                Line::new("held (all phases)", chart.held_pct.clone())
+                    .color(held_color)
+                    .width(1.5),
+            );
             p.hline(
                 HLine::new("warning 60 %", WARNING_PCT)
                     .color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00))

@@ -112,13 +112,14 @@ fn figure5(
         .max()
         .unwrap_or(0)
         .max(1);
-    for (k, e) in EDGES.iter().enumerate() {
+    for e in &EDGES {
         let (a, b) = (centre(rect, e.from), centre(rect, e.to));
-        // Two edges join LISTEN and CLOSED, SYN-SENT and … : offset reverse pairs sideways.
-        let reverse = EDGES.iter().any(|o| o.from == e.to && o.to == e.from);
         let n = (b - a).normalized();
-        let side = Vec2::new(-n.y, n.x) * if reverse { 6.0 } else { 0.0 };
-        let (pa, pb) = (border_point(a, b) + side, border_point(b, a) + side);
+        // Opposite edges (LISTEN ⇄ CLOSED, CLOSED ⇄ SYN-SENT) are drawn side by side.
+        let reverse = EDGES.iter().any(|o| o.from == e.to && o.to == e.from);
+        let nrm = Vec2::new(n.y, -n.x);
+        let offset = if reverse { nrm * 5.0 } else { Vec2::ZERO };
+        let (pa, pb) = (border_point(a, b) + offset, border_point(b, a) + offset);
         let count = diagram_model::edge_count(counts, e);
         let width = if count == 0 {
             1.0
@@ -131,15 +132,31 @@ fn figure5(
             visuals.text_color()
         };
         arrow(&painter, pa, pb, Stroke::new(width, color));
-        // Label near the middle, nudged so labels of crossing edges separate.
-        let mid = pa + (pb - pa) * if k % 2 == 0 { 0.45 } else { 0.55 };
+        // The label: on the arrow or beside it (see `label_place`), on an opaque patch.
+        let (t, side) = diagram_model::label_place(e);
+        let out = nrm * side;
+        let anchor = pa + (pb - pa) * t + out * 6.0;
         let text = if count > 0 {
             format!("{} ×{count}", e.label)
         } else {
             e.label.to_string()
         };
         let galley = painter.layout_no_wrap(text, FontId::proportional(10.5), color);
-        let r = Align2::CENTER_CENTER.anchor_size(mid + side * 2.0, galley.size());
+        let h = if out.x > 0.2 {
+            egui::Align::Min
+        } else if out.x < -0.2 {
+            egui::Align::Max
+        } else {
+            egui::Align::Center
+        };
+        let v = if out.y > 0.2 {
+            egui::Align::Min
+        } else if out.y < -0.2 {
+            egui::Align::Max
+        } else {
+            egui::Align::Center
+        };
+        let r = Align2([h, v]).anchor_size(anchor, galley.size());
         painter.rect_filled(r.expand(1.0), 2.0, visuals.panel_fill.gamma_multiply(0.85));
         painter.galley(r.min, galley, color);
     }
@@ -275,13 +292,6 @@ fn lifecycle(ui: &egui::Ui, rect: Rect, phase: Option<Option<Phase>>) {
                 4.0,
                 Stroke::new(3.0, CLIENT_COLOR),
                 egui::StrokeKind::Outside,
-            );
-            painter.text(
-                r.left_center() - Vec2::new(6.0, 0.0),
-                Align2::RIGHT_CENTER,
-                "port >",
-                FontId::proportional(11.0),
-                CLIENT_COLOR,
             );
         }
         let text_color = if p.is_none() {

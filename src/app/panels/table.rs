@@ -28,10 +28,11 @@ fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
     }
 }
 
-/// Select connection `conn` from the table: the timeline zooms to it.
+/// Select connection `conn` from the table: the timeline zooms and scrolls to it.
 pub fn select(state: &mut AppState, conn: u32) {
     state.selection = Some(conn);
     state.views.table.followed = Some(conn);
+    state.views.reveal_in_timeline = Some(conn);
     state.zoom_to_selection();
 }
 
@@ -82,7 +83,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .resizable(true)
         .sense(egui::Sense::click())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(TColumn::initial(280.0).at_least(120.0).clip(true))
+        .column(TColumn::initial(250.0).at_least(120.0).clip(true))
         .columns(TColumn::auto().at_least(40.0), 7)
         .column(TColumn::remainder().at_least(80.0).clip(true));
     if let Some(r) = scroll_to {

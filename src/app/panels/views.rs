@@ -17,9 +17,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     }
     replay::tick(ui, state);
+    // About 45 % of the window at first (resizable), never under 300 px.
+    let default_h = (ui.available_height() * 0.45).max(300.0);
     egui::Panel::bottom("views")
         .resizable(true)
-        .default_size(340.0)
+        .default_size(default_h)
         .min_size(300.0)
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
@@ -38,5 +40,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 Tab::Occupancy => occupancy::show(ui, state),
                 Tab::Table => table::show(ui, state),
             }
+            // Fill the panel: a panel whose content is short (e.g. "Reading…") would
+            // otherwise remember the short height.
+            let rest = ui.available_rect_before_wrap();
+            ui.allocate_rect(rest, egui::Sense::hover());
         });
 }
