@@ -108,9 +108,12 @@ pub fn grid_of(n: Node) -> (u8, u8) {
         .map_or((0, 0), |(_, p)| *p)
 }
 
+/// How many times each (from, to) state change happened.
+pub type TransitionCounts = HashMap<(TcpState, TcpState), u32>;
+
 /// How many times each (from, to) state change happened in the capture, both ends counted
 /// (a connection whose two ends both went ESTABLISHED → … counts twice on shared edges).
-pub fn transition_counts(capture: &CaptureModel) -> HashMap<(TcpState, TcpState), u32> {
+pub fn transition_counts(capture: &CaptureModel) -> TransitionCounts {
     let mut m = HashMap::new();
     for c in &capture.connections {
         for t in c
@@ -126,7 +129,7 @@ pub fn transition_counts(capture: &CaptureModel) -> HashMap<(TcpState, TcpState)
 }
 
 /// The count shown on `edge`.
-pub fn edge_count(counts: &HashMap<(TcpState, TcpState), u32>, edge: &Edge) -> u32 {
+pub fn edge_count(counts: &TransitionCounts, edge: &Edge) -> u32 {
     counts
         .get(&(edge.from.state(), edge.to.state()))
         .copied()
@@ -135,7 +138,7 @@ pub fn edge_count(counts: &HashMap<(TcpState, TcpState), u32>, edge: &Edge) -> u
 
 /// Observed changes that Figure 5 does not draw (e.g. ESTABLISHED → CLOSED on a RST, or
 /// FIN-WAIT-1 → TIME-WAIT when FIN and ACK arrive in one segment), most frequent first.
-pub fn off_figure(counts: &HashMap<(TcpState, TcpState), u32>) -> Vec<((TcpState, TcpState), u32)> {
+pub fn off_figure(counts: &TransitionCounts) -> Vec<((TcpState, TcpState), u32)> {
     let mut v: Vec<_> = counts
         .iter()
         .filter(|((f, t), _)| {

@@ -334,6 +334,10 @@ fn table_sorts_and_its_selection_moves_the_timeline() {
     // …and the timeline took the request to scroll its row into sight.
     assert_eq!(st.views.reveal_in_timeline, None);
     assert!(st.view.width() < l.timeline.extent.1 - l.timeline.extent.0);
+    // The "at cursor" column follows the shared cursor: at 1 s two connections are open.
+    h.state_mut().state.time_cursor = Some(1.0);
+    h.run();
+    assert_eq!(h.query_all_by_label("ESTABLISHED / ESTABLISHED").count(), 2);
     // The filter box narrows the rows.
     h.state_mut().state.views.table.filter = "refused".into();
     h.run();
@@ -472,6 +476,33 @@ fn ladder_model_folds_runs_and_marks_retransmissions() {
     assert_eq!(l.packets[17].client_state.name(), "TIME-WAIT");
 }
 
+/// Port reuse: each generation of a 4-tuple gets exactly its own packets (the next generation's
+/// first packet ends the range), as many as the tracker counted.
+#[test]
+fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
+    let path = Path::new("samples/reuse-in-timewait.pcap");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let cap = super::capture::load(path, |_| {}, &cancel).expect("load");
+    let reused: Vec<_> = cap
+        .connections
+        .iter()
+        .filter(|c| c.generation > 0)
+        .collect();
+    assert!(!reused.is_empty(), "the sample reuses 4-tuples");
+    for c in &cap.connections {
+        let next = c
+            .next_generation
+            .map(|g| cap.connections[g as usize].first_packet_index);
+        let (raw, _) = ladder_model::read_packets(path, c, next).expect("read");
+        assert_eq!(raw.len() as u64, c.packets(), "connection {}", c.id);
+        assert_eq!(raw[0].index, c.first_packet_index);
+        assert!(raw[0].flags.syn());
+        assert!(next.is_none_or(|n| raw.iter().all(|p| p.index < n)));
+        let l = ladder_model::build(c.id, c, &raw, false);
+        assert_eq!(l.packets.last().unwrap().client_state, c.client_side.state);
+    }
+}
+
 #[test]
 fn replay_model_steps_and_stops_at_the_end() {
     let times = [0.0, 0.01, 0.3];
@@ -550,5 +581,6 @@ fn view_screenshots() {
     open(&mut h, Path::new("samples/browser-burst.pcap"));
     h.state_mut().state.views.tab = Tab::Table;
     super::panels::table::select(&mut h.state_mut().state, 3);
+    h.state_mut().state.time_cursor = Some(3.0);
     shot(&mut h, "table");
 }

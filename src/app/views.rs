@@ -10,7 +10,9 @@ use portlife::decode::Endpoint;
 use portlife::ports::PortModel;
 
 use super::capture::CaptureModel;
+use super::diagram_model::TransitionCounts;
 use super::ladder_model::{Ladder, LadderJob};
+use super::occupancy_model::Chart;
 use super::profile::{CustomParams, ProfileChoice};
 use super::table_model::{Sort, TableRow};
 
@@ -55,6 +57,9 @@ impl LadderSlot {
     }
 }
 
+/// What a cached table order was computed for: rows address, filter text, sort.
+pub type OrderKey = (usize, String, Sort);
+
 /// The connection table's state.
 #[derive(Default)]
 pub struct TableState {
@@ -66,6 +71,8 @@ pub struct TableState {
     pub marked: BTreeSet<u32>,
     /// The selection the table last scrolled to (to follow selection from the timeline).
     pub followed: Option<u32>,
+    /// Row order for (rows address, filter, sort): re-sorted only when one of them changes.
+    pub order: Option<(OrderKey, Arc<Vec<usize>>)>,
 }
 
 /// The occupancy chart's state.
@@ -75,7 +82,12 @@ pub struct OccupancyState {
     pub model: Option<((usize, ProfileChoice, CustomParams), Arc<PortModel>)>,
     pub host: Option<IpAddr>,
     pub destination: Option<Endpoint>,
+    /// The lines drawn for (model address, host, destination).
+    pub chart: Option<(ChartKey, Arc<Chart>)>,
 }
+
+/// What a cached occupancy chart was drawn from: model address, host, destination.
+pub type ChartKey = (usize, IpAddr, Option<Endpoint>);
 
 /// What the cached state-change times were computed for: capture address and selection.
 pub type ChangeTimesKey = (usize, Option<u32>);
@@ -100,6 +112,8 @@ pub struct ViewsState {
     pub export_status: Option<String>,
     /// The export running on a worker thread: the written path, or an error.
     pub export_job: Option<crossbeam_channel::Receiver<Result<String, String>>>,
+    /// Figure 5 edge counts of the capture at this address.
+    pub fig5_counts: Option<(usize, Arc<TransitionCounts>)>,
     /// A connection the timeline should scroll to (set by the table; taken by the timeline).
     pub reveal_in_timeline: Option<u32>,
     /// State change times (seconds from t0): key = (capture address, selection).
@@ -123,6 +137,7 @@ impl Default for ViewsState {
             export_job: None,
             change_times: None,
             reveal_in_timeline: None,
+            fig5_counts: None,
         }
     }
 }

@@ -91,7 +91,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     };
     let Some(l) = &state.loaded else { return };
-    let chart = occupancy_model::chart(series, l.timeline.t0_ns);
+    let key = (Arc::as_ptr(&m) as usize, host, dest);
+    let chart = match &state.views.occupancy.chart {
+        Some((k, c)) if *k == key => c.clone(),
+        _ => {
+            let c = Arc::new(occupancy_model::chart(series, l.timeline.t0_ns));
+            state.views.occupancy.chart = Some((key, c.clone()));
+            c
+        }
+    };
     let max = chart.max_held_pct();
     let verdict = if max >= CRITICAL_PCT {
         "crosses the 80 % critical line"

@@ -7,15 +7,15 @@
 //! The highlighted states are also written as text ("client: ESTABLISHED"), which is what a
 //! screen reader (and the tests) read.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
-use portlife::tcp::TcpState;
 
-use super::super::diagram_model::{self, AtCursor, Node, EDGES, NODES};
+use super::super::diagram_model::{self, AtCursor, Node, TransitionCounts, EDGES, NODES};
 use super::super::state::AppState;
 use super::super::theme;
 use super::super::view_model::Phase;
+use super::super::views::capture_key;
 use super::views::{CLIENT_COLOR, SERVER_COLOR};
 
 const BOX: Vec2 = Vec2::new(104.0, 24.0);
@@ -23,7 +23,15 @@ const LIFECYCLE_W: f32 = 230.0;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(l) = &state.loaded else { return };
-    let counts = diagram_model::transition_counts(&l.capture);
+    let key = capture_key(&l.capture);
+    let counts = match &state.views.fig5_counts {
+        Some((k, c)) if *k == key => c.clone(),
+        _ => {
+            let c = Arc::new(diagram_model::transition_counts(&l.capture));
+            state.views.fig5_counts = Some((key, c.clone()));
+            c
+        }
+    };
     let t = state.time_cursor.unwrap_or(l.timeline.capture_end);
     let at = state
         .selection
@@ -98,12 +106,7 @@ fn border_point(c: Pos2, towards: Pos2) -> Pos2 {
     c + d * sx.min(sy)
 }
 
-fn figure5(
-    ui: &egui::Ui,
-    rect: Rect,
-    counts: &HashMap<(TcpState, TcpState), u32>,
-    at: Option<AtCursor>,
-) {
+fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCursor>) {
     let painter = ui.painter().with_clip_rect(rect);
     let visuals = ui.visuals();
     let max = EDGES
