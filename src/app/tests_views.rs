@@ -444,6 +444,30 @@ fn export_writes_the_visible_window_as_svg() {
 }
 
 #[test]
+fn png_export_crops_to_the_timeline() {
+    // A 4×3-pixel window at 2 px per point; the timeline is the 1×1-point square at (1, 0).
+    let mut img = egui::ColorImage::filled([4, 3], egui::Color32::BLACK);
+    for y in 0..2 {
+        for x in 2..4 {
+            img.pixels[y * 4 + x] = egui::Color32::from_rgb(200, 10, 10);
+        }
+    }
+    let rect = egui::Rect::from_min_size(egui::pos2(1.0, 0.0), egui::vec2(1.0, 1.0));
+    let bytes = super::panels::export::crop_png(&img, rect, 2.0).expect("png");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a png");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("frame");
+    assert_eq!((info.width, info.height), (2, 2));
+    assert!(buf[..info.buffer_size()]
+        .chunks(4)
+        .all(|p| p == [200, 10, 10, 255]));
+    // Off screen: an error, not a panic.
+    let away = egui::Rect::from_min_size(egui::pos2(50.0, 50.0), egui::vec2(5.0, 5.0));
+    assert!(super::panels::export::crop_png(&img, away, 1.0).is_err());
+}
+
+#[test]
 fn ladder_model_folds_runs_and_marks_retransmissions() {
     let dir = tempfile::tempdir().unwrap();
     let path = http_capture(&dir);

@@ -114,6 +114,8 @@ pub struct ViewsState {
     pub export_job: Option<crossbeam_channel::Receiver<Result<String, String>>>,
     /// Figure 5 edge counts of the capture at this address.
     pub fig5_counts: Option<(usize, Arc<TransitionCounts>)>,
+    /// Where the timeline was drawn last frame (points), for "Export PNG".
+    pub timeline_rect: Option<egui::Rect>,
     /// A connection the timeline should scroll to (set by the table; taken by the timeline).
     pub reveal_in_timeline: Option<u32>,
     /// State change times (seconds from t0): key = (capture address, selection).
@@ -138,6 +140,7 @@ impl Default for ViewsState {
             change_times: None,
             reveal_in_timeline: None,
             fig5_counts: None,
+            timeline_rect: None,
         }
     }
 }

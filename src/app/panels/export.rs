@@ -2,6 +2,10 @@
 //! `portlife export --svg` ([`portlife::report::svg::timeline_svg`]), under the current OS
 //! profile. The renderer takes a whole-capture analysis, so the capture is analysed again on a
 //! worker thread (the UI keeps running); the path is a text field (no native save dialog needed).
+//!
+//! "PNG": the timeline exactly as on screen — a screenshot of the window (egui's
+//! `request_screenshot`) cropped to the timeline panel, written next to the SVG path with a
+//! `.png` extension.
 
 use std::path::PathBuf;
 
@@ -84,9 +88,55 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
             Err(e) => state.views.export_status = Some(format!("export failed: {e}")),
         }
     }
+    if ui
+        .add_enabled(!busy, egui::Button::new("PNG"))
+        .on_hover_text("Write the timeline as on screen to the same path with .png")
+        .clicked()
+    {
+        if let Some(rect) = state.views.timeline_rect {
+            let out = PathBuf::from(state.views.export_path.trim()).with_extension("png");
+            let (tx, rx) = crossbeam_channel::bounded(1);
+            let ctx = ui.ctx().clone();
+            let ppp = ui.ctx().pixels_per_point();
+            ui.ctx().request_screenshot(move |img| {
+                let r = crop_png(&img, rect, ppp).and_then(|bytes| {
+                    std::fs::write(&out, bytes)
+                        .map_err(|e| format!("cannot write {}: {e}", out.display()))
+                });
+                let _ = tx.send(r.map(|()| out.display().to_string()));
+                ctx.request_repaint();
+            });
+            state.views.export_job = Some(rx);
+        }
+    }
     if busy {
         ui.spinner();
     } else if let Some(s) = &state.views.export_status {
         ui.weak(s);
     }
+}
+
+/// The part of `img` under `rect` (in points; `ppp` physical pixels per point) as PNG bytes.
+pub fn crop_png(img: &egui::ColorImage, rect: egui::Rect, ppp: f32) -> Result<Vec<u8>, String> {
+    let [w, h] = img.size;
+    let px = |v: f32, max: usize| ((v * ppp).round().max(0.0) as usize).min(max);
+    let (x0, x1) = (px(rect.left(), w), px(rect.right(), w));
+    let (y0, y1) = (px(rect.top(), h), px(rect.bottom(), h));
+    if x1 <= x0 || y1 <= y0 {
+        return Err("the timeline is not on screen".into());
+    }
+    let mut rgba = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for c in &img.pixels[y * w + x0..y * w + x1] {
+            rgba.extend_from_slice(&c.to_srgba_unmultiplied());
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, (x1 - x0) as u32, (y1 - y0) as u32);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgba).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }

@@ -45,4 +45,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             let rest = ui.available_rect_before_wrap();
             ui.allocate_rect(rest, egui::Sense::hover());
         });
+    // What is left is where the timeline (the central panel) goes: "Export PNG" crops to it.
+    state.views.timeline_rect = Some(ui.available_rect_before_wrap());
 }
