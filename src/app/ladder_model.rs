@@ -13,6 +13,8 @@
 //! little. At most [`MAX_PACKETS`] are kept.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, TryRecvError};
 use portlife::decode::{self, Decoded, TcpFlags};
@@ -193,11 +195,13 @@ pub struct RawSegment {
 }
 
 /// Read the segments of `conn` from the capture at `path`. `next_first_index` is the first
-/// packet of the next generation on the same 4-tuple (it ends this one's range).
+/// packet of the next generation on the same 4-tuple (it ends this one's range). Stops early,
+/// with what it has, once `cancel` is set.
 pub fn read_packets(
     path: &Path,
     conn: &Connection,
     next_first_index: Option<u64>,
+    cancel: &AtomicBool,
 ) -> Result<(Vec<RawSegment>, bool), String> {
     let mut src = FileSource::open(path).map_err(|e| e.to_string())?;
     let mut sanitizer = Sanitizer::default();
@@ -205,7 +209,7 @@ pub fn read_packets(
     let mut out = Vec::new();
     let mut truncated = false;
     while let Some(pkt) = src.next_packet() {
-        if next_first_index.is_some_and(|n| pkt.index >= n) {
+        if next_first_index.is_some_and(|n| pkt.index >= n) || cancel.load(Ordering::Relaxed) {
             break;
         }
         // The sanitizer must see every packet (duplicates and clamped times, as the pipeline).
@@ -360,10 +364,18 @@ fn fold(packets: &[LadderPacket]) -> Vec<LadderItem> {
     items
 }
 
-/// The ladder of one connection being read on a worker thread.
+/// The ladder of one connection being read on a worker thread. Dropping it (another
+/// connection was selected) stops the reader.
 pub struct LadderJob {
     pub conn: u32,
     rx: Receiver<Result<Ladder, String>>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Drop for LadderJob {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
 }
 
 impl LadderJob {
@@ -376,11 +388,13 @@ impl LadderJob {
         ctx: egui::Context,
     ) -> Self {
         let (tx, rx) = crossbeam_channel::bounded(1);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let stop = cancel.clone();
         let spawned = std::thread::Builder::new()
             .name("portlife-ladder".into())
             .spawn(move || {
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    read_packets(&path, &conn, next_first_index)
+                    read_packets(&path, &conn, next_first_index, &stop)
                         .map(|(raw, truncated)| build(conn_idx, &conn, &raw, truncated))
                 }))
                 .unwrap_or_else(|_| Err("reading the packets crashed".into()));
@@ -390,7 +404,11 @@ impl LadderJob {
         if let Err(e) = spawned {
             eprintln!("portlife: cannot start ladder thread: {e}");
         }
-        LadderJob { conn: conn_idx, rx }
+        LadderJob {
+            conn: conn_idx,
+            rx,
+            cancel,
+        }
     }
 
     /// `Some(result)` once the worker is done.

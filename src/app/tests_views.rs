@@ -474,7 +474,7 @@ fn ladder_model_folds_runs_and_marks_retransmissions() {
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let cap = super::capture::load(&path, |_| {}, &cancel).expect("load");
     let c = &cap.connections[0];
-    let (raw, truncated) = ladder_model::read_packets(&path, c, None).expect("read");
+    let (raw, truncated) = ladder_model::read_packets(&path, c, None, &cancel).expect("read");
     assert!(!truncated);
     assert_eq!(raw.len(), 18);
     let l = ladder_model::build(0, c, &raw, false);
@@ -517,7 +517,7 @@ fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
         let next = c
             .next_generation
             .map(|g| cap.connections[g as usize].first_packet_index);
-        let (raw, _) = ladder_model::read_packets(path, c, next).expect("read");
+        let (raw, _) = ladder_model::read_packets(path, c, next, &cancel).expect("read");
         assert_eq!(raw.len() as u64, c.packets(), "connection {}", c.id);
         assert_eq!(raw[0].index, c.first_packet_index);
         assert!(raw[0].flags.syn());
