@@ -6,14 +6,20 @@
 //! (port pool map): each is another panel reading the same `AppState` and view-model.
 
 pub mod capture;
+pub mod diagram_model;
+pub mod ladder_model;
 pub mod live_capture;
 pub mod loader;
+pub mod occupancy_model;
 pub mod panels;
 pub mod profile;
+pub mod replay_model;
 pub mod samples;
 pub mod state;
+pub mod table_model;
 pub mod theme;
 pub mod view_model;
+pub mod views;
 
 #[cfg(test)]
 mod tests;
@@ -21,6 +27,8 @@ mod tests;
 mod tests_capture;
 #[cfg(test)]
 mod tests_findings;
+#[cfg(test)]
+mod tests_views;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -70,6 +78,7 @@ impl PortlifeApp {
         panels::filters::show(ui, &mut self.state);
         panels::capture::show(ui, &mut self.state);
         panels::details::show(ui, &mut self.state);
+        panels::views::show(ui, &mut self.state);
         panels::timeline::show(ui, &mut self.state);
         let ms = started.elapsed().as_secs_f32() * 1000.0;
         self.state.frame_ms = if self.state.frame_ms == 0.0 {

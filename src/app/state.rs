@@ -96,6 +96,8 @@ pub struct AppState {
     pub live: LiveState,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
+    /// The ladder, state diagram, occupancy, table, replay and export views (issue 7).
+    pub views: super::views::ViewsState,
 }
 
 impl Default for AppState {
@@ -125,6 +127,7 @@ impl Default for AppState {
             frame_ms: 0.0,
             show_frame_time: true,
             live: LiveState::default(),
+            views: super::views::ViewsState::default(),
         }
     }
 }
@@ -181,6 +184,7 @@ impl AppState {
         self.time_cursor = None;
         self.cursor_counts = None;
         self.collapsed.clear();
+        self.views.reset_for_new_capture();
         self.view = ViewTransform::fit(timeline.extent.0, timeline.extent.1);
         self.loaded = Some(Loaded {
             path,

@@ -86,7 +86,7 @@ fn write_capture(path: &Path) {
     w.flush().expect("flush");
 }
 
-fn temp_capture(dir: &tempfile::TempDir) -> PathBuf {
+pub(super) fn temp_capture(dir: &tempfile::TempDir) -> PathBuf {
     let p = dir.path().join("three.pcap");
     write_capture(&p);
     p

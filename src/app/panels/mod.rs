@@ -4,8 +4,15 @@
 
 pub mod capture;
 pub mod details;
+pub mod export;
 pub mod filters;
 pub mod findings;
+pub mod ladder;
+pub mod occupancy;
+pub mod replay;
+pub mod state_diagram;
 pub mod status;
+pub mod table;
 pub mod timeline;
 pub mod toolbar;
+pub mod views;

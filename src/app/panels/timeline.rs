@@ -51,7 +51,14 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         let full = ui.available_rect_before_wrap();
         let plot_x = egui::Rangef::new(full.left() + LABEL_W, full.right() - 6.0);
         let axis_rect = Rect::from_x_y_ranges(full.x_range(), full.top()..=full.top() + AXIS_H);
-        ui.allocate_rect(axis_rect, Sense::hover());
+        let axis = ui.allocate_rect(axis_rect, Sense::click_and_drag());
+        axis.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Time axis"));
+        // Clicking or dragging on the axis places the shared time cursor (replay, ladder, …).
+        if axis.clicked() || axis.dragged() {
+            if let Some(p) = axis.interact_pointer_pos().filter(|p| plot_x.contains(p.x)) {
+                state.time_cursor = Some(t_of(&state.view, plot_x, p.x));
+            }
+        }
         draw_axis(ui, state, axis_rect, plot_x);
         body(ui, state, plot_x);
     });
@@ -188,6 +195,8 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
 
 /// The scrolled body: group headers and rows, only those in view.
 fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
+    // A connection another view asked to bring into sight (the table's selection).
+    let reveal = state.views.reveal_in_timeline.take();
     let Some(l) = state.loaded.as_ref() else {
         return;
     };
@@ -206,10 +215,23 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
         }
     }
     let total_h = y;
+    let reveal_y = reveal.and_then(|conn| {
+        lines.iter().find_map(|(line, ly)| match line {
+            Line::Row(ri) if tl.rows[*ri as usize].spans.iter().any(|s| s.conn == conn) => {
+                Some(*ly)
+            }
+            _ => None,
+        })
+    });
     let mut actions = Actions::default();
     let pointer = ui.input(|i| i.pointer.hover_pos());
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
+    let mut area = egui::ScrollArea::vertical();
+    if let Some(y) = reveal_y {
+        // Within the scrollable range (beyond it the area would spring back).
+        let max = (total_h - ui.available_height()).max(0.0);
+        area = area.vertical_scroll_offset((y - 3.0 * GROUP_H).clamp(0.0, max));
+    }
+    area.auto_shrink([false, false])
         .scroll_source(egui::scroll_area::ScrollSource {
             drag: egui::scroll_area::DragScroll::Never,
             ..Default::default()

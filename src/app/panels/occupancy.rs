@@ -1,0 +1,166 @@
+//! The pool occupancy chart (egui_plot): for one host's ephemeral port pool — or its ports
+//! towards one destination — the ports in Assigned / Active / TimeWait over time as a % of the
+//! OS profile's range, with the 60 % warning and 80 % critical lines; below it the TIME-WAIT
+//! count (`ss -tan state time-wait | wc -l` on that host). The time cursor is a vertical line.
+
+use std::sync::Arc;
+
+use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
+use portlife::ports::PortModel;
+
+use super::super::occupancy_model::{self, CRITICAL_PCT, WARNING_PCT};
+use super::super::state::AppState;
+use super::super::theme;
+use super::super::views::capture_key;
+
+/// The port model under the current profile, cached per capture and profile.
+fn model(state: &mut AppState) -> Option<Arc<PortModel>> {
+    let l = state.loaded.as_ref()?;
+    let key = (capture_key(&l.capture), state.profile, state.custom);
+    match &state.views.occupancy.model {
+        Some((k, m)) if *k == key => Some(m.clone()),
+        _ => {
+            let m = Arc::new(occupancy_model::port_model(
+                &l.capture,
+                state.profile,
+                state.custom,
+            ));
+            state.views.occupancy.model = Some((key, m.clone()));
+            Some(m)
+        }
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(m) = model(state) else { return };
+    if m.hosts.is_empty() {
+        ui.label("No client ports in this capture.");
+        return;
+    }
+    let occ = &mut state.views.occupancy;
+    if occ
+        .host
+        .is_none_or(|h| !m.hosts.iter().any(|p| p.host == h))
+    {
+        occ.host = occupancy_model::busiest_host(&m);
+        occ.destination = None;
+    }
+    let Some(host) = occ.host else { return };
+    ui.horizontal(|ui| {
+        let mut hosts: Vec<_> = m.hosts.iter().collect();
+        hosts.sort_by(|a, b| b.peak.occupancy_pct.total_cmp(&a.peak.occupancy_pct));
+        egui::ComboBox::from_label("host")
+            .selected_text(host.to_string())
+            .show_ui(ui, |ui| {
+                for p in hosts.iter().take(200) {
+                    let text = format!("{} (peak {:.1} %)", p.host, p.peak.occupancy_pct);
+                    if ui
+                        .selectable_label(occ.host == Some(p.host), text)
+                        .clicked()
+                    {
+                        occ.host = Some(p.host);
+                        occ.destination = None;
+                    }
+                }
+            });
+        let dest_text = occ
+            .destination
+            .map_or("all destinations".to_string(), |d| d.to_string());
+        egui::ComboBox::from_label("destination")
+            .selected_text(dest_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut occ.destination, None, "all destinations");
+                for p in m.destinations.iter().filter(|p| p.host == host).take(200) {
+                    if let Some(d) = p.destination {
+                        let text = format!("{d} (peak {:.1} %)", p.peak.occupancy_pct);
+                        ui.selectable_value(&mut occ.destination, Some(d), text);
+                    }
+                }
+            });
+        ui.weak(format!(
+            "{}: range {}–{} ({} ports)",
+            m.profile_note,
+            m.profile.port_lo,
+            m.profile.port_hi,
+            u32::from(m.profile.port_hi) - u32::from(m.profile.port_lo) + 1
+        ));
+    });
+    let (host, dest) = (occ.host.unwrap_or(host), occ.destination);
+    let Some(series) = occupancy_model::pool(&m, host, dest) else {
+        ui.label("No series for this choice.");
+        return;
+    };
+    let Some(l) = &state.loaded else { return };
+    let key = (Arc::as_ptr(&m) as usize, host, dest);
+    let chart = match &state.views.occupancy.chart {
+        Some((k, c)) if *k == key => c.clone(),
+        _ => {
+            let c = Arc::new(occupancy_model::chart(series, l.timeline.t0_ns));
+            state.views.occupancy.chart = Some((key, c.clone()));
+            c
+        }
+    };
+    let max = chart.max_held_pct();
+    let verdict = if max >= CRITICAL_PCT {
+        "crosses the 80 % critical line"
+    } else if max >= WARNING_PCT {
+        "crosses the 60 % warning line"
+    } else {
+        "stays below the warning line"
+    };
+    ui.label(format!(
+        "peak occupancy {:.1} % of {} ports — {verdict}",
+        chart.peak_pct, chart.range_size
+    ));
+    let cursor = state.time_cursor;
+    let held_color = ui.visuals().strong_text_color();
+    let total_h = ui.available_height();
+    let link = egui::Id::unique("occupancy-link");
+    Plot::new("occupancy-pct")
+        .height((total_h * 0.58).max(80.0))
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+        .include_y(0.0)
+        .include_y(100.0)
+        .y_axis_label("% of the port range")
+        .show(ui, |p| {
+            p.line(Line::new("Assigned", chart.assigned_pct.clone()).color(theme::ASSIGNED));
+            p.line(Line::new("Active", chart.active_pct.clone()).color(theme::ACTIVE));
+            p.line(Line::new("TimeWait", chart.time_wait_pct.clone()).color(theme::TIME_WAIT));
+            // Drawn last, on top: the sum is what runs out.
+            p.line(
+                Line::new("held (all phases)", chart.held_pct.clone())
+                    .color(held_color)
+                    .width(1.5),
+            );
+            p.hline(
+                HLine::new("warning 60 %", WARNING_PCT)
+                    .color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00))
+                    .style(LineStyle::dashed_loose()),
+            );
+            p.hline(
+                HLine::new("critical 80 %", CRITICAL_PCT)
+                    .color(egui::Color32::from_rgb(0xD5, 0x5E, 0x00))
+                    .style(LineStyle::dashed_loose()),
+            );
+            if let Some(t) = cursor {
+                p.vline(VLine::new("cursor", t).width(2.0));
+            }
+        });
+    Plot::new("occupancy-tw")
+        .height(ui.available_height().max(60.0))
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+        .include_y(0.0)
+        .x_axis_label("time since first SYN (s)")
+        .y_axis_label("TIME-WAIT sockets")
+        .show(ui, |p| {
+            p.line(
+                Line::new("TIME-WAIT count", chart.time_wait_count.clone()).color(theme::TIME_WAIT),
+            );
+            if let Some(t) = cursor {
+                p.vline(VLine::new("cursor", t).width(2.0));
+            }
+        });
+}

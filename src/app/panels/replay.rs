@@ -1,0 +1,116 @@
+//! The replay bar: the shared time cursor's position, play/pause at ×1 … ×1000, and stepping to
+//! the previous/next state change (of the selected connection, or of any connection).
+
+use std::sync::Arc;
+
+use super::super::replay_model::{self, SPEEDS};
+use super::super::state::AppState;
+use super::super::views::capture_key;
+
+/// Move the cursor while playing (once per frame, before anything draws).
+pub fn tick(ui: &egui::Ui, state: &mut AppState) {
+    if !state.views.playing {
+        return;
+    }
+    let Some(l) = &state.loaded else { return };
+    let end = l.timeline.capture_end.max(l.timeline.extent.0);
+    let dt = f64::from(ui.input(|i| i.stable_dt).min(0.1));
+    let from = state.time_cursor.unwrap_or(l.timeline.extent.0);
+    let (t, done) = replay_model::advance(from, dt, state.views.speed, end);
+    state.time_cursor = Some(t);
+    if done {
+        state.views.playing = false;
+    } else {
+        ui.ctx().request_repaint();
+    }
+}
+
+/// State-change times for stepping, cached per capture and selection.
+fn change_times(state: &mut AppState) -> Arc<Vec<f64>> {
+    let Some(l) = &state.loaded else {
+        return Arc::default();
+    };
+    let key = (capture_key(&l.capture), state.selection);
+    match &state.views.change_times {
+        Some((k, v)) if *k == key => v.clone(),
+        _ => {
+            let v = Arc::new(replay_model::change_times(
+                &l.capture,
+                l.timeline.t0_ns,
+                state.selection,
+            ));
+            state.views.change_times = Some((key, v.clone()));
+            v
+        }
+    }
+}
+
+pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(l) = &state.loaded else { return };
+    let start = l.timeline.extent.0;
+    let play_text = if state.views.playing { "Pause" } else { "Play" };
+    if ui
+        .button(play_text)
+        .on_hover_text("Replay the capture: the time cursor moves and every view follows")
+        .clicked()
+    {
+        state.views.playing = !state.views.playing;
+        if state.views.playing
+            && state
+                .time_cursor
+                .is_none_or(|t| t >= l.timeline.capture_end)
+        {
+            state.time_cursor = Some(start);
+        }
+    }
+    egui::ComboBox::from_label("speed")
+        .selected_text(format!("×{}", state.views.speed))
+        .width(70.0)
+        .show_ui(ui, |ui| {
+            for s in SPEEDS {
+                ui.selectable_value(&mut state.views.speed, s, format!("×{s}"));
+            }
+        });
+    let times = change_times(state);
+    let what = if state.selection.is_some() {
+        "of the selected connection"
+    } else {
+        "of any connection"
+    };
+    let cursor = state.time_cursor;
+    if ui
+        .button("<< State change")
+        .on_hover_text(format!("Go to the previous state change {what}"))
+        .clicked()
+    {
+        if let Some(t) = cursor.and_then(|c| replay_model::prev_change(&times, c)) {
+            state.time_cursor = Some(t);
+        }
+    }
+    if ui
+        .button("State change >>")
+        .on_hover_text(format!("Go to the next state change {what}"))
+        .clicked()
+    {
+        let from = cursor.unwrap_or(f64::NEG_INFINITY);
+        if let Some(t) = replay_model::next_change(&times, from) {
+            state.time_cursor = Some(t);
+        }
+    }
+    match state.time_cursor {
+        Some(t) => {
+            ui.label(format!("cursor at {t:.6} s"));
+            if ui
+                .small_button("x")
+                .on_hover_text("Remove the time cursor (views show the end of the capture)")
+                .clicked()
+            {
+                state.time_cursor = None;
+                state.views.playing = false;
+            }
+        }
+        None => {
+            ui.weak("no cursor: click the time axis, step, or Play");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The connection table: one row per connection (4-tuple, generation, start, duration, outcome,
+//! who closed, bytes each way, Zeek history), sortable by clicking a header, filtered by a text
+//! box. Clicking a row selects the connection (the timeline highlights and zooms to it, the
+//! ladder shows it); a selection made in the timeline scrolls the table to its row.
+//! Ctrl/⌘-click marks several rows; "Copy as CSV" copies the marked rows (or the selected one).
+
+use std::sync::Arc;
+
+use egui_extras::{Column as TColumn, TableBuilder};
+
+use super::super::state::AppState;
+use super::super::table_model::{self, Column, Sort, TableRow};
+use super::super::views::capture_key;
+
+/// The rows of the open capture, cached.
+fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
+    let Some(l) = &state.loaded else {
+        return Arc::default();
+    };
+    let key = capture_key(&l.capture);
+    match &state.views.table.rows {
+        Some((k, r)) if *k == key => r.clone(),
+        _ => {
+            let r = Arc::new(table_model::rows(&l.capture, l.timeline.t0_ns));
+            state.views.table.rows = Some((key, r.clone()));
+            r
+        }
+    }
+}
+
+/// Select connection `conn` from the table: the timeline zooms and scrolls to it.
+pub fn select(state: &mut AppState, conn: u32) {
+    state.selection = Some(conn);
+    state.views.table.followed = Some(conn);
+    state.views.reveal_in_timeline = Some(conn);
+    state.zoom_to_selection();
+}
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    let rows = rows(state);
+    ui.horizontal(|ui| {
+        let l = ui.label("Filter:");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.views.table.filter)
+                .hint_text("address, port, outcome, history…")
+                .desired_width(260.0),
+        )
+        .labelled_by(l.id);
+        let marked: Vec<&TableRow> = rows
+            .iter()
+            .filter(|r| {
+                state.views.table.marked.contains(&r.conn)
+                    || (state.views.table.marked.is_empty() && state.selection == Some(r.conn))
+            })
+            .collect();
+        if ui
+            .add_enabled(!marked.is_empty(), egui::Button::new("Copy as CSV"))
+            .on_hover_text("Copy the marked rows (ctrl-click to mark several) as CSV")
+            .clicked()
+        {
+            ui.ctx()
+                .copy_text(table_model::to_csv(marked.iter().copied()));
+        }
+        if !state.views.table.marked.is_empty() && ui.button("Unmark all").clicked() {
+            state.views.table.marked.clear();
+        }
+    });
+    let key = (
+        Arc::as_ptr(&rows) as usize,
+        state.views.table.filter.clone(),
+        state.views.table.sort,
+    );
+    let order = match &state.views.table.order {
+        Some((k, o)) if *k == key => o.clone(),
+        _ => {
+            let o = Arc::new(table_model::view(&rows, &key.1, key.2));
+            state.views.table.order = Some((key, o.clone()));
+            o
+        }
+    };
+    ui.weak(format!("{} of {} connections", order.len(), rows.len()));
+    // Follow a selection made elsewhere (timeline): scroll to its row once.
+    let scroll_to = match state.selection {
+        Some(s) if state.views.table.followed != Some(s) => {
+            state.views.table.followed = Some(s);
+            order.iter().position(|i| rows[*i].conn == s)
+        }
+        _ => None,
+    };
+    let mut sort = state.views.table.sort;
+    let mut clicked: Option<(u32, bool)> = None;
+    // Wide tables (long addresses, narrow window) scroll sideways inside the panel.
+    egui::ScrollArea::horizontal()
+        .id_salt("connection-table-h")
+        .show(ui, |ui| {
+        let mut builder = TableBuilder::new(ui)
+            .id_salt("connection-table")
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(TColumn::initial(230.0).at_least(120.0).clip(true))
+            .columns(TColumn::auto().at_least(40.0), 8)
+            .column(TColumn::remainder().at_least(80.0).clip(true));
+        if let Some(r) = scroll_to {
+            builder = builder.scroll_to_row(r, Some(egui::Align::Center));
+        }
+        builder
+            .header(22.0, |mut header| {
+                for col in Column::ALL {
+                    if col == Column::History {
+                        header.col(|ui| {
+                            ui.strong("at cursor").on_hover_text(
+                                "Client / server TCP state at the time cursor (replay, ladder step, click on the time axis)",
+                            );
+                        });
+                    }
+                    header.col(|ui| {
+                        let arrow = match (sort.column == col, sort.descending) {
+                            (true, false) => " ^",
+                            (true, true) => " v",
+                            (false, _) => "",
+                        };
+                        if ui
+                            .button(egui::RichText::new(format!("{}{arrow}", col.title())).strong())
+                            .on_hover_text("Sort by this column (click again to reverse)")
+                            .clicked()
+                        {
+                            sort = if sort.column == col {
+                                Sort {
+                                    column: col,
+                                    descending: !sort.descending,
+                                }
+                            } else {
+                                Sort {
+                                    column: col,
+                                    descending: false,
+                                }
+                            };
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(20.0, order.len(), |mut row| {
+                    let r = &rows[order[row.index()]];
+                    let selected =
+                        state.selection == Some(r.conn) || state.views.table.marked.contains(&r.conn);
+                    row.set_selected(selected);
+                    for col in Column::ALL {
+                        if col == Column::History {
+                            row.col(|ui| {
+                                ui.add(egui::Label::new(at_cursor(state, r.conn)).selectable(false));
+                            });
+                        }
+                        row.col(|ui| {
+                            let text = table_model::cell(r, col);
+                            if col == Column::Tuple {
+                                ui.add(
+                                    egui::Label::new(egui::RichText::new(text).monospace())
+                                        .selectable(false),
+                                );
+                            } else {
+                                ui.add(egui::Label::new(text).selectable(false));
+                            }
+                        });
+                    }
+                    let resp = row.response();
+                    if resp.clicked() {
+                        let multi = resp.ctx.input(|i| i.modifiers.command);
+                        clicked = Some((r.conn, multi));
+                    }
+                });
+            });
+        });
+    state.views.table.sort = sort;
+    if let Some((conn, multi)) = clicked {
+        if multi {
+            if !state.views.table.marked.remove(&conn) {
+                state.views.table.marked.insert(conn);
+            }
+        } else {
+            state.views.table.marked.clear();
+            select(state, conn);
+        }
+    }
+}
+
+/// Both ends' states at the time cursor, `client / server`; empty without a cursor, and
+/// `not yet` before the connection's first packet.
+fn at_cursor(state: &AppState, conn: u32) -> String {
+    let (Some(t), Some(l)) = (state.time_cursor, &state.loaded) else {
+        return String::new();
+    };
+    let Some(c) = l.capture.connections.get(conn as usize) else {
+        return String::new();
+    };
+    let ns = l.timeline.abs_ns(t) + 1;
+    if ns < c.start_ns {
+        return "not yet".into();
+    }
+    let (cs, ss) = c.state_at(ns);
+    format!("{} / {}", cs.name(), ss.name())
+}

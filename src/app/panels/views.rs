@@ -1,0 +1,50 @@
+//! The bottom panel of the issue-7 views: the replay bar (shared time cursor), SVG export of
+//! the timeline window, and the tabs Ladder | States | Occupancy | Table. Every view shows the state at `AppState::time_cursor`.
+
+use egui::Color32;
+
+use super::super::state::AppState;
+use super::super::views::Tab;
+use super::{export, ladder, occupancy, replay, state_diagram, table};
+
+/// The client end's colour in every view (Okabe–Ito sky blue).
+pub const CLIENT_COLOR: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
+/// The server end's colour (Okabe–Ito vermillion).
+pub const SERVER_COLOR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    if state.loaded.is_none() {
+        return;
+    }
+    replay::tick(ui, state);
+    // About 45 % of the window at first (resizable), never under 300 px.
+    let default_h = (ui.available_height() * 0.45).max(300.0);
+    egui::Panel::bottom("views")
+        .resizable(true)
+        .default_size(default_h)
+        .min_size(300.0)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                for t in Tab::ALL {
+                    ui.selectable_value(&mut state.views.tab, t, t.title());
+                }
+                ui.separator();
+                replay::bar(ui, state);
+                ui.separator();
+                export::toolbar_item(ui, state);
+            });
+            ui.separator();
+            match state.views.tab {
+                Tab::Ladder => ladder::show(ui, state),
+                Tab::States => state_diagram::show(ui, state),
+                Tab::Occupancy => occupancy::show(ui, state),
+                Tab::Table => table::show(ui, state),
+            }
+            // Fill the panel: a panel whose content is short (e.g. "Reading…") would
+            // otherwise remember the short height.
+            let rest = ui.available_rect_before_wrap();
+            ui.allocate_rect(rest, egui::Sense::hover());
+        });
+    // What is left is where the timeline (the central panel) goes: "Export PNG" crops to it.
+    state.views.timeline_rect = Some(ui.available_rect_before_wrap());
+}
