@@ -2,6 +2,7 @@
 
 pub mod stats;
 pub mod summary;
+pub mod pool_svg;
 pub mod svg;
 
 pub use stats::CaptureStats;
