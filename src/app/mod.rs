@@ -8,6 +8,7 @@
 pub mod capture;
 pub mod loader;
 pub mod panels;
+pub mod pool_model;
 pub mod profile;
 pub mod samples;
 pub mod state;
@@ -16,6 +17,8 @@ pub mod view_model;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pool_map;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -59,6 +62,7 @@ impl PortlifeApp {
         panels::status::show(ui, &mut self.state);
         panels::filters::show(ui, &mut self.state);
         panels::details::show(ui, &mut self.state);
+        panels::pool_map::show(ui, &mut self.state);
         panels::timeline::show(ui, &mut self.state);
         let ms = started.elapsed().as_secs_f32() * 1000.0;
         self.state.frame_ms = if self.state.frame_ms == 0.0 {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::capture::CaptureModel;
 use super::loader::LoadJob;
+use super::pool_model::PoolMapState;
 use super::profile::{CustomParams, ProfileChoice};
 use super::samples::{self, Sample};
 use super::view_model::{self, Filters, PhaseCounts, Timeline};
@@ -91,6 +92,8 @@ pub struct AppState {
     pub frame_ms: f32,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
+    /// The pool map window (issue 14): open or not, host, destination, cached port model.
+    pub pool_map: PoolMapState,
 }
 
 impl Default for AppState {
@@ -118,6 +121,7 @@ impl Default for AppState {
             show_path_input: false,
             frame_ms: 0.0,
             show_frame_time: true,
+            pool_map: PoolMapState::default(),
         }
     }
 }

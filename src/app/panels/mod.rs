@@ -4,6 +4,7 @@
 
 pub mod details;
 pub mod filters;
+pub mod pool_map;
 pub mod status;
 pub mod timeline;
 pub mod toolbar;
