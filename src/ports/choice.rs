@@ -67,7 +67,8 @@ pub enum ChoicePattern {
     Sequential,
     /// Every port has one parity (the Linux connect() first pass).
     OneParity { even: bool },
-    /// One parity first, then (once that half was used) the other.
+    /// Long blocks of one parity: one parity first, the other once that half was used up
+    /// (possibly several rounds).
     OneParityThenOther { first_even: bool },
     /// No order visible.
     Spread,
@@ -127,19 +128,19 @@ fn classify(ports: &[u16], plus_one_pct: f64) -> ChoicePattern {
         return ChoicePattern::Sequential;
     }
     let first_even = ports[0] % 2 == 0;
-    let switch = ports.iter().position(|p| (p % 2 == 0) != first_even);
-    match switch {
-        None => ChoicePattern::OneParity { even: first_even },
-        Some(k) if k >= MIN_CONNECTIONS / 2 => {
-            let rest = &ports[k..];
-            let other = rest.iter().filter(|p| (*p % 2 == 0) != first_even).count();
-            if other * 10 >= rest.len() * 9 {
-                ChoicePattern::OneParityThenOther { first_even }
-            } else {
-                ChoicePattern::Spread
-            }
-        }
-        Some(_) => ChoicePattern::Spread,
+    // Parity changes between consecutive ports: none = one parity throughout; a few (≤ 5 % of
+    // the pairs) = long blocks of one parity, the other taken only once the first was used up.
+    let changes = ports.windows(2).filter(|w| w[0] % 2 != w[1] % 2).count();
+    let first_block = ports
+        .iter()
+        .take_while(|p| (*p % 2 == 0) == first_even)
+        .count();
+    if changes == 0 {
+        ChoicePattern::OneParity { even: first_even }
+    } else if changes * 20 <= n && first_block >= MIN_CONNECTIONS / 2 {
+        ChoicePattern::OneParityThenOther { first_even }
+    } else {
+        ChoicePattern::Spread
     }
 }
 
@@ -219,6 +220,18 @@ mod tests {
             ChoicePattern::OneParityThenOther { first_even: true }
         );
         assert!(r.sentence.starts_with("Even ports first"));
+        // A second round (the exhaustion sample: 400 connections over 200 ports) reads the same.
+        let again = [ports.clone(), ports].concat();
+        assert_eq!(
+            read_choice(&again).pattern,
+            ChoicePattern::OneParityThenOther { first_even: true }
+        );
+    }
+
+    #[test]
+    fn alternating_parity_is_not_a_parity_preference() {
+        let ports: Vec<u16> = (0..40).map(|i| 40000 + 3 * i).collect();
+        assert_eq!(read_choice(&ports).pattern, ChoicePattern::Spread);
     }
 
     #[test]
