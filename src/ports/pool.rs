@@ -227,8 +227,8 @@ fn state_at(port: u16, spans: &[&PortSpan], at: i64) -> PortState {
 }
 
 /// Columns of the pool grid for a range of `n` ports: a round number giving a grid about 2.5
-/// times wider than tall, so port = row start + column is easy to read (200 ports: 25 × 8;
-/// 28 232: 256 × 111; 55 536: 400 × 139).
+/// times wider than tall or more, so port = row start + column is easy to read (200 ports:
+/// 25 × 8; 16 384: 256 × 64; 28 232: 400 × 71; 55 536: 400 × 139).
 pub fn grid_columns(n: usize) -> usize {
     let want = ((n as f64) * 2.5).sqrt();
     [10, 20, 25, 50, 100, 128, 200, 256, 400, 512]
