@@ -24,7 +24,11 @@ fn export_exhaustion(at: &str, profile: &str) -> String {
         .args(["--at", at, "--profile", profile])
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     std::fs::read_to_string(&out).unwrap()
 }
 

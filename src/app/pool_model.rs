@@ -53,12 +53,7 @@ pub struct PoolFrame {
 
 impl PoolMapState {
     /// Derive the port model for `loaded` under the profile again when either changed.
-    fn refresh(
-        &mut self,
-        loaded: &Loaded,
-        choice: ProfileChoice,
-        custom: CustomParams,
-    ) {
+    fn refresh(&mut self, loaded: &Loaded, choice: ProfileChoice, custom: CustomParams) {
         let key = (choice, custom);
         let stale = match &self.cache {
             Some(c) => !Arc::ptr_eq(&c.capture, &loaded.capture) || c.profile != key,

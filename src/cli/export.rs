@@ -114,7 +114,11 @@ fn export_pool_map(
             bail!(
                 "{h} used no client port in {}; client hosts: {}",
                 file.display(),
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
             );
         }
         None => match clients.first() {

@@ -105,7 +105,7 @@ pub fn read_choice(ports: &[u16]) -> ChoiceReading {
     };
     let plus_one_pct = step_share(1);
     let plus_two_pct = step_share(2);
-    let evens = ports.iter().filter(|p| *p % 2 == 0).count();
+    let evens = ports.iter().filter(|p| p.is_multiple_of(2)).count();
     let even_pct = evens as f64 * 100.0 / n.max(1) as f64;
     let pattern = classify(ports, plus_one_pct);
     let sentence = sentence(pattern, n, plus_one_pct, plus_two_pct);
@@ -127,13 +127,16 @@ fn classify(ports: &[u16], plus_one_pct: f64) -> ChoicePattern {
     if plus_one_pct >= 70.0 {
         return ChoicePattern::Sequential;
     }
-    let first_even = ports[0] % 2 == 0;
+    let first_even = ports[0].is_multiple_of(2);
     // Parity changes between consecutive ports: none = one parity throughout; a few (≤ 5 % of
     // the pairs) = long blocks of one parity, the other taken only once the first was used up.
-    let changes = ports.windows(2).filter(|w| w[0] % 2 != w[1] % 2).count();
+    let changes = ports
+        .windows(2)
+        .filter(|w| w[0].is_multiple_of(2) != w[1].is_multiple_of(2))
+        .count();
     let first_block = ports
         .iter()
-        .take_while(|p| (*p % 2 == 0) == first_even)
+        .take_while(|p| p.is_multiple_of(2) == first_even)
         .count();
     if changes == 0 {
         ChoicePattern::OneParity { even: first_even }
@@ -154,9 +157,9 @@ fn parity(even: bool) -> &'static str {
 
 fn sentence(p: ChoicePattern, n: usize, plus_one: f64, plus_two: f64) -> String {
     match p {
-        ChoicePattern::TooFew => format!(
-            "Only {n} connection(s): too few to read a pattern (need {MIN_CONNECTIONS})."
-        ),
+        ChoicePattern::TooFew => {
+            format!("Only {n} connection(s): too few to read a pattern (need {MIN_CONNECTIONS}).")
+        }
         ChoicePattern::Sequential => format!(
             "Sequential: {plus_one:.0} % of new ports are the previous one + 1 — the stack walks \
              the range in order (incremental allocation, as reported for Windows), so the next \

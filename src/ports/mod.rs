@@ -27,7 +27,10 @@ use crate::tcp::{Connection, TcpState, UdpFlow};
 
 pub use choice::{port_choices, read_choice, ChoicePattern, ChoiceReading, PortChoice};
 pub use occupancy::{Counts, OccupancyStep, PoolSeries};
-pub use pool::{client_hosts, destinations_of, grid_columns, pool_map, ClientHost, Holder, PhaseTally, PoolMap, PortState};
+pub use pool::{
+    client_hosts, destinations_of, grid_columns, pool_map, ClientHost, Holder, PhaseTally, PoolMap,
+    PortState,
+};
 pub use profile::{OsProfile, Profile, ProfileParseError};
 
 /// The four phases of a port.

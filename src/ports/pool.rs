@@ -102,11 +102,7 @@ impl PoolMap {
 
     /// The state of `port`, in or outside the range (Available with no holder when free).
     pub fn state(&self, port: u16) -> PortState {
-        let find = |v: &[PortState]| {
-            v.binary_search_by_key(&port, |s| s.port)
-                .ok()
-                .map(|i| v[i])
-        };
+        let find = |v: &[PortState]| v.binary_search_by_key(&port, |s| s.port).ok().map(|i| v[i]);
         find(&self.held)
             .or_else(|| find(&self.outside))
             .unwrap_or(PortState {
@@ -293,7 +289,10 @@ mod tests {
     fn conn(port: u16, server: u8, at: i64, life: i64, refused: bool) -> Vec<(i64, Decoded)> {
         let (c, s) = (ep(2, port), ep(server, 443));
         if refused {
-            return vec![(at, seg(c, s, "S", 100, 0, 0)), (at + MS, seg(s, c, "RA", 0, 101, 0))];
+            return vec![
+                (at, seg(c, s, "S", 100, 0, 0)),
+                (at + MS, seg(s, c, "RA", 0, 101, 0)),
+            ];
         }
         vec![
             (at, seg(c, s, "S", 100, 0, 0)),

@@ -71,7 +71,7 @@ pub fn pool_map_svg(a: &Analysis, map: &PoolMap, at_s: f64) -> String {
         cols as f64 * cell,
         full_rows as f64 * cell
     );
-    if n % cols != 0 {
+    if !n.is_multiple_of(cols) {
         let _ = writeln!(
             body,
             r#"<rect x="{LEFT:.1}" y="{:.2}" width="{:.2}" height="{cell:.2}" fill="{AVAILABLE_FILL}"/>"#,

@@ -41,10 +41,9 @@ fn contents(ui: &mut egui::Ui, state: &mut AppState) {
         ui.label("Open a capture to see its port pool.");
         return;
     };
-    let Some(frame) =
-        state
-            .pool_map
-            .frame(loaded, state.profile, state.custom, state.time_cursor)
+    let Some(frame) = state
+        .pool_map
+        .frame(loaded, state.profile, state.custom, state.time_cursor)
     else {
         ui.label("This capture has no client ports.");
         return;
@@ -339,7 +338,7 @@ fn choice_plot(ui: &mut egui::Ui, f: &PoolFrame, selection: Option<u32>) {
         )
     };
     for (i, c) in ch.iter().enumerate() {
-        let col = if c.port % 2 == 0 {
+        let col = if c.port.is_multiple_of(2) {
             theme::ACTIVE
         } else {
             theme::ASSIGNED
@@ -364,8 +363,8 @@ fn choice_plot(ui: &mut egui::Ui, f: &PoolFrame, selection: Option<u32>) {
         text,
     );
     if let Some(p) = resp.hover_pos() {
-        let i = (((p.x - plot.left()) / plot.width() * n).round().max(0.0) as usize)
-            .min(ch.len() - 1);
+        let i =
+            (((p.x - plot.left()) / plot.width() * n).round().max(0.0) as usize).min(ch.len() - 1);
         let c = ch[i];
         resp.on_hover_text(format!(
             "connection {} of {}: #{} took port {}",
