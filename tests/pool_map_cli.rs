@@ -85,3 +85,30 @@ fn pool_map_needs_a_time_and_a_known_host() {
     assert!(err.contains("10.0.0.2"), "names the client hosts: {err}");
     assert!(!out.exists());
 }
+
+/// The reading of each sample's port order is the one its scenario was built to teach.
+#[test]
+fn port_choice_reading_of_the_samples() {
+    use portlife::analysis::analyze_file;
+    use portlife::ports::{client_hosts, port_choices, read_choice, ChoicePattern};
+    let read = |name: &str| {
+        let a = analyze_file(sample(name), Default::default()).unwrap();
+        let host = client_hosts(&a.ports)[0].host;
+        let ports: Vec<u16> = port_choices(&a.ports, host)
+            .iter()
+            .map(|c| c.port)
+            .collect();
+        read_choice(&ports)
+    };
+    let linux = read("http-no-keepalive.pcap");
+    assert_eq!(linux.pattern, ChoicePattern::OneParity { even: true });
+    assert_eq!(linux.connections, 500);
+    assert_eq!(
+        read("browser-burst.pcap").pattern,
+        ChoicePattern::Sequential
+    );
+    assert_eq!(
+        read("port-exhaustion.pcap").pattern,
+        ChoicePattern::OneParityThenOther { first_even: true }
+    );
+}

@@ -102,11 +102,10 @@ fn switching_profile_redraws_the_grid_with_the_new_range() {
     );
 }
 
-#[test]
-fn pool_map_exhaustion_snapshot() {
+/// The exhaustion sample under its real range (40000–40199, narrowed `ip_local_port_range`), the
+/// map open at 5 s: with that range the grid is the whole pool and every cell is TIME-WAIT.
+fn exhaustion_at_5s() -> Harness<'static, PortlifeApp> {
     let mut h = harness();
-    // The sample's host uses 40000–40199 only (ip_local_port_range narrowed to 200 ports): with
-    // that range the grid is the whole pool and every cell is TIME-WAIT 5 s in.
     h.state_mut().state.custom = CustomParams {
         lo: 40000,
         hi: 40199,
@@ -116,9 +115,49 @@ fn pool_map_exhaustion_snapshot() {
     open_with_pool_map(&mut h, &sample("port-exhaustion.pcap"));
     h.state_mut().state.time_cursor = Some(5.0);
     h.run();
+    h
+}
+
+#[test]
+fn pool_map_exhaustion_snapshot() {
+    let mut h = exhaustion_at_5s();
     h.get_by_label("Available: 0");
     h.get_by_label("TimeWait: 200");
     h.get_by_label("Occupancy: 100.0 %");
     h.get_by_label_contains("Even ports first, then odd ones");
     h.snapshot("pool_map_exhaustion");
+}
+
+#[test]
+fn hovering_a_cell_names_its_connection_and_clicking_selects_it() {
+    let mut h = exhaustion_at_5s();
+    let grid = h.get_by_label("port pool grid").rect();
+    // The first cell is port 40000.
+    let pos = grid.min + egui::vec2(3.0, 3.0);
+    h.hover_at(pos);
+    h.run();
+    h.get_by_label("port 40000 — TimeWait");
+    let expected = {
+        let st = &h.state().state;
+        let l = st.loaded.as_ref().expect("loaded");
+        let conn = l
+            .capture
+            .connections
+            .iter()
+            .filter(|c| c.client.port == 40000)
+            .min_by_key(|c| c.start_ns)
+            .expect("a connection on 40000");
+        conn.id
+    };
+    h.get_by_label_contains(&format!("connection #{expected} to 10.0.0.5:8080"));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    h.run();
+    assert_eq!(h.state().state.selection, Some(expected));
 }

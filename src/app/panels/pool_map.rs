@@ -165,6 +165,9 @@ fn grid(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
         .show_viewport(ui, |ui, viewport| {
             let size = Vec2::new(cols as f32 * side, rows as f32 * side);
             let (rect, resp) = ui.allocate_exact_size(size, Sense::click());
+            resp.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Canvas, true, "port pool grid")
+            });
             let gap = if side >= 5.0 { 1.0 } else { 0.0 };
             let first = ((viewport.min.y / side).floor().max(0.0)) as usize;
             let last = (((viewport.max.y / side).ceil()) as usize).min(rows);
