@@ -34,7 +34,7 @@ struct Cached {
     model: PortModel,
     hosts: Vec<ClientHost>,
     /// The port choices of one host and their reading (they do not change with time).
-    choice: Option<(IpAddr, Vec<PortChoice>, ChoiceReading)>,
+    choice: Option<(IpAddr, Arc<[PortChoice]>, Arc<ChoiceReading>)>,
 }
 
 /// Everything the panel draws for one frame.
@@ -45,9 +45,9 @@ pub struct PoolFrame {
     pub map: PoolMap,
     /// The instant shown, seconds from the timeline's t0.
     pub at_s: f64,
-    /// The host's port choices in order, and their reading.
-    pub choices: Vec<PortChoice>,
-    pub reading: ChoiceReading,
+    /// The host's port choices in order, and their reading (shared with the cache).
+    pub choices: Arc<[PortChoice]>,
+    pub reading: Arc<ChoiceReading>,
     pub profile_label: String,
 }
 
@@ -104,7 +104,7 @@ impl PoolMapState {
             let choices = ports::port_choices(&c.model, host);
             let port_list: Vec<u16> = choices.iter().map(|p| p.port).collect();
             let reading = ports::read_choice(&port_list);
-            c.choice = Some((host, choices, reading));
+            c.choice = Some((host, choices.into(), Arc::new(reading)));
         }
         let (_, choices, reading) = c.choice.clone().expect("just filled");
         let profile_label = c.model.profile.label.clone();
