@@ -25,3 +25,5 @@ p export samples/return-blocked.pcap --svg "$OUT/return-blocked.svg"
 p export samples/port-exhaustion.pcap --svg "$OUT/port-exhaustion.svg"
 p export samples/real-http-no-keepalive.pcap --svg "$OUT/real-http-no-keepalive.svg"
 p export samples/dynamic-rpc.pcap --profile windows --svg "$OUT/dynamic-rpc.svg"
+p export samples/port-exhaustion.pcap --profile custom:40000-40199:60 --pool-map "$OUT/pool-map-exhaustion.svg" --at 5
+p export samples/http-no-keepalive.pcap --pool-map "$OUT/pool-map-no-keepalive.svg" --at 5

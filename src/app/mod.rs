@@ -12,6 +12,7 @@ pub mod live_capture;
 pub mod loader;
 pub mod occupancy_model;
 pub mod panels;
+pub mod pool_model;
 pub mod profile;
 pub mod replay_model;
 pub mod samples;
@@ -27,6 +28,8 @@ mod tests;
 mod tests_capture;
 #[cfg(test)]
 mod tests_findings;
+#[cfg(test)]
+mod tests_pool_map;
 #[cfg(test)]
 mod tests_views;
 
@@ -79,6 +82,7 @@ impl PortlifeApp {
         panels::capture::show(ui, &mut self.state);
         panels::details::show(ui, &mut self.state);
         panels::views::show(ui, &mut self.state);
+        panels::pool_map::show(ui, &mut self.state);
         panels::timeline::show(ui, &mut self.state);
         let ms = started.elapsed().as_secs_f32() * 1000.0;
         self.state.frame_ms = if self.state.frame_ms == 0.0 {

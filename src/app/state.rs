@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::capture::CaptureModel;
 use super::live_capture::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
+use super::pool_model::PoolMapState;
 use super::profile::{CustomParams, ProfileChoice};
 use super::samples::{self, Sample};
 use super::view_model::{self, Filters, PhaseCounts, Timeline};
@@ -98,6 +99,8 @@ pub struct AppState {
     pub show_frame_time: bool,
     /// The ladder, state diagram, occupancy, table, replay and export views (issue 7).
     pub views: super::views::ViewsState,
+    /// The pool map window (issue 14): open or not, host, destination, cached port model.
+    pub pool_map: PoolMapState,
 }
 
 impl Default for AppState {
@@ -128,6 +131,7 @@ impl Default for AppState {
             show_frame_time: true,
             live: LiveState::default(),
             views: super::views::ViewsState::default(),
+            pool_map: PoolMapState::default(),
         }
     }
 }

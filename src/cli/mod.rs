@@ -32,7 +32,7 @@ struct Cli {
 enum Command {
     /// Print what a capture holds: packets, protocols, time span, TCP connections.
     Report(report::ReportArgs),
-    /// Write figures as SVG: a capture's port timeline, or the port lifecycle diagram.
+    /// Write figures as SVG: a capture's port timeline or pool map, or the port lifecycle diagram.
     Export(export::ExportArgs),
     /// Write a synthetic scenario capture (deterministic), or list the scenarios.
     Synth(synth::SynthArgs),

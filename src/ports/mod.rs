@@ -11,7 +11,9 @@
 //! [`derive`] is a pure function of the connection list and the profile, so changing the profile
 //! re-derives the model in memory without re-reading the capture.
 
+pub mod choice;
 pub mod occupancy;
+pub mod pool;
 pub mod profile;
 
 use std::cmp::Reverse;
@@ -23,7 +25,12 @@ use serde::Serialize;
 use crate::decode::Endpoint;
 use crate::tcp::{Connection, TcpState, UdpFlow};
 
+pub use choice::{port_choices, read_choice, ChoicePattern, ChoiceReading, PortChoice};
 pub use occupancy::{Counts, OccupancyStep, PoolSeries};
+pub use pool::{
+    client_hosts, destinations_of, grid_columns, pool_map, ClientHost, Holder, PhaseTally, PoolMap,
+    PortState,
+};
 pub use profile::{OsProfile, Profile, ProfileParseError};
 
 /// The four phases of a port.

@@ -3,7 +3,7 @@
 //!
 //! - **Linux (modern)**: ephemeral range 32768–60999, the default of `net.ipv4.ip_local_port_range`
 //!   since kernel commit 07f4c90062f8 ("tcp/dccp: try to not exhaust ip_local_port_range in
-//!   connect()", Linux 4.6), which also made connect() prefer ports of one parity so bind() keeps
+//!   connect()", May 2015, first in Linux 4.2), which also made connect() prefer ports of one parity so bind() keeps
 //!   the other — why the ends of the range differ in parity. TIME-WAIT 60 s:
 //!   `#define TCP_TIMEWAIT_LEN (60*HZ)` in include/net/tcp.h ("how long to wait to destroy
 //!   TIME-WAIT state, about 60 seconds"), not tunable. Connect timeout: `tcp_syn_retries` = 6

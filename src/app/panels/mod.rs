@@ -9,6 +9,7 @@ pub mod filters;
 pub mod findings;
 pub mod ladder;
 pub mod occupancy;
+pub mod pool_map;
 pub mod replay;
 pub mod state_diagram;
 pub mod status;

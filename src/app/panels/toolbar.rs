@@ -14,6 +14,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             view_menu(ui, state);
             super::capture::menu(ui, state);
             ui.separator();
+            ui.toggle_value(&mut state.pool_map.open, "Pool map")
+                .on_hover_text("Every port of the ephemeral range at the time cursor");
+            ui.separator();
             profile_selector(ui, state);
             ui.separator();
             loading_progress(ui, state);
