@@ -112,7 +112,11 @@ fn checks() -> Vec<Check> {
                 }
             }
             out.push(Check {
-                page: page.strip_prefix(root()).unwrap_or(&page).display().to_string(),
+                page: page
+                    .strip_prefix(root())
+                    .unwrap_or(&page)
+                    .display()
+                    .to_string(),
                 file,
                 profile,
                 claims,
@@ -425,9 +429,18 @@ fn both_books_build_into_one_site_with_working_switch_links() {
     for page in ["ch04-time-wait.html", "appendix-b-glossary.html"] {
         let en = std::fs::read_to_string(site.join(page)).expect("English page built");
         let zh = std::fs::read_to_string(site.join("zh-TW").join(page)).expect("zh-TW page built");
-        assert!(en.contains(&format!("href=\"zh-TW/{page}\"")), "{page}: no switch to zh-TW");
-        assert!(zh.contains(&format!("href=\"../{page}\"")), "{page}: no switch to English");
-        assert!(zh.contains("lang=\"zh-TW\""), "{page}: zh-TW page not marked zh-TW");
+        assert!(
+            en.contains(&format!("href=\"zh-TW/{page}\"")),
+            "{page}: no switch to zh-TW"
+        );
+        assert!(
+            zh.contains(&format!("href=\"../{page}\"")),
+            "{page}: no switch to English"
+        );
+        assert!(
+            zh.contains("lang=\"zh-TW\""),
+            "{page}: zh-TW page not marked zh-TW"
+        );
     }
     assert!(
         site.join("zh-TW/figures/browser-burst.svg").exists(),

@@ -6,6 +6,7 @@
 //! (port pool map): each is another panel reading the same `AppState` and view-model.
 
 pub mod capture;
+pub mod i18n;
 pub mod loader;
 pub mod panels;
 pub mod profile;
@@ -41,6 +42,7 @@ impl PortlifeApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let started = Instant::now();
         let ctx = ui.ctx().clone();
+        self.state.ensure_fonts(&ctx);
         self.state.poll_loading();
         if self.state.loading.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
@@ -87,7 +89,11 @@ pub fn run(file: Option<PathBuf>) -> Result<(), String> {
     eframe::run_native(
         "portlife",
         options,
-        Box::new(move |cc| Ok(Box::new(PortlifeApp::new(&cc.egui_ctx, file)))),
+        Box::new(move |cc| {
+            let mut app = PortlifeApp::new(&cc.egui_ctx, file);
+            app.state.lang = portlife::i18n::Lang::from_env();
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| e.to_string())
 }

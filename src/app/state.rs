@@ -6,7 +6,10 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use portlife::i18n::Lang;
+
 use super::capture::CaptureModel;
+use super::i18n::{self, tf, CjkFont};
 use super::loader::LoadJob;
 use super::profile::{CustomParams, ProfileChoice};
 use super::samples::{self, Sample};
@@ -91,6 +94,10 @@ pub struct AppState {
     pub frame_ms: f32,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
+    /// The language of every text (English by default; `app::run` takes the system locale).
+    pub lang: Lang,
+    /// The CJK font, loaded the first time a language needs it.
+    pub cjk_font: CjkFont,
 }
 
 impl Default for AppState {
@@ -118,6 +125,8 @@ impl Default for AppState {
             show_path_input: false,
             frame_ms: 0.0,
             show_frame_time: true,
+            lang: Lang::En,
+            cjk_font: CjkFont::NotLoaded,
         }
     }
 }
@@ -149,7 +158,11 @@ impl AppState {
         match result {
             Ok(capture) => self.install(path, capture),
             Err(e) => {
-                self.error = Some(format!("Could not open {}: {e}", path.display()));
+                self.error = Some(tf(
+                    self.lang,
+                    "Could not open {}: {}",
+                    &[&path.display(), &e],
+                ));
             }
         }
     }
@@ -157,9 +170,10 @@ impl AppState {
     /// Make `capture` the open capture.
     pub fn install(&mut self, path: PathBuf, capture: CaptureModel) {
         if capture.cancelled {
-            self.error = Some(format!(
+            self.error = Some(tf(
+                self.lang,
                 "Loading {} was cancelled; showing the part read so far",
-                path.display()
+                &[&path.display()],
             ));
         }
         let capture = Arc::new(capture);
@@ -177,6 +191,15 @@ impl AppState {
             capture,
             timeline,
         });
+    }
+
+    /// Load the CJK font once, on the first frame: the language menu names 繁體中文 in its own
+    /// script even while the app speaks English. Latin text keeps egui's own fonts (the CJK font
+    /// is only a fallback); the file is read once (~20 MB for the Noto collection).
+    pub fn ensure_fonts(&mut self, ctx: &egui::Context) {
+        if self.cjk_font == CjkFont::NotLoaded {
+            self.cjk_font = i18n::install_cjk_font(ctx);
+        }
     }
 
     /// Re-derive the timeline after a profile or filter change (the capture is not re-read).
