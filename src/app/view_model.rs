@@ -86,8 +86,6 @@ pub struct Row {
 #[derive(Debug, Clone)]
 pub struct HostGroup {
     pub host: IpAddr,
-    /// English label, also the group's accessible name; [`HostGroup::text`] is what is shown.
-    pub label: String,
     /// Client ports in the group (0: the host is only a server holding TIME-WAIT sockets).
     pub clients: usize,
     pub rows: Vec<u32>,
@@ -321,14 +319,8 @@ fn group_rows(rows: &[Row]) -> Vec<HostGroup> {
                 .iter()
                 .filter(|i| !rows[**i as usize].server_side)
                 .count();
-            let label = if clients > 0 {
-                format!("{host} — {clients} client ports")
-            } else {
-                format!("{host} — server (its TIME-WAIT sockets)")
-            };
             HostGroup {
                 host,
-                label,
                 clients,
                 rows: idx,
             }

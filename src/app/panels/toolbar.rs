@@ -17,9 +17,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             samples_menu(ui, state);
             view_menu(ui, state);
             ui.separator();
-            profile_selector(ui, state);
-            ui.separator();
             language_selector(ui, state);
+            ui.separator();
+            profile_selector(ui, state);
             ui.separator();
             loading_progress(ui, state);
         });
