@@ -115,6 +115,35 @@ fn an_unknown_language_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// The profile note of every sample reads as Chinese: none of the resolver's English phrases
+/// survive.
+#[test]
+fn every_profile_note_is_translated() {
+    use portlife::report::summary::profile_note_text;
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pcap") {
+            continue;
+        }
+        let a = analyze_file(&path, Default::default()).unwrap();
+        let zh = profile_note_text(Lang::ZhTw, &a.ports.profile_note);
+        for english in [
+            "guessed",
+            "chosen",
+            "inside",
+            "client port",
+            "assumed",
+            "below",
+        ] {
+            assert!(
+                !zh.contains(english),
+                "{}: {english:?} left in {zh:?}",
+                path.display()
+            );
+        }
+    }
+}
+
 /// Every finding any sample raises has its title, explanation and advice in zh-TW, in Chinese,
 /// with the same numbers in the title as the English one.
 #[test]

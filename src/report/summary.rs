@@ -43,6 +43,55 @@ pub fn severity_text(lang: Lang, s: Severity) -> &'static str {
     tr(lang, s.label())
 }
 
+/// The profile note ("guessed linux: 6 client port(s) in …, inside …") in `lang`. The note is
+/// made of fixed phrases (`ports::Profile::resolve`) around numbers, so it is translated phrase by
+/// phrase with [`PROFILE_NOTE`]; the numbers stay where they are.
+pub fn profile_note_text(lang: Lang, note: &str) -> String {
+    match lang {
+        Lang::En => note.to_string(),
+        Lang::ZhTw => PROFILE_NOTE
+            .iter()
+            .fold(note.to_string(), |s, (en, zh)| s.replace(en, zh)),
+    }
+}
+
+/// The phrases of `ports::Profile::resolve`'s notes, whole sentences before the short pieces
+/// they contain.
+pub const PROFILE_NOTE: Catalog = &[
+    (
+        "guessed: no client ports with known roles; assumed Linux (modern)",
+        "猜測:沒有角色已知的用戶端埠;假設為 Linux (modern)",
+    ),
+    (
+        "all in 49152–65535 (RFC 6335 dynamic range) and above Linux's 60999: Windows or macOS; chose Windows (120 s TIME-WAIT), use --profile macos for 30 s",
+        "全部位於 49152–65535(RFC 6335 動態範圍)且高於 Linux 的 60999:是 Windows 或 macOS;選擇 Windows(TIME-WAIT 120 秒),要 30 秒請用 --profile macos",
+    ),
+    (
+        "inside both Linux's 32768–60999 and Windows' 49152–65535; chose Linux, use --profile windows for 120 s TIME-WAIT",
+        "同時位於 Linux 的 32768–60999 與 Windows 的 49152–65535 之內;選擇 Linux,要 120 秒的 TIME-WAIT 請用 --profile windows",
+    ),
+    ("inside Linux's 32768–60999", "位於 Linux 的 32768–60999 之內"),
+    (
+        "port 61000 used: Linux's old 32768–61000",
+        "用到了埠 61000:Linux 舊版的 32768–61000",
+    ),
+    (
+        "span Linux's and Windows' ranges (several hosts?); assumed Linux (modern)",
+        "橫跨 Linux 與 Windows 的範圍(多台主機?);假設為 Linux (modern)",
+    ),
+    (
+        "some below 32768: FreeBSD's 10000–65535",
+        "部分低於 32768:FreeBSD 的 10000–65535",
+    ),
+    (
+        "some below 10000, outside every profile's range; assumed Linux (modern)",
+        "部分低於 10000,在所有設定檔的範圍之外;假設為 Linux (modern)",
+    ),
+    (" client port(s) in ", " 個用戶端埠,位於 "),
+    ("guessed ", "猜測為 "),
+    ("chosen: ", "已選擇:"),
+];
+
 /// The whole text report: findings first, then the capture's statistics and its connections.
 pub fn write_text(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<()> {
     write_findings(out, a, lang)?;
@@ -99,7 +148,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
                 &p.port_lo,
                 &p.port_hi,
                 &secs(p.time_wait_ns),
-                &a.ports.profile_note
+                &profile_note_text(lang, &a.ports.profile_note)
             ]
         )
     )?;
@@ -460,6 +509,24 @@ mod tests {
         }
         for s in [Severity::Info, Severity::Warning, Severity::Critical] {
             assert_ne!(severity_text(Lang::ZhTw, s), s.label());
+        }
+    }
+
+    #[test]
+    fn profile_note_phrases_are_complete() {
+        assert_eq!(catalog_problems(PROFILE_NOTE), Vec::<String>::new());
+        let src = include_str!("../ports/profile.rs");
+        // Every phrase is one the resolver writes (joined across its line continuations).
+        let joined: String = src
+            .split("\\\n")
+            .map(str::trim_start)
+            .collect::<Vec<_>>()
+            .join("");
+        for (en, _) in PROFILE_NOTE {
+            assert!(
+                joined.contains(en.trim()),
+                "profile.rs no longer says {en:?}"
+            );
         }
     }
 

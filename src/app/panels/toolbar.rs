@@ -184,7 +184,7 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
             lang,
             "{}: ports {}–{}, TIME-WAIT {} s",
             &[
-                &l.timeline.profile_note,
+                &portlife::report::summary::profile_note_text(lang, &l.timeline.profile_note),
                 &p.port_lo,
                 &p.port_hi,
                 &(p.time_wait_ns as f64 / 1e9),
