@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod decode;
 pub mod findings;
+pub mod i18n;
 pub mod ports;
 pub mod report;
 pub mod sanitize;

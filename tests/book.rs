@@ -8,6 +8,11 @@
 //! `time_wait_at.<SECONDS>` (client ports in TIME-WAIT that many seconds after the first packet),
 //! `server_time_wait`, `peak` (most ports one host held at once), `client_ports` (distinct
 //! (host, port) a client used), `packets`, `udp_flows`, `reused_during_time_wait`.
+//!
+//! There are two books with the same file names: the English one in `book/src` and its Traditional
+//! Chinese translation in `book/zh-TW/src`. Every check above runs over both, and the translation
+//! must have every page, check marker, figure and include of the English book, plus a language
+//! switch link at the top of each page that points at the same page of the other book.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,14 +26,27 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn book_pages() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("book/src"))
+/// The source directories of the English book and of its Traditional Chinese translation.
+const BOOKS: [&str; 2] = ["book/src", "book/zh-TW/src"];
+
+/// The Markdown pages of one book (`BOOKS` entry), sorted by file name.
+fn pages_of(book: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(book))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     v.sort();
     v
+}
+
+/// The Markdown pages of both books.
+fn book_pages() -> Vec<PathBuf> {
+    BOOKS.iter().flat_map(|b| pages_of(b)).collect()
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().unwrap().to_string_lossy().into_owned()
 }
 
 #[test]
@@ -94,7 +112,11 @@ fn checks() -> Vec<Check> {
                 }
             }
             out.push(Check {
-                page: page.file_name().unwrap().to_string_lossy().into_owned(),
+                page: page
+                    .strip_prefix(root())
+                    .unwrap_or(&page)
+                    .display()
+                    .to_string(),
                 file,
                 profile,
                 claims,
@@ -156,7 +178,7 @@ fn measure(a: &Analysis, key: &str) -> Option<i64> {
 #[test]
 fn stated_numbers_match_the_samples() {
     let all = checks();
-    assert!(all.len() >= 20, "only {} check markers found", all.len());
+    assert!(all.len() >= 40, "only {} check markers found", all.len());
     let mut failures = Vec::new();
     for c in &all {
         let a =
@@ -222,19 +244,25 @@ fn every_relative_link_and_image_resolves() {
             }
         }
     }
-    assert!(n > 30, "only {n} links found");
+    assert!(n > 60, "only {n} links found");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
 
 #[test]
 fn every_chapter_is_in_the_summary() {
-    let summary = std::fs::read_to_string(root().join("book/src/SUMMARY.md")).unwrap();
-    for page in book_pages() {
+    for book in BOOKS {
+        every_chapter_is_in_the_summary_of(book);
+    }
+}
+
+fn every_chapter_is_in_the_summary_of(book: &str) {
+    let summary = std::fs::read_to_string(root().join(book).join("SUMMARY.md")).unwrap();
+    for page in pages_of(book) {
         let name = page.file_name().unwrap().to_string_lossy().into_owned();
         if name != "SUMMARY.md" {
             assert!(
                 summary.contains(&format!("({name})")),
-                "{name} is not in SUMMARY.md"
+                "{name} is not in {book}/SUMMARY.md"
             );
         }
     }
@@ -252,7 +280,10 @@ fn every_chapter_is_in_the_summary() {
         "ch11-live-lab",
         "ch12-dynamic-server-ports",
     ] {
-        assert!(summary.contains(&format!("({ch}.md)")), "{ch} missing");
+        assert!(
+            summary.contains(&format!("({ch}.md)")),
+            "{ch} missing from {book}"
+        );
     }
 }
 
@@ -271,5 +302,148 @@ fn runnable_book_code_runs_on_loopback() {
         "book labs failed:\n{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every `<!-- check: … -->` marker of a page, verbatim, whitespace normalised.
+fn markers(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .match_indices("<!-- check:")
+        .map(|(i, _)| {
+            let rest = &text[i..];
+            let body = &rest[..rest.find("-->").map_or(rest.len(), |e| e + 3)];
+            body.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Figure and include targets of a page (what a faithful translation must show too).
+fn figures_and_includes(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = targets(text)
+        .into_iter()
+        .filter(|t| t.starts_with("figures/") || t.starts_with("code/"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Han characters in a text: a page that was copied instead of translated has next to none.
+fn han_chars(text: &str) -> usize {
+    text.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count()
+}
+
+#[test]
+fn zh_tw_book_has_every_page_check_and_figure_of_the_english_one() {
+    let english = pages_of(BOOKS[0]);
+    let chinese: BTreeSet<String> = pages_of(BOOKS[1]).iter().map(|p| file_name(p)).collect();
+    assert!(english.len() >= 17, "only {} English pages", english.len());
+    for page in &english {
+        let name = file_name(page);
+        assert!(chinese.contains(&name), "book/zh-TW/src/{name} is missing");
+        let en = std::fs::read_to_string(page).unwrap();
+        let zh = std::fs::read_to_string(root().join(BOOKS[1]).join(&name)).unwrap();
+        assert_eq!(
+            markers(&en),
+            markers(&zh),
+            "{name}: the zh-TW page must state the same checked numbers"
+        );
+        assert_eq!(
+            figures_and_includes(&en),
+            figures_and_includes(&zh),
+            "{name}: the zh-TW page must show the same figures and code"
+        );
+        let headings = |t: &str| t.lines().filter(|l| l.starts_with("## ")).count();
+        assert!(
+            headings(&zh) >= headings(&en),
+            "{name}: zh-TW has fewer sections than the English page"
+        );
+        assert!(
+            han_chars(&zh) > en.len() / 20,
+            "{name}: zh-TW page looks untranslated ({} Han characters)",
+            han_chars(&zh)
+        );
+    }
+}
+
+#[test]
+fn every_page_links_to_the_same_page_in_the_other_language() {
+    for (book, href_prefix, label) in [
+        (BOOKS[0], "zh-TW/", "繁體中文"),
+        (BOOKS[1], "../", "English"),
+    ] {
+        for page in pages_of(book) {
+            let name = file_name(&page);
+            if name == "SUMMARY.md" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&page).unwrap();
+            let first = text.lines().next().unwrap_or("");
+            let html = name.replace(".md", ".html");
+            let want = format!("<a href=\"{href_prefix}{html}\"");
+            assert!(
+                first.starts_with("<div class=\"lang-switch\">")
+                    && first.contains(&want)
+                    && first.contains(label),
+                "{book}/{name}: first line must be the language switch to {href_prefix}{html}"
+            );
+            let other = if book == BOOKS[0] { BOOKS[1] } else { BOOKS[0] };
+            assert!(
+                root().join(other).join(&name).exists(),
+                "{book}/{name}: the other book has no {name}"
+            );
+        }
+    }
+}
+
+/// `mdbook`, from PATH or cargo's bin directory; `None` when it is not installed.
+fn mdbook() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/mdbook"));
+    let candidates = [Some(PathBuf::from("mdbook")), home];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|m| Command::new(m).arg("--version").output().is_ok())
+}
+
+#[test]
+fn both_books_build_into_one_site_with_working_switch_links() {
+    let Some(mdbook) = mdbook() else {
+        eprintln!("mdbook missing: skipping the book build");
+        return;
+    };
+    let out = Command::new("bash")
+        .arg(root().join("scripts/build-book.sh"))
+        .env("MDBOOK", &mdbook)
+        .output()
+        .expect("run scripts/build-book.sh");
+    assert!(
+        out.status.success(),
+        "build-book.sh failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = root().join("book/build");
+    for page in ["ch04-time-wait.html", "appendix-b-glossary.html"] {
+        let en = std::fs::read_to_string(site.join(page)).expect("English page built");
+        let zh = std::fs::read_to_string(site.join("zh-TW").join(page)).expect("zh-TW page built");
+        assert!(
+            en.contains(&format!("href=\"zh-TW/{page}\"")),
+            "{page}: no switch to zh-TW"
+        );
+        assert!(
+            zh.contains(&format!("href=\"../{page}\"")),
+            "{page}: no switch to English"
+        );
+        assert!(
+            zh.contains("lang=\"zh-TW\""),
+            "{page}: zh-TW page not marked zh-TW"
+        );
+    }
+    assert!(
+        site.join("zh-TW/figures/browser-burst.svg").exists(),
+        "the zh-TW site has no figures"
     );
 }

@@ -7,6 +7,7 @@
 
 pub mod capture;
 pub mod diagram_model;
+pub mod i18n;
 pub mod ladder_model;
 pub mod live_capture;
 pub mod loader;
@@ -57,6 +58,7 @@ impl PortlifeApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let started = Instant::now();
         let ctx = ui.ctx().clone();
+        self.state.ensure_fonts(&ctx);
         self.state.poll_loading();
         self.state.poll_live();
         if self.state.live.running() {
@@ -111,7 +113,11 @@ pub fn run(file: Option<PathBuf>) -> Result<(), String> {
     eframe::run_native(
         "portlife",
         options,
-        Box::new(move |cc| Ok(Box::new(PortlifeApp::new(&cc.egui_ctx, file)))),
+        Box::new(move |cc| {
+            let mut app = PortlifeApp::new(&cc.egui_ctx, file);
+            app.state.lang = portlife::i18n::Lang::from_env();
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| e.to_string())
 }

@@ -6,7 +6,10 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use portlife::i18n::Lang;
+
 use super::capture::CaptureModel;
+use super::i18n::{self, tf, CjkFont};
 use super::live_capture::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
 use super::pool_model::PoolMapState;
@@ -101,6 +104,10 @@ pub struct AppState {
     pub views: super::views::ViewsState,
     /// The pool map window (issue 14): open or not, host, destination, cached port model.
     pub pool_map: PoolMapState,
+    /// The language of every text (English by default; `app::run` takes the system locale).
+    pub lang: Lang,
+    /// The CJK font, loaded the first time a language needs it.
+    pub cjk_font: CjkFont,
 }
 
 impl Default for AppState {
@@ -132,6 +139,8 @@ impl Default for AppState {
             live: LiveState::default(),
             views: super::views::ViewsState::default(),
             pool_map: PoolMapState::default(),
+            lang: Lang::En,
+            cjk_font: CjkFont::NotLoaded,
         }
     }
 }
@@ -163,7 +172,11 @@ impl AppState {
         match result {
             Ok(capture) => self.install(path, capture),
             Err(e) => {
-                self.error = Some(format!("Could not open {}: {e}", path.display()));
+                self.error = Some(tf(
+                    self.lang,
+                    "Could not open {}: {}",
+                    &[&path.display(), &e],
+                ));
             }
         }
     }
@@ -171,9 +184,10 @@ impl AppState {
     /// Make `capture` the open capture.
     pub fn install(&mut self, path: PathBuf, capture: CaptureModel) {
         if capture.cancelled {
-            self.error = Some(format!(
+            self.error = Some(tf(
+                self.lang,
                 "Loading {} was cancelled; showing the part read so far",
-                path.display()
+                &[&path.display()],
             ));
         }
         let capture = Arc::new(capture);
@@ -249,6 +263,15 @@ impl AppState {
                     end: end + 5.0,
                 };
             }
+        }
+    }
+
+    /// Load the CJK font once, on the first frame: the language menu names 繁體中文 in its own
+    /// script even while the app speaks English. Latin text keeps egui's own fonts (the CJK font
+    /// is only a fallback); the file is read once (~20 MB for the Noto collection).
+    pub fn ensure_fonts(&mut self, ctx: &egui::Context) {
+        if self.cjk_font == CjkFont::NotLoaded {
+            self.cjk_font = i18n::install_cjk_font(ctx);
         }
     }
 

@@ -224,6 +224,42 @@ fn timeline_snapshot() {
     h.snapshot("timeline_three_connections_windows");
 }
 
+/// The app in Traditional Chinese: chosen in the toolbar's language menu, the panels, the group
+/// header, the status bar and the hover sentence speak Chinese, and the CJK font is loaded (so
+/// the glyphs are not boxes; `.ci/run` installs fonts-noto-cjk).
+#[test]
+fn the_app_speaks_traditional_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &temp_capture(&dir));
+    h.get_by_label("Language").click();
+    h.run();
+    h.get_by_label("繁體中文").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().state.lang, portlife::i18n::Lang::ZhTw);
+    h.get_by_label("過濾條件");
+    h.get_by_label("作業系統設定檔");
+    h.get_by_label("埠的階段:");
+    h.get_by_label("10.0.0.2 — 3 個用戶端埠");
+    h.get_by_label_contains("條連線");
+    h.get_by_label("10.0.0.2:40001 TimeWait span").hover();
+    h.run();
+    h.get_by_label_contains("因為這台主機先關閉,在 TIME-WAIT 中等待 60 s");
+    assert!(
+        matches!(h.state().state.cjk_font, super::i18n::CjkFont::Loaded(_)),
+        "no CJK font loaded ({:?}): install {}",
+        h.state().state.cjk_font,
+        super::i18n::CJK_FONT_PACKAGE
+    );
+    // And back: English texts return.
+    h.get_by_label("語言").click();
+    h.run();
+    h.get_by_label("English").click();
+    h.run();
+    h.get_by_label("Filters");
+}
+
 /// A synthetic capture model with `n` connections from 50 hosts, fed through the real tracker.
 fn synthetic_model(n: u32) -> super::capture::CaptureModel {
     use portlife::decode::{Decoded, Endpoint, TcpFlags, TcpOptions, TcpSegment};

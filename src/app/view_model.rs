@@ -10,10 +10,13 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use portlife::findings::{self, Finding};
+use portlife::i18n::Lang;
 use portlife::ports::{self, OsProfile};
+use portlife::report::summary::outcome_text;
 use portlife::tcp::{Connection, Outcome, Role};
 
 use super::capture::{CaptureModel, OutcomeGroup};
+use super::i18n::{t, tf};
 use super::profile::{CustomParams, ProfileChoice};
 
 /// The port lifecycle phases the timeline draws (DESIGN.md). Available is the empty space.
@@ -42,6 +45,11 @@ impl Phase {
             Phase::Active => "Active",
             Phase::TimeWait => "TimeWait",
         }
+    }
+
+    /// The phase's name in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        t(lang, self.name())
     }
 }
 
@@ -79,7 +87,8 @@ pub struct Row {
 #[derive(Debug, Clone)]
 pub struct HostGroup {
     pub host: IpAddr,
-    pub label: String,
+    /// Client ports in the group (0: the host is only a server holding TIME-WAIT sockets).
+    pub clients: usize,
     pub rows: Vec<u32>,
 }
 
@@ -324,14 +333,9 @@ fn group_rows(rows: &[Row]) -> Vec<HostGroup> {
                 .iter()
                 .filter(|i| !rows[**i as usize].server_side)
                 .count();
-            let label = if clients > 0 {
-                format!("{host} — {clients} client ports")
-            } else {
-                format!("{host} — server (its TIME-WAIT sockets)")
-            };
             HostGroup {
                 host,
-                label,
+                clients,
                 rows: idx,
             }
         })
@@ -383,6 +387,17 @@ impl Timeline {
     }
 }
 
+impl HostGroup {
+    /// The group's header in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        if self.clients > 0 {
+            tf(lang, "{} — {} client ports", &[&self.host, &self.clients])
+        } else {
+            tf(lang, "{} — server (its TIME-WAIT sockets)", &[&self.host])
+        }
+    }
+}
+
 /// Human-readable duration: `850 ms`, `12.3 s`, `2 min 5 s`.
 pub fn fmt_duration(s: f64) -> String {
     if s < 1.0 {
@@ -400,39 +415,83 @@ pub fn fmt_duration(s: f64) -> String {
 }
 
 /// What a span means, in one sentence a student can read.
-pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile) -> String {
+pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile, lang: Lang) -> String {
     let port = row.port;
     let dur = fmt_duration(span.end - span.start);
+    let srv = c.server;
     match (span.phase, row.server_side) {
-        (Phase::TimeWait, true) => format!(
-            "server port {port} holds this 4-tuple in TIME-WAIT for {dur} because the server closed first; the client's port {} is free at once",
-            c.client.port
+        (Phase::TimeWait, true) => tf(
+            lang,
+            "server port {} holds this 4-tuple in TIME-WAIT for {} because the server closed first; the client's port {} is free at once",
+            &[&port, &dur, &c.client.port],
         ),
         (Phase::TimeWait, false) => {
             let tw = profile.time_wait_ns as f64 / 1e9;
             let full = fmt_duration(tw);
             if span.end - span.start + 1e-6 < tw {
-                format!("port {port} waits in TIME-WAIT because this host closed first; after {dur} (of {full}) a new SYN reused the same 4-tuple")
+                tf(
+                    lang,
+                    "port {} waits in TIME-WAIT because this host closed first; after {} (of {}) a new SYN reused the same 4-tuple",
+                    &[&port, &dur, &full],
+                )
             } else {
-                format!("port {port} waits in TIME-WAIT for {dur} because this host closed first (2×MSL on this OS), then becomes Available")
-                    + if span.derived_after.is_some() {
-                        " (the capture ended during the wait; its end comes from the OS profile)"
-                    } else {
-                        ""
-                    }
+                tf(
+                    lang,
+                    "port {} waits in TIME-WAIT for {} because this host closed first (2×MSL on this OS), then becomes Available",
+                    &[&port, &dur],
+                ) + if span.derived_after.is_some() {
+                    t(
+                        lang,
+                        " (the capture ended during the wait; its end comes from the OS profile)",
+                    )
+                } else {
+                    ""
+                }
             }
         }
         (Phase::Assigned, _) => match c.outcome {
-            Outcome::Unreachable => format!("port {port} was assigned for connect(), but an ICMP error said {} cannot be reached; the port is free again", c.server),
-            Outcome::Refused => format!("port {port} was assigned for connect(), but {} answered the SYN with RST (connection refused); the port is free again", c.server),
-            Outcome::Unanswered => format!("port {port} is assigned and stays in SYN-SENT: nobody answered the SYN (a firewall dropping it, or a dead server)"),
-            _ => format!("port {port} was assigned by the kernel for connect() and waits {dur} for the handshake with {}", c.server),
+            Outcome::Unreachable => tf(
+                lang,
+                "port {} was assigned for connect(), but an ICMP error said {} cannot be reached; the port is free again",
+                &[&port, &srv],
+            ),
+            Outcome::Refused => tf(
+                lang,
+                "port {} was assigned for connect(), but {} answered the SYN with RST (connection refused); the port is free again",
+                &[&port, &srv],
+            ),
+            Outcome::Unanswered => tf(
+                lang,
+                "port {} is assigned and stays in SYN-SENT: nobody answered the SYN (a firewall dropping it, or a dead server)",
+                &[&port],
+            ),
+            _ => tf(
+                lang,
+                "port {} was assigned by the kernel for connect() and waits {} for the handshake with {}",
+                &[&port, &dur, &srv],
+            ),
         },
         (Phase::Active, _) => match c.outcome {
-            Outcome::ResetByClient | Outcome::ResetByServer => format!("port {port} carries a connection to {} for {dur}; it ends with RST, so no TIME-WAIT follows", c.server),
-            Outcome::OpenAtEnd | Outcome::MidStream => format!("port {port} carries a connection to {} that was still open when the capture ended", c.server),
-            _ if c.closed_first == Some(Role::Server) => format!("port {port} carries a connection to {} for {dur}; the server closed first, so the port is Available right after", c.server),
-            _ => format!("port {port} carries a connection to {} for {dur}", c.server),
+            Outcome::ResetByClient | Outcome::ResetByServer => tf(
+                lang,
+                "port {} carries a connection to {} for {}; it ends with RST, so no TIME-WAIT follows",
+                &[&port, &srv, &dur],
+            ),
+            Outcome::OpenAtEnd | Outcome::MidStream => tf(
+                lang,
+                "port {} carries a connection to {} that was still open when the capture ended",
+                &[&port, &srv],
+            ),
+            _ if c.closed_first == Some(Role::Server) => tf(
+                lang,
+                "port {} carries a connection to {} for {}; the server closed first, so the port is Available right after",
+                &[&port, &srv, &dur],
+            ),
+            _ => tf(
+                lang,
+                "port {} carries a connection to {} for {}",
+                &[&port, &srv, &dur],
+            ),
         },
     }
 }
@@ -459,19 +518,21 @@ pub struct ConnDetails {
 }
 
 /// Describe connection `idx` for the details panel.
-pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32) -> Option<ConnDetails> {
+/// Fact names stay English `&'static str` keys (the panel translates them with `t`); values are
+/// written in `lang`.
+pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> Option<ConnDetails> {
     let c = capture.connections.get(idx as usize)?;
     let secs = |ns: i64| (ns - tl.t0_ns) as f64 / 1e9;
     let closer = match c.closed_first {
-        Some(Role::Client) => "client (it gets TIME-WAIT)",
-        Some(Role::Server) => "server (TIME-WAIT on the server)",
-        None => "nobody (no FIN)",
+        Some(Role::Client) => t(lang, "client (it gets TIME-WAIT)"),
+        Some(Role::Server) => t(lang, "server (TIME-WAIT on the server)"),
+        None => t(lang, "nobody (no FIN)"),
     };
     let mut facts = vec![
         ("client", c.client.to_string()),
         ("server", c.server.to_string()),
         ("generation", c.generation.to_string()),
-        ("outcome", c.outcome.describe().to_string()),
+        ("outcome", outcome_text(lang, c.outcome).to_string()),
         ("history (Zeek)", c.history.clone()),
         ("closed first by", closer.to_string()),
         ("packets", c.packets().to_string()),
@@ -485,7 +546,7 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32) -> Option<ConnDe
         ),
     ];
     if c.roles_inferred {
-        facts.push(("roles", "inferred (start not captured)".into()));
+        facts.push(("roles", t(lang, "inferred (start not captured)").into()));
     }
     let mut transitions: Vec<(i64, TransitionRow)> =
         [("client", &c.client_side), ("server", &c.server_side)]
@@ -534,6 +595,7 @@ pub fn span_info(
     row: &Row,
     span: &Span,
     at: f64,
+    lang: Lang,
 ) -> Option<SpanInfo> {
     let c = capture.connections.get(span.conn as usize)?;
     let (cs, ss) = c.state_at(tl.abs_ns(at.clamp(span.start, span.end)));
@@ -544,6 +606,6 @@ pub fn span_info(
         server_state: ss.name(),
         start: span.start,
         end: span.end,
-        sentence: explain(span, row, c, &tl.profile),
+        sentence: explain(span, row, c, &tl.profile, lang),
     })
 }

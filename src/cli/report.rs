@@ -1,11 +1,12 @@
-//! `portlife report FILE [--json] [--profile P]`.
+//! `portlife report FILE [--json] [--profile P] [--lang en|zh-TW]`.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use portlife::analysis::{self, Analysis};
+use portlife::analysis;
+use portlife::i18n::Lang;
 use portlife::ports::Profile;
 
 #[derive(Args, Debug)]
@@ -23,6 +24,15 @@ pub struct ReportArgs {
     /// (bounded memory for SYN floods and very long captures; ~0.5 KiB per record).
     #[arg(long, default_value_t = portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// Language of the text report: en or zh-TW (Traditional Chinese). Default: from LC_ALL,
+    /// LC_MESSAGES or LANG (zh_TW… gives zh-TW). JSON is the same in every language.
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+pub(crate) fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+        .map_err(|e: portlife::i18n::LangParseError| e.to_string())
 }
 
 pub(crate) fn parse_profile(s: &str) -> Result<Profile, String> {
@@ -38,6 +48,7 @@ impl ReportArgs {
             json: false,
             profile: Profile::Auto,
             max_connections: portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS,
+            lang: None,
         }
     }
 }
@@ -57,45 +68,8 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         serde_json::to_writer_pretty(&mut out, &a)?;
         writeln!(out)?;
     } else {
-        write_text(&mut out, &a)?;
+        let lang = args.lang.unwrap_or_else(Lang::from_env);
+        portlife::report::summary::write_text(&mut out, &a, lang)?;
     }
     Ok(())
-}
-
-fn ts(ns: i64) -> String {
-    chrono::DateTime::from_timestamp_nanos(ns)
-        .format("%Y-%m-%d %H:%M:%S%.6f UTC")
-        .to_string()
-}
-
-fn write_text(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
-    portlife::report::summary::write_findings(out, a)?;
-    let s = &a.stats;
-    writeln!(out, "{}", a.file)?;
-    writeln!(
-        out,
-        "  format: {:?}{}",
-        a.format,
-        if a.compressed { " (gzip)" } else { "" }
-    )?;
-    writeln!(
-        out,
-        "  packets: {}  ({} bytes on the wire)",
-        s.packets, s.wire_bytes
-    )?;
-    if let (Some(f), Some(l)) = (s.first_ts_ns, s.last_ts_ns) {
-        writeln!(out, "  first: {}", ts(f))?;
-        writeln!(out, "  last:  {}", ts(l))?;
-        writeln!(out, "  span:  {:.6} s", s.duration_s())?;
-    }
-    writeln!(out, "  link types:")?;
-    for (k, v) in &s.link_types {
-        writeln!(out, "    {k:<24} {v}")?;
-    }
-    writeln!(out, "  protocols:")?;
-    for (k, v) in &s.protocols {
-        writeln!(out, "    {k:<24} {v}")?;
-    }
-    writeln!(out, "  distinct TCP 4-tuples: {}", s.tcp_4tuples)?;
-    portlife::report::summary::write_connections(out, a)
 }

@@ -1,6 +1,7 @@
 //! Right panel: the selected connection — its 4-tuple and outcome, and every state transition of
 //! both endpoints with its time and the packet (frame number) that caused it.
 
+use super::super::i18n::t;
 use super::super::state::AppState;
 use super::super::view_model;
 
@@ -11,7 +12,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(l) = &state.loaded else {
         return;
     };
-    let Some(d) = view_model::details(&l.capture, &l.timeline, sel) else {
+    let lang = state.lang;
+    let Some(d) = view_model::details(&l.capture, &l.timeline, sel, lang) else {
         return;
     };
     let mut close = false;
@@ -20,10 +22,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .resizable(true)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.heading("Connection");
+                ui.heading(t(lang, "Connection"));
                 if ui
                     .small_button("x")
-                    .on_hover_text("Clear selection")
+                    .on_hover_text(t(lang, "Clear selection"))
                     .clicked()
                 {
                     close = true;
@@ -32,27 +34,32 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.label(egui::RichText::new(&d.title).monospace().strong());
             egui::Grid::new("facts").num_columns(2).show(ui, |ui| {
                 for (k, v) in &d.facts {
-                    ui.weak(*k);
+                    ui.weak(t(lang, k));
                     ui.label(v);
                     ui.end_row();
                 }
             });
             ui.separator();
-            ui.label(egui::RichText::new("State transitions").strong());
+            ui.label(egui::RichText::new(t(lang, "State transitions")).strong());
             egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("transitions")
                     .num_columns(4)
                     .striped(true)
                     .show(ui, |ui| {
-                        for h in ["time (s)", "end", "from -> to", "frame"] {
+                        for h in [
+                            t(lang, "time (s)"),
+                            t(lang, "end"),
+                            t(lang, "from -> to"),
+                            t(lang, "frame"),
+                        ] {
                             ui.strong(h);
                         }
                         ui.end_row();
-                        for t in &d.transitions {
-                            ui.monospace(&t.time);
-                            ui.label(t.side);
-                            ui.label(format!("{} -> {}", t.from, t.to));
-                            ui.monospace(format!("#{}", t.frame));
+                        for tr in &d.transitions {
+                            ui.monospace(&tr.time);
+                            ui.label(t(lang, tr.side));
+                            ui.label(format!("{} -> {}", tr.from, tr.to));
+                            ui.monospace(format!("#{}", tr.frame));
                             ui.end_row();
                         }
                     });

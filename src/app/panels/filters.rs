@@ -2,6 +2,7 @@
 //! rebuilds the view-model; the capture is not re-read.
 
 use super::super::capture::OutcomeGroup;
+use super::super::i18n::t;
 use super::super::state::AppState;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
@@ -9,30 +10,41 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .default_size(200.0)
         .resizable(true)
         .show(ui, |ui| {
-            ui.heading("Filters");
+            let lang = state.lang;
+            ui.heading(t(lang, "Filters"));
             let mut f = state.filters.clone();
-            labelled_text(ui, "Host", &mut f.host, "client IP contains");
             labelled_text(
                 ui,
-                "Destination",
-                &mut f.destination,
-                "server ip:port contains",
+                t(lang, "Host"),
+                &mut f.host,
+                t(lang, "client IP contains"),
             );
-            ui.label("Client port range");
+            labelled_text(
+                ui,
+                t(lang, "Destination"),
+                &mut f.destination,
+                t(lang, "server ip:port contains"),
+            );
+            ui.label(t(lang, "Client port range"));
             ui.horizontal(|ui| {
-                let from = ui.label("from");
+                let from = ui.label(t(lang, "from"));
                 ui.add(egui::DragValue::new(&mut f.port_min).range(0..=65535))
                     .labelled_by(from.id);
-                let to = ui.label("to");
+                let to = ui.label(t(lang, "to"));
                 ui.add(egui::DragValue::new(&mut f.port_max).range(0..=65535))
                     .labelled_by(to.id);
             });
-            ui.label("Outcome");
+            ui.label(t(lang, "Outcome"));
             for (i, o) in OutcomeGroup::ALL.iter().enumerate() {
-                ui.checkbox(&mut f.outcomes[i], o.name());
+                ui.checkbox(&mut f.outcomes[i], t(lang, o.name()));
             }
-            labelled_text(ui, "Search", &mut f.search, "tuple, state, outcome");
-            if ui.button("Clear filters").clicked() {
+            labelled_text(
+                ui,
+                t(lang, "Search"),
+                &mut f.search,
+                t(lang, "tuple, state, outcome"),
+            );
+            if ui.button(t(lang, "Clear filters")).clicked() {
                 f = Default::default();
             }
             if f != state.filters {
@@ -40,7 +52,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 state.rebuild();
             }
             ui.separator();
-            legend_help(ui);
+            legend_help(ui, lang);
         });
 }
 
@@ -55,11 +67,26 @@ fn labelled_text(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str)
 }
 
 /// How to read the picture, for a student who has not read the manual.
-fn legend_help(ui: &mut egui::Ui) {
-    ui.label(egui::RichText::new("How to read it").strong());
-    ui.small("Each row is one client port (host:port). Empty = Available: no socket holds it.");
-    ui.small("Orange: Assigned — SYN sent, waiting for the handshake.");
-    ui.small("Blue: Active — the connection is open (or closing).");
-    ui.small("Purple: TimeWait — this host closed first and must wait 2×MSL before reuse.");
-    ui.small("Ctrl+wheel or pinch: zoom · drag: pan · click a bar: details.");
+fn legend_help(ui: &mut egui::Ui, lang: portlife::i18n::Lang) {
+    ui.label(egui::RichText::new(t(lang, "How to read it")).strong());
+    ui.small(t(
+        lang,
+        "Each row is one client port (host:port). Empty = Available: no socket holds it.",
+    ));
+    ui.small(t(
+        lang,
+        "Orange: Assigned — SYN sent, waiting for the handshake.",
+    ));
+    ui.small(t(
+        lang,
+        "Blue: Active — the connection is open (or closing).",
+    ));
+    ui.small(t(
+        lang,
+        "Purple: TimeWait — this host closed first and must wait 2×MSL before reuse.",
+    ));
+    ui.small(t(
+        lang,
+        "Ctrl+wheel or pinch: zoom · drag: pan · click a bar: details.",
+    ));
 }

@@ -10,6 +10,9 @@
 use chrono::{DateTime, Utc};
 use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
+use portlife::i18n::Lang;
+
+use super::super::i18n::{t, tf};
 use super::super::state::{AppState, TimeAxis, ViewTransform};
 use super::super::theme;
 use super::super::view_model::{self, Phase, Row, Timeline};
@@ -35,14 +38,16 @@ fn row_height(r: &Row) -> f32 {
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     egui::CentralPanel::default().show(ui, |ui| {
+        let lang = state.lang;
         if state.loaded.is_none() {
             ui.centered_and_justified(|ui| {
                 if state.loading.is_some() {
-                    ui.label("Loading…");
+                    ui.label(t(lang, "Loading…"));
                 } else {
-                    ui.label(
+                    ui.label(t(
+                        lang,
                         "No capture open. File -> Open, Samples, or drop a pcap/pcapng file here.",
-                    );
+                    ));
                 }
             });
             return;
@@ -66,26 +71,31 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 
 /// The colour key, with Available shown as the empty baseline it is.
 fn legend(ui: &mut egui::Ui, state: &AppState) {
+    let lang = state.lang;
     ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new("Port phases:").strong());
+        ui.label(egui::RichText::new(t(lang, "Port phases:")).strong());
         let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
         ui.painter().line_segment(
             [r.left_center(), r.right_center()],
             Stroke::new(1.0, ui.visuals().weak_text_color()),
         );
-        ui.label("Available (empty)");
+        ui.label(t(lang, "Available (empty)"));
         for p in Phase::ALL {
             let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
             ui.painter().rect_filled(r, 2.0, theme::phase_color(p));
             let text = match p {
-                Phase::Assigned => "Assigned (SYN sent, handshake pending)".to_string(),
-                Phase::Active => "Active (connection open or closing)".to_string(),
+                Phase::Assigned => t(lang, "Assigned (SYN sent, handshake pending)").to_string(),
+                Phase::Active => t(lang, "Active (connection open or closing)").to_string(),
                 Phase::TimeWait => {
                     let tw = state
                         .loaded
                         .as_ref()
                         .map_or(60.0, |l| l.timeline.profile.time_wait_ns as f64 / 1e9);
-                    format!("TimeWait (this host closed first; waits {tw} s)")
+                    tf(
+                        lang,
+                        "TimeWait (this host closed first; waits {} s)",
+                        &[&tw],
+                    )
                 }
             };
             ui.label(text);
@@ -94,7 +104,7 @@ fn legend(ui: &mut egui::Ui, state: &AppState) {
         ui.painter().rect_filled(r, 2.0, theme::TIME_WAIT);
         ui.painter()
             .rect_filled(r, 0.0, ui.visuals().extreme_bg_color.gamma_multiply(0.45));
-        ui.label("after the capture ended (from the OS profile)");
+        ui.label(t(lang, "after the capture ended (from the OS profile)"));
     });
 }
 
@@ -141,11 +151,12 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
     let painter = ui.painter().with_clip_rect(rect);
     let visuals = ui.visuals();
     let text_color = visuals.text_color();
+    let lang = state.lang;
     let title = match state.axis {
-        TimeAxis::Relative => "time since first SYN (s)".to_string(),
+        TimeAxis::Relative => t(lang, "time since first SYN (s)").to_string(),
         TimeAxis::WallClock => {
             let d: DateTime<Utc> = DateTime::from_timestamp_nanos(l.timeline.t0_ns);
-            format!("wall-clock, UTC ({})", d.format("%Y-%m-%d"))
+            tf(lang, "wall-clock, UTC ({})", &[&d.format("%Y-%m-%d")])
         }
     };
     painter.text(
@@ -171,7 +182,7 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
         painter.text(
             Pos2::new(xe + 3.0, rect.top() + 1.0),
             Align2::LEFT_TOP,
-            "capture ends | later: from the OS profile",
+            t(lang, "capture ends | later: from the OS profile"),
             FontId::proportional(11.0),
             visuals.strong_text_color(),
         );
@@ -201,6 +212,7 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
         return;
     };
     let tl = &l.timeline;
+    let lang = state.lang;
     // Flatten groups and rows into lines with their y offsets.
     let mut lines: Vec<(Line, f32)> = Vec::with_capacity(tl.rows.len() + tl.groups.len());
     let mut y = 0.0f32;
@@ -280,11 +292,12 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                         let g = &tl.groups[gi];
                         let rect = Rect::from_x_y_ranges(clip.x_range(), top..=top + GROUP_H);
                         let collapsed = state.collapsed.contains(&g.host);
-                        let text = format!("{} {}", if collapsed { "+" } else { "-" }, g.label);
+                        let name = g.text(lang);
+                        let text = format!("{} {name}", if collapsed { "+" } else { "-" });
                         let r =
                             ui.interact(rect, ui.scope_id().with(("group", gi)), Sense::click());
                         r.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, &g.label)
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &name)
                         });
                         if r.clicked() {
                             actions.toggle_group = Some(g.host);
@@ -309,7 +322,7 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                                 visuals.faint_bg_color.gamma_multiply(0.6),
                             );
                         }
-                        row_label(ui, &painter, row, rect, ri, &visuals);
+                        row_label(ui, &painter, row, rect, ri, &visuals, lang);
                         draw_row(
                             ui,
                             &painter,
@@ -396,11 +409,12 @@ fn row_label(
     rect: Rect,
     ri: u32,
     visuals: &egui::Visuals,
+    lang: Lang,
 ) {
     let lrect = Rect::from_min_size(rect.min, Vec2::new(LABEL_W - 8.0, rect.height()));
     let r = ui.interact(lrect, ui.scope_id().with(("row", ri)), Sense::hover());
     let text = if row.server_side {
-        format!("{} (server)", row.label)
+        tf(lang, "{} (server)", &[&row.label])
     } else {
         row.label.clone()
     };
@@ -497,8 +511,10 @@ fn draw_row(
             if r.hovered() {
                 let at = r.hover_pos().map_or(s.start, |p| t_of(view, plot_x, p.x));
                 if let Some(l) = &state.loaded {
-                    if let Some(info) = view_model::span_info(&l.capture, tl, row, s, at) {
-                        r.on_hover_ui(|ui| span_tooltip(ui, &info, state.axis, tl));
+                    if let Some(info) =
+                        view_model::span_info(&l.capture, tl, row, s, at, state.lang)
+                    {
+                        r.on_hover_ui(|ui| span_tooltip(ui, &info, state.axis, tl, state.lang));
                     }
                 }
             }
@@ -506,18 +522,25 @@ fn draw_row(
     }
 }
 
-fn span_tooltip(ui: &mut egui::Ui, info: &view_model::SpanInfo, axis: TimeAxis, tl: &Timeline) {
+fn span_tooltip(
+    ui: &mut egui::Ui,
+    info: &view_model::SpanInfo,
+    axis: TimeAxis,
+    tl: &Timeline,
+    lang: Lang,
+) {
     ui.set_max_width(420.0);
     ui.label(egui::RichText::new(&info.tuple).monospace().strong());
     ui.horizontal(|ui| {
         let (r, _) = ui.allocate_exact_size(Vec2::new(12.0, 12.0), Sense::hover());
         ui.painter()
             .rect_filled(r, 2.0, theme::phase_color(info.phase));
-        ui.label(egui::RichText::new(info.phase.name()).strong());
+        ui.label(egui::RichText::new(info.phase.text(lang)).strong());
     });
-    ui.label(format!(
+    ui.label(tf(
+        lang,
         "client {} · server {}",
-        info.client_state, info.server_state
+        &[&info.client_state, &info.server_state],
     ));
     let step = 0.001;
     ui.label(format!(

@@ -3,10 +3,14 @@
 
 use std::path::PathBuf;
 
+use portlife::i18n::Lang;
+
+use super::super::i18n::{t, tf};
 use super::super::profile::ProfileChoice;
 use super::super::state::{AppState, TimeAxis};
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    let lang = state.lang;
     egui::Panel::top("toolbar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             file_menu(ui, state);
@@ -16,6 +20,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.separator();
             ui.toggle_value(&mut state.pool_map.open, "Pool map")
                 .on_hover_text("Every port of the ephemeral range at the time cursor");
+            ui.separator();
+            language_selector(ui, state);
             ui.separator();
             profile_selector(ui, state);
             ui.separator();
@@ -28,7 +34,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         if let Some(err) = state.error.clone() {
             ui.horizontal(|ui| {
                 ui.colored_label(ui.visuals().error_fg_color, format!("! {err}"));
-                if ui.small_button("Dismiss").clicked() {
+                if ui.small_button(t(lang, "Dismiss")).clicked() {
                     state.error = None;
                 }
             });
@@ -37,19 +43,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
-    ui.menu_button("File", |ui| {
-        if ui.button("Open…").clicked() {
+    let lang = state.lang;
+    ui.menu_button(t(lang, "File"), |ui| {
+        if ui.button(t(lang, "Open…")).clicked() {
             start_dialog(ui.ctx());
             state.show_path_input = true;
             ui.close();
         }
-        if ui.button("Open path…").clicked() {
+        if ui.button(t(lang, "Open path…")).clicked() {
             state.show_path_input = true;
             ui.close();
         }
-        ui.menu_button("Recent", |ui| {
+        ui.menu_button(t(lang, "Recent"), |ui| {
             if state.recent.is_empty() {
-                ui.label("(none yet)");
+                ui.label(t(lang, "(none yet)"));
             }
             for p in state.recent.clone() {
                 if ui.button(p.display().to_string()).clicked() {
@@ -59,16 +66,17 @@ fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
             }
         });
         ui.separator();
-        if ui.button("Quit").clicked() {
+        if ui.button(t(lang, "Quit")).clicked() {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
     });
 }
 
 fn samples_menu(ui: &mut egui::Ui, state: &mut AppState) {
-    ui.menu_button("Samples", |ui| {
+    let lang = state.lang;
+    ui.menu_button(t(lang, "Samples"), |ui| {
         if state.samples.is_empty() {
-            ui.label("No bundled samples found");
+            ui.label(t(lang, "No bundled samples found"));
         }
         for s in state.samples.clone() {
             let text = if s.lesson.is_empty() {
@@ -85,15 +93,16 @@ fn samples_menu(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
-    ui.menu_button("View", |ui| {
-        if ui.button("Fit all").clicked() {
+    let lang = state.lang;
+    ui.menu_button(t(lang, "View"), |ui| {
+        if ui.button(t(lang, "Fit all")).clicked() {
             state.fit_all();
             ui.close();
         }
         if ui
             .add_enabled(
                 state.selection.is_some(),
-                egui::Button::new("Zoom to selection"),
+                egui::Button::new(t(lang, "Zoom to selection")),
             )
             .clicked()
         {
@@ -101,14 +110,22 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
             ui.close();
         }
         ui.separator();
-        ui.radio_value(&mut state.axis, TimeAxis::Relative, "Relative seconds");
-        ui.radio_value(&mut state.axis, TimeAxis::WallClock, "Wall-clock (UTC)");
+        ui.radio_value(
+            &mut state.axis,
+            TimeAxis::Relative,
+            t(lang, "Relative seconds"),
+        );
+        ui.radio_value(
+            &mut state.axis,
+            TimeAxis::WallClock,
+            t(lang, "Wall-clock (UTC)"),
+        );
         ui.separator();
         egui::widgets::global_theme_preference_buttons(ui);
     });
     if ui
-        .button("Fit all")
-        .on_hover_text("Show the whole capture")
+        .button(t(lang, "Fit all"))
+        .on_hover_text(t(lang, "Show the whole capture"))
         .clicked()
     {
         state.fit_all();
@@ -116,19 +133,19 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
     if ui
         .add_enabled(
             state.selection.is_some(),
-            egui::Button::new("Zoom to selection"),
+            egui::Button::new(t(lang, "Zoom to selection")),
         )
         .clicked()
     {
         state.zoom_to_selection();
     }
     let label = match state.axis {
-        TimeAxis::Relative => "Axis: relative s",
-        TimeAxis::WallClock => "Axis: wall-clock",
+        TimeAxis::Relative => t(lang, "Axis: relative s"),
+        TimeAxis::WallClock => t(lang, "Axis: wall-clock"),
     };
     if ui
         .button(label)
-        .on_hover_text("Toggle relative seconds / UTC wall-clock")
+        .on_hover_text(t(lang, "Toggle relative seconds / UTC wall-clock"))
         .clicked()
     {
         state.axis = match state.axis {
@@ -139,24 +156,25 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
+    let lang = state.lang;
     let mut choice = state.profile;
-    egui::ComboBox::from_label("OS profile")
-        .selected_text(choice.label())
+    egui::ComboBox::from_label(t(lang, "OS profile"))
+        .selected_text(profile_label(lang, choice))
         .show_ui(ui, |ui| {
             for p in ProfileChoice::ALL {
-                ui.selectable_value(&mut choice, p, p.label());
+                ui.selectable_value(&mut choice, p, profile_label(lang, p));
             }
         });
     state.set_profile(choice);
     if state.profile == ProfileChoice::Custom {
         let mut c = state.custom;
-        let l = ui.label("ports from");
+        let l = ui.label(t(lang, "ports from"));
         ui.add(egui::DragValue::new(&mut c.lo).range(1..=65535))
             .labelled_by(l.id);
-        let l = ui.label("to");
+        let l = ui.label(t(lang, "to"));
         ui.add(egui::DragValue::new(&mut c.hi).range(1..=65535))
             .labelled_by(l.id);
-        let l = ui.label("TIME-WAIT s");
+        let l = ui.label(t(lang, "TIME-WAIT s"));
         ui.add(egui::DragValue::new(&mut c.time_wait_s).range(0..=3600))
             .labelled_by(l.id);
         if c != state.custom {
@@ -166,17 +184,43 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
     }
     if let Some(l) = &state.loaded {
         let p = &l.timeline.profile;
-        ui.weak(format!(
+        ui.weak(tf(
+            lang,
             "{}: ports {}–{}, TIME-WAIT {} s",
-            l.timeline.profile_note,
-            p.port_lo,
-            p.port_hi,
-            p.time_wait_ns as f64 / 1e9
+            &[
+                &portlife::report::summary::profile_note_text(lang, &l.timeline.profile_note),
+                &p.port_lo,
+                &p.port_hi,
+                &(p.time_wait_ns as f64 / 1e9),
+            ],
         ));
     }
 }
 
+/// The profile's name in the menu: product names stay, Auto and Custom are translated.
+fn profile_label(lang: Lang, p: ProfileChoice) -> &'static str {
+    match p {
+        ProfileChoice::Auto => t(lang, "Auto"),
+        ProfileChoice::Custom => t(lang, "Custom"),
+        p => p.label(),
+    }
+}
+
+/// English / 繁體中文. The first switch to Chinese loads the CJK font (see `app::i18n`).
+fn language_selector(ui: &mut egui::Ui, state: &mut AppState) {
+    let mut lang = state.lang;
+    egui::ComboBox::from_label(t(lang, "Language"))
+        .selected_text(lang.native_name())
+        .show_ui(ui, |ui| {
+            for l in Lang::ALL {
+                ui.selectable_value(&mut lang, l, l.native_name());
+            }
+        });
+    state.lang = lang;
+}
+
 fn loading_progress(ui: &mut egui::Ui, state: &mut AppState) {
+    let lang = state.lang;
     let Some(job) = &state.loading else {
         return;
     };
@@ -187,12 +231,20 @@ fn loading_progress(ui: &mut egui::Ui, state: &mut AppState) {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = match p.total_bytes {
-        Some(t) => format!(
-            "Loading {name}: {:.1} / {:.1} MB",
-            p.bytes_read as f64 / 1e6,
-            t as f64 / 1e6
+        Some(total) => tf(
+            lang,
+            "Loading {}: {} / {} MB",
+            &[
+                &name,
+                &format!("{:.1}", p.bytes_read as f64 / 1e6),
+                &format!("{:.1}", total as f64 / 1e6),
+            ],
         ),
-        None => format!("Loading {name}: {:.1} MB", p.bytes_read as f64 / 1e6),
+        None => tf(
+            lang,
+            "Loading {}: {} MB",
+            &[&name, &format!("{:.1}", p.bytes_read as f64 / 1e6)],
+        ),
     };
     ui.add(
         egui::ProgressBar::new(p.fraction().unwrap_or(0.0))
@@ -200,25 +252,26 @@ fn loading_progress(ui: &mut egui::Ui, state: &mut AppState) {
             .text(text)
             .animate(true),
     );
-    if ui.button("Cancel").clicked() {
+    if ui.button(t(lang, "Cancel")).clicked() {
         job.cancel();
     }
 }
 
 fn path_field(ui: &mut egui::Ui, state: &mut AppState) {
+    let lang = state.lang;
     ui.horizontal(|ui| {
-        ui.label("Capture path:");
+        ui.label(t(lang, "Capture path:"));
         let r = ui.add(
             egui::TextEdit::singleline(&mut state.path_input)
                 .desired_width(500.0)
                 .hint_text("/path/to/capture.pcap"),
         );
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.button("Open").clicked() || enter {
+        if ui.button(t(lang, "Open")).clicked() || enter {
             let p = PathBuf::from(state.path_input.trim());
             state.open(p, ui.ctx());
         }
-        if ui.button("Close").clicked() {
+        if ui.button(t(lang, "Close")).clicked() {
             state.show_path_input = false;
         }
     });

@@ -1,0 +1,380 @@
+//! The app's texts in English and Traditional Chinese, and the CJK font that draws the Chinese.
+//!
+//! Every visible text of the panels goes through [`t`] (or [`tf`] for texts with numbers), keyed
+//! by its English form; [`APP`] holds the translations. The mechanism (lookup, `{}` placeholders,
+//! catalog checks) is the library's [`portlife::i18n`], shared with the CLI report; the terms are
+//! those of the Chinese book's glossary (`book/zh-TW/src/appendix-b-glossary.md`).
+//!
+//! egui's built-in fonts have no CJK glyphs, so [`install_cjk_font`] loads an installed one
+//! (Noto Sans CJK TC from Debian's `fonts-noto-cjk`, SIL Open Font License 1.1; or WenQuanYi /
+//! Droid fallbacks) as a fallback after egui's own fonts, the first time Chinese is shown. No font
+//! is shipped in the repository.
+
+use std::fmt::Display;
+use std::path::PathBuf;
+
+use portlife::i18n::{fill, lookup, Catalog, Lang};
+
+/// `english` in `lang`.
+pub fn t(lang: Lang, english: &'static str) -> &'static str {
+    lookup(APP, lang, english)
+}
+
+/// [`t`], then its `{}` placeholders filled in order.
+pub fn tf(lang: Lang, english: &'static str, args: &[&dyn Display]) -> String {
+    fill(t(lang, english), args)
+}
+
+/// The Debian package that provides the preferred CJK font (said in the warning when none is found).
+pub const CJK_FONT_PACKAGE: &str = "fonts-noto-cjk";
+
+/// Installed CJK fonts to try, best first: (path, face index in a collection).
+/// Noto Sans CJK's collection holds JP, KR, SC, TC, HK in that order: index 3 is Traditional
+/// Chinese (Taiwan) glyph forms.
+pub const CJK_FONT_CANDIDATES: &[(&str, u32)] = &[
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 3),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 3),
+    (
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+        3,
+    ),
+    ("/usr/share/fonts/opentype/noto/NotoSansTC-Regular.otf", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    (
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        0,
+    ),
+    ("/System/Library/Fonts/PingFang.ttc", 0),
+    ("C:\\Windows\\Fonts\\msjh.ttc", 0),
+];
+
+/// Whether the CJK font has been looked for, and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CjkFont {
+    #[default]
+    NotLoaded,
+    Loaded(PathBuf),
+    /// None of [`CJK_FONT_CANDIDATES`] exists: Chinese would show as boxes.
+    Missing,
+}
+
+/// The first candidate font that exists, with its face index.
+pub fn find_cjk_font(candidates: &[(&str, u32)]) -> Option<(PathBuf, u32)> {
+    candidates
+        .iter()
+        .map(|(p, i)| (PathBuf::from(p), *i))
+        .find(|(p, _)| p.is_file())
+}
+
+/// Add the first installed CJK font as a fallback of both font families (after egui's own fonts,
+/// so Latin text looks the same). Returns what was found.
+pub fn install_cjk_font(ctx: &egui::Context) -> CjkFont {
+    let Some((path, index)) = find_cjk_font(CJK_FONT_CANDIDATES) else {
+        return CjkFont::Missing;
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            add_font(ctx, bytes, index);
+            CjkFont::Loaded(path)
+        }
+        Err(_) => CjkFont::Missing,
+    }
+}
+
+fn add_font(ctx: &egui::Context, bytes: Vec<u8>, index: u32) {
+    let mut fonts = egui::FontDefinitions::default();
+    let mut data = egui::FontData::from_owned(bytes);
+    data.index = index;
+    fonts
+        .font_data
+        .insert("cjk".to_owned(), std::sync::Arc::new(data));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("cjk".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// The one-line warning shown instead of boxes when Chinese is chosen and no CJK font exists.
+pub fn missing_font_warning() -> String {
+    format!(
+        "Chinese text needs a CJK font: install {CJK_FONT_PACKAGE} (apt-get install {CJK_FONT_PACKAGE}) \
+         and restart / 顯示中文需要 CJK 字型"
+    )
+}
+
+/// Every visible text of the app with its Traditional Chinese translation. Keys are the exact
+/// English texts passed to [`t`] / [`tf`].
+pub const APP: Catalog = &[
+    // Toolbar.
+    ("Dismiss", "關閉訊息"),
+    ("File", "檔案"),
+    ("Open…", "開啟…"),
+    ("Open path…", "開啟路徑…"),
+    ("Recent", "最近開啟"),
+    ("(none yet)", "(尚無)"),
+    ("Quit", "結束"),
+    ("Samples", "範例"),
+    ("No bundled samples found", "找不到內附的範例"),
+    ("View", "檢視"),
+    ("Fit all", "顯示全部"),
+    ("Zoom to selection", "縮放到所選連線"),
+    ("Relative seconds", "相對秒數"),
+    ("Wall-clock (UTC)", "實際時間(UTC)"),
+    ("Show the whole capture", "顯示整個擷取檔"),
+    ("Axis: relative s", "時間軸:相對秒數"),
+    ("Axis: wall-clock", "時間軸:實際時間"),
+    (
+        "Toggle relative seconds / UTC wall-clock",
+        "切換相對秒數/UTC 實際時間",
+    ),
+    ("OS profile", "作業系統設定檔"),
+    ("Auto", "自動"),
+    ("Custom", "自訂"),
+    ("ports from", "埠從"),
+    ("to", "到"),
+    ("from", "從"),
+    ("TIME-WAIT s", "TIME-WAIT 秒數"),
+    ("{}: ports {}–{}, TIME-WAIT {} s", "{}:埠 {}–{},TIME-WAIT {} 秒"),
+    ("Loading {}: {} / {} MB", "正在載入 {}:{} / {} MB"),
+    ("Loading {}: {} MB", "正在載入 {}:{} MB"),
+    ("Cancel", "取消"),
+    ("Capture path:", "擷取檔路徑:"),
+    ("Open", "開啟"),
+    ("Close", "關閉"),
+    ("Language", "語言"),
+    ("Could not open {}: {}", "無法開啟 {}:{}"),
+    (
+        "Loading {} was cancelled; showing the part read so far",
+        "已取消載入 {};顯示目前已讀取的部分",
+    ),
+    // Status bar.
+    (
+        "No capture open — File -> Open, Samples, or drop a file here",
+        "尚未開啟擷取檔——檔案 -> 開啟、範例,或把檔案拖放到這裡",
+    ),
+    ("{} · {} packets", "{} · {} 個封包"),
+    ("! {} warnings", "! {} 個警告"),
+    ("{} connections", "{} 條連線"),
+    ("(+{} UDP flows, not drawn)", "(另有 {} 個 UDP 流,未繪出)"),
+    ("{} of {} connections (filtered)", "{} / {} 條連線(已過濾)"),
+    (
+        "at {}: {} Assigned · {} Active · {} TimeWait",
+        "在 {}:已分配 {} · 使用中 {} · TIME-WAIT {}",
+    ),
+    (
+        "hover the timeline for counts at a time",
+        "把滑鼠移到時間軸上,可看到該時間點的數量",
+    ),
+    (
+        "peak {} ports on {} ({} % of the range) at {}",
+        "尖峰:{} 個埠,在 {} 上(占範圍的 {} %),時間 {}",
+    ),
+    ("frame {} ms", "每幀 {} ms"),
+    // Filters.
+    ("Filters", "過濾條件"),
+    ("Host", "主機"),
+    ("client IP contains", "用戶端 IP 包含"),
+    ("Destination", "目的地"),
+    ("server ip:port contains", "伺服器 ip:埠 包含"),
+    ("Client port range", "用戶端埠範圍"),
+    ("Outcome", "結果"),
+    ("normal", "正常"),
+    ("refused", "被拒絕"),
+    ("unanswered", "未獲回應"),
+    ("reset", "重設"),
+    ("open", "仍開著"),
+    ("Search", "搜尋"),
+    ("tuple, state, outcome", "四元組、狀態、結果"),
+    ("Clear filters", "清除過濾條件"),
+    ("How to read it", "如何閱讀"),
+    (
+        "Each row is one client port (host:port). Empty = Available: no socket holds it.",
+        "每一列是一個用戶端埠(主機:埠)。空白 = 可用:沒有任何 socket 占用它。",
+    ),
+    (
+        "Orange: Assigned — SYN sent, waiting for the handshake.",
+        "橘色:已分配——已送出 SYN,正在等待握手。",
+    ),
+    (
+        "Blue: Active — the connection is open (or closing).",
+        "藍色:使用中——連線開著(或正在關閉)。",
+    ),
+    (
+        "Purple: TimeWait — this host closed first and must wait 2×MSL before reuse.",
+        "紫色:TIME-WAIT——這台主機先關閉,必須等待 2×MSL 才能重複使用。",
+    ),
+    (
+        "Ctrl+wheel or pinch: zoom · drag: pan · click a bar: details.",
+        "Ctrl+滾輪或雙指縮放:縮放 · 拖曳:平移 · 點選色條:詳細資訊。",
+    ),
+    // Details.
+    ("Connection", "連線"),
+    ("Clear selection", "取消選取"),
+    ("State transitions", "狀態轉換"),
+    ("time (s)", "時間(秒)"),
+    ("end", "端點"),
+    ("from -> to", "從 -> 到"),
+    ("frame", "訊框"),
+    ("client", "用戶端"),
+    ("server", "伺服器"),
+    ("generation", "世代"),
+    ("outcome", "結果"),
+    ("history (Zeek)", "歷程(Zeek)"),
+    ("closed first by", "先關閉的一方"),
+    ("packets", "封包數"),
+    ("seen", "出現時間"),
+    ("roles", "角色"),
+    ("client (it gets TIME-WAIT)", "用戶端(TIME-WAIT 落在它身上)"),
+    ("server (TIME-WAIT on the server)", "伺服器(TIME-WAIT 在伺服器上)"),
+    ("nobody (no FIN)", "沒有(沒有 FIN)"),
+    ("inferred (start not captured)", "推論而來(開始不在擷取中)"),
+    // Timeline.
+    ("Loading…", "載入中…"),
+    (
+        "No capture open. File -> Open, Samples, or drop a pcap/pcapng file here.",
+        "尚未開啟擷取檔。檔案 -> 開啟、範例,或把 pcap/pcapng 檔案拖放到這裡。",
+    ),
+    ("Port phases:", "埠的階段:"),
+    ("Available (empty)", "可用(空白)"),
+    (
+        "Assigned (SYN sent, handshake pending)",
+        "已分配(已送出 SYN,握手尚未完成)",
+    ),
+    (
+        "Active (connection open or closing)",
+        "使用中(連線開著或正在關閉)",
+    ),
+    (
+        "TimeWait (this host closed first; waits {} s)",
+        "TIME-WAIT(這台主機先關閉;等待 {} 秒)",
+    ),
+    (
+        "after the capture ended (from the OS profile)",
+        "擷取結束之後(依作業系統設定檔推算)",
+    ),
+    ("time since first SYN (s)", "從第一個 SYN 起算的時間(秒)"),
+    ("wall-clock, UTC ({})", "實際時間,UTC({})"),
+    (
+        "capture ends | later: from the OS profile",
+        "擷取結束 | 之後:依作業系統設定檔推算",
+    ),
+    ("{} (server)", "{}(伺服器)"),
+    ("{} — {} client ports", "{} — {} 個用戶端埠"),
+    (
+        "{} — server (its TIME-WAIT sockets)",
+        "{} — 伺服器(它的 TIME-WAIT socket)",
+    ),
+    ("Assigned", "已分配"),
+    ("Active", "使用中"),
+    ("TimeWait", "TIME-WAIT"),
+    ("client {} · server {}", "用戶端 {} · 伺服器 {}"),
+    // Hover sentences (view_model::explain).
+    (
+        "server port {} holds this 4-tuple in TIME-WAIT for {} because the server closed first; the client's port {} is free at once",
+        "伺服器埠 {} 因為伺服器先關閉,把這個四元組保持在 TIME-WAIT {};用戶端的埠 {} 立刻就自由了",
+    ),
+    (
+        "port {} waits in TIME-WAIT because this host closed first; after {} (of {}) a new SYN reused the same 4-tuple",
+        "埠 {} 因為這台主機先關閉而在 TIME-WAIT 中等待;{}(總長 {})後,一個新的 SYN 重複使用了同一個四元組",
+    ),
+    (
+        "port {} waits in TIME-WAIT for {} because this host closed first (2×MSL on this OS), then becomes Available",
+        "埠 {} 因為這台主機先關閉,在 TIME-WAIT 中等待 {}(這個作業系統的 2×MSL),然後變成可用",
+    ),
+    (
+        " (the capture ended during the wait; its end comes from the OS profile)",
+        "(擷取在等待期間結束;結束時間依作業系統設定檔推算)",
+    ),
+    (
+        "port {} was assigned for connect(), but an ICMP error said {} cannot be reached; the port is free again",
+        "埠 {} 已為 connect() 分配,但一個 ICMP 錯誤表示無法到達 {};這個埠又自由了",
+    ),
+    (
+        "port {} was assigned for connect(), but {} answered the SYN with RST (connection refused); the port is free again",
+        "埠 {} 已為 connect() 分配,但 {} 以 RST 回應 SYN(連線被拒絕);這個埠又自由了",
+    ),
+    (
+        "port {} is assigned and stays in SYN-SENT: nobody answered the SYN (a firewall dropping it, or a dead server)",
+        "埠 {} 已分配並停留在 SYN-SENT:沒有人回應 SYN(防火牆丟棄了它,或伺服器已停機)",
+    ),
+    (
+        "port {} was assigned by the kernel for connect() and waits {} for the handshake with {}",
+        "埠 {} 由核心為 connect() 分配,等待了 {} 才與 {} 完成握手",
+    ),
+    (
+        "port {} carries a connection to {} for {}; it ends with RST, so no TIME-WAIT follows",
+        "埠 {} 承載一條連到 {} 的連線,持續 {};它以 RST 結束,所以之後沒有 TIME-WAIT",
+    ),
+    (
+        "port {} carries a connection to {} that was still open when the capture ended",
+        "埠 {} 承載一條連到 {} 的連線,擷取結束時它仍開著",
+    ),
+    (
+        "port {} carries a connection to {} for {}; the server closed first, so the port is Available right after",
+        "埠 {} 承載一條連到 {} 的連線,持續 {};伺服器先關閉,所以這個埠之後立刻可用",
+    ),
+    (
+        "port {} carries a connection to {} for {}",
+        "埠 {} 承載一條連到 {} 的連線,持續 {}",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portlife::i18n::{catalog_problems, literals_passed_to};
+
+    /// The sources whose texts must all be in [`APP`].
+    const SOURCES: &[(&str, &str)] = &[
+        ("panels/toolbar.rs", include_str!("panels/toolbar.rs")),
+        ("panels/status.rs", include_str!("panels/status.rs")),
+        ("panels/filters.rs", include_str!("panels/filters.rs")),
+        ("panels/details.rs", include_str!("panels/details.rs")),
+        ("panels/timeline.rs", include_str!("panels/timeline.rs")),
+        ("view_model.rs", include_str!("view_model.rs")),
+        ("state.rs", include_str!("state.rs")),
+    ];
+
+    #[test]
+    fn every_app_text_has_both_translations() {
+        assert_eq!(catalog_problems(APP), Vec::<String>::new());
+        let mut n = 0;
+        for (file, src) in SOURCES {
+            for call in ["t", "tf"] {
+                for k in literals_passed_to(src, call) {
+                    n += 1;
+                    assert!(
+                        APP.iter().any(|(en, _)| *en == k),
+                        "{file}: {k:?} has no zh-TW translation in app::i18n::APP"
+                    );
+                }
+            }
+        }
+        assert!(n > 80, "only {n} looked-up texts found");
+        for (en, zh) in APP {
+            assert_ne!(
+                t(Lang::ZhTw, en),
+                *en,
+                "{en:?} is not translated (zh-TW equals English)"
+            );
+            assert_eq!(t(Lang::ZhTw, en), *zh);
+        }
+    }
+
+    #[test]
+    fn the_first_installed_font_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let font = dir.path().join("x.ttc");
+        std::fs::write(&font, b"not really a font").unwrap();
+        let missing = dir.path().join("missing.ttc");
+        let cands = [(missing.to_str().unwrap(), 1), (font.to_str().unwrap(), 3)];
+        assert_eq!(find_cjk_font(&cands), Some((font.clone(), 3)));
+        assert_eq!(find_cjk_font(&cands[..1]), None);
+        assert!(missing_font_warning().contains(CJK_FONT_PACKAGE));
+    }
+}

@@ -1,0 +1,229 @@
+//! Languages of the human-readable output: English and Traditional Chinese (zh-TW).
+//!
+//! One mechanism for the CLI report and the app: a text is written in English in the code, and
+//! [`lookup`] finds its translation in a [`Catalog`] — a static table of (English, zh-TW) pairs.
+//! Texts with numbers are templates whose `{}` placeholders [`fill`] replaces in order, so the
+//! translation may move them. A text missing from the catalog falls back to English; tests check
+//! that every text the code passes exists in its catalog with a non-empty translation that has
+//! the same placeholders. JSON output is never translated (field names and values are an API).
+//!
+//! The term choices (臨時埠, 四元組, 連線, 用戶端, TIME-WAIT kept as is, …) are fixed by the
+//! glossary of the Chinese book, `book/zh-TW/src/appendix-b-glossary.md`.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+/// A language of the human-readable output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English, the language the code is written in.
+    #[default]
+    En,
+    /// Traditional Chinese as used in Taiwan.
+    ZhTw,
+}
+
+impl Lang {
+    /// Every language, in menu order.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhTw];
+
+    /// The BCP 47 tag: `en` or `zh-TW` (what `--lang` accepts).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhTw => "zh-TW",
+        }
+    }
+
+    /// The language's name in itself, for a language menu.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::ZhTw => "繁體中文",
+        }
+    }
+
+    /// The language a POSIX locale value names (`zh_TW.UTF-8`, `zh_TW`, `zh-TW`, `zh_Hant`…);
+    /// any other locale is English, the only other language there is.
+    pub fn from_locale(value: &str) -> Lang {
+        let v = value.to_ascii_lowercase().replace('-', "_");
+        if v.starts_with("zh_tw") || v.starts_with("zh_hant") {
+            Lang::ZhTw
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The system default: the first set of `LC_ALL`, `LC_MESSAGES`, `LANG` (POSIX precedence).
+    pub fn from_env() -> Lang {
+        Lang::from_env_vars(|k| std::env::var(k).ok())
+    }
+
+    /// [`Lang::from_env`] over any variable source (testable without touching the process).
+    pub fn from_env_vars(get: impl Fn(&str) -> Option<String>) -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(get)
+            .find(|v| !v.is_empty())
+            .map_or(Lang::En, |v| Lang::from_locale(&v))
+    }
+}
+
+/// `--lang` could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {0:?}: use en or zh-TW")]
+pub struct LangParseError(pub String);
+
+impl FromStr for Lang {
+    type Err = LangParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
+            "zh-tw" | "zh-hant" | "zh-hant-tw" => Ok(Lang::ZhTw),
+            _ => Err(LangParseError(s.to_string())),
+        }
+    }
+}
+
+/// A table of (English text, zh-TW translation) pairs.
+pub type Catalog = &'static [(&'static str, &'static str)];
+
+/// `english` in `lang`, from `catalog`; English (the key itself) when missing.
+pub fn lookup(catalog: Catalog, lang: Lang, english: &'static str) -> &'static str {
+    match lang {
+        Lang::En => english,
+        Lang::ZhTw => catalog
+            .iter()
+            .find(|(en, _)| *en == english)
+            .map_or(english, |(_, zh)| zh),
+    }
+}
+
+/// `template` with each `{}` replaced by the next of `args` (extra placeholders stay as they are).
+pub fn fill(template: &str, args: &[&dyn Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16 * args.len());
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(i) = rest.find("{}") {
+        out.push_str(&rest[..i]);
+        match args.next() {
+            Some(a) => out.push_str(&a.to_string()),
+            None => out.push_str("{}"),
+        }
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Problems of a catalog: empty or untranslated entries, placeholder counts that differ, keys
+/// listed twice. Empty when the catalog is complete (what the tests assert).
+pub fn catalog_problems(catalog: Catalog) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (en, zh) in catalog {
+        if !seen.insert(*en) {
+            problems.push(format!("listed twice: {en:?}"));
+        }
+        if zh.trim().is_empty() {
+            problems.push(format!("no zh-TW for {en:?}"));
+        }
+        if en.matches("{}").count() != zh.matches("{}").count() {
+            problems.push(format!("placeholders differ: {en:?} / {zh:?}"));
+        }
+    }
+    problems
+}
+
+/// The string literals passed as the second argument of `call(` in a Rust source text, e.g. every
+/// `"…"` in `tr(lang, "…")`. Lets a test prove that every text the code looks up is in its
+/// catalog. A call whose arguments hold no string literal (a variable, `o.describe()`) is skipped.
+pub fn literals_passed_to(source: &str, call: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let pat = format!("{call}(");
+    for (i, _) in source.match_indices(&pat) {
+        // A longer identifier ending in `call` (e.g. `str` for `tr`) is another function.
+        if source[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let args = &source[i + pat.len()..];
+        // The first literal among the arguments (rustfmt may put it on a later line); a `)` or
+        // `;` before any quote means the call has no literal argument.
+        let Some(q) = args
+            .find(['"', ')', ';'])
+            .filter(|&q| args[q..].starts_with('"'))
+        else {
+            continue;
+        };
+        let mut lit = String::new();
+        let mut chars = args[q + 1..].chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some('n') => lit.push('\n'),
+                    Some(o) => lit.push(o),
+                    None => {}
+                },
+                '"' => break,
+                c => lit.push(c),
+            }
+        }
+        out.push(lit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_values_pick_the_language() {
+        assert_eq!(Lang::from_locale("zh_TW.UTF-8"), Lang::ZhTw);
+        assert_eq!(Lang::from_locale("zh-TW"), Lang::ZhTw);
+        assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::En);
+        assert_eq!(Lang::from_locale("C.UTF-8"), Lang::En);
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            Lang::from_env_vars(move |k| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        assert_eq!(env(&[("LANG", "zh_TW.UTF-8")]), Lang::ZhTw);
+        // LC_ALL overrides LANG; an empty LC_ALL does not count.
+        assert_eq!(env(&[("LC_ALL", "C"), ("LANG", "zh_TW.UTF-8")]), Lang::En);
+        assert_eq!(env(&[("LC_ALL", ""), ("LANG", "zh_TW.UTF-8")]), Lang::ZhTw);
+        assert_eq!(env(&[]), Lang::En);
+    }
+
+    #[test]
+    fn lang_parses_its_tags() {
+        for l in Lang::ALL {
+            assert_eq!(l.tag().parse::<Lang>(), Ok(l));
+        }
+        assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn lookup_and_fill() {
+        const C: Catalog = &[("{} ports", "{} 個埠")];
+        assert_eq!(fill(lookup(C, Lang::ZhTw, "{} ports"), &[&3]), "3 個埠");
+        assert_eq!(fill(lookup(C, Lang::En, "{} ports"), &[&3]), "3 ports");
+        assert_eq!(lookup(C, Lang::ZhTw, "missing"), "missing");
+        assert!(catalog_problems(C).is_empty());
+        assert_eq!(catalog_problems(&[("{} a", "甲"), ("b", " ")]).len(), 2);
+    }
+
+    #[test]
+    fn literals_are_found_in_source() {
+        let src = "let a = tr(lang, \"one {}\");\nlet b = str(\"no\"); t(x, \"q\\\"\")\n\
+                   tr(\n  lang,\n  \"two\"); tr(lang, o.describe()); f(\"x\")";
+        assert_eq!(literals_passed_to(src, "tr"), vec!["one {}", "two"]);
+        assert_eq!(literals_passed_to(src, "t"), vec!["q\"".to_string()]);
+    }
+}

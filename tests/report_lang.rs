@@ -1,0 +1,186 @@
+//! `portlife report --lang`: the text report in English and Traditional Chinese states the same
+//! numbers, the default follows the locale, and JSON does not change with the language.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use portlife::analysis::analyze_file;
+use portlife::i18n::Lang;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `portlife report ARGS` with a neutral locale unless `env` sets one.
+fn report(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portlife"));
+    cmd.current_dir(root()).arg("report").args(args);
+    for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(k);
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd.output().expect("run portlife");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 report")
+}
+
+/// Every run of ASCII digits in a text, in order (the numbers a reader compares). The "4" of
+/// "4-tuple" is a name, not a number (Chinese says 四元組).
+fn numbers(s: &str) -> Vec<String> {
+    s.replace("4-tuple", "tuple")
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+const SAMPLE: &str = "samples/http-no-keepalive.pcap";
+
+#[test]
+fn zh_tw_report_has_chinese_headings_and_the_same_numbers() {
+    let en = text(&report(&[SAMPLE, "--lang", "en"], &[]));
+    let zh = text(&report(&[SAMPLE, "--lang", "zh-TW"], &[]));
+    for heading in [
+        "TCP 連線:500",
+        "先關閉的一方:用戶端 500,伺服器 0",
+        "各主機的尖峰占用量:",
+        "各目的地的尖峰占用量:",
+        "診斷結果(1 項):",
+        "[警告]",
+        "設定檔:",
+    ] {
+        assert!(
+            zh.contains(heading),
+            "zh-TW report lacks {heading:?}:\n{zh}"
+        );
+    }
+    assert!(en.contains("TCP connections: 500"), "{en}");
+    assert!(
+        !zh.contains("TCP connections"),
+        "zh-TW report left English:\n{zh}"
+    );
+    // Line by line, the two reports state the same numbers (Chinese word order may move them
+    // within a sentence, so each line's numbers are compared as a sorted list).
+    let (en_lines, zh_lines): (Vec<&str>, Vec<&str>) = (en.lines().collect(), zh.lines().collect());
+    assert_eq!(en_lines.len(), zh_lines.len(), "same lines in both");
+    let sorted = |s: &str| {
+        let mut v = numbers(s);
+        v.sort();
+        v
+    };
+    for (e, z) in en_lines.iter().zip(&zh_lines) {
+        assert_eq!(sorted(e), sorted(z), "\nen: {e}\nzh: {z}");
+    }
+}
+
+#[test]
+fn the_default_language_follows_the_locale() {
+    let zh = text(&report(&[SAMPLE], &[("LANG", "zh_TW.UTF-8")]));
+    assert!(zh.contains("TCP 連線:500"), "{zh}");
+    let en = text(&report(&[SAMPLE], &[("LANG", "de_DE.UTF-8")]));
+    assert!(en.contains("TCP connections: 500"), "{en}");
+    // --lang wins over the locale.
+    let en = text(&report(
+        &[SAMPLE, "--lang", "en"],
+        &[("LC_ALL", "zh_TW.UTF-8")],
+    ));
+    assert!(en.contains("TCP connections: 500"), "{en}");
+}
+
+#[test]
+fn json_is_identical_in_every_language() {
+    let plain = report(&[SAMPLE, "--json"], &[]).stdout;
+    let zh = report(&[SAMPLE, "--json", "--lang", "zh-TW"], &[]).stdout;
+    let zh_locale = report(&[SAMPLE, "--json"], &[("LANG", "zh_TW.UTF-8")]).stdout;
+    assert_eq!(plain, zh);
+    assert_eq!(plain, zh_locale);
+    assert!(!String::from_utf8_lossy(&plain).contains("連線"));
+}
+
+#[test]
+fn an_unknown_language_is_a_usage_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_portlife"))
+        .current_dir(root())
+        .args(["report", SAMPLE, "--lang", "fr"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The profile note of every sample reads as Chinese: none of the resolver's English phrases
+/// survive.
+#[test]
+fn every_profile_note_is_translated() {
+    use portlife::report::summary::profile_note_text;
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pcap") {
+            continue;
+        }
+        let a = analyze_file(&path, Default::default()).unwrap();
+        let zh = profile_note_text(Lang::ZhTw, &a.ports.profile_note);
+        for english in [
+            "guessed",
+            "chosen",
+            "inside",
+            "client port",
+            "assumed",
+            "below",
+        ] {
+            assert!(
+                !zh.contains(english),
+                "{}: {english:?} left in {zh:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Every finding any sample raises has its title, explanation and advice in zh-TW, in Chinese,
+/// with the same numbers in the title as the English one.
+#[test]
+fn every_finding_of_every_sample_is_translated() {
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pcap") {
+            continue;
+        }
+        let a = analyze_file(&path, Default::default()).unwrap();
+        for f in &a.findings {
+            seen.insert(f.kind.id());
+            let zh = f.text(Lang::ZhTw);
+            let en = f.text(Lang::En);
+            for (what, z, e) in [
+                ("title", zh.title, en.title),
+                ("explanation", zh.explanation, en.explanation),
+                ("advice", zh.advice, en.advice),
+            ] {
+                assert!(
+                    z != e && z.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{}: {} {what} not translated: {z}",
+                    path.display(),
+                    f.kind.id()
+                );
+            }
+            let mut zn = numbers(zh.title);
+            let mut en_n = numbers(en.title);
+            zn.sort();
+            en_n.sort();
+            assert_eq!(zn, en_n, "{}: title numbers differ", f.kind.id());
+        }
+    }
+    assert!(
+        seen.len() >= 6,
+        "only {} finding kinds seen: {seen:?}",
+        seen.len()
+    );
+}
