@@ -85,3 +85,54 @@ fn truncation_warnings_name_the_byte_offset() {
         "{err}"
     );
 }
+
+/// Records bigger than the reader's 1 MiB buffer still read whole, plain and gzip-compressed
+/// (the buffer grows step by step as the bytes arrive); a gzip stream cut inside such a record
+/// gives the packets before it and a `truncated` warning.
+#[test]
+fn records_larger_than_the_buffer_read_whole_and_a_cut_inside_one_is_reported() {
+    use portlife::source::FileSource;
+    use std::io::Write;
+    let big = vec![0x42u8; 3 << 20];
+    let small = vec![0x17u8; 60];
+    // Legacy pcap, little-endian, µs, snaplen 64 MiB, Ethernet: written by hand because
+    // PcapWriter keeps to the usual 256 KiB snaplen.
+    let mut plain = Vec::new();
+    for v in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 64 << 20, 1] {
+        plain.extend_from_slice(&v.to_le_bytes());
+    }
+    for (i, rec) in [&small, &big, &small].into_iter().enumerate() {
+        let len = rec.len() as u32;
+        for v in [1_700_000_000u32, i as u32, len, len] {
+            plain.extend_from_slice(&v.to_le_bytes());
+        }
+        plain.extend_from_slice(rec);
+    }
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    for (name, data) in [("plain", plain.clone()), ("gzip", gz(&plain))] {
+        let len = data.len() as u64;
+        let mut src = FileSource::from_reader(std::io::Cursor::new(data), Some(len), name).unwrap();
+        let mut sizes = Vec::new();
+        while let Some(p) = src.next_packet() {
+            sizes.push(p.data.len());
+        }
+        assert_eq!(sizes, vec![60, 3 << 20, 60], "{name}");
+        assert!(src.warnings().is_empty(), "{name}: {:?}", src.warnings());
+    }
+    // Cut in the middle of the big record, then compressed.
+    let cut = &plain[..24 + 16 + 60 + 16 + (2 << 20)];
+    let data = gz(cut);
+    let len = data.len() as u64;
+    let mut src = FileSource::from_reader(std::io::Cursor::new(data), Some(len), "cut").unwrap();
+    let mut n = 0;
+    while src.next_packet().is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 1, "only the packet before the cut");
+    let w = src.warnings();
+    assert!(w.iter().any(|w| w.kind == "truncated"), "{w:?}");
+}

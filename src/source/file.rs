@@ -86,6 +86,8 @@ enum Step {
 /// A pcap or pcapng capture read as a stream of [`Packet`]s.
 pub struct FileSource {
     reader: Box<dyn PcapReaderIterator + Send>,
+    /// The reader's buffer size (it starts at [`BUFFER_SIZE`] and grows for large records).
+    buf_cap: usize,
     format: Format,
     /// Legacy pcap: the single interface. pcapng: the current section's interfaces.
     interfaces: Vec<Interface>,
@@ -212,6 +214,7 @@ impl FileSource {
             read_bytes,
             total_bytes,
             data_len,
+            buf_cap: BUFFER_SIZE,
             compressed,
             warnings: Vec::new(),
             finished: false,
@@ -489,15 +492,37 @@ impl FileSource {
         let limit = self.data_len.map_or(MAX_RECORD, |l| l.min(MAX_RECORD));
         match stated {
             Some(len) if len <= limit && len as usize > data.len() => {
-                // Headroom so the next refill is not immediately too small again.
-                if !self.reader.grow(len as usize + 4096) {
+                // Grow only a buffer the stream has really filled, and at most double it: the
+                // memory held follows the bytes that exist, not what a length field claims (a
+                // small gzip file must not make us allocate its record's stated 256 MiB).
+                let have = data.len();
+                if have < self.buf_cap {
+                    let before = have;
+                    if let Err(e) = self.reader.refill() {
+                        let msg = format!("read error: {e}");
+                        self.stop_with("read_error", msg);
+                    } else if self.reader.data().len() == before && self.reader.reader_exhausted() {
+                        self.stop_with(
+                            "truncated",
+                            format!(
+                                "capture truncated at byte {at}: its last record claims {len} bytes,                                  {have} are there"
+                            ),
+                        );
+                    }
+                    return;
+                }
+                let new_cap = (len as usize + 4096).min(self.buf_cap.saturating_mul(2));
+                if !self.reader.grow(new_cap) {
                     self.stop_with(
                         "record_too_large",
                         format!("record at byte {at} ({len} bytes) does not fit in memory"),
                     );
-                } else if let Err(e) = self.reader.refill() {
-                    let msg = format!("read error: {e}");
-                    self.stop_with("read_error", msg);
+                } else {
+                    self.buf_cap = new_cap;
+                    if let Err(e) = self.reader.refill() {
+                        let msg = format!("read error: {e}");
+                        self.stop_with("read_error", msg);
+                    }
                 }
             }
             Some(len) => self.stop_with(
