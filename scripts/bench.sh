@@ -41,7 +41,7 @@ run_set() { # name
     "$dir/results.txt"
 }
 
-make bench-1m 200
+make bench-1m 220
 run_set bench-1m
 
 # Bounded memory under a SYN flood: 1 M distinct 4-tuples, default cap (500 000 records) and a

@@ -204,6 +204,7 @@ pub fn run(args: &LiveArgs) -> Result<()> {
     super::report::run(&super::report::ReportArgs {
         file: out_path,
         json: false,
+        pretty: false,
         lang: None,
         profile: args.profile.clone().unwrap_or_else(|| machine_profile().0),
         max_connections: args.max_connections,

@@ -16,6 +16,10 @@ pub struct ReportArgs {
     /// Print JSON instead of text (field names documented in ARCHITECTURE.md).
     #[arg(long)]
     pub json: bool,
+    /// With --json: indent it for reading (several times larger; pipe to `jq` instead for big
+    /// captures).
+    #[arg(long, requires = "json")]
+    pub pretty: bool,
     /// OS profile for port ranges and TIME-WAIT: linux, linux-old, windows, macos, freebsd,
     /// auto (guess from the client ports), or custom:LO-HI:TWSECS.
     #[arg(long, default_value = "auto", value_parser = parse_profile)]
@@ -46,6 +50,7 @@ impl ReportArgs {
         ReportArgs {
             file,
             json: false,
+            pretty: false,
             profile: Profile::Auto,
             max_connections: portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS,
             lang: None,
@@ -62,14 +67,20 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     for w in &a.warnings {
         eprintln!("warning: {w}");
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if args.json {
+    // Stdout is line-buffered: without a buffer of our own, pretty JSON for 100 k connections
+    // costs one write(2) per line (~10 s instead of well under 1 s).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if args.json && args.pretty {
         serde_json::to_writer_pretty(&mut out, &a)?;
+        writeln!(out)?;
+    } else if args.json {
+        // Compact: one line, a third the size of the indented form (100 k connections ≈ 200 MB).
+        serde_json::to_writer(&mut out, &a)?;
         writeln!(out)?;
     } else {
         let lang = args.lang.unwrap_or_else(Lang::from_env);
         portlife::report::summary::write_text(&mut out, &a, lang)?;
     }
+    out.flush()?;
     Ok(())
 }

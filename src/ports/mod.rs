@@ -17,7 +17,9 @@ pub mod pool;
 pub mod profile;
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::net::IpAddr;
 
 use serde::Serialize;

@@ -1,7 +1,9 @@
 //! Per-capture packet statistics: counts per link type and protocol, time span, distinct TCP
 //! 4-tuples. Accumulated in one streaming pass; memory grows with distinct 4-tuples only.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::HashSet;
 
 use serde::Serialize;
 

@@ -71,9 +71,11 @@ impl<R: Read> Read for Counting<R> {
 
 /// What happened to a problem record, decided while the reader's block is borrowed.
 enum Step {
-    /// A packet was copied into `buf`; consume `offset` bytes before the next call.
+    /// A packet, in the reader's buffer at `in_reader` (start, length) or else copied into
+    /// `buf`; consume `offset` bytes before the next call.
     Packet {
         offset: usize,
+        in_reader: Option<(usize, usize)>,
         ts_ns: Option<i64>,
         linktype: u16,
         interface: u32,
@@ -271,6 +273,12 @@ impl FileSource {
             if self.finished {
                 return None;
             }
+            // Where the reader's unconsumed bytes start: a legacy record's data is a slice of
+            // them, handed out without a copy (a memmove per packet was ~8 % of a report).
+            let (base, base_len) = {
+                let d = self.reader.data();
+                (d.as_ptr() as usize, d.len())
+            };
             let step = match self.reader.next() {
                 Ok((offset, block)) => match block {
                     PcapBlockOwned::LegacyHeader(h) => {
@@ -297,10 +305,16 @@ impl FileSource {
                             frac * 1000
                         };
                         let ts_ns = (b.ts_sec as i64) * 1_000_000_000 + frac_ns;
-                        self.buf.clear();
-                        self.buf.extend_from_slice(b.data);
+                        let start = (b.data.as_ptr() as usize).wrapping_sub(base);
+                        let in_reader = (start.checked_add(b.data.len()) <= Some(base_len))
+                            .then_some((start, b.data.len()));
+                        if in_reader.is_none() {
+                            self.buf.clear();
+                            self.buf.extend_from_slice(b.data);
+                        }
                         Step::Packet {
                             offset,
+                            in_reader,
                             ts_ns: Some(ts_ns),
                             linktype: iface.linktype,
                             interface: 0,
@@ -350,6 +364,7 @@ impl FileSource {
                                     self.buf.extend_from_slice(&epb.data[..caplen]);
                                     Step::Packet {
                                         offset,
+                                        in_reader: None,
                                         ts_ns: Some(ts_ns),
                                         linktype: iface.linktype,
                                         interface: epb.if_id,
@@ -376,6 +391,7 @@ impl FileSource {
                                 // SPBs carry no timestamp (pcapng spec §4.4).
                                 Step::Packet {
                                     offset,
+                                    in_reader: None,
                                     ts_ns: None,
                                     linktype: iface.linktype,
                                     interface: 0,
@@ -445,6 +461,7 @@ impl FileSource {
                 Step::Skip(offset) => self.reader.consume(offset),
                 Step::Packet {
                     offset,
+                    in_reader,
                     ts_ns,
                     linktype: lt,
                     interface,
@@ -460,7 +477,11 @@ impl FileSource {
                         .interfaces
                         .get(interface as usize)
                         .map_or(0, |i| i.snaplen);
-                    if iface_snaplen > 0 && self.buf.len() as u64 > iface_snaplen as u64 {
+                    let data: &[u8] = match in_reader {
+                        Some((start, len)) => &self.reader.data()[start..start + len],
+                        None => &self.buf,
+                    };
+                    if iface_snaplen > 0 && data.len() as u64 > iface_snaplen as u64 {
                         self.snaplen_exceeded += 1;
                         self.first_snaplen_exceeded.get_or_insert(index);
                     }
@@ -470,7 +491,7 @@ impl FileSource {
                         ts_known,
                         linktype: lt,
                         interface,
-                        data: &self.buf,
+                        data,
                         orig_len,
                     });
                 }

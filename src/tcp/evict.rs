@@ -15,7 +15,7 @@
 //! Connection ids are indexes, so they are renumbered; links to evicted generations become
 //! `None`. The user is told through the `evicted` warning built from [`Evictions`].
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::Serialize;
 

@@ -23,7 +23,7 @@
 //! ICMP error) or when it is a different attempt (another ISN than the previous SYN's; RFC 9293
 //! §3.4.1 — a retransmitted SYN carries the same ISN and stays in the same attempt).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::decode::{Decoded, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
 

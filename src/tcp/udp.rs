@@ -6,7 +6,7 @@
 //! the sender of the first datagram unless its port is a well-known one and the peer's is not.
 //! A flow is labelled UDP everywhere; it has no TCP states.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::Serialize;
 
