@@ -322,6 +322,36 @@ pub const APP: Catalog = &[
         "port {} carries a connection to {} for {}",
         "埠 {} 承載一條連到 {} 的連線,持續 {}",
     ),
+
+    // Replay bar.
+    ("Pause", "暫停"),
+    ("Play", "播放"),
+    ("Replay the capture: the time cursor moves and every view follows", "重播擷取檔:時間游標移動,每個檢視都跟著更新"),
+    ("speed", "速度"),
+    ("Go to the previous state change of the selected connection", "跳到所選連線的上一個狀態變化"),
+    ("Go to the next state change of the selected connection", "跳到所選連線的下一個狀態變化"),
+    ("Go to the previous state change of any connection", "跳到任一連線的上一個狀態變化"),
+    ("Go to the next state change of any connection", "跳到任一連線的下一個狀態變化"),
+    ("<< State change", "<< 狀態變化"),
+    ("State change >>", "狀態變化 >>"),
+    ("cursor at {} s", "游標在 {} 秒"),
+    ("Remove the time cursor (views show the end of the capture)", "移除時間游標(各檢視顯示擷取結束時的狀態)"),
+    ("no cursor: click the time axis, step, or Play", "沒有游標:點選時間軸、逐步前進,或按播放"),
+
+    // Views tabs.
+    ("Ladder", "封包階梯圖"),
+    ("States", "狀態圖"),
+    ("Occupancy", "占用量"),
+    ("Table", "連線表"),
+
+    // Export.
+    ("cannot write {}: {}", "無法寫入 {}:{}"),
+    ("saved {}", "已儲存 {}"),
+    ("export failed: {}", "匯出失敗:{}"),
+    ("SVG:", "SVG 檔:"),
+    ("Export SVG", "匯出 SVG"),
+    ("Write the visible timeline window as SVG (same renderer as `portlife export --svg`)", "把時間軸目前可見的範圍寫成 SVG(與 `portlife export --svg` 使用同一個繪圖程式)"),
+    ("Write the timeline as on screen to the same path with .png", "把畫面上的時間軸寫到同一路徑,副檔名改為 .png"),
 ];
 
 #[cfg(test)]
@@ -338,6 +368,10 @@ mod tests {
         ("panels/timeline.rs", include_str!("panels/timeline.rs")),
         ("view_model.rs", include_str!("view_model.rs")),
         ("state.rs", include_str!("state.rs")),
+        ("panels/views.rs", include_str!("panels/views.rs")),
+        ("views.rs", include_str!("views.rs")),
+        ("panels/replay.rs", include_str!("panels/replay.rs")),
+        ("panels/export.rs", include_str!("panels/export.rs")),
     ];
 
     #[test]
