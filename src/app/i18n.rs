@@ -352,6 +352,29 @@ pub const APP: Catalog = &[
     ("Export SVG", "匯出 SVG"),
     ("Write the visible timeline window as SVG (same renderer as `portlife export --svg`)", "把時間軸目前可見的範圍寫成 SVG(與 `portlife export --svg` 使用同一個繪圖程式)"),
     ("Write the timeline as on screen to the same path with .png", "把畫面上的時間軸寫到同一路徑,副檔名改為 .png"),
+
+    // Ladder.
+    ("data", "資料"),
+    ("  [retransmission]", "  [重傳]"),
+    ("1 ACK {}", "1 個 ACK {}"),
+    ("{} ACKs {}", "{} 個 ACK {}"),
+    ("{} in {} {}", "{}(共 {} 個區段){}"),
+    ("{} segments: {}", "{} 個區段:{}"),
+    (" ({} retransmitted)", "(重傳 {} 個)"),
+    ("Select a connection (click a span in the timeline, or a row of the Table) to see its ladder.", "選取一條連線(點選時間軸上的色條,或連線表中的一列),即可看到它的封包階梯圖。"),
+    ("Reading the connection's packets from the capture…", "正在從擷取檔讀取這條連線的封包…"),
+    ("Could not read the packets of connection {}: {}", "無法讀取連線 {} 的封包:{}"),
+    ("< Previous packet", "< 上一個封包"),
+    ("Step back one packet (Left arrow key)", "後退一個封包(左方向鍵)"),
+    ("Next packet >", "下一個封包 >"),
+    ("Step forward one packet (Right arrow key)", "前進一個封包(右方向鍵)"),
+    ("packet {} of {} (frame #{})", "第 {} 個封包,共 {} 個(訊框 #{})"),
+    ("{} packets; the cursor is before the first", "{} 個封包;游標在第一個封包之前"),
+    ("(only the first packets are shown)", "(只顯示前面的封包)"),
+    ("client {}", "用戶端 {}"),
+    ("server {}", "伺服器 {}"),
+    ("{}\nflags {}  ·  after it: client {}, server {}", "{}\n旗標 {}  ·  之後:用戶端 {},伺服器 {}"),
+    ("{}  (click to unfold)", "{}  (點選以展開)"),
 ];
 
 #[cfg(test)]
@@ -372,6 +395,8 @@ mod tests {
         ("views.rs", include_str!("views.rs")),
         ("panels/replay.rs", include_str!("panels/replay.rs")),
         ("panels/export.rs", include_str!("panels/export.rs")),
+        ("panels/ladder.rs", include_str!("panels/ladder.rs")),
+        ("ladder_model.rs", include_str!("ladder_model.rs")),
     ];
 
     #[test]
