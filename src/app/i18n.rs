@@ -375,6 +375,23 @@ pub const APP: Catalog = &[
     ("server {}", "伺服器 {}"),
     ("{}\nflags {}  ·  after it: client {}, server {}", "{}\n旗標 {}  ·  之後:用戶端 {},伺服器 {}"),
     ("{}  (click to unfold)", "{}  (點選以展開)"),
+
+    // State diagram.
+    ("client: {}", "用戶端:{}"),
+    ("server: {}", "伺服器:{}"),
+    ("port phase: {}", "埠的階段:{}"),
+    ("Available", "可用"),
+    ("at {} s", "在 {} 秒"),
+    ("at the end of the capture (no cursor)", "在擷取結束時(沒有游標)"),
+    ("Select a connection to see where its two ends are. Edge numbers: transitions taken in the whole capture (both ends).", "選取一條連線,即可看到它的兩端各在哪個狀態。箭頭上的數字:整個擷取檔中(兩端合計)走過這個轉換的次數。"),
+    ("Also taken (not in Figure 5): {}", "另外也走過(不在 Figure 5 中):{}"),
+    (" (client, server)", "(用戶端、伺服器)"),
+    (" (client)", "(用戶端)"),
+    (" (server)", "(伺服器)"),
+    (" after", "(之後)"),
+    ("state {}{}{}", "狀態 {}{}{}"),
+    ("RFC 9293, Figure 5 (TCP connection state diagram)", "RFC 9293,Figure 5(TCP 連線狀態圖)"),
+    ("Port lifecycle", "埠的生命週期"),
 ];
 
 #[cfg(test)]
@@ -397,6 +414,7 @@ mod tests {
         ("panels/export.rs", include_str!("panels/export.rs")),
         ("panels/ladder.rs", include_str!("panels/ladder.rs")),
         ("ladder_model.rs", include_str!("ladder_model.rs")),
+        ("panels/state_diagram.rs", include_str!("panels/state_diagram.rs")),
     ];
 
     #[test]
