@@ -392,6 +392,26 @@ pub const APP: Catalog = &[
     ("state {}{}{}", "狀態 {}{}{}"),
     ("RFC 9293, Figure 5 (TCP connection state diagram)", "RFC 9293,Figure 5(TCP 連線狀態圖)"),
     ("Port lifecycle", "埠的生命週期"),
+
+    // Occupancy chart.
+    ("No client ports in this capture.", "這個擷取檔中沒有用戶端埠。"),
+    ("host", "主機"),
+    ("all destinations", "所有目的地"),
+    ("destination", "目的地"),
+    ("{}: range {}–{} ({} ports)", "{}:範圍 {}–{}(共 {} 個埠)"),
+    ("No series for this choice.", "這個選擇沒有資料序列。"),
+    ("crosses the 80 % critical line", "超過 80 % 危險線"),
+    ("crosses the 60 % warning line", "超過 60 % 警告線"),
+    ("stays below the warning line", "一直低於警告線"),
+    ("peak occupancy {} % of {} ports — {}", "尖峰占用量 {} %(埠範圍共 {} 個埠)— {}"),
+    ("% of the port range", "占埠範圍的 %"),
+    ("held (all phases)", "占用中(所有階段)"),
+    ("warning 60 %", "警告 60 %"),
+    ("critical 80 %", "危險 80 %"),
+    ("cursor", "游標"),
+    ("TIME-WAIT sockets", "TIME-WAIT socket 數"),
+    ("TIME-WAIT count", "TIME-WAIT 數量"),
+    ("{} (peak {} %)", "{}(尖峰 {} %)"),
 ];
 
 #[cfg(test)]
@@ -415,6 +435,7 @@ mod tests {
         ("panels/ladder.rs", include_str!("panels/ladder.rs")),
         ("ladder_model.rs", include_str!("ladder_model.rs")),
         ("panels/state_diagram.rs", include_str!("panels/state_diagram.rs")),
+        ("panels/occupancy.rs", include_str!("panels/occupancy.rs")),
     ];
 
     #[test]
