@@ -412,6 +412,26 @@ pub const APP: Catalog = &[
     ("TIME-WAIT sockets", "TIME-WAIT socket 數"),
     ("TIME-WAIT count", "TIME-WAIT 數量"),
     ("{} (peak {} %)", "{}(尖峰 {} %)"),
+
+    // Connection table.
+    ("client -> server", "用戶端 -> 伺服器"),
+    ("gen", "世代"),
+    ("start (s)", "開始(秒)"),
+    ("duration", "持續時間"),
+    ("closed by", "關閉方"),
+    ("bytes ->", "位元組 ->"),
+    ("bytes <-", "位元組 <-"),
+    ("history", "歷程"),
+    ("Filter:", "過濾:"),
+    ("address, port, outcome, history…", "位址、埠、結果、歷程…"),
+    ("Copy as CSV", "複製為 CSV"),
+    ("Copy the marked rows (ctrl-click to mark several) as CSV", "把標記的列複製為 CSV(按住 Ctrl 點選可標記多列)"),
+    ("Unmark all", "取消全部標記"),
+    ("{} of {} connections", "{} / {} 條連線"),
+    ("at cursor", "游標處"),
+    ("Client / server TCP state at the time cursor (replay, ladder step, click on the time axis)", "時間游標處用戶端/伺服器的 TCP 狀態(重播、在封包階梯圖上逐步前進,或點選時間軸)"),
+    ("Sort by this column (click again to reverse)", "依這一欄排序(再點一次反向排序)"),
+    ("not yet", "尚未開始"),
 ];
 
 #[cfg(test)]
@@ -436,6 +456,8 @@ mod tests {
         ("ladder_model.rs", include_str!("ladder_model.rs")),
         ("panels/state_diagram.rs", include_str!("panels/state_diagram.rs")),
         ("panels/occupancy.rs", include_str!("panels/occupancy.rs")),
+        ("panels/table.rs", include_str!("panels/table.rs")),
+        ("table_model.rs", include_str!("table_model.rs")),
     ];
 
     #[test]
