@@ -432,6 +432,43 @@ pub const APP: Catalog = &[
     ("Client / server TCP state at the time cursor (replay, ladder step, click on the time axis)", "時間游標處用戶端/伺服器的 TCP 狀態(重播、在封包階梯圖上逐步前進,或點選時間軸)"),
     ("Sort by this column (click again to reverse)", "依這一欄排序(再點一次反向排序)"),
     ("not yet", "尚未開始"),
+
+    // Pool map.
+    ("Pool map", "埠池地圖"),
+    ("Every port of the ephemeral range at the time cursor", "時間游標處臨時埠範圍內的每一個埠"),
+    ("Open a capture to see its port pool.", "開啟一個擷取檔,即可看到它的埠池。"),
+    ("This capture has no client ports.", "這個擷取檔沒有用戶端埠。"),
+    ("client host", "用戶端主機"),
+    ("{} ({} connections)", "{}({} 條連線)"),
+    ("{} ports ({}–{}), profile {}", "{} 個埠({}–{}),設定檔 {}"),
+    ("End", "結束"),
+    ("Show the pool at the end of the capture", "顯示擷取結束時的埠池"),
+    ("(end of capture)", "(擷取結束時)"),
+    ("port pool grid", "埠池方格"),
+    ("port {} — {}", "埠 {} — {}"),
+    ("free: connect() may pick it", "空閒:connect() 可能選中它"),
+    ("UDP flow #{} to {}", "UDP 流 #{},到 {}"),
+    ("connection #{} to {}", "連線 #{},到 {}"),
+    ("in this phase for {}, held for {}", "處於這個階段 {},被占用 {}"),
+    ("click to select it", "點選以選取它"),
+    ("No client port outside {}–{}.", "沒有用戶端埠在 {}–{} 之外。"),
+    ("{} port(s) used outside {}–{}: this client does not fit the profile.", "有 {} 個埠用在 {}–{} 之外:這個用戶端不符合設定檔。"),
+    ("Occupancy: {} %", "占用量:{} %"),
+    ("critical (≥ 80 %)", "危險(≥ 80 %)"),
+    ("warning (≥ 60 %)", "警告(≥ 60 %)"),
+    ("below the 60 % warning", "低於 60 % 警告線"),
+    ("{} connections hold {} ports (some ports serve several destinations)", "{} 條連線占用 {} 個埠(有些埠同時服務多個目的地)"),
+    ("Port choice of {}", "{} 的埠選擇"),
+    ("No TCP client connections.", "沒有 TCP 用戶端連線。"),
+    ("connection {} of {}: #{} took port {}", "第 {} 條連線,共 {} 條:#{} 取得埠 {}"),
+    ("x: connection in order of opening (1–{}), y: port; blue even, orange odd.", "x:依開啟順序排列的連線(1–{}),y:埠;藍色為偶數,橘色為奇數。"),
+    ("even", "偶數"),
+    ("odd", "奇數"),
+    ("Only {} connection(s): too few to read a pattern (need {}).", "只有 {} 條連線:太少,看不出規律(至少需要 {} 條)。"),
+    ("Sequential: {} % of new ports are the previous one + 1 — the stack walks the range in order (incremental allocation, as reported for Windows), so the next port is predictable.", "依序:{} % 的新埠是前一個埠 + 1——協定堆疊依序走過整個範圍(遞增分配,Windows 即有此報告),所以下一個埠可以預測。"),
+    ("Every port is {}, {} % of them 2 above the previous one: Linux connect() since 4.2 tries the range start's parity first (leaving the other to bind()) and steps a per-destination offset by 2 (RFC 6056 §3.3.4, Algorithm 4).", "每個埠都是{},其中 {} % 比前一個埠大 2:Linux 4.2 起的 connect() 先試與範圍起點同奇偶的埠(另一半留給 bind()),並以每個目的地各自的偏移量每次加 2(RFC 6056 §3.3.4,Algorithm 4)。"),
+    ("{} ports first, then {} ones: Linux connect() used up its preferred parity half of the range and fell back to the other half — a sign the pool was exhausted.", "先是{}埠,然後是{}埠:Linux connect() 用完了範圍中它優先使用的那一半(同奇偶),才退回另一半——這是埠池曾經耗盡的跡象。"),
+    ("No order: consistent with randomized choice (RFC 6056 §3.3.1, §3.3.2, §3.3.5) or hash-based choice across many destinations (§3.3.3, §3.3.4); a capture cannot tell which.", "看不出順序:符合隨機選擇(RFC 6056 §3.3.1、§3.3.2、§3.3.5),或對許多目的地以雜湊選擇(§3.3.3、§3.3.4);單憑擷取檔無法分辨是哪一種。"),
 ];
 
 #[cfg(test)]
@@ -458,6 +495,7 @@ mod tests {
         ("panels/occupancy.rs", include_str!("panels/occupancy.rs")),
         ("panels/table.rs", include_str!("panels/table.rs")),
         ("table_model.rs", include_str!("table_model.rs")),
+        ("panels/pool_map.rs", include_str!("panels/pool_map.rs")),
     ];
 
     #[test]
@@ -476,6 +514,11 @@ mod tests {
             }
         }
         assert!(n > 80, "only {n} looked-up texts found");
+        // Texts the app translates that come from the library (not literals in app sources).
+        for pct in [0.0, 70.0, 90.0] {
+            let word = portlife::report::pool_svg::threshold_word(pct);
+            assert_ne!(t(Lang::ZhTw, word), word, "threshold word {word:?}");
+        }
         for (en, zh) in APP {
             assert_ne!(
                 t(Lang::ZhTw, en),
