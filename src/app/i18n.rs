@@ -469,6 +469,16 @@ pub const APP: Catalog = &[
     ("Every port is {}, {} % of them 2 above the previous one: Linux connect() since 4.2 tries the range start's parity first (leaving the other to bind()) and steps a per-destination offset by 2 (RFC 6056 §3.3.4, Algorithm 4).", "每個埠都是{},其中 {} % 比前一個埠大 2:Linux 4.2 起的 connect() 先試與範圍起點同奇偶的埠(另一半留給 bind()),並以每個目的地各自的偏移量每次加 2(RFC 6056 §3.3.4,Algorithm 4)。"),
     ("{} ports first, then {} ones: Linux connect() used up its preferred parity half of the range and fell back to the other half — a sign the pool was exhausted.", "先是{}埠,然後是{}埠:Linux connect() 用完了範圍中它優先使用的那一半(同奇偶),才退回另一半——這是埠池曾經耗盡的跡象。"),
     ("No order: consistent with randomized choice (RFC 6056 §3.3.1, §3.3.2, §3.3.5) or hash-based choice across many destinations (§3.3.3, §3.3.4); a capture cannot tell which.", "看不出順序:符合隨機選擇(RFC 6056 §3.3.1、§3.3.2、§3.3.5),或對許多目的地以雜湊選擇(§3.3.3、§3.3.4);單憑擷取檔無法分辨是哪一種。"),
+
+    // Findings strip.
+    ("Findings: none — nothing unusual under this profile", "診斷結果:無——在這個設定檔下沒有異常"),
+    ("Findings ({})", "診斷結果({})"),
+    ("Showing the {} connection(s) of finding {}.", "正在顯示 {} 條連線(第 {} 項診斷結果)。"),
+    ("Show all connections", "顯示所有連線"),
+    ("Click to show its {} connection(s) alone; click again for all.", "點選以只顯示它的 {} 條連線;再點一次顯示全部。"),
+    ("It is about UDP flows or ports, not TCP connections.", "它是關於 UDP 流或埠,不是 TCP 連線。"),
+    ("What to do: {}", "該怎麼做:{}"),
+    ("Book: {}", "書中章節:{}"),
 ];
 
 #[cfg(test)]
@@ -496,6 +506,7 @@ mod tests {
         ("panels/table.rs", include_str!("panels/table.rs")),
         ("table_model.rs", include_str!("table_model.rs")),
         ("panels/pool_map.rs", include_str!("panels/pool_map.rs")),
+        ("panels/findings.rs", include_str!("panels/findings.rs")),
     ];
 
     #[test]
