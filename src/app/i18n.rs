@@ -479,6 +479,31 @@ pub const APP: Catalog = &[
     ("It is about UDP flows or ports, not TCP connections.", "它是關於 UDP 流或埠,不是 TCP 連線。"),
     ("What to do: {}", "該怎麼做:{}"),
     ("Book: {}", "書中章節:{}"),
+
+    // Live capture.
+    ("Capture (recording)", "擷取(錄製中)"),
+    ("Capture", "擷取"),
+    ("Interface", "網路介面"),
+    (" (down)", "(已停用)"),
+    ("Filter", "過濾"),
+    ("port (8080) or host (10.0.0.5), empty = all", "埠(8080)或主機(10.0.0.5),空白 = 全部"),
+    ("recording {} s", "已錄製 {} 秒"),
+    ("Stop", "停止"),
+    ("Start", "開始"),
+    ("Follow now", "跟隨目前時間"),
+    ("{} packets, {} TCP connections so far", "目前為止 {} 個封包、{} 條 TCP 連線"),
+    ("Save as", "另存為"),
+    ("Save pcap", "儲存 pcap"),
+    ("saved {} bytes to {}", "已儲存 {} 位元組到 {}"),
+    ("cannot save to {}: {}", "無法儲存到 {}:{}"),
+    ("nothing captured yet", "尚未擷取到任何東西"),
+    ("Capture needs CAP_NET_RAW for the portlife binary (sudo setcap cap_net_raw+ep $(which portlife)); the window itself runs unprivileged. Timestamps are the system clock when each frame is read.", "擷取需要 portlife 執行檔具有 CAP_NET_RAW 權限(sudo setcap cap_net_raw+ep $(which portlife));視窗本身不需特殊權限執行。時間戳記是讀到每個訊框時的系統時鐘。"),
+    ("cannot start {}: {}", "無法啟動 {}:{}"),
+    ("cannot start the capture thread: {}", "無法啟動擷取執行緒:{}"),
+    ("the capture thread stopped without an answer", "擷取執行緒沒有回應就停止了"),
+    ("the snapshot thread crashed", "快照執行緒當掉了"),
+    ("capture saved to {}", "擷取檔已儲存到 {}"),
+    ("the capture process ended before writing a capture", "擷取程序在寫出擷取檔之前就結束了"),
 ];
 
 #[cfg(test)]
@@ -507,6 +532,8 @@ mod tests {
         ("table_model.rs", include_str!("table_model.rs")),
         ("panels/pool_map.rs", include_str!("panels/pool_map.rs")),
         ("panels/findings.rs", include_str!("panels/findings.rs")),
+        ("panels/capture.rs", include_str!("panels/capture.rs")),
+        ("live_capture.rs", include_str!("live_capture.rs")),
     ];
 
     #[test]
