@@ -526,7 +526,10 @@ mod tests {
         ("panels/export.rs", include_str!("panels/export.rs")),
         ("panels/ladder.rs", include_str!("panels/ladder.rs")),
         ("ladder_model.rs", include_str!("ladder_model.rs")),
-        ("panels/state_diagram.rs", include_str!("panels/state_diagram.rs")),
+        (
+            "panels/state_diagram.rs",
+            include_str!("panels/state_diagram.rs"),
+        ),
         ("panels/occupancy.rs", include_str!("panels/occupancy.rs")),
         ("panels/table.rs", include_str!("panels/table.rs")),
         ("table_model.rs", include_str!("table_model.rs")),

@@ -92,7 +92,12 @@ impl LadderPacket {
 
     /// The arrow's accessible label, e.g. `#1 SYN ->` (frame, kind, direction).
     pub fn label(&self, lang: Lang) -> String {
-        format!("#{} {} {}", self.frame(), self.kind_text(lang), self.arrow())
+        format!(
+            "#{} {} {}",
+            self.frame(),
+            self.kind_text(lang),
+            self.arrow()
+        )
     }
 
     /// The text written on the arrow: kind, seq/ack, length, retransmission mark.

@@ -82,9 +82,13 @@ impl LiveJob {
         if !req.filter.trim().is_empty() {
             cmd.args(["--filter", req.filter.trim()]);
         }
-        let child = cmd
-            .spawn()
-            .map_err(|e| tf(req.lang, "cannot start {}: {}", &[&req.program.display(), &e]))?;
+        let child = cmd.spawn().map_err(|e| {
+            tf(
+                req.lang,
+                "cannot start {}: {}",
+                &[&req.program.display(), &e],
+            )
+        })?;
         let pid = child.id();
         let (tx, rx) = crossbeam_channel::unbounded();
         let stop = Arc::new(AtomicBool::new(false));

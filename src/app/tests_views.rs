@@ -626,7 +626,10 @@ fn the_views_and_the_pool_map_speak_traditional_chinese() {
     // Ladder (the default tab): before a selection it says what to do, then the arrows.
     h.get_by_label("封包階梯圖");
     h.get_by_label_contains("即可看到它的封包階梯圖");
-    assert!(h.query_by_label("Ladder").is_none(), "English tab name left");
+    assert!(
+        h.query_by_label("Ladder").is_none(),
+        "English tab name left"
+    );
     select_and_wait_ladder(&mut h, "10.0.0.2:40001 Active span");
     h.get_by_label("下一個封包 >");
     h.get_by_label("12 個區段:100 B(共 2 個區段)-> · 9.0 KB(共 10 個區段)<-(重傳 1 個)");

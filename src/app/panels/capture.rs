@@ -112,11 +112,9 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                 let from = state.live.job.as_ref().map(|j| j.request.out.clone());
                 let to = std::path::PathBuf::from(state.live.save_path.trim());
                 state.live.status = Some(match from.map(|f| std::fs::copy(&f, &to)) {
-                    Some(Ok(bytes)) => Ok(tf(
-                        lang,
-                        "saved {} bytes to {}",
-                        &[&bytes, &to.display()],
-                    )),
+                    Some(Ok(bytes)) => {
+                        Ok(tf(lang, "saved {} bytes to {}", &[&bytes, &to.display()]))
+                    }
                     Some(Err(e)) => Err(tf(lang, "cannot save to {}: {}", &[&to.display(), &e])),
                     None => Err(t(lang, "nothing captured yet").into()),
                 });

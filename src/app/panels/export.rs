@@ -98,9 +98,7 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
             });
         match spawned {
             Ok(_) => state.views.export_job = Some(rx),
-            Err(e) => {
-                state.views.export_status = Some(tf(lang, "export failed: {}", &[&e]))
-            }
+            Err(e) => state.views.export_status = Some(tf(lang, "export failed: {}", &[&e])),
         }
     }
     if ui

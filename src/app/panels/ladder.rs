@@ -127,7 +127,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         LadderSlot::Empty => return,
         LadderSlot::Loading(_) => {
             // No spinner: it would repaint every frame; the reader asks for one when done.
-            ui.label(t(lang, "Reading the connection's packets from the capture…"));
+            ui.label(t(
+                lang,
+                "Reading the connection's packets from the capture…",
+            ));
             return;
         }
         LadderSlot::Failed { error, .. } => {

@@ -142,8 +142,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             );
             p.line(Line::new(t(lang, "Active"), chart.active_pct.clone()).color(theme::ACTIVE));
             p.line(
-                Line::new(t(lang, "TimeWait"), chart.time_wait_pct.clone())
-                    .color(theme::TIME_WAIT),
+                Line::new(t(lang, "TimeWait"), chart.time_wait_pct.clone()).color(theme::TIME_WAIT),
             );
             // Drawn last, on top: the sum is what runs out.
             p.line(

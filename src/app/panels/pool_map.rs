@@ -319,10 +319,7 @@ fn counters(ui: &mut egui::Ui, f: &PoolFrame, lang: Lang) {
     } else {
         ui.visuals().text_color()
     };
-    ui.colored_label(
-        colour,
-        tf(lang, "Occupancy: {} %", &[&format!("{pct:.1}")]),
-    );
+    ui.colored_label(colour, tf(lang, "Occupancy: {} %", &[&format!("{pct:.1}")]));
     ui.weak(t(lang, threshold_word(pct)));
     let cells_held = m.range_size() - m.tally.available
         + m.outside

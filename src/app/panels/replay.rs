@@ -83,8 +83,14 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     let times = change_times(state);
     let (prev_hint, next_hint) = if state.selection.is_some() {
         (
-            t(lang, "Go to the previous state change of the selected connection"),
-            t(lang, "Go to the next state change of the selected connection"),
+            t(
+                lang,
+                "Go to the previous state change of the selected connection",
+            ),
+            t(
+                lang,
+                "Go to the next state change of the selected connection",
+            ),
         )
     } else {
         (

@@ -118,13 +118,7 @@ fn border_point(c: Pos2, towards: Pos2) -> Pos2 {
     c + d * sx.min(sy)
 }
 
-fn figure5(
-    ui: &egui::Ui,
-    rect: Rect,
-    counts: &TransitionCounts,
-    at: Option<AtCursor>,
-    lang: Lang,
-) {
+fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCursor>, lang: Lang) {
     let painter = ui.painter().with_clip_rect(rect);
     let visuals = ui.visuals();
     let max = EDGES

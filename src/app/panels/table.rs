@@ -56,7 +56,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             })
             .collect();
         if ui
-            .add_enabled(!marked.is_empty(), egui::Button::new(t(lang, "Copy as CSV")))
+            .add_enabled(
+                !marked.is_empty(),
+                egui::Button::new(t(lang, "Copy as CSV")),
+            )
             .on_hover_text(t(
                 lang,
                 "Copy the marked rows (ctrl-click to mark several) as CSV",
