@@ -18,9 +18,12 @@ use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, TryRecvError};
 use portlife::decode::{self, Decoded, TcpFlags};
+use portlife::i18n::Lang;
 use portlife::sanitize::{Sanitizer, Verdict};
 use portlife::source::FileSource;
 use portlife::tcp::{Connection, Side, TcpState};
+
+use super::i18n::{t, tf};
 
 /// Packets kept for one ladder (bounds memory on a pathological connection).
 pub const MAX_PACKETS: usize = 50_000;
@@ -65,6 +68,14 @@ impl LadderPacket {
         }
     }
 
+    /// [`Self::kind`] in `lang`: flag names stay as they are, `data` is translated.
+    pub fn kind_text(&self, lang: Lang) -> &'static str {
+        match self.kind() {
+            "data" => t(lang, "data"),
+            k => k,
+        }
+    }
+
     /// Wireshark's 1-based frame number.
     pub fn frame(&self) -> u64 {
         self.index + 1
@@ -80,13 +91,18 @@ impl LadderPacket {
     }
 
     /// The arrow's accessible label, e.g. `#1 SYN ->` (frame, kind, direction).
-    pub fn label(&self) -> String {
-        format!("#{} {} {}", self.frame(), self.kind(), self.arrow())
+    pub fn label(&self, lang: Lang) -> String {
+        format!(
+            "#{} {} {}",
+            self.frame(),
+            self.kind_text(lang),
+            self.arrow()
+        )
     }
 
     /// The text written on the arrow: kind, seq/ack, length, retransmission mark.
-    pub fn detail(&self) -> String {
-        let mut s = format!("{} seq={}", self.kind(), self.rel_seq);
+    pub fn detail(&self, lang: Lang) -> String {
+        let mut s = format!("{} seq={}", self.kind_text(lang), self.rel_seq);
         if self.flags.ack() {
             s += &format!(" ack={}", self.rel_ack);
         }
@@ -94,7 +110,7 @@ impl LadderPacket {
             s += &format!(" len={}", self.payload);
         }
         if self.retransmission {
-            s += "  [retransmission]";
+            s += t(lang, "  [retransmission]");
         }
         s
     }
@@ -122,12 +138,12 @@ pub struct Run {
 impl Run {
     /// E.g. `18 segments: 48.0 KB in 12 -> · 6 ACKs <-` (bytes of payload in how many segments,
     /// each way).
-    pub fn label(&self) -> String {
+    pub fn label(&self, lang: Lang) -> String {
         let side = |segs: u32, bytes: u64, arrow: &str| match (segs, bytes) {
             (0, _) => None,
-            (1, 0) => Some(format!("1 ACK {arrow}")),
-            (n, 0) => Some(format!("{n} ACKs {arrow}")),
-            (n, b) => Some(format!("{} in {n} {arrow}", fmt_bytes(b))),
+            (1, 0) => Some(tf(lang, "1 ACK {}", &[&arrow])),
+            (n, 0) => Some(tf(lang, "{} ACKs {}", &[&n, &arrow])),
+            (n, b) => Some(tf(lang, "{} in {} {}", &[&fmt_bytes(b), &n, &arrow])),
         };
         let parts: Vec<String> = [
             side(self.client_segments, self.client_bytes, "->"),
@@ -136,9 +152,13 @@ impl Run {
         .into_iter()
         .flatten()
         .collect();
-        let mut s = format!("{} segments: {}", self.end - self.first, parts.join(" · "));
+        let mut s = tf(
+            lang,
+            "{} segments: {}",
+            &[&(self.end - self.first), &parts.join(" · ")],
+        );
         if self.retransmissions > 0 {
-            s += &format!(" ({} retransmitted)", self.retransmissions);
+            s += &tf(lang, " ({} retransmitted)", &[&self.retransmissions]);
         }
         s
     }

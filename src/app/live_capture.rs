@@ -16,10 +16,12 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, TryRecvError};
 use portlife::analysis::Pipeline;
+use portlife::i18n::Lang;
 use portlife::ports::Profile;
 use portlife::source::FileSource;
 
 use super::capture::CaptureModel;
+use super::i18n::{t, tf};
 
 /// What the worker sends the UI.
 pub enum LiveMsg {
@@ -40,6 +42,8 @@ pub struct LiveRequest {
     pub filter: String,
     /// Where the child writes the capture.
     pub out: PathBuf,
+    /// The language of the job's own messages (the child's stderr is passed on as it is).
+    pub lang: Lang,
 }
 
 /// A running (or finished) live capture.
@@ -78,25 +82,29 @@ impl LiveJob {
         if !req.filter.trim().is_empty() {
             cmd.args(["--filter", req.filter.trim()]);
         }
-        let child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", req.program.display()))?;
+        let child = cmd.spawn().map_err(|e| {
+            tf(
+                req.lang,
+                "cannot start {}: {}",
+                &[&req.program.display(), &e],
+            )
+        })?;
         let pid = child.id();
         let (tx, rx) = crossbeam_channel::unbounded();
         let stop = Arc::new(AtomicBool::new(false));
-        let (out, stop2) = (req.out.clone(), stop.clone());
+        let (out, stop2, lang) = (req.out.clone(), stop.clone(), req.lang);
         thread::Builder::new()
             .name("portlife-live".into())
             .spawn(move || {
                 let (tx2, ctx2) = (tx.clone(), ctx.clone());
-                let ended = follow(child, &out, &stop2, move |m| {
+                let ended = follow(child, &out, &stop2, lang, move |m| {
                     let _ = tx2.send(LiveMsg::Snapshot(m));
                     ctx2.request_repaint();
                 });
                 let _ = tx.send(LiveMsg::Ended(ended));
                 ctx.request_repaint();
             })
-            .map_err(|e| format!("cannot start the capture thread: {e}"))?;
+            .map_err(|e| tf(req.lang, "cannot start the capture thread: {}", &[&e]))?;
         Ok(LiveJob {
             request: req,
             started: Instant::now(),
@@ -134,7 +142,11 @@ impl LiveJob {
                 Err(TryRecvError::Disconnected) => {
                     if !self.ended {
                         self.ended = true;
-                        end = Some(Err("the capture thread stopped without an answer".into()));
+                        end = Some(Err(t(
+                            self.request.lang,
+                            "the capture thread stopped without an answer",
+                        )
+                        .into()));
                     }
                     break;
                 }
@@ -174,6 +186,7 @@ fn follow(
     mut child: Child,
     out: &Path,
     stop: &AtomicBool,
+    lang: Lang,
     mut send: impl FnMut(CaptureModel) + Send + 'static,
 ) -> Result<String, String> {
     // Wait for the file to exist (the child creates it before capturing) or for the child to fail.
@@ -184,11 +197,11 @@ fn follow(
             }
         }
         if let Ok(Some(_)) = child.try_wait() {
-            return Err(child_words(&mut child, true));
+            return Err(child_words(&mut child, true, lang));
         }
         if stop.load(Ordering::SeqCst) {
             let _ = child.wait();
-            return Err(child_words(&mut child, true));
+            return Err(child_words(&mut child, true, lang));
         }
         thread::sleep(Duration::from_millis(100));
     };
@@ -232,7 +245,7 @@ fn follow(
     reading.store(false, Ordering::SeqCst);
     let mut send = ticker
         .join()
-        .map_err(|_| "the snapshot thread crashed".to_string())?;
+        .map_err(|_| t(lang, "the snapshot thread crashed").to_string())?;
     let warnings = src.warnings().to_vec();
     let pipeline = std::mem::replace(
         &mut *shared.lock().unwrap_or_else(|e| e.into_inner()),
@@ -243,11 +256,11 @@ fn follow(
         pipeline.finish(),
         warnings,
     ));
-    Ok(format!("capture saved to {name}"))
+    Ok(tf(lang, "capture saved to {}", &[&name]))
 }
 
 /// The child's stderr (its error message), or a generic line.
-fn child_words(child: &mut Child, failed: bool) -> String {
+fn child_words(child: &mut Child, failed: bool, lang: Lang) -> String {
     let mut err = String::new();
     if let Some(mut e) = child.stderr.take() {
         let _ = e.read_to_string(&mut err);
@@ -258,7 +271,7 @@ fn child_words(child: &mut Child, failed: bool) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     match (line.is_empty(), failed) {
-        (true, true) => "the capture process ended before writing a capture".into(),
+        (true, true) => t(lang, "the capture process ended before writing a capture").into(),
         _ => line,
     }
 }

@@ -221,6 +221,7 @@ impl AppState {
             interface: self.live.interface.trim().to_string(),
             filter: self.live.filter.clone(),
             out: LiveState::capture_file(),
+            lang: self.lang,
         };
         self.live.status = None;
         match LiveJob::start(req, ctx.clone()) {

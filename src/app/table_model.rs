@@ -1,9 +1,11 @@
 //! The connection table's view-model: one row per connection (4-tuple, generation, start,
 //! duration, outcome, who closed, bytes each way, Zeek history), sorting, filtering and CSV.
 
+use portlife::i18n::Lang;
 use portlife::tcp::Role;
 
 use super::capture::CaptureModel;
+use super::i18n::t;
 use super::view_model::fmt_duration;
 
 /// One connection as the table shows it.
@@ -68,17 +70,18 @@ impl Column {
         Column::History,
     ];
 
-    pub fn title(self) -> &'static str {
+    /// The column's header in `lang`.
+    pub fn title(self, lang: Lang) -> &'static str {
         match self {
-            Column::Tuple => "client -> server",
-            Column::Generation => "gen",
-            Column::Start => "start (s)",
-            Column::Duration => "duration",
-            Column::Outcome => "outcome",
-            Column::ClosedBy => "closed by",
-            Column::BytesToServer => "bytes ->",
-            Column::BytesToClient => "bytes <-",
-            Column::History => "history",
+            Column::Tuple => t(lang, "client -> server"),
+            Column::Generation => t(lang, "gen"),
+            Column::Start => t(lang, "start (s)"),
+            Column::Duration => t(lang, "duration"),
+            Column::Outcome => t(lang, "outcome"),
+            Column::ClosedBy => t(lang, "closed by"),
+            Column::BytesToServer => t(lang, "bytes ->"),
+            Column::BytesToClient => t(lang, "bytes <-"),
+            Column::History => t(lang, "history"),
         }
     }
 }
@@ -152,15 +155,20 @@ pub fn view(rows: &[TableRow], filter: &str, sort: Sort) -> Vec<usize> {
     idx
 }
 
-/// The cell text of `row` in `col`.
-pub fn cell(row: &TableRow, col: Column) -> String {
+/// The cell text of `row` in `col`, in `lang` (the outcome and the closer are words; the rest
+/// are numbers, addresses and Zeek history letters). The CSV stays English: it is data.
+pub fn cell(row: &TableRow, col: Column, lang: Lang) -> String {
     match col {
         Column::Tuple => row.tuple(),
         Column::Generation => row.generation.to_string(),
         Column::Start => format!("{:.6}", row.start),
         Column::Duration => fmt_duration(row.duration),
-        Column::Outcome => row.outcome.to_string(),
-        Column::ClosedBy => row.closed_by.to_string(),
+        Column::Outcome => portlife::report::summary::tr(lang, row.outcome).to_string(),
+        Column::ClosedBy => match row.closed_by {
+            "client" => t(lang, "client").to_string(),
+            "server" => t(lang, "server").to_string(),
+            other => other.to_string(),
+        },
         Column::BytesToServer => row.bytes_to_server.to_string(),
         Column::BytesToClient => row.bytes_to_client.to_string(),
         Column::History => row.history.clone(),

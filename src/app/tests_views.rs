@@ -608,3 +608,50 @@ fn view_screenshots() {
     h.state_mut().state.time_cursor = Some(3.0);
     shot(&mut h, "table");
 }
+
+/// In Traditional Chinese the views speak Chinese too: the tabs, the ladder's folded run and
+/// step buttons, the state diagram, the occupancy verdict, the table's headers and the pool map
+/// (its toolbar toggle, grid and port-choice plot); the English tab names are gone. Span names
+/// stay English accessible names (the timeline keeps them for tests and screen readers).
+#[test]
+fn the_views_and_the_pool_map_speak_traditional_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = tall_harness();
+    open(&mut h, &http_capture(&dir));
+    h.get_by_label("Language").click();
+    h.run();
+    h.get_by_label("繁體中文").click();
+    h.run();
+    assert_eq!(h.state().state.lang, portlife::i18n::Lang::ZhTw);
+    // Ladder (the default tab): before a selection it says what to do, then the arrows.
+    h.get_by_label("封包階梯圖");
+    h.get_by_label_contains("即可看到它的封包階梯圖");
+    assert!(
+        h.query_by_label("Ladder").is_none(),
+        "English tab name left"
+    );
+    select_and_wait_ladder(&mut h, "10.0.0.2:40001 Active span");
+    h.get_by_label("下一個封包 >");
+    h.get_by_label("12 個區段:100 B(共 2 個區段)-> · 9.0 KB(共 10 個區段)<-(重傳 1 個)");
+    h.get_by_label("播放");
+    // States: RFC state names stay English inside Chinese sentences.
+    h.get_by_label("狀態圖").click();
+    h.run();
+    h.get_by_label("狀態 ESTABLISHED");
+    h.get_by_label_contains("用戶端:");
+    // Occupancy: the verdict line.
+    h.get_by_label("占用量").click();
+    h.run();
+    h.get_by_label_contains("尖峰占用量");
+    // Table: headers and the copy button.
+    h.get_by_label("連線表").click();
+    h.run();
+    h.get_by_label("持續時間");
+    h.get_by_label("複製為 CSV");
+    // Pool map: the toolbar toggle opens the window.
+    h.get_by_label("埠池地圖").click();
+    h.run();
+    assert!(h.state().state.pool_map.open, "the toolbar toggle opens it");
+    h.get_by_label("埠池方格");
+    h.get_by_label_contains("的埠選擇");
+}

@@ -7,10 +7,12 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use portlife::decode::Endpoint;
+use portlife::i18n::Lang;
 use portlife::ports::PortModel;
 
 use super::capture::CaptureModel;
 use super::diagram_model::TransitionCounts;
+use super::i18n::t;
 use super::ladder_model::{Ladder, LadderJob};
 use super::occupancy_model::Chart;
 use super::profile::{CustomParams, ProfileChoice};
@@ -27,12 +29,13 @@ pub enum Tab {
 
 impl Tab {
     pub const ALL: [Tab; 4] = [Tab::Ladder, Tab::States, Tab::Occupancy, Tab::Table];
-    pub fn title(self) -> &'static str {
+    /// The tab's title in `lang`.
+    pub fn title(self, lang: Lang) -> &'static str {
         match self {
-            Tab::Ladder => "Ladder",
-            Tab::States => "States",
-            Tab::Occupancy => "Occupancy",
-            Tab::Table => "Table",
+            Tab::Ladder => t(lang, "Ladder"),
+            Tab::States => t(lang, "States"),
+            Tab::Occupancy => t(lang, "Occupancy"),
+            Tab::Table => t(lang, "Table"),
         }
     }
 }

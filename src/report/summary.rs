@@ -385,7 +385,7 @@ pub fn write_findings(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Res
 }
 
 /// The book chapter a finding points at, in the book of `lang`.
-fn chapter_path(lang: Lang, chapter: &str) -> String {
+pub fn chapter_path(lang: Lang, chapter: &str) -> String {
     match lang {
         Lang::En => chapter.to_string(),
         Lang::ZhTw => format!("zh-TW/{chapter}"),

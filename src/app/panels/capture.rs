@@ -5,14 +5,15 @@
 
 use portlife::source::live;
 
+use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 
 /// The "Capture" entry in the menu bar.
 pub fn menu(ui: &mut egui::Ui, state: &mut AppState) {
     let label = if state.live.running() {
-        "Capture (recording)"
+        t(state.lang, "Capture (recording)")
     } else {
-        "Capture"
+        t(state.lang, "Capture")
     };
     if ui.button(label).clicked() {
         state.live.open = !state.live.open;
@@ -25,7 +26,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     }
     let ctx = ui.ctx().clone();
     let mut open = true;
-    egui::Window::new("Capture")
+    egui::Window::new(t(state.lang, "Capture"))
         .open(&mut open)
         .default_width(380.0)
         .show(&ctx, |ui| form(ui, state));
@@ -34,9 +35,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 
 fn form(ui: &mut egui::Ui, state: &mut AppState) {
     let running = state.live.running();
+    let lang = state.lang;
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal(|ui| {
-            let l = ui.label("Interface");
+            let l = ui.label(t(lang, "Interface"));
             egui::ComboBox::from_id_salt("live_iface")
                 .selected_text(state.live.interface.clone())
                 .show_ui(ui, |ui| {
@@ -46,7 +48,7 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                         let text = format!(
                             "{}{}{}  {}",
                             i.name,
-                            if i.up { "" } else { " (down)" },
+                            if i.up { "" } else { t(lang, " (down)") },
                             if i.loopback { " (loopback)" } else { "" },
                             addrs.join(", ")
                         );
@@ -57,10 +59,10 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                 .labelled_by(l.id);
         });
         ui.horizontal(|ui| {
-            let l = ui.label("Filter");
+            let l = ui.label(t(lang, "Filter"));
             ui.add(
                 egui::TextEdit::singleline(&mut state.live.filter)
-                    .hint_text("port (8080) or host (10.0.0.5), empty = all")
+                    .hint_text(t(lang, "port (8080) or host (10.0.0.5), empty = all"))
                     .desired_width(220.0),
             )
             .labelled_by(l.id);
@@ -73,21 +75,21 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                 .job
                 .as_ref()
                 .map_or(0.0, |j| j.started.elapsed().as_secs_f64());
-            ui.label(format!("recording {secs:.0} s"));
-            if ui.button("Stop").clicked() {
+            ui.label(tf(lang, "recording {} s", &[&format!("{secs:.0}")]));
+            if ui.button(t(lang, "Stop")).clicked() {
                 state.stop_live();
             }
-        } else if ui.button("Start").clicked() {
+        } else if ui.button(t(lang, "Start")).clicked() {
             state.start_live(ui.ctx());
         }
-        ui.checkbox(&mut state.live.follow_now, "Follow now");
+        ui.checkbox(&mut state.live.follow_now, t(lang, "Follow now"));
     });
     if running {
         if let Some(l) = &state.loaded {
-            ui.label(format!(
+            ui.label(tf(
+                lang,
                 "{} packets, {} TCP connections so far",
-                l.capture.packets,
-                l.capture.connections.len()
+                &[&l.capture.packets, &l.capture.connections.len()],
             ));
         }
     }
@@ -103,23 +105,24 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
     let finished = state.live.job.as_ref().is_some_and(|j| j.ended);
     if finished {
         ui.horizontal(|ui| {
-            let l = ui.label("Save as");
+            let l = ui.label(t(lang, "Save as"));
             ui.add(egui::TextEdit::singleline(&mut state.live.save_path).desired_width(200.0))
                 .labelled_by(l.id);
-            if ui.button("Save pcap").clicked() {
+            if ui.button(t(lang, "Save pcap")).clicked() {
                 let from = state.live.job.as_ref().map(|j| j.request.out.clone());
                 let to = std::path::PathBuf::from(state.live.save_path.trim());
                 state.live.status = Some(match from.map(|f| std::fs::copy(&f, &to)) {
-                    Some(Ok(bytes)) => Ok(format!("saved {bytes} bytes to {}", to.display())),
-                    Some(Err(e)) => Err(format!("cannot save to {}: {e}", to.display())),
-                    None => Err("nothing captured yet".into()),
+                    Some(Ok(bytes)) => {
+                        Ok(tf(lang, "saved {} bytes to {}", &[&bytes, &to.display()]))
+                    }
+                    Some(Err(e)) => Err(tf(lang, "cannot save to {}: {}", &[&to.display(), &e])),
+                    None => Err(t(lang, "nothing captured yet").into()),
                 });
             }
         });
     }
-    ui.small(
-        "Capture needs CAP_NET_RAW for the portlife binary (sudo setcap cap_net_raw+ep \
-         $(which portlife)); the window itself runs unprivileged. Timestamps are the system \
-         clock when each frame is read.",
-    );
+    ui.small(t(
+        lang,
+        "Capture needs CAP_NET_RAW for the portlife binary (sudo setcap cap_net_raw+ep $(which portlife)); the window itself runs unprivileged. Timestamps are the system clock when each frame is read.",
+    ));
 }

@@ -12,6 +12,9 @@ use std::path::PathBuf;
 use portlife::analysis;
 use portlife::report::svg::{self, TimelineOptions};
 
+use portlife::i18n::Lang;
+
+use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 
 /// What the worker needs.
@@ -22,6 +25,8 @@ struct Request {
     /// The window, seconds from the timeline's t0, and that t0 (ns).
     window: (f64, f64),
     t0_ns: i64,
+    /// The language of the error text.
+    lang: Lang,
 }
 
 /// Analyse and write; the SVG's time axis starts at the first packet, the app's at the first
@@ -37,23 +42,29 @@ fn export(r: &Request) -> Result<String, String> {
         max_rows: 200,
     };
     std::fs::write(&r.out, svg::timeline_svg(&a, &opts))
-        .map_err(|e| format!("cannot write {}: {e}", r.out.display()))?;
+        .map_err(|e| cannot_write(r.lang, &r.out, &e))?;
     Ok(r.out.display().to_string())
+}
+
+/// "cannot write PATH: ERROR" in `lang`.
+fn cannot_write(lang: Lang, path: &std::path::Path, e: &dyn std::fmt::Display) -> String {
+    tf(lang, "cannot write {}: {}", &[&path.display(), e])
 }
 
 /// The toolbar's path field and button, and the status of the last export.
 pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
+    let lang = state.lang;
     if let Some(rx) = &state.views.export_job {
         if let Ok(r) = rx.try_recv() {
             state.views.export_status = Some(match r {
-                Ok(p) => format!("saved {p}"),
-                Err(e) => format!("export failed: {e}"),
+                Ok(p) => tf(lang, "saved {}", &[&p]),
+                Err(e) => tf(lang, "export failed: {}", &[&e]),
             });
             state.views.export_job = None;
         }
     }
     let Some(l) = &state.loaded else { return };
-    let l2 = ui.label("SVG:");
+    let l2 = ui.label(t(lang, "SVG:"));
     ui.add(
         egui::TextEdit::singleline(&mut state.views.export_path)
             .desired_width(160.0)
@@ -62,10 +73,11 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
     .labelled_by(l2.id);
     let busy = state.views.export_job.is_some();
     if ui
-        .add_enabled(!busy, egui::Button::new("Export SVG"))
-        .on_hover_text(
+        .add_enabled(!busy, egui::Button::new(t(lang, "Export SVG")))
+        .on_hover_text(t(
+            lang,
             "Write the visible timeline window as SVG (same renderer as `portlife export --svg`)",
-        )
+        ))
         .clicked()
     {
         let req = Request {
@@ -74,6 +86,7 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
             profile: state.profile.to_profile(state.custom),
             window: (state.view.start, state.view.end),
             t0_ns: l.timeline.t0_ns,
+            lang,
         };
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ui.ctx().clone();
@@ -85,12 +98,15 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
             });
         match spawned {
             Ok(_) => state.views.export_job = Some(rx),
-            Err(e) => state.views.export_status = Some(format!("export failed: {e}")),
+            Err(e) => state.views.export_status = Some(tf(lang, "export failed: {}", &[&e])),
         }
     }
     if ui
         .add_enabled(!busy, egui::Button::new("PNG"))
-        .on_hover_text("Write the timeline as on screen to the same path with .png")
+        .on_hover_text(t(
+            lang,
+            "Write the timeline as on screen to the same path with .png",
+        ))
         .clicked()
     {
         if let Some(rect) = state.views.timeline_rect {
@@ -100,8 +116,7 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
             let ppp = ui.ctx().pixels_per_point();
             ui.ctx().request_screenshot(move |img| {
                 let r = crop_png(&img, rect, ppp).and_then(|bytes| {
-                    std::fs::write(&out, bytes)
-                        .map_err(|e| format!("cannot write {}: {e}", out.display()))
+                    std::fs::write(&out, bytes).map_err(|e| cannot_write(lang, &out, &e))
                 });
                 let _ = tx.send(r.map(|()| out.display().to_string()));
                 ctx.request_repaint();

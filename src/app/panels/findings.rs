@@ -4,7 +4,10 @@
 
 use egui::{Color32, RichText};
 use portlife::findings::{Finding, Severity};
+use portlife::i18n::Lang;
+use portlife::report::summary::{chapter_path, severity_text};
 
+use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 
 /// Badge colour per severity: red, Okabe–Ito orange, grey.
@@ -19,13 +22,14 @@ fn severity_color(s: Severity, visuals: &egui::Visuals) -> Color32 {
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(loaded) = &state.loaded else { return };
     let findings = &loaded.timeline.findings;
+    let lang = state.lang;
     let mut clicked: Option<usize> = None;
     let mut clear = false;
     egui::Panel::top("findings").show(ui, |ui| {
         let header = if findings.is_empty() {
-            "Findings: none — nothing unusual under this profile".to_string()
+            t(lang, "Findings: none — nothing unusual under this profile").to_string()
         } else {
-            format!("Findings ({})", findings.len())
+            tf(lang, "Findings ({})", &[&findings.len()])
         };
         egui::CollapsingHeader::new(header)
             .id_salt("findings_header")
@@ -34,11 +38,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 if let Some(i) = state.finding_focus {
                     ui.horizontal(|ui| {
                         let n = loaded.timeline.shown_connections;
-                        ui.label(format!(
-                            "Showing the {n} connection(s) of finding {}.",
-                            i + 1
+                        ui.label(tf(
+                            lang,
+                            "Showing the {} connection(s) of finding {}.",
+                            &[&n, &(i + 1)],
                         ));
-                        if ui.button("Show all connections").clicked() {
+                        if ui.button(t(lang, "Show all connections")).clicked() {
                             clear = true;
                         }
                     });
@@ -47,7 +52,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     .max_height(120.0)
                     .show(ui, |ui| {
                         for (i, f) in findings.iter().enumerate() {
-                            if finding_row(ui, f, state.finding_focus == Some(i)).clicked() {
+                            if finding_row(ui, f, state.finding_focus == Some(i), lang).clicked() {
                                 clicked = Some(i);
                             }
                         }
@@ -66,23 +71,32 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 /// One line: severity badge and title; the hover card explains and advises.
-fn finding_row(ui: &mut egui::Ui, f: &Finding, focused: bool) -> egui::Response {
+fn finding_row(ui: &mut egui::Ui, f: &Finding, focused: bool, lang: Lang) -> egui::Response {
     ui.horizontal(|ui| {
         let color = severity_color(f.severity, ui.visuals());
-        ui.label(RichText::new(f.severity.label()).strong().color(color));
-        let r = ui.selectable_label(focused, &f.title);
+        let text = f.text(lang);
+        ui.label(
+            RichText::new(severity_text(lang, f.severity))
+                .strong()
+                .color(color),
+        );
+        let r = ui.selectable_label(focused, text.title);
         let n = f.connections.len();
         let hint = if n > 0 {
-            format!("Click to show its {n} connection(s) alone; click again for all.")
+            tf(
+                lang,
+                "Click to show its {} connection(s) alone; click again for all.",
+                &[&n],
+            )
         } else {
-            "It is about UDP flows or ports, not TCP connections.".to_string()
+            t(lang, "It is about UDP flows or ports, not TCP connections.").to_string()
         };
         r.on_hover_ui(|ui| {
             ui.set_max_width(520.0);
-            ui.label(RichText::new(&f.title).strong());
-            ui.label(&f.explanation);
-            ui.label(RichText::new(format!("What to do: {}", f.advice)));
-            ui.small(format!("Book: {}", f.chapter));
+            ui.label(RichText::new(text.title).strong());
+            ui.label(text.explanation);
+            ui.label(RichText::new(tf(lang, "What to do: {}", &[&text.advice])));
+            ui.small(tf(lang, "Book: {}", &[&chapter_path(lang, f.chapter)]));
             ui.small(hint);
         })
     })

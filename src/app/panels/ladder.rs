@@ -10,6 +10,7 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
+use super::super::i18n::{t, tf};
 use super::super::ladder_model::{Ladder, LadderItem, LadderJob};
 use super::super::state::AppState;
 use super::super::views::LadderSlot;
@@ -114,21 +115,32 @@ pub fn step(state: &mut AppState, dir: i32) {
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     ensure(ui.ctx(), state);
+    let lang = state.lang;
     let Some(sel) = state.selection else {
-        ui.label("Select a connection (click a span in the timeline, or a row of the Table) to see its ladder.");
+        ui.label(t(
+            lang,
+            "Select a connection (click a span in the timeline, or a row of the Table) to see its ladder.",
+        ));
         return;
     };
     match &state.views.ladder {
         LadderSlot::Empty => return,
         LadderSlot::Loading(_) => {
             // No spinner: it would repaint every frame; the reader asks for one when done.
-            ui.label("Reading the connection's packets from the capture…");
+            ui.label(t(
+                lang,
+                "Reading the connection's packets from the capture…",
+            ));
             return;
         }
         LadderSlot::Failed { error, .. } => {
             ui.colored_label(
                 ui.visuals().error_fg_color,
-                format!("Could not read the packets of connection {sel}: {error}"),
+                tf(
+                    lang,
+                    "Could not read the packets of connection {}: {}",
+                    &[&sel, error],
+                ),
             );
             return;
         }
@@ -143,16 +155,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     });
     ui.horizontal(|ui| {
         if ui
-            .button("< Previous packet")
-            .on_hover_text("Step back one packet (Left arrow key)")
+            .button(t(lang, "< Previous packet"))
+            .on_hover_text(t(lang, "Step back one packet (Left arrow key)"))
             .clicked()
             || back
         {
             step(state, -1);
         }
         if ui
-            .button("Next packet >")
-            .on_hover_text("Step forward one packet (Right arrow key)")
+            .button(t(lang, "Next packet >"))
+            .on_hover_text(t(lang, "Step forward one packet (Right arrow key)"))
             .clicked()
             || fwd
         {
@@ -160,21 +172,21 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         }
         if let LadderSlot::Ready(ladder) = &state.views.ladder {
             match current_packet(state, ladder) {
-                Some(p) => ui.label(format!(
+                Some(p) => ui.label(tf(
+                    lang,
                     "packet {} of {} (frame #{})",
-                    p + 1,
-                    ladder.packets.len(),
-                    ladder.packets[p].frame()
+                    &[&(p + 1), &ladder.packets.len(), &ladder.packets[p].frame()],
                 )),
-                None => ui.label(format!(
+                None => ui.label(tf(
+                    lang,
                     "{} packets; the cursor is before the first",
-                    ladder.packets.len()
+                    &[&ladder.packets.len()],
                 )),
             };
             if ladder.truncated {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
-                    "(only the first packets are shown)",
+                    t(lang, "(only the first packets are shown)"),
                 );
             }
         }
@@ -192,6 +204,7 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     };
     let t0 = l.timeline.t0_ns;
+    let lang = state.lang;
     let cur = current_packet(state, ladder);
     let lines: Vec<Line> = ladder
         .items
@@ -223,14 +236,14 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
     p.text(
         Pos2::new(xs.client, hr.center().y),
         Align2::CENTER_CENTER,
-        format!("client {}", c.client),
+        tf(lang, "client {}", &[&c.client]),
         font.clone(),
         CLIENT_COLOR,
     );
     p.text(
         Pos2::new(xs.server, hr.center().y),
         Align2::CENTER_CENTER,
-        format!("server {}", c.server),
+        tf(lang, "server {}", &[&c.server]),
         font,
         SERVER_COLOR,
     );
@@ -291,7 +304,7 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
                     painter.text(
                         Pos2::new((xs.client + xs.server) / 2.0, rect.top() + 1.0),
                         Align2::CENTER_TOP,
-                        pk.detail(),
+                        pk.detail(lang),
                         FontId::proportional(12.0),
                         color,
                     );
@@ -316,17 +329,20 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
                     let hit = Rect::from_x_y_ranges(xs.client..=xs.server, rect.y_range());
                     let r =
                         ui.interact(hit, ui.scope_id().with(("ladder-pkt", pi)), Sense::click());
-                    let label = pk.label();
+                    let label = pk.label(lang);
                     r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
                     if r.clicked() {
                         clicked_packet = Some(pi);
                     }
-                    r.on_hover_text(format!(
+                    r.on_hover_text(tf(
+                        lang,
                         "{}\nflags {}  ·  after it: client {}, server {}",
-                        pk.detail(),
-                        pk.flags.letters(),
-                        pk.client_state.name(),
-                        pk.server_state.name()
+                        &[
+                            &pk.detail(lang),
+                            &pk.flags.letters(),
+                            &pk.client_state.name(),
+                            &pk.server_state.name(),
+                        ],
                     ));
                 }
                 Line::Run(ii) => {
@@ -337,11 +353,11 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
                     let a = Pos2::new(xs.client, rect.center().y + 4.0);
                     let b = Pos2::new(xs.server, rect.center().y + 4.0);
                     painter.line_segment([a, b], Stroke::new(5.0, color.gamma_multiply(0.35)));
-                    let label = run.label();
+                    let label = run.label(lang);
                     painter.text(
                         Pos2::new((xs.client + xs.server) / 2.0, rect.top() + 1.0),
                         Align2::CENTER_TOP,
-                        format!("{label}  (click to unfold)"),
+                        tf(lang, "{}  (click to unfold)", &[&label]),
                         FontId::proportional(12.0),
                         color,
                     );

@@ -6,8 +6,11 @@
 use std::sync::Arc;
 
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
+use portlife::i18n::Lang;
 use portlife::ports::PortModel;
+use portlife::report::summary::profile_note_text;
 
+use super::super::i18n::{t, tf};
 use super::super::occupancy_model::{self, CRITICAL_PCT, WARNING_PCT};
 use super::super::state::AppState;
 use super::super::theme;
@@ -33,8 +36,9 @@ fn model(state: &mut AppState) -> Option<Arc<PortModel>> {
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(m) = model(state) else { return };
+    let lang = state.lang;
     if m.hosts.is_empty() {
-        ui.label("No client ports in this capture.");
+        ui.label(t(lang, "No client ports in this capture."));
         return;
     }
     let occ = &mut state.views.occupancy;
@@ -49,11 +53,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     ui.horizontal(|ui| {
         let mut hosts: Vec<_> = m.hosts.iter().collect();
         hosts.sort_by(|a, b| b.peak.occupancy_pct.total_cmp(&a.peak.occupancy_pct));
-        egui::ComboBox::from_label("host")
+        egui::ComboBox::from_label(t(lang, "host"))
             .selected_text(host.to_string())
             .show_ui(ui, |ui| {
                 for p in hosts.iter().take(200) {
-                    let text = format!("{} (peak {:.1} %)", p.host, p.peak.occupancy_pct);
+                    let text = peak_text(lang, &p.host, p.peak.occupancy_pct);
                     if ui
                         .selectable_label(occ.host == Some(p.host), text)
                         .clicked()
@@ -65,29 +69,32 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             });
         let dest_text = occ
             .destination
-            .map_or("all destinations".to_string(), |d| d.to_string());
-        egui::ComboBox::from_label("destination")
+            .map_or(t(lang, "all destinations").to_string(), |d| d.to_string());
+        egui::ComboBox::from_label(t(lang, "destination"))
             .selected_text(dest_text)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut occ.destination, None, "all destinations");
+                ui.selectable_value(&mut occ.destination, None, t(lang, "all destinations"));
                 for p in m.destinations.iter().filter(|p| p.host == host).take(200) {
                     if let Some(d) = p.destination {
-                        let text = format!("{d} (peak {:.1} %)", p.peak.occupancy_pct);
+                        let text = peak_text(lang, &d, p.peak.occupancy_pct);
                         ui.selectable_value(&mut occ.destination, Some(d), text);
                     }
                 }
             });
-        ui.weak(format!(
+        ui.weak(tf(
+            lang,
             "{}: range {}–{} ({} ports)",
-            m.profile_note,
-            m.profile.port_lo,
-            m.profile.port_hi,
-            u32::from(m.profile.port_hi) - u32::from(m.profile.port_lo) + 1
+            &[
+                &profile_note_text(lang, &m.profile_note),
+                &m.profile.port_lo,
+                &m.profile.port_hi,
+                &(u32::from(m.profile.port_hi) - u32::from(m.profile.port_lo) + 1),
+            ],
         ));
     });
     let (host, dest) = (occ.host.unwrap_or(host), occ.destination);
     let Some(series) = occupancy_model::pool(&m, host, dest) else {
-        ui.label("No series for this choice.");
+        ui.label(t(lang, "No series for this choice."));
         return;
     };
     let Some(l) = &state.loaded else { return };
@@ -102,15 +109,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     };
     let max = chart.max_held_pct();
     let verdict = if max >= CRITICAL_PCT {
-        "crosses the 80 % critical line"
+        t(lang, "crosses the 80 % critical line")
     } else if max >= WARNING_PCT {
-        "crosses the 60 % warning line"
+        t(lang, "crosses the 60 % warning line")
     } else {
-        "stays below the warning line"
+        t(lang, "stays below the warning line")
     };
-    ui.label(format!(
-        "peak occupancy {:.1} % of {} ports — {verdict}",
-        chart.peak_pct, chart.range_size
+    ui.label(tf(
+        lang,
+        "peak occupancy {} % of {} ports — {}",
+        &[
+            &format!("{:.1}", chart.peak_pct),
+            &chart.range_size,
+            &verdict,
+        ],
     ));
     let cursor = state.time_cursor;
     let held_color = ui.visuals().strong_text_color();
@@ -123,29 +135,33 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .link_cursor(link, [true, false])
         .include_y(0.0)
         .include_y(100.0)
-        .y_axis_label("% of the port range")
+        .y_axis_label(t(lang, "% of the port range"))
         .show(ui, |p| {
-            p.line(Line::new("Assigned", chart.assigned_pct.clone()).color(theme::ASSIGNED));
-            p.line(Line::new("Active", chart.active_pct.clone()).color(theme::ACTIVE));
-            p.line(Line::new("TimeWait", chart.time_wait_pct.clone()).color(theme::TIME_WAIT));
+            p.line(
+                Line::new(t(lang, "Assigned"), chart.assigned_pct.clone()).color(theme::ASSIGNED),
+            );
+            p.line(Line::new(t(lang, "Active"), chart.active_pct.clone()).color(theme::ACTIVE));
+            p.line(
+                Line::new(t(lang, "TimeWait"), chart.time_wait_pct.clone()).color(theme::TIME_WAIT),
+            );
             // Drawn last, on top: the sum is what runs out.
             p.line(
-                Line::new("held (all phases)", chart.held_pct.clone())
+                Line::new(t(lang, "held (all phases)"), chart.held_pct.clone())
                     .color(held_color)
                     .width(1.5),
             );
             p.hline(
-                HLine::new("warning 60 %", WARNING_PCT)
+                HLine::new(t(lang, "warning 60 %"), WARNING_PCT)
                     .color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00))
                     .style(LineStyle::dashed_loose()),
             );
             p.hline(
-                HLine::new("critical 80 %", CRITICAL_PCT)
+                HLine::new(t(lang, "critical 80 %"), CRITICAL_PCT)
                     .color(egui::Color32::from_rgb(0xD5, 0x5E, 0x00))
                     .style(LineStyle::dashed_loose()),
             );
-            if let Some(t) = cursor {
-                p.vline(VLine::new("cursor", t).width(2.0));
+            if let Some(at) = cursor {
+                p.vline(VLine::new(t(lang, "cursor"), at).width(2.0));
             }
         });
     Plot::new("occupancy-tw")
@@ -153,14 +169,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .include_y(0.0)
-        .x_axis_label("time since first SYN (s)")
-        .y_axis_label("TIME-WAIT sockets")
+        .x_axis_label(t(lang, "time since first SYN (s)"))
+        .y_axis_label(t(lang, "TIME-WAIT sockets"))
         .show(ui, |p| {
             p.line(
-                Line::new("TIME-WAIT count", chart.time_wait_count.clone()).color(theme::TIME_WAIT),
+                Line::new(t(lang, "TIME-WAIT count"), chart.time_wait_count.clone())
+                    .color(theme::TIME_WAIT),
             );
-            if let Some(t) = cursor {
-                p.vline(VLine::new("cursor", t).width(2.0));
+            if let Some(at) = cursor {
+                p.vline(VLine::new(t(lang, "cursor"), at).width(2.0));
             }
         });
+}
+
+/// A host or destination with its peak occupancy, for the choosers.
+fn peak_text(lang: Lang, what: &dyn std::fmt::Display, pct: f64) -> String {
+    tf(lang, "{} (peak {} %)", &[what, &format!("{pct:.1}")])
 }

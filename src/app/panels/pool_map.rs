@@ -7,9 +7,12 @@
 //! connection everywhere (`AppState::selection`).
 
 use egui::{Color32, Mesh, Pos2, Rect, Sense, Vec2};
+use portlife::i18n::Lang;
+use portlife::ports::choice::{ChoicePattern, ChoiceReading, MIN_CONNECTIONS};
 use portlife::ports::{Phase, PoolMap, PortState};
-use portlife::report::pool_svg::{CRITICAL_PCT, WARN_PCT};
+use portlife::report::pool_svg::{threshold_word, CRITICAL_PCT, WARN_PCT};
 
+use super::super::i18n::{t, tf};
 use super::super::pool_model::PoolFrame;
 use super::super::state::AppState;
 use super::super::{theme, view_model};
@@ -27,7 +30,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     }
     let mut open = true;
-    egui::Window::new("Pool map")
+    egui::Window::new(t(state.lang, "Pool map"))
         .open(&mut open)
         .default_size([820.0, 640.0])
         .resizable(true)
@@ -37,15 +40,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn contents(ui: &mut egui::Ui, state: &mut AppState) {
+    let lang = state.lang;
     let Some(loaded) = state.loaded.as_ref() else {
-        ui.label("Open a capture to see its port pool.");
+        ui.label(t(lang, "Open a capture to see its port pool."));
         return;
     };
     let Some(frame) = state
         .pool_map
         .frame(loaded, state.profile, state.custom, state.time_cursor)
     else {
-        ui.label("This capture has no client ports.");
+        ui.label(t(lang, "This capture has no client ports."));
         return;
     };
     let extent_end = loaded.timeline.extent.1.max(loaded.timeline.capture_end);
@@ -55,30 +59,31 @@ fn contents(ui: &mut egui::Ui, state: &mut AppState) {
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width((ui.available_width() - 200.0).max(200.0));
-            if let Some(conn) = grid(ui, &frame.map) {
+            if let Some(conn) = grid(ui, &frame.map, lang) {
                 state.selection = Some(conn);
             }
-            if let Some(conn) = outside_strip(ui, &frame.map) {
+            if let Some(conn) = outside_strip(ui, &frame.map, lang) {
                 state.selection = Some(conn);
             }
         });
-        ui.vertical(|ui| counters(ui, &frame));
+        ui.vertical(|ui| counters(ui, &frame, lang));
     });
     ui.separator();
-    choice_plot(ui, &frame, state.selection);
+    choice_plot(ui, &frame, state.selection, lang);
 }
 
 fn selectors(ui: &mut egui::Ui, state: &mut AppState, f: &PoolFrame) {
+    let lang = state.lang;
     ui.horizontal(|ui| {
         let mut host = f.host;
-        egui::ComboBox::from_label("client host")
+        egui::ComboBox::from_label(t(lang, "client host"))
             .selected_text(host.to_string())
             .show_ui(ui, |ui| {
                 for h in &f.hosts {
                     ui.selectable_value(
                         &mut host,
                         h.host,
-                        format!("{} ({} connections)", h.host, h.connections),
+                        tf(lang, "{} ({} connections)", &[&h.host, &h.connections]),
                     );
                 }
             });
@@ -87,11 +92,11 @@ fn selectors(ui: &mut egui::Ui, state: &mut AppState, f: &PoolFrame) {
             state.pool_map.destination = None;
         }
         let mut dest = f.map.destination;
-        let text = dest.map_or("all destinations".to_string(), |d| d.to_string());
-        egui::ComboBox::from_label("destination")
+        let text = dest.map_or(t(lang, "all destinations").to_string(), |d| d.to_string());
+        egui::ComboBox::from_label(t(lang, "destination"))
             .selected_text(text)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut dest, None, "all destinations");
+                ui.selectable_value(&mut dest, None, t(lang, "all destinations"));
                 for d in &f.destinations {
                     ui.selectable_value(&mut dest, Some(*d), d.to_string());
                 }
@@ -100,36 +105,43 @@ fn selectors(ui: &mut egui::Ui, state: &mut AppState, f: &PoolFrame) {
             state.pool_map.destination = dest;
         }
     });
-    ui.weak(format!(
+    ui.weak(tf(
+        lang,
         "{} ports ({}–{}), profile {}",
-        f.map.range_size(),
-        f.map.port_lo,
-        f.map.port_hi,
-        f.profile_label
+        &[
+            &f.map.range_size(),
+            &f.map.port_lo,
+            &f.map.port_hi,
+            &f.profile_label,
+        ],
     ));
 }
 
 /// The map's own time slider: it sets the shared time cursor, so replay and the map agree.
 fn time_slider(ui: &mut egui::Ui, state: &mut AppState, at_s: f64, end: f64) {
+    let lang = state.lang;
     ui.horizontal(|ui| {
-        let mut t = at_s;
+        let mut at = at_s;
         let r = ui.add(
-            egui::Slider::new(&mut t, 0.0..=end.max(0.001))
-                .text("time (s)")
+            egui::Slider::new(&mut at, 0.0..=end.max(0.001))
+                .text(t(lang, "time (s)"))
                 .max_decimals(3),
         );
         if r.changed() {
-            state.time_cursor = Some(t);
+            state.time_cursor = Some(at);
         }
         if ui
-            .add_enabled(state.time_cursor.is_some(), egui::Button::new("End"))
-            .on_hover_text("Show the pool at the end of the capture")
+            .add_enabled(
+                state.time_cursor.is_some(),
+                egui::Button::new(t(lang, "End")),
+            )
+            .on_hover_text(t(lang, "Show the pool at the end of the capture"))
             .clicked()
         {
             state.time_cursor = None;
         }
         if state.time_cursor.is_none() {
-            ui.weak("(end of capture)");
+            ui.weak(t(lang, "(end of capture)"));
         }
     });
 }
@@ -153,7 +165,7 @@ fn layout(n: usize, width: f32) -> (f32, usize) {
 }
 
 /// Draw the grid (visible rows only) and handle hover and click; returns a connection to select.
-fn grid(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
+fn grid(ui: &mut egui::Ui, map: &PoolMap, lang: Lang) -> Option<u32> {
     let n = map.phases.len();
     let (side, cols) = layout(n, ui.available_width());
     let rows = n.div_ceil(cols);
@@ -166,7 +178,7 @@ fn grid(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
             let size = Vec2::new(cols as f32 * side, rows as f32 * side);
             let (rect, resp) = ui.allocate_exact_size(size, Sense::click());
             resp.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Canvas, true, "port pool grid")
+                egui::WidgetInfo::labeled(egui::Role::Canvas, true, t(lang, "port pool grid"))
             });
             let gap = if side >= 5.0 { 1.0 } else { 0.0 };
             let first = ((viewport.min.y / side).floor().max(0.0)) as usize;
@@ -196,7 +208,7 @@ fn grid(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
             if let Some(port) = resp.hover_pos().and_then(port_at) {
                 let st = map.state(port);
                 resp.clone()
-                    .on_hover_ui_at_pointer(|ui| cell_tooltip(ui, &st, map.at_ns));
+                    .on_hover_ui_at_pointer(|ui| cell_tooltip(ui, &st, map.at_ns, lang));
                 if resp.clicked() {
                     picked = st.holder.filter(|h| !h.udp).map(|h| h.conn);
                 }
@@ -206,52 +218,64 @@ fn grid(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
 }
 
 /// What a hovered cell says: port, phase, the connection holding it and for how long.
-fn cell_tooltip(ui: &mut egui::Ui, st: &PortState, at_ns: i64) {
-    ui.strong(format!("port {} — {}", st.port, phase_name(st.phase)));
+fn cell_tooltip(ui: &mut egui::Ui, st: &PortState, at_ns: i64, lang: Lang) {
+    ui.strong(tf(
+        lang,
+        "port {} — {}",
+        &[&st.port, &phase_name(st.phase, lang)],
+    ));
     match st.holder {
         None => {
-            ui.label("free: connect() may pick it");
+            ui.label(t(lang, "free: connect() may pick it"));
         }
         Some(h) => {
-            let what = if h.udp { "UDP flow" } else { "connection" };
-            ui.label(format!("{what} #{} to {}", h.conn, h.remote));
-            ui.label(format!(
+            let holder = if h.udp {
+                tf(lang, "UDP flow #{} to {}", &[&h.conn, &h.remote])
+            } else {
+                tf(lang, "connection #{} to {}", &[&h.conn, &h.remote])
+            };
+            ui.label(holder);
+            ui.label(tf(
+                lang,
                 "in this phase for {}, held for {}",
-                view_model::fmt_duration((at_ns - h.phase_since_ns) as f64 / 1e9),
-                view_model::fmt_duration((at_ns - h.held_since_ns) as f64 / 1e9)
+                &[
+                    &view_model::fmt_duration((at_ns - h.phase_since_ns) as f64 / 1e9),
+                    &view_model::fmt_duration((at_ns - h.held_since_ns) as f64 / 1e9),
+                ],
             ));
             if !h.udp {
-                ui.weak("click to select it");
+                ui.weak(t(lang, "click to select it"));
             }
         }
     }
 }
 
-fn phase_name(p: Phase) -> &'static str {
+/// A phase's name in `lang` (the timeline's names: Available, Assigned, Active, TimeWait).
+fn phase_name(p: Phase, lang: Lang) -> &'static str {
     match p {
-        Phase::Available => "Available",
-        Phase::Assigned => "Assigned",
-        Phase::Active => "Active",
-        Phase::TimeWait => "TimeWait",
+        Phase::Available => t(lang, "Available"),
+        Phase::Assigned => t(lang, "Assigned"),
+        Phase::Active => t(lang, "Active"),
+        Phase::TimeWait => t(lang, "TimeWait"),
     }
 }
 
 /// Ports the host used outside the range: a strip of cells after the grid.
-fn outside_strip(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
+fn outside_strip(ui: &mut egui::Ui, map: &PoolMap, lang: Lang) -> Option<u32> {
     if map.outside.is_empty() {
-        ui.weak(format!(
+        ui.weak(tf(
+            lang,
             "No client port outside {}–{}.",
-            map.port_lo, map.port_hi
+            &[&map.port_lo, &map.port_hi],
         ));
         return None;
     }
     ui.colored_label(
         ui.visuals().warn_fg_color,
-        format!(
+        tf(
+            lang,
             "{} port(s) used outside {}–{}: this client does not fit the profile.",
-            map.outside.len(),
-            map.port_lo,
-            map.port_hi
+            &[&map.outside.len(), &map.port_lo, &map.port_hi],
         ),
     );
     let dark = ui.visuals().dark_mode;
@@ -262,7 +286,7 @@ fn outside_strip(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
             let (rect, resp) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::click());
             ui.painter()
                 .rect_filled(rect, 1.0, cell_colour(st.phase, dark));
-            let resp = resp.on_hover_ui(|ui| cell_tooltip(ui, st, map.at_ns));
+            let resp = resp.on_hover_ui(|ui| cell_tooltip(ui, st, map.at_ns, lang));
             if resp.clicked() {
                 picked = st.holder.filter(|h| !h.udp).map(|h| h.conn);
             }
@@ -272,17 +296,17 @@ fn outside_strip(ui: &mut egui::Ui, map: &PoolMap) -> Option<u32> {
 }
 
 /// The counters: ports per phase (the report's numbers) and occupancy against the thresholds.
-fn counters(ui: &mut egui::Ui, f: &PoolFrame) {
+fn counters(ui: &mut egui::Ui, f: &PoolFrame, lang: Lang) {
     let m = &f.map;
     let dark = ui.visuals().dark_mode;
     let row = |ui: &mut egui::Ui, p: Phase, n: u32| {
         ui.horizontal(|ui| {
             let (r, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
             ui.painter().rect_filled(r, 1.0, cell_colour(p, dark));
-            ui.label(format!("{}: {n}", phase_name(p)));
+            ui.label(format!("{}: {n}", phase_name(p, lang)));
         });
     };
-    ui.strong(format!("at {:.3} s", f.at_s));
+    ui.strong(tf(lang, "at {} s", &[&format!("{:.3}", f.at_s)]));
     row(ui, Phase::Available, m.tally.available);
     row(ui, Phase::Assigned, m.report.assigned);
     row(ui, Phase::Active, m.report.active);
@@ -295,28 +319,29 @@ fn counters(ui: &mut egui::Ui, f: &PoolFrame) {
     } else {
         ui.visuals().text_color()
     };
-    ui.colored_label(colour, format!("Occupancy: {pct:.1} %"));
-    ui.weak(portlife::report::pool_svg::threshold_word(pct));
+    ui.colored_label(colour, tf(lang, "Occupancy: {} %", &[&format!("{pct:.1}")]));
+    ui.weak(t(lang, threshold_word(pct)));
     let cells_held = m.range_size() - m.tally.available
         + m.outside
             .iter()
             .filter(|s| s.phase != Phase::Available)
             .count() as u32;
     if cells_held != m.report.held() {
-        ui.weak(format!(
-            "{} connections hold {cells_held} ports (some ports serve several destinations)",
-            m.report.held()
+        ui.weak(tf(
+            lang,
+            "{} connections hold {} ports (some ports serve several destinations)",
+            &[&m.report.held(), &cells_held],
         ));
     }
 }
 
 /// Port vs. connection index for the host, even ports blue and odd ones orange, with the
 /// library's reading of the pattern.
-fn choice_plot(ui: &mut egui::Ui, f: &PoolFrame, selection: Option<u32>) {
-    ui.strong(format!("Port choice of {}", f.host));
+fn choice_plot(ui: &mut egui::Ui, f: &PoolFrame, selection: Option<u32>, lang: Lang) {
+    ui.strong(tf(lang, "Port choice of {}", &[&f.host]));
     let ch = &f.choices;
     if ch.is_empty() {
-        ui.weak("No TCP client connections.");
+        ui.weak(t(lang, "No TCP client connections."));
         return;
     }
     let (lo, hi) = ch
@@ -369,17 +394,59 @@ fn choice_plot(ui: &mut egui::Ui, f: &PoolFrame, selection: Option<u32>) {
         let i =
             (((p.x - plot.left()) / plot.width() * n).round().max(0.0) as usize).min(ch.len() - 1);
         let c = ch[i];
-        resp.on_hover_text(format!(
+        resp.on_hover_text(tf(
+            lang,
             "connection {} of {}: #{} took port {}",
-            i + 1,
-            ch.len(),
-            c.conn,
-            c.port
+            &[&(i + 1), &ch.len(), &c.conn, &c.port],
         ));
     }
-    ui.label(format!(
+    ui.label(tf(
+        lang,
         "x: connection in order of opening (1–{}), y: port; blue even, orange odd.",
-        ch.len()
+        &[&ch.len()],
     ));
-    ui.label(&f.reading.sentence);
+    ui.label(reading_text(&f.reading, lang));
+}
+
+/// The library's reading of the port choice ([`ChoiceReading::sentence`]) in `lang`: English is
+/// the library's sentence itself; zh-TW is rebuilt from the same pattern and numbers.
+fn reading_text(r: &ChoiceReading, lang: Lang) -> String {
+    if lang == Lang::En {
+        return r.sentence.clone();
+    }
+    let parity = |even: bool| {
+        if even {
+            t(lang, "even")
+        } else {
+            t(lang, "odd")
+        }
+    };
+    let pct = |v: f64| format!("{v:.0}");
+    match r.pattern {
+        ChoicePattern::TooFew => tf(
+            lang,
+            "Only {} connection(s): too few to read a pattern (need {}).",
+            &[&r.connections, &MIN_CONNECTIONS],
+        ),
+        ChoicePattern::Sequential => tf(
+            lang,
+            "Sequential: {} % of new ports are the previous one + 1 — the stack walks the range in order (incremental allocation, as reported for Windows), so the next port is predictable.",
+            &[&pct(r.plus_one_pct)],
+        ),
+        ChoicePattern::OneParity { even } => tf(
+            lang,
+            "Every port is {}, {} % of them 2 above the previous one: Linux connect() since 4.2 tries the range start's parity first (leaving the other to bind()) and steps a per-destination offset by 2 (RFC 6056 §3.3.4, Algorithm 4).",
+            &[&parity(even), &pct(r.plus_two_pct)],
+        ),
+        ChoicePattern::OneParityThenOther { first_even } => tf(
+            lang,
+            "{} ports first, then {} ones: Linux connect() used up its preferred parity half of the range and fell back to the other half — a sign the pool was exhausted.",
+            &[&parity(first_even), &parity(!first_even)],
+        ),
+        ChoicePattern::Spread => t(
+            lang,
+            "No order: consistent with randomized choice (RFC 6056 §3.3.1, §3.3.2, §3.3.5) or hash-based choice across many destinations (§3.3.3, §3.3.4); a capture cannot tell which.",
+        )
+        .to_string(),
+    }
 }

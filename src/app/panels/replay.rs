@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::super::i18n::{t, tf};
 use super::super::replay_model::{self, SPEEDS};
 use super::super::state::AppState;
 use super::super::views::capture_key;
@@ -47,11 +48,19 @@ fn change_times(state: &mut AppState) -> Arc<Vec<f64>> {
 
 pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(l) = &state.loaded else { return };
+    let lang = state.lang;
     let start = l.timeline.extent.0;
-    let play_text = if state.views.playing { "Pause" } else { "Play" };
+    let play_text = if state.views.playing {
+        t(lang, "Pause")
+    } else {
+        t(lang, "Play")
+    };
     if ui
         .button(play_text)
-        .on_hover_text("Replay the capture: the time cursor moves and every view follows")
+        .on_hover_text(t(
+            lang,
+            "Replay the capture: the time cursor moves and every view follows",
+        ))
         .clicked()
     {
         state.views.playing = !state.views.playing;
@@ -63,7 +72,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
             state.time_cursor = Some(start);
         }
     }
-    egui::ComboBox::from_label("speed")
+    egui::ComboBox::from_label(t(lang, "speed"))
         .selected_text(format!("×{}", state.views.speed))
         .width(70.0)
         .show_ui(ui, |ui| {
@@ -72,37 +81,52 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
             }
         });
     let times = change_times(state);
-    let what = if state.selection.is_some() {
-        "of the selected connection"
+    let (prev_hint, next_hint) = if state.selection.is_some() {
+        (
+            t(
+                lang,
+                "Go to the previous state change of the selected connection",
+            ),
+            t(
+                lang,
+                "Go to the next state change of the selected connection",
+            ),
+        )
     } else {
-        "of any connection"
+        (
+            t(lang, "Go to the previous state change of any connection"),
+            t(lang, "Go to the next state change of any connection"),
+        )
     };
     let cursor = state.time_cursor;
     if ui
-        .button("<< State change")
-        .on_hover_text(format!("Go to the previous state change {what}"))
+        .button(t(lang, "<< State change"))
+        .on_hover_text(prev_hint)
         .clicked()
     {
-        if let Some(t) = cursor.and_then(|c| replay_model::prev_change(&times, c)) {
-            state.time_cursor = Some(t);
+        if let Some(at) = cursor.and_then(|c| replay_model::prev_change(&times, c)) {
+            state.time_cursor = Some(at);
         }
     }
     if ui
-        .button("State change >>")
-        .on_hover_text(format!("Go to the next state change {what}"))
+        .button(t(lang, "State change >>"))
+        .on_hover_text(next_hint)
         .clicked()
     {
         let from = cursor.unwrap_or(f64::NEG_INFINITY);
-        if let Some(t) = replay_model::next_change(&times, from) {
-            state.time_cursor = Some(t);
+        if let Some(at) = replay_model::next_change(&times, from) {
+            state.time_cursor = Some(at);
         }
     }
     match state.time_cursor {
-        Some(t) => {
-            ui.label(format!("cursor at {t:.6} s"));
+        Some(at) => {
+            ui.label(tf(lang, "cursor at {} s", &[&format!("{at:.6}")]));
             if ui
                 .small_button("x")
-                .on_hover_text("Remove the time cursor (views show the end of the capture)")
+                .on_hover_text(t(
+                    lang,
+                    "Remove the time cursor (views show the end of the capture)",
+                ))
                 .clicked()
             {
                 state.time_cursor = None;
@@ -110,7 +134,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
             }
         }
         None => {
-            ui.weak("no cursor: click the time axis, step, or Play");
+            ui.weak(t(lang, "no cursor: click the time axis, step, or Play"));
         }
     }
 }

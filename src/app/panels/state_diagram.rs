@@ -10,8 +10,10 @@
 use std::sync::Arc;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
+use portlife::i18n::Lang;
 
 use super::super::diagram_model::{self, AtCursor, Node, TransitionCounts, EDGES, NODES};
+use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 use super::super::theme;
 use super::super::view_model::Phase;
@@ -32,27 +34,28 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             c
         }
     };
-    let t = state.time_cursor.unwrap_or(l.timeline.capture_end);
+    let lang = state.lang;
+    let at_s = state.time_cursor.unwrap_or(l.timeline.capture_end);
     let at = state
         .selection
-        .and_then(|s| diagram_model::at_cursor(&l.capture, &l.timeline, s, t));
+        .and_then(|s| diagram_model::at_cursor(&l.capture, &l.timeline, s, at_s));
     ui.horizontal(|ui| {
         match at {
             Some(a) => {
-                ui.colored_label(CLIENT_COLOR, format!("client: {}", a.client.name()));
-                ui.colored_label(SERVER_COLOR, format!("server: {}", a.server.name()));
-                ui.label(format!(
-                    "port phase: {}",
-                    a.phase.map_or("Available", Phase::name)
-                ));
+                ui.colored_label(CLIENT_COLOR, tf(lang, "client: {}", &[&a.client.name()]));
+                ui.colored_label(SERVER_COLOR, tf(lang, "server: {}", &[&a.server.name()]));
+                ui.label(tf(lang, "port phase: {}", &[&phase_text(a.phase, lang)]));
                 ui.weak(if state.time_cursor.is_some() {
-                    format!("at {t:.6} s")
+                    tf(lang, "at {} s", &[&format!("{at_s:.6}")])
                 } else {
-                    "at the end of the capture (no cursor)".to_string()
+                    t(lang, "at the end of the capture (no cursor)").to_string()
                 });
             }
             None => {
-                ui.weak("Select a connection to see where its two ends are. Edge numbers: transitions taken in the whole capture (both ends).");
+                ui.weak(t(
+                    lang,
+                    "Select a connection to see where its two ends are. Edge numbers: transitions taken in the whole capture (both ends).",
+                ));
             }
         }
     });
@@ -63,7 +66,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             .take(6)
             .map(|((f, to), n)| format!("{} -> {} ×{n}", f.name(), to.name()))
             .collect();
-        ui.weak(format!("Also taken (not in Figure 5): {}", text.join(", ")));
+        ui.weak(tf(
+            lang,
+            "Also taken (not in Figure 5): {}",
+            &[&text.join(", ")],
+        ));
     }
     let avail = ui.available_rect_before_wrap();
     let (rect, _) = ui.allocate_exact_size(avail.size(), Sense::hover());
@@ -72,8 +79,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         Pos2::new(rect.right() - LIFECYCLE_W, rect.bottom()),
     );
     let life = Rect::from_min_max(Pos2::new(fig.right() + 10.0, rect.top()), rect.max);
-    figure5(ui, fig, &counts, at);
-    lifecycle(ui, life, at.map(|a| a.phase));
+    figure5(ui, fig, &counts, at, lang);
+    lifecycle(ui, life, at.map(|a| a.phase), lang);
+}
+
+/// A port phase's name in `lang`; `None` is Available (the timeline draws no Available phase).
+fn phase_text(phase: Option<Phase>, lang: Lang) -> &'static str {
+    phase.map_or(t(lang, "Available"), |p| p.text(lang))
 }
 
 /// Centre of a node's box inside `rect` (5 columns × 7 rows).
@@ -106,7 +118,7 @@ fn border_point(c: Pos2, towards: Pos2) -> Pos2 {
     c + d * sx.min(sy)
 }
 
-fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCursor>) {
+fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCursor>, lang: Lang) {
     let painter = ui.painter().with_clip_rect(rect);
     let visuals = ui.visuals();
     let max = EDGES
@@ -136,9 +148,9 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
         };
         arrow(&painter, pa, pb, Stroke::new(width, color));
         // The label: on the arrow or beside it (see `label_place`), on an opaque patch.
-        let (t, side) = diagram_model::label_place(e);
+        let (frac, side) = diagram_model::label_place(e);
         let out = nrm * side;
-        let anchor = pa + (pb - pa) * t + out * 6.0;
+        let anchor = pa + (pb - pa) * frac + out * 6.0;
         let text = if count > 0 {
             format!("{} ×{count}", e.label)
         } else {
@@ -206,17 +218,17 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
             visuals.strong_text_color(),
         );
         let who = match (is_client, is_server) {
-            (true, true) => " (client, server)",
-            (true, false) => " (client)",
-            (false, true) => " (server)",
+            (true, true) => t(lang, " (client, server)"),
+            (true, false) => t(lang, " (client)"),
+            (false, true) => t(lang, " (server)"),
             _ => "",
         };
         let after = if node == Node::ClosedEnd {
-            " after"
+            t(lang, " after")
         } else {
             ""
         };
-        let label = format!("state {}{after}{who}", s.name());
+        let label = tf(lang, "state {}{}{}", &[&s.name(), &after, &who]);
         let resp = ui.interact(
             r,
             ui.scope_id().with(("fig5", c.x as i32, c.y as i32)),
@@ -227,28 +239,28 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
     painter.text(
         rect.left_bottom() + Vec2::new(2.0, -2.0),
         Align2::LEFT_BOTTOM,
-        "RFC 9293, Figure 5 (TCP connection state diagram)",
+        t(lang, "RFC 9293, Figure 5 (TCP connection state diagram)"),
         FontId::proportional(11.0),
         visuals.weak_text_color(),
     );
 }
 
 /// The four-phase port lifecycle, top to bottom, with the loop back to Available.
-fn lifecycle(ui: &egui::Ui, rect: Rect, phase: Option<Option<Phase>>) {
+fn lifecycle(ui: &egui::Ui, rect: Rect, phase: Option<Option<Phase>>, lang: Lang) {
     let painter = ui.painter().with_clip_rect(rect);
     let visuals = ui.visuals();
     painter.text(
         rect.center_top(),
         Align2::CENTER_TOP,
-        "Port lifecycle",
+        t(lang, "Port lifecycle"),
         FontId::proportional(13.0),
         visuals.strong_text_color(),
     );
     let steps: [(Option<Phase>, &str, Color32); 4] = [
-        (None, "Available", visuals.extreme_bg_color),
-        (Some(Phase::Assigned), "Assigned", theme::ASSIGNED),
-        (Some(Phase::Active), "Active", theme::ACTIVE),
-        (Some(Phase::TimeWait), "TimeWait", theme::TIME_WAIT),
+        (None, t(lang, "Available"), visuals.extreme_bg_color),
+        (Some(Phase::Assigned), t(lang, "Assigned"), theme::ASSIGNED),
+        (Some(Phase::Active), t(lang, "Active"), theme::ACTIVE),
+        (Some(Phase::TimeWait), t(lang, "TimeWait"), theme::TIME_WAIT),
     ];
     let top = rect.top() + 26.0;
     let dy = ((rect.height() - 40.0) / 4.0).clamp(30.0, 60.0);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column as TColumn, TableBuilder};
 
+use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 use super::super::table_model::{self, Column, Sort, TableRow};
 use super::super::views::capture_key;
@@ -38,11 +39,12 @@ pub fn select(state: &mut AppState, conn: u32) {
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let rows = rows(state);
+    let lang = state.lang;
     ui.horizontal(|ui| {
-        let l = ui.label("Filter:");
+        let l = ui.label(t(lang, "Filter:"));
         ui.add(
             egui::TextEdit::singleline(&mut state.views.table.filter)
-                .hint_text("address, port, outcome, history…")
+                .hint_text(t(lang, "address, port, outcome, history…"))
                 .desired_width(260.0),
         )
         .labelled_by(l.id);
@@ -54,14 +56,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             })
             .collect();
         if ui
-            .add_enabled(!marked.is_empty(), egui::Button::new("Copy as CSV"))
-            .on_hover_text("Copy the marked rows (ctrl-click to mark several) as CSV")
+            .add_enabled(
+                !marked.is_empty(),
+                egui::Button::new(t(lang, "Copy as CSV")),
+            )
+            .on_hover_text(t(
+                lang,
+                "Copy the marked rows (ctrl-click to mark several) as CSV",
+            ))
             .clicked()
         {
             ui.ctx()
                 .copy_text(table_model::to_csv(marked.iter().copied()));
         }
-        if !state.views.table.marked.is_empty() && ui.button("Unmark all").clicked() {
+        if !state.views.table.marked.is_empty() && ui.button(t(lang, "Unmark all")).clicked() {
             state.views.table.marked.clear();
         }
     });
@@ -78,7 +86,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             o
         }
     };
-    ui.weak(format!("{} of {} connections", order.len(), rows.len()));
+    ui.weak(tf(
+        lang,
+        "{} of {} connections",
+        &[&order.len(), &rows.len()],
+    ));
     // Follow a selection made elsewhere (timeline): scroll to its row once.
     let scroll_to = match state.selection {
         Some(s) if state.views.table.followed != Some(s) => {
@@ -110,9 +122,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 for col in Column::ALL {
                     if col == Column::History {
                         header.col(|ui| {
-                            ui.strong("at cursor").on_hover_text(
+                            ui.strong(t(lang, "at cursor")).on_hover_text(t(
+                                lang,
                                 "Client / server TCP state at the time cursor (replay, ladder step, click on the time axis)",
-                            );
+                            ));
                         });
                     }
                     header.col(|ui| {
@@ -122,8 +135,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                             (false, _) => "",
                         };
                         if ui
-                            .button(egui::RichText::new(format!("{}{arrow}", col.title())).strong())
-                            .on_hover_text("Sort by this column (click again to reverse)")
+                            .button(egui::RichText::new(format!("{}{arrow}", col.title(lang))).strong())
+                            .on_hover_text(t(lang, "Sort by this column (click again to reverse)"))
                             .clicked()
                         {
                             sort = if sort.column == col {
@@ -154,7 +167,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                             });
                         }
                         row.col(|ui| {
-                            let text = table_model::cell(r, col);
+                            let text = table_model::cell(r, col, lang);
                             if col == Column::Tuple {
                                 ui.add(
                                     egui::Label::new(egui::RichText::new(text).monospace())
@@ -189,15 +202,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 /// Both ends' states at the time cursor, `client / server`; empty without a cursor, and
 /// `not yet` before the connection's first packet.
 fn at_cursor(state: &AppState, conn: u32) -> String {
-    let (Some(t), Some(l)) = (state.time_cursor, &state.loaded) else {
+    let (Some(at), Some(l)) = (state.time_cursor, &state.loaded) else {
         return String::new();
     };
     let Some(c) = l.capture.connections.get(conn as usize) else {
         return String::new();
     };
-    let ns = l.timeline.abs_ns(t) + 1;
+    let ns = l.timeline.abs_ns(at) + 1;
     if ns < c.start_ns {
-        return "not yet".into();
+        return t(state.lang, "not yet").into();
     }
     let (cs, ss) = c.state_at(ns);
     format!("{} / {}", cs.name(), ss.name())

@@ -18,8 +18,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             view_menu(ui, state);
             super::capture::menu(ui, state);
             ui.separator();
-            ui.toggle_value(&mut state.pool_map.open, "Pool map")
-                .on_hover_text("Every port of the ephemeral range at the time cursor");
+            ui.toggle_value(&mut state.pool_map.open, t(lang, "Pool map"))
+                .on_hover_text(t(
+                    lang,
+                    "Every port of the ephemeral range at the time cursor",
+                ));
             ui.separator();
             language_selector(ui, state);
             ui.separator();

@@ -25,8 +25,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .min_size(300.0)
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
-                for t in Tab::ALL {
-                    ui.selectable_value(&mut state.views.tab, t, t.title());
+                for tab in Tab::ALL {
+                    ui.selectable_value(&mut state.views.tab, tab, tab.title(state.lang));
                 }
                 ui.separator();
                 replay::bar(ui, state);
