@@ -122,6 +122,20 @@ fn default_sample_snapshot() {
     h.snapshot("timeline_default_sample");
     // Click the first port's Active span: the details panel lists its transitions.
     h.get_by_label("192.168.1.23:54321 Active span").click();
+    // The ladder reads the connection's packets on a worker thread: wait for it, so the picture
+    // does not depend on how busy the machine is.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !matches!(
+        h.state().state.views.ladder,
+        super::views::LadderSlot::Ready(_) | super::views::LadderSlot::Failed { .. }
+    ) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "ladder not read in 30 s"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     h.run();
     h.snapshot("timeline_default_sample_selected");
 }

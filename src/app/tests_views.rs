@@ -100,6 +100,9 @@ fn tall_harness() -> Harness<'static, PortlifeApp> {
     let mut app = PortlifeApp::new(&ctx, None);
     app.state.show_frame_time = false;
     Harness::builder()
+        // Background work (the loader, the ladder's packet reader) keeps requesting frames
+        // until it is done; on a busy machine that takes more than kittest's default 4 steps.
+        .with_max_steps(2000)
         .with_size([1500.0, 1100.0])
         .build_ui_state(|ui, app: &mut PortlifeApp| app.show(ui), app)
 }
@@ -557,6 +560,9 @@ fn view_screenshots() {
         let mut app = PortlifeApp::new(&ctx, None);
         app.state.show_frame_time = false;
         Harness::builder()
+            // Background work (the loader, the ladder's packet reader) keeps requesting frames
+            // until it is done; on a busy machine that takes more than kittest's default 4 steps.
+            .with_max_steps(2000)
             .with_size([1500.0, 1150.0])
             .build_ui_state(|ui, app: &mut PortlifeApp| app.show(ui), app)
     };
