@@ -57,8 +57,8 @@ if ! kill -0 "$app" 2>/dev/null; then
   exit 1
 fi
 if command -v xdotool >/dev/null; then
-  click=${SHOT_CLICK-450,150}
-  hover=${SHOT_HOVER-900,184}
+  click=${SHOT_CLICK-450,176}
+  hover=${SHOT_HOVER-1000,212}
   if [ -n "$click" ]; then
     DISPLAY=$disp xdotool mousemove "${click%,*}" "${click#*,}" click 1
     sleep 2
