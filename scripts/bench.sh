@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v tshark >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark >/dev/null; }
-cargo build --release --no-default-features --bin portlife --example read_decode_floor 2>&1 | tail -1
+cargo build --release --no-default-features --bin portlife --example read_decode_floor --example profile_switch 2>&1 | tail -1
 tdir=${CARGO_TARGET_DIR:-target}
 bin=$tdir/release/portlife
 floor=$tdir/release/examples/read_decode_floor
@@ -43,6 +43,9 @@ run_set() { # name
 
 make bench-1m 220
 run_set bench-1m
+echo
+echo "== profile switch on bench-1m (re-derive ports + findings, no re-read)"
+"$tdir/release/examples/profile_switch" "$dir/bench-1m.pcap"
 
 # Bounded memory under a SYN flood: 1 M distinct 4-tuples, default cap (500 000 records) and a
 # cap of 100 000 — peak RSS should follow the cap, not the flood.

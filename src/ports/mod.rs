@@ -334,11 +334,11 @@ fn rows_and_lanes(mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
             .or_insert(s.start_ns);
         *e = (*e).min(s.start_ns);
     }
-    spans.sort_by(|a, b| {
-        let ka = (a.host, a.port, a.server_side);
-        let kb = (b.host, b.port, b.server_side);
-        (first[&ka], ka, a.start_ns, a.udp, a.conn, a.phase)
-            .cmp(&(first[&kb], kb, b.start_ns, b.udp, b.conn, b.phase))
+    // The key is computed once per span (a comparator that looked `first` up twice per
+    // comparison was the report's biggest hash-table cost).
+    spans.sort_by_cached_key(|s| {
+        let k = (s.host, s.port, s.server_side);
+        (first[&k], k, s.start_ns, s.udp, s.conn, s.phase)
     });
     let mut rows = Vec::new();
     let mut i = 0;
