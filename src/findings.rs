@@ -18,6 +18,8 @@
 //!   because it dropped connections from clients behind NAT (per-host timestamp checks).
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::HashMap;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -282,20 +284,28 @@ const INFERRED_RANGE_MIN_PORTS: u32 = 4;
 /// block was used by more than one connection. A kernel picking from a wide range would not come
 /// back to every port of a small block; one configured with that block has no other choice
 /// (e.g. `ip_local_port_range 40000 40199`). The profile's range is then the wrong denominator.
-fn inferred_range(conns: &[Connection], host: IpAddr, profile: &OsProfile) -> Option<(u16, u16)> {
-    let mut uses: BTreeMap<u16, u32> = BTreeMap::new();
-    for c in conns
-        .iter()
-        .filter(|c| !c.roles_inferred && c.client.ip == host)
-    {
-        *uses.entry(c.client.port).or_default() += 1;
-    }
+fn inferred_range(uses: Option<&BTreeMap<u16, u32>>, profile: &OsProfile) -> Option<(u16, u16)> {
+    let uses = uses?;
     let (&lo, &hi) = (uses.keys().next()?, uses.keys().next_back()?);
     let n = hi as u32 - lo as u32 + 1;
     let dense = uses.len() as u32 == n;
     let all_reused = uses.values().all(|&u| u > 1);
     (n >= INFERRED_RANGE_MIN_PORTS && dense && all_reused && n < profile.range_size())
         .then_some((lo, hi))
+}
+
+/// How many connections (with a captured SYN) used each client port, per client host: one pass,
+/// so hosts × connections never multiply (a SYN flood has as many hosts as connections).
+fn client_port_uses(conns: &[Connection]) -> HashMap<IpAddr, BTreeMap<u16, u32>> {
+    let mut by_host: HashMap<IpAddr, BTreeMap<u16, u32>> = HashMap::default();
+    for c in conns.iter().filter(|c| !c.roles_inferred) {
+        *by_host
+            .entry(c.client.ip)
+            .or_default()
+            .entry(c.client.port)
+            .or_default() += 1;
+    }
+    by_host
 }
 
 fn pool_severity(pct: f64) -> Option<Severity> {
@@ -313,13 +323,14 @@ fn pool_severity(pct: f64) -> Option<Severity> {
 /// the profile's range, or of the inferred narrower range (see [`inferred_range`]) if larger.
 fn port_pool_pressure(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
     let profile = &ports.profile;
+    let uses = client_port_uses(conns);
+    let mut dests_of: HashMap<IpAddr, Vec<&PoolSeries>> = HashMap::default();
+    for d in &ports.destinations {
+        dests_of.entry(d.host).or_default().push(d);
+    }
     for h in &ports.hosts {
-        let inferred = inferred_range(conns, h.host, profile);
-        let dests: Vec<&PoolSeries> = ports
-            .destinations
-            .iter()
-            .filter(|d| d.host == h.host)
-            .collect();
+        let inferred = inferred_range(uses.get(&h.host), profile);
+        let dests = dests_of.remove(&h.host).unwrap_or_default();
         if let Some(f) = pool_finding(conns, h, inferred, profile) {
             out.push(f);
         }

@@ -25,7 +25,7 @@ pub struct ReportArgs {
     #[arg(long, default_value = "auto", value_parser = parse_profile)]
     pub profile: Profile,
     /// Keep at most this many connection records; older ones are summarised with a warning
-    /// (bounded memory for SYN floods and very long captures; ~0.5 KiB per record).
+    /// (bounded memory for SYN floods and very long captures; ~1.5 KiB per connection at peak).
     #[arg(long, default_value_t = portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
     /// Language of the text report: en or zh-TW (Traditional Chinese). Default: from LC_ALL,

@@ -26,7 +26,8 @@ use super::{Connection, TcpState};
 /// 2×120 s) are the first to be summarised.
 pub const ENDED_HORIZON_NS: i64 = 240 * 1_000_000_000;
 
-/// Default cap on connection records: about 0.5 KiB each (see BENCHMARKS.md), so ~250 MB.
+/// Default cap on connection records. A SYN flood at this cap peaks at ~0.8 GB for the whole
+/// report (records, port model, findings; BENCHMARKS.md), about 1.5 KiB per connection.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 500_000;
 
 /// What was summarised to keep the table under its cap.
