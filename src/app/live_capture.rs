@@ -156,6 +156,15 @@ impl LiveJob {
     }
 }
 
+impl Drop for LiveJob {
+    /// Closing the app (or a test ending early) must not leave a capturing child behind.
+    fn drop(&mut self) {
+        if !self.ended {
+            self.stop();
+        }
+    }
+}
+
 /// A reader over a file another process is still writing: at the end of the data it waits
 /// for more, until the writer has exited (then the end is the end).
 struct Tail {
