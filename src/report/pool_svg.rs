@@ -7,13 +7,11 @@
 //! ports drawn over it, runs of neighbouring ports in the same phase merged into one rectangle.
 
 use std::fmt::Write;
-use std::path::Path;
 
-use super::svg::phase_colour;
+use super::svg::{document, file_name, phase_colour};
 use crate::analysis::Analysis;
 use crate::ports::{grid_columns, Phase, PoolMap};
 
-const WIDTH: f64 = 960.0;
 const LEFT: f64 = 70.0;
 const TOP: f64 = 96.0;
 const GRID_W: f64 = 860.0;
@@ -23,20 +21,6 @@ pub const AVAILABLE_FILL: &str = "#EEEEEE";
 /// Occupancy thresholds (the `port_pool_pressure` finding's): warning and critical.
 pub const WARN_PCT: f64 = 60.0;
 pub const CRITICAL_PCT: f64 = 80.0;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn file_name(a: &Analysis) -> String {
-    Path::new(&a.file)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| a.file.clone())
-}
 
 fn fill(p: Phase) -> &'static str {
     phase_colour(p).unwrap_or(AVAILABLE_FILL)
@@ -191,26 +175,7 @@ pub fn pool_map_svg(a: &Analysis, map: &PoolMap, at_s: f64) -> String {
         threshold_word(pct)
     );
 
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif" role="img">"#
-    );
-    let _ = writeln!(out, "<title>{}</title>", esc(&title));
-    out.push_str(STYLE);
-    let _ = writeln!(
-        out,
-        r#"<rect width="{WIDTH:.0}" height="{height:.0}" fill="white"/>"#
-    );
-    let _ = writeln!(
-        out,
-        r#"<text x="8" y="20" class="title">{}</text>"#,
-        esc(&title)
-    );
-    out.push_str(&legend);
-    out.push_str(&body);
-    out.push_str("</svg>\n");
-    out
+    document(height, &title, STYLE, &[&legend, &body])
 }
 
 const STYLE: &str = "<style>\

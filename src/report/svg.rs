@@ -52,7 +52,7 @@ const ROW_H: f64 = 14.0;
 const HOST_H: f64 = 18.0;
 
 /// Escape text for SVG character data and attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -120,7 +120,8 @@ fn visible_rows(a: &Analysis, lo_ns: i64, hi_ns: i64) -> Vec<&PortRow> {
 }
 
 /// The file's name without its directory, so the same capture gives the same title anywhere.
-fn file_name(a: &Analysis) -> String {
+/// The capture's file name without its directories (figure titles).
+pub(crate) fn file_name(a: &Analysis) -> String {
     Path::new(&a.file)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -282,13 +283,19 @@ pub fn timeline_svg(a: &Analysis, opts: &TimelineOptions) -> String {
         r#"<text x="{lx:.1}" y="45" class="legend">no bar = Available</text>"#
     );
 
+    document(height, &title, STYLE, &[&legend, &axis, &body])
+}
+
+/// A standalone SVG figure `WIDTH` wide: white background, `title` as tooltip and heading, the
+/// `style` sheet, then `parts` in order. Shared by the timeline and the pool map.
+pub(crate) fn document(height: f64, title: &str, style: &str, parts: &[&str]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif" role="img">"#
     );
-    let _ = writeln!(out, "<title>{}</title>", esc(&title));
-    out.push_str(STYLE);
+    let _ = writeln!(out, "<title>{}</title>", esc(title));
+    out.push_str(style);
     let _ = writeln!(
         out,
         r#"<rect width="{WIDTH:.0}" height="{height:.0}" fill="white"/>"#
@@ -296,11 +303,11 @@ pub fn timeline_svg(a: &Analysis, opts: &TimelineOptions) -> String {
     let _ = writeln!(
         out,
         r#"<text x="8" y="20" class="title">{}</text>"#,
-        esc(&title)
+        esc(title)
     );
-    out.push_str(&legend);
-    out.push_str(&axis);
-    out.push_str(&body);
+    for part in parts {
+        out.push_str(part);
+    }
     out.push_str("</svg>\n");
     out
 }
