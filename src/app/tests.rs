@@ -93,6 +93,11 @@ pub(super) fn temp_capture(dir: &tempfile::TempDir) -> PathBuf {
 }
 
 pub(super) fn harness() -> Harness<'static, PortlifeApp> {
+    harness_sized(1400.0, 700.0)
+}
+
+/// The app in a `width` × `height` window, tooltips without delay, frame time hidden.
+pub(super) fn harness_sized(width: f32, height: f32) -> Harness<'static, PortlifeApp> {
     let ctx = egui::Context::default();
     let mut app = PortlifeApp::new(&ctx, None);
     app.state.show_frame_time = false;
@@ -100,7 +105,7 @@ pub(super) fn harness() -> Harness<'static, PortlifeApp> {
         // Background work (the loader, the ladder's packet reader) keeps requesting frames
         // until it is done; on a busy machine that takes more than kittest's default 4 steps.
         .with_max_steps(2000)
-        .with_size([1400.0, 700.0])
+        .with_size([width, height])
         .with_context_setup(|ctx| ctx.all_styles_mut(|s| s.interaction.tooltip_delay = 0.0))
         .build_ui_state(|ui, app: &mut PortlifeApp| app.show(ui), app)
 }

@@ -19,16 +19,7 @@ fn sample(name: &str) -> PathBuf {
 }
 
 fn harness() -> Harness<'static, PortlifeApp> {
-    let ctx = egui::Context::default();
-    let mut app = PortlifeApp::new(&ctx, None);
-    app.state.show_frame_time = false;
-    Harness::builder()
-        // Background work (the loader, the ladder's packet reader) keeps requesting frames
-        // until it is done; on a busy machine that takes more than kittest's default 4 steps.
-        .with_max_steps(2000)
-        .with_size([1400.0, 900.0])
-        .with_context_setup(|ctx| ctx.all_styles_mut(|s| s.interaction.tooltip_delay = 0.0))
-        .build_ui_state(|ui, app: &mut PortlifeApp| app.show(ui), app)
+    super::tests::harness_sized(1400.0, 900.0)
 }
 
 /// Open `path` through the real loader thread, then open the pool map from the toolbar.
