@@ -103,8 +103,12 @@ impl Pipeline {
         }
     }
 
-    pub fn stats(&self) -> &CaptureStats {
-        &self.stats
+    /// The statistics so far (a copy: cheap, a few counters and two small maps).
+    pub fn stats(&self) -> CaptureStats {
+        let mut s = self.stats.clone();
+        s.flush();
+        s.tcp_4tuples = self.tracker.distinct_4tuples();
+        s
     }
 
     pub fn tracker(&self) -> &Tracker {
@@ -125,11 +129,13 @@ impl Pipeline {
     /// End the run: the final model, without copying.
     pub fn finish(self) -> Snapshot {
         let Pipeline {
-            stats,
+            mut stats,
             mut tracker,
             profile,
             ..
         } = self;
+        stats.flush();
+        stats.tcp_4tuples = tracker.distinct_4tuples();
         let end = stats.last_ts_ns.unwrap_or(0);
         tracker.finish(end);
         let evicted = tracker.evictions().clone();

@@ -271,7 +271,7 @@ pub fn read_packets(
 fn state_after(side: &Side, index: u64) -> TcpState {
     let n = side
         .transitions
-        .partition_point(|t| t.packet_index <= index);
+        .partition_point(|t| u64::from(t.packet_index) <= index);
     match n {
         0 => side.initial,
         _ => side.transitions[n - 1].to,
@@ -317,7 +317,7 @@ pub fn build(conn_idx: u32, conn: &Connection, raw: &[RawSegment], truncated: bo
             .transitions
             .iter()
             .chain(&conn.server_side.transitions)
-            .any(|t| t.packet_index == s.index);
+            .any(|t| u64::from(t.packet_index) == s.index);
         packets.push(LadderPacket {
             index: s.index,
             ts_ns: s.ts_ns,

@@ -560,7 +560,7 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
                             side,
                             from: t.from.name(),
                             to: t.to.name(),
-                            frame: t.packet_index + 1,
+                            frame: u64::from(t.packet_index) + 1,
                         },
                     )
                 })

@@ -326,40 +326,71 @@ fn tcp_spans(
 
 /// Group spans into rows (sorted by first use) and give overlapping connections their own lanes.
 fn rows_and_lanes(mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
-    // First use of each row.
-    let mut first: HashMap<(IpAddr, u16, bool), i64> = HashMap::new();
+    type RowKey = (IpAddr, u16, bool);
+    // Each span's row, and each row's key and first use.
+    let mut ids: HashMap<RowKey, u32> = HashMap::new();
+    let mut keys: Vec<(i64, RowKey)> = Vec::new();
+    let mut row_of: Vec<u32> = Vec::with_capacity(spans.len());
     for s in &spans {
-        let e = first
-            .entry((s.host, s.port, s.server_side))
-            .or_insert(s.start_ns);
-        *e = (*e).min(s.start_ns);
-    }
-    // The key is computed once per span (a comparator that looked `first` up twice per
-    // comparison was the report's biggest hash-table cost).
-    spans.sort_by_cached_key(|s| {
         let k = (s.host, s.port, s.server_side);
-        (first[&k], k, s.start_ns, s.udp, s.conn, s.phase)
-    });
-    let mut rows = Vec::new();
-    let mut i = 0;
-    while i < spans.len() {
-        let key = (spans[i].host, spans[i].port, spans[i].server_side);
-        let mut j = i;
-        while j < spans.len() && (spans[j].host, spans[j].port, spans[j].server_side) == key {
-            j += 1;
+        let id = *ids.entry(k).or_insert_with(|| {
+            keys.push((s.start_ns, k));
+            keys.len() as u32 - 1
+        });
+        let first = &mut keys[id as usize].0;
+        *first = (*first).min(s.start_ns);
+        row_of.push(id);
+    }
+    drop(ids);
+    // Rows in order of first use; then a counting sort puts every span in its row's bucket
+    // (the rows are small, so each is sorted on its own — far cheaper than one sort of all
+    // spans by a wide key).
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_unstable_by_key(|&r| keys[r as usize]);
+    let mut rank = vec![0u32; keys.len()];
+    for (i, &r) in order.iter().enumerate() {
+        rank[r as usize] = i as u32;
+    }
+    let mut start = vec![0u32; keys.len() + 1];
+    for &r in &row_of {
+        start[rank[r as usize] as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    // row_of becomes each span's destination index; apply the permutation in place.
+    let mut next = start.clone();
+    for r in row_of.iter_mut() {
+        let b = &mut next[rank[*r as usize] as usize];
+        *r = *b;
+        *b += 1;
+    }
+    drop(next);
+    for i in 0..spans.len() {
+        while row_of[i] as usize != i {
+            let j = row_of[i] as usize;
+            spans.swap(i, j);
+            row_of.swap(i, j);
         }
-        let (lanes, uses) = assign_lanes(&mut spans[i..j]);
+    }
+    drop(row_of);
+    let mut rows = Vec::with_capacity(keys.len());
+    for (i, &r) in order.iter().enumerate() {
+        let (first_use_ns, (host, port, server_side)) = keys[r as usize];
+        let (a, b) = (start[i], start[i + 1]);
+        let row = &mut spans[a as usize..b as usize];
+        row.sort_unstable_by_key(|s| (s.start_ns, s.udp, s.conn, s.phase));
+        let (lanes, uses) = assign_lanes(row);
         rows.push(PortRow {
-            host: key.0,
-            port: key.1,
-            server_side: key.2,
-            first_use_ns: first[&key],
+            host,
+            port,
+            server_side,
+            first_use_ns,
             lanes,
-            span_start: i as u32,
-            span_end: j as u32,
+            span_start: a,
+            span_end: b,
             uses,
         });
-        i = j;
     }
     (rows, spans)
 }
@@ -367,6 +398,14 @@ fn rows_and_lanes(mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
 /// Greedy interval colouring per connection: a connection's spans share one lane; a connection
 /// that starts before every lane is free takes a new lane. Returns (lanes, uses).
 fn assign_lanes(row: &mut [PortSpan]) -> (u16, u32) {
+    // The common row: one connection's spans (a port used once).
+    if let Some(first) = row.first() {
+        let one = (first.udp, first.conn);
+        if row.iter().all(|s| (s.udp, s.conn) == one) {
+            row.iter_mut().for_each(|s| s.lane = 0);
+            return (1, 1);
+        }
+    }
     // Extent of each use (connection or flow), in order of first span (the row is sorted).
     let mut index: HashMap<(bool, u32), usize> = HashMap::new();
     let mut uses: Vec<(i64, i64)> = Vec::new();

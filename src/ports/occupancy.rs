@@ -7,7 +7,6 @@
 //! Per-destination series matter because Linux can reuse a port towards different destinations,
 //! so exhaustion happens per (destination ip, port) first.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -71,50 +70,120 @@ impl PoolSeries {
     }
 }
 
+/// One end of a span in a pool: +1 at its start, −1 at its end.
+#[derive(Clone, Copy, Debug)]
+struct Delta {
+    ts_ns: i64,
+    phase: Phase,
+    up: bool,
+}
+
+const NO_GROUP: u32 = u32::MAX;
+
 /// Build the per-host and per-destination series from the spans.
 pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
-    type Deltas = Vec<(i64, Phase, i32)>;
-    let mut by_host: BTreeMap<IpAddr, Deltas> = BTreeMap::new();
-    let mut by_dest: BTreeMap<(IpAddr, Endpoint), Deltas> = BTreeMap::new();
-    for s in spans.iter().filter(|s| !s.server_side) {
-        for (ts, d) in [(s.start_ns, 1), (s.end_ns, -1)] {
-            by_host.entry(s.host).or_default().push((ts, s.phase, d));
-            by_dest
-                .entry((s.host, s.remote))
-                .or_default()
-                .push((ts, s.phase, d));
-        }
-    }
     let size = profile.range_size();
-    let hosts = by_host
+    let (groups, deltas) = grouped(spans, |s| s.host);
+    let hosts = groups
         .into_iter()
-        .map(|(h, d)| series(h, None, d, size))
+        .map(|(h, r)| series(h, None, &deltas[r], size))
         .collect();
-    let dests = by_dest
+    drop(deltas);
+    let (groups, deltas) = grouped(spans, |s| (s.host, s.remote));
+    let dests = groups
         .into_iter()
-        .map(|((h, dst), d)| series(h, Some(dst), d, size))
+        .map(|((h, dst), r)| series(h, Some(dst), &deltas[r], size))
         .collect();
     (hosts, dests)
+}
+
+/// The deltas of the client-port spans, grouped by `key` (groups in key order, each group's
+/// deltas sorted by time). One flat array, bucketed by a counting sort: two passes over the
+/// spans, no per-group vectors (this was a third of the report's memory at 100 000 connections).
+fn grouped<K: Copy + Ord + std::hash::Hash>(
+    spans: &[PortSpan],
+    key: impl Fn(&PortSpan) -> K,
+) -> (Vec<(K, std::ops::Range<usize>)>, Vec<Delta>) {
+    let mut ids: foldhash::HashMap<K, u32> = foldhash::HashMap::default();
+    let mut keys: Vec<K> = Vec::new();
+    let group: Vec<u32> = spans
+        .iter()
+        .map(|s| {
+            if s.server_side {
+                return NO_GROUP;
+            }
+            *ids.entry(key(s)).or_insert_with(|| {
+                keys.push(key(s));
+                keys.len() as u32 - 1
+            })
+        })
+        .collect();
+    drop(ids);
+    // Bucket starts, then scatter both ends of every span into its group's bucket.
+    let mut start = vec![0usize; keys.len() + 1];
+    for &g in group.iter().filter(|&&g| g != NO_GROUP) {
+        start[g as usize + 1] += 2;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut deltas = vec![
+        Delta {
+            ts_ns: 0,
+            phase: Phase::Available,
+            up: false,
+        };
+        start[keys.len()]
+    ];
+    for (s, &g) in spans.iter().zip(&group) {
+        if g == NO_GROUP {
+            continue;
+        }
+        let at = &mut next[g as usize];
+        deltas[*at] = Delta {
+            ts_ns: s.start_ns,
+            phase: s.phase,
+            up: true,
+        };
+        deltas[*at + 1] = Delta {
+            ts_ns: s.end_ns,
+            phase: s.phase,
+            up: false,
+        };
+        *at += 2;
+    }
+    // Deltas at one instant are summed before a step is emitted, so their order is moot.
+    for g in 0..keys.len() {
+        deltas[start[g]..start[g + 1]].sort_unstable_by_key(|d| d.ts_ns);
+    }
+    let mut groups: Vec<(K, std::ops::Range<usize>)> = keys
+        .into_iter()
+        .enumerate()
+        .map(|(g, k)| (k, start[g]..start[g + 1]))
+        .collect();
+    groups.sort_unstable_by_key(|(k, _)| *k);
+    (groups, deltas)
 }
 
 fn series(
     host: IpAddr,
     destination: Option<Endpoint>,
-    mut deltas: Vec<(i64, Phase, i32)>,
+    deltas: &[Delta],
     range_size: u32,
 ) -> PoolSeries {
-    deltas.sort_by_key(|d| d.0);
     let mut steps: Vec<OccupancyStep> = Vec::new();
     let (mut assigned, mut active, mut tw) = (0i64, 0i64, 0i64);
     let mut i = 0;
     while i < deltas.len() {
-        let ts = deltas[i].0;
-        while i < deltas.len() && deltas[i].0 == ts {
-            let (_, phase, d) = deltas[i];
+        let ts = deltas[i].ts_ns;
+        while i < deltas.len() && deltas[i].ts_ns == ts {
+            let Delta { phase, up, .. } = deltas[i];
+            let d = if up { 1 } else { -1 };
             match phase {
-                Phase::Assigned => assigned += d as i64,
-                Phase::Active => active += d as i64,
-                Phase::TimeWait => tw += d as i64,
+                Phase::Assigned => assigned += d,
+                Phase::Active => active += d,
+                Phase::TimeWait => tw += d,
                 Phase::Available => {}
             }
             i += 1;

@@ -1,13 +1,12 @@
-//! Per-capture packet statistics: counts per link type and protocol, time span, distinct TCP
-//! 4-tuples. Accumulated in one streaming pass; memory grows with distinct 4-tuples only.
+//! Per-capture packet statistics: counts per link type and protocol, time span. Accumulated in
+//! one streaming pass with constant memory; the distinct-4-tuple count comes from the tracker's
+//! table (which holds every 4-tuple anyway) when the pipeline takes a snapshot.
 
 use std::collections::BTreeMap;
 
-use foldhash::HashSet;
-
 use serde::Serialize;
 
-use crate::decode::{linktype, Decoded, Endpoint};
+use crate::decode::{linktype, Decoded};
 use crate::source::Packet;
 
 /// What the packets of a capture were, before any connection tracking.
@@ -23,7 +22,9 @@ pub struct CaptureStats {
     /// First and last timestamp (ns since the Unix epoch), in capture order extremes.
     pub first_ts_ns: Option<i64>,
     pub last_ts_ns: Option<i64>,
-    /// Distinct TCP 4-tuples, direction-independent (A→B and B→A count once).
+    /// Distinct TCP 4-tuples, direction-independent (A→B and B→A count once). Filled in from
+    /// the tracker by [`crate::analysis::Pipeline`]; once connection records are summarised
+    /// (`evicted`), a 4-tuple seen again after its record went counts again.
     pub tcp_4tuples: usize,
     /// Packets that carry no timestamp (pcapng Simple Packet Blocks).
     pub packets_without_timestamp: u64,
@@ -32,16 +33,25 @@ pub struct CaptureStats {
     /// Packets whose timestamp is earlier than the packet before them.
     pub out_of_order_timestamps: u64,
     #[serde(skip)]
-    tuples: HashSet<(Endpoint, Endpoint)>,
-    #[serde(skip)]
     prev_ts: Option<i64>,
+    /// Run-length counters: consecutive packets nearly always share link type and protocol, so
+    /// the maps are touched once per run instead of once per packet ([`CaptureStats::flush`]).
+    #[serde(skip)]
+    run: Option<Run>,
 }
 
-fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    linktype: u16,
+    protocol: &'static str,
+    packets: u64,
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
     match map.get_mut(key) {
-        Some(v) => *v += 1,
+        Some(v) => *v += n,
         None => {
-            map.insert(key.to_string(), 1);
+            map.insert(key.to_string(), n);
         }
     }
 }
@@ -50,16 +60,18 @@ impl CaptureStats {
     pub fn observe(&mut self, pkt: &Packet<'_>, decoded: &Decoded) {
         self.packets += 1;
         self.wire_bytes += pkt.orig_len as u64;
-        // Count without allocating: a key string is made only the first time it is seen.
-        if linktype::is_supported(pkt.linktype) {
-            bump(&mut self.link_types, linktype::name(pkt.linktype));
-        } else {
-            bump(
-                &mut self.link_types,
-                &format!("unsupported ({})", pkt.linktype),
-            );
+        let protocol = decoded.protocol_label();
+        match &mut self.run {
+            Some(r) if r.linktype == pkt.linktype && r.protocol == protocol => r.packets += 1,
+            _ => {
+                self.flush();
+                self.run = Some(Run {
+                    linktype: pkt.linktype,
+                    protocol,
+                    packets: 1,
+                });
+            }
         }
-        bump(&mut self.protocols, decoded.protocol_label());
         if !pkt.ts_known {
             self.packets_without_timestamp += 1;
         } else {
@@ -72,16 +84,22 @@ impl CaptureStats {
             }
         }
         self.prev_ts = Some(pkt.ts_ns);
-        if let Decoded::Tcp(t) = decoded {
-            let key = if t.src <= t.dst {
-                (t.src, t.dst)
-            } else {
-                (t.dst, t.src)
-            };
-            if self.tuples.insert(key) {
-                self.tcp_4tuples = self.tuples.len();
-            }
+    }
+
+    /// Fold the current run into `link_types` / `protocols` (done before anyone reads them:
+    /// [`crate::analysis::Pipeline`] flushes when it hands the statistics out).
+    pub fn flush(&mut self) {
+        let Some(r) = self.run.take() else {
+            return;
+        };
+        // A key string is made only the first time it is seen.
+        if linktype::is_supported(r.linktype) {
+            bump(&mut self.link_types, linktype::name(r.linktype), r.packets);
+        } else {
+            let name = format!("unsupported ({})", r.linktype);
+            bump(&mut self.link_types, &name, r.packets);
         }
+        bump(&mut self.protocols, r.protocol, r.packets);
     }
 
     /// Time span in seconds between the first and last packet.

@@ -44,7 +44,7 @@ impl Sim {
 fn path(side: &crate::tcp::Side) -> Vec<(TcpState, TcpState, u64)> {
     side.transitions
         .iter()
-        .map(|t| (t.from, t.to, t.packet_index))
+        .map(|t| (t.from, t.to, u64::from(t.packet_index)))
         .collect()
 }
 
@@ -241,8 +241,14 @@ fn reset_by_client_and_by_server_end_both_at_once() {
         assert_eq!(k.outcome, outcome);
         assert_eq!(k.conn_state, zeek);
         assert_eq!((k.client_side.state, k.server_side.state), (Closed, Closed));
-        assert_eq!(k.client_side.transitions.last().unwrap().packet_index, i);
-        assert_eq!(k.server_side.transitions.last().unwrap().packet_index, i);
+        assert_eq!(
+            k.client_side.transitions.last().unwrap().packet_index as u64,
+            i
+        );
+        assert_eq!(
+            k.server_side.transitions.last().unwrap().packet_index as u64,
+            i
+        );
         assert_eq!(k.end_ns, T0 + i as i64 * MS);
         // No TIME-WAIT anywhere.
         assert!(k.client_side.entered(TimeWait).is_none());
@@ -457,7 +463,19 @@ fn connection_record_stays_compact() {
     let size = std::mem::size_of::<Connection>();
     println!("size_of::<Connection>() = {size}");
     assert!(size <= 512, "Connection grew to {size} bytes");
-    assert_eq!(std::mem::size_of::<crate::tcp::Transition>(), 24);
+    assert_eq!(std::mem::size_of::<crate::tcp::Transition>(), 16);
+}
+
+#[test]
+fn packet_numbers_past_u32_pin_at_the_maximum_instead_of_wrapping() {
+    let (c, s) = (ep(1, 40000), ep(2, 80));
+    let mut t = Tracker::new();
+    let far = u64::from(u32::MAX) + 10;
+    t.push(7, T0, &seg(c, s, "S", 100, 0, 0));
+    t.push(far, T0 + MS, &seg(s, c, "SA", 500, 101, 0));
+    let k = &t.connections()[0];
+    assert_eq!(k.client_side.transitions[0].packet_index, 7);
+    assert_eq!(k.server_side.transitions[0].packet_index, u32::MAX);
 }
 
 proptest::proptest! {
