@@ -48,7 +48,13 @@ impl Analysis {
         let end = self.stats.last_ts_ns.unwrap_or(0);
         self.ports = ports::derive_for(&self.connections, &self.udp_flows, profile, end);
         self.profile = self.ports.profile.clone();
-        self.findings = findings::compute(&self.connections, &self.udp_flows, &self.ports);
+        // Findings the profile cannot change are kept; only the port ones are recomputed.
+        let mut kept: Vec<Finding> = std::mem::take(&mut self.findings)
+            .into_iter()
+            .filter(|f| !f.kind.depends_on_profile())
+            .collect();
+        kept.extend(findings::from_ports(&self.connections, &self.ports));
+        self.findings = findings::most_severe_first(kept);
     }
 }
 
@@ -96,10 +102,8 @@ impl Pipeline {
     /// the previous packet's time (see [`crate::sanitize`]).
     pub fn push(&mut self, pkt: &Packet<'_>) {
         let d = decode::decode(pkt.linktype, pkt.data);
-        self.stats.observe(pkt, &d);
-        match self.sanitizer.check(pkt.linktype, pkt.data, pkt.ts_ns) {
-            Verdict::Keep { ts_ns } => self.tracker.push(pkt.index, ts_ns, &d),
-            Verdict::Duplicate => self.stats.duplicate_packets += 1,
+        if let Some(ts_ns) = admit(&mut self.stats, &mut self.sanitizer, pkt, &d) {
+            self.tracker.push(pkt.index, ts_ns, &d);
         }
     }
 
@@ -140,8 +144,7 @@ impl Pipeline {
         tracker.finish(end);
         let evicted = tracker.evictions().clone();
         let (connections, udp_flows) = tracker.into_parts();
-        let ports = ports::derive_for(&connections, &udp_flows, &profile, end);
-        let findings = findings::compute(&connections, &udp_flows, &ports);
+        let (ports, findings) = derive(&connections, &udp_flows, &profile, end);
         Snapshot {
             stats,
             connections,
@@ -152,6 +155,113 @@ impl Pipeline {
             evicted,
         }
     }
+}
+
+/// The port model and findings of finished connections: the profile-independent findings on a
+/// second thread while this one derives the ports (they share nothing but read-only input).
+fn derive(
+    connections: &[Connection],
+    udp_flows: &[UdpFlow],
+    profile: &Profile,
+    end: i64,
+) -> (PortModel, Vec<Finding>) {
+    std::thread::scope(|scope| {
+        let from_connections = scope.spawn(|| findings::from_connections(connections, udp_flows));
+        let ports = ports::derive_for(connections, udp_flows, profile, end);
+        let mut all = findings::from_ports(connections, &ports);
+        match from_connections.join() {
+            Ok(f) => all.extend(f),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        (ports, findings::most_severe_first(all))
+    })
+}
+
+/// Account one decoded packet and say at what time the tracker should model it (`None`: a
+/// duplicate, counted and dropped). Everything [`Pipeline::push`] does before the tracker.
+fn admit(
+    stats: &mut CaptureStats,
+    sanitizer: &mut Sanitizer,
+    pkt: &Packet<'_>,
+    d: &decode::Decoded,
+) -> Option<i64> {
+    stats.observe(pkt, d);
+    match sanitizer.check(pkt.linktype, pkt.data, pkt.ts_ns) {
+        Verdict::Keep { ts_ns } => Some(ts_ns),
+        Verdict::Duplicate => {
+            stats.duplicate_packets += 1;
+            None
+        }
+    }
+}
+
+/// Packets handed from the reading thread to the tracking thread at a time.
+const BATCH: usize = 2048;
+
+/// The file pipeline on two cores: this thread reads, decodes and sanitizes; a second thread
+/// runs the tracker on batches of decoded packets, in capture order. Same result as pushing
+/// every packet through one [`Pipeline`] (the tracker sees the same packets in the same order).
+fn run_two_threads(
+    source: &mut FileSource,
+    profile: Profile,
+    max_connections: usize,
+    opts: &mut Options<'_>,
+) -> (Pipeline, bool) {
+    type Batch = Vec<(u64, i64, decode::Decoded)>;
+    let (full_tx, full_rx) = crossbeam_channel::bounded::<Batch>(8);
+    let (empty_tx, empty_rx) = crossbeam_channel::bounded::<Batch>(8);
+    let mut stats = CaptureStats::default();
+    let mut sanitizer = Sanitizer::default();
+    let mut cancelled = false;
+    let tracker = std::thread::scope(|scope| {
+        let tracking = scope.spawn(move || {
+            let mut tracker = Tracker::with_max_connections(max_connections);
+            for mut batch in full_rx {
+                for (index, ts_ns, d) in batch.drain(..) {
+                    tracker.push(index, ts_ns, &d);
+                }
+                let _ = empty_tx.try_send(batch); // recycled; dropped if the reader has enough
+            }
+            tracker
+        });
+        let mut batch: Batch = Vec::with_capacity(BATCH);
+        while let Some(pkt) = source.next_packet() {
+            let d = decode::decode(pkt.linktype, pkt.data);
+            if let Some(ts_ns) = admit(&mut stats, &mut sanitizer, &pkt, &d) {
+                batch.push((pkt.index, ts_ns, d));
+            }
+            if batch.len() == BATCH {
+                let next = empty_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                    break; // the tracking thread is gone (it panicked): join reports it
+                }
+            }
+            if pkt.index % 4096 == 0 {
+                if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    cancelled = true;
+                    break;
+                }
+                if let Some(cb) = opts.on_progress.as_mut() {
+                    cb(source.progress());
+                }
+            }
+        }
+        let _ = full_tx.send(batch);
+        drop(full_tx);
+        match tracking.join() {
+            Ok(t) => t,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let pipeline = Pipeline {
+        stats,
+        sanitizer,
+        tracker,
+        profile,
+    };
+    (pipeline, cancelled)
 }
 
 /// Options for [`analyze_file`].
@@ -179,20 +289,7 @@ pub fn analyze_file_with_profile(
     let path = path.as_ref();
     let mut source = FileSource::open(path)?;
     let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
-    let mut pipeline = Pipeline::with_max_connections(profile, max);
-    let mut cancelled = false;
-    while let Some(pkt) = source.next_packet() {
-        pipeline.push(&pkt);
-        if pkt.index % 4096 == 0 {
-            if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-                cancelled = true;
-                break;
-            }
-            if let Some(cb) = opts.on_progress.as_mut() {
-                cb(source.progress());
-            }
-        }
-    }
+    let (pipeline, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
     let Snapshot {
         stats,
         connections,

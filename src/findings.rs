@@ -103,6 +103,18 @@ impl FindingKind {
             FindingKind::ClientPortsOutsideProfile => "client_ports_outside_profile",
         }
     }
+
+    /// Whether the OS profile changes this finding (port phases, the range, TIME-WAIT length).
+    /// The others come from the connections alone and survive a profile switch unchanged.
+    pub fn depends_on_profile(self) -> bool {
+        matches!(
+            self,
+            FindingKind::PortPoolPressure
+                | FindingKind::TimeWaitPileup
+                | FindingKind::PortReusedInTimeWait
+                | FindingKind::ClientPortsOutsideProfile
+        )
+    }
 }
 
 /// One diagnostic.
@@ -213,10 +225,24 @@ fn or<'a>(text: &'a str, fallback: &'a str) -> &'a str {
 
 /// All findings, most severe first (then by kind, then by the first connection).
 pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<Finding> {
+    let mut out = from_connections(conns, udp);
+    out.extend(from_ports(conns, ports));
+    most_severe_first(out)
+}
+
+/// The findings that depend on the OS profile ([`FindingKind::depends_on_profile`]), unsorted.
+pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
     let mut out = Vec::new();
     port_pool_pressure(conns, ports, &mut out);
     time_wait_pileup(conns, ports, &mut out);
     port_reused_in_time_wait(conns, ports, &mut out);
+    client_ports_outside_profile(conns, &ports.profile, &mut out);
+    out
+}
+
+/// The findings the connections alone decide (the same under every profile), unsorted.
+pub fn from_connections(conns: &[Connection], udp: &[UdpFlow]) -> Vec<Finding> {
+    let mut out = Vec::new();
     syn_unanswered(conns, &mut out);
     syn_ack_unacknowledged(conns, &mut out);
     connection_refused(conns, &mut out);
@@ -225,7 +251,12 @@ pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<
     start_not_captured(conns, &mut out);
     end_not_captured(conns, &mut out);
     one_directional(conns, &mut out);
-    client_ports_outside_profile(conns, &ports.profile, &mut out);
+    out
+}
+
+/// The order every list of findings is shown in: most severe first, then by kind and first
+/// connection.
+pub fn most_severe_first(mut out: Vec<Finding>) -> Vec<Finding> {
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

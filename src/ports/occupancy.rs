@@ -8,6 +8,7 @@
 //! so exhaustion happens per (destination ip, port) first.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -51,7 +52,8 @@ pub struct PoolSeries {
     /// Size of the profile's ephemeral range (the denominator of `occupancy_pct`).
     pub range_size: u32,
     /// Step series, sorted by time; the first step is the first change, the last returns to 0.
-    pub steps: Vec<OccupancyStep>,
+    /// Shared: a host talking to one destination has the same series for both.
+    pub steps: Arc<Vec<OccupancyStep>>,
     /// The step with the most ports held (the earliest such).
     pub peak: OccupancyStep,
 }
@@ -83,39 +85,63 @@ const NO_GROUP: u32 = u32::MAX;
 /// Build the per-host and per-destination series from the spans.
 pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
     let size = profile.range_size();
-    let (groups, deltas) = grouped(spans, |s| s.host);
-    let hosts = groups
+    let client = |s: &PortSpan| !s.server_side;
+    let (groups, deltas) = grouped(spans, |s| client(s).then_some(s.host));
+    let hosts: Vec<PoolSeries> = groups
         .into_iter()
         .map(|(h, r)| series(h, None, &deltas[r], size))
         .collect();
     drop(deltas);
-    let (groups, deltas) = grouped(spans, |s| (s.host, s.remote));
-    let dests = groups
-        .into_iter()
-        .map(|((h, dst), r)| series(h, Some(dst), &deltas[r], size))
+    // A host with one destination has that destination's series already: share it.
+    let mut only: foldhash::HashMap<IpAddr, Option<Endpoint>> = foldhash::HashMap::default();
+    for s in spans.iter().filter(|s| client(s)) {
+        only.entry(s.host)
+            .and_modify(|d| {
+                if *d != Some(s.remote) {
+                    *d = None
+                }
+            })
+            .or_insert(Some(s.remote));
+    }
+    let mut dests: Vec<PoolSeries> = hosts
+        .iter()
+        .filter_map(|h| {
+            let dst = only.get(&h.host).copied().flatten()?;
+            Some(PoolSeries {
+                destination: Some(dst),
+                ..h.clone()
+            })
+        })
         .collect();
+    let (groups, deltas) = grouped(spans, |s| {
+        (client(s) && only[&s.host].is_none()).then_some((s.host, s.remote))
+    });
+    dests.extend(
+        groups
+            .into_iter()
+            .map(|((h, dst), r)| series(h, Some(dst), &deltas[r], size)),
+    );
+    dests.sort_unstable_by_key(|d| (d.host, d.destination));
     (hosts, dests)
 }
 
-/// The deltas of the client-port spans, grouped by `key` (groups in key order, each group's
+/// The deltas of the spans `key` gives a group, grouped (groups in key order, each group's
 /// deltas sorted by time). One flat array, bucketed by a counting sort: two passes over the
 /// spans, no per-group vectors (this was a third of the report's memory at 100 000 connections).
 fn grouped<K: Copy + Ord + std::hash::Hash>(
     spans: &[PortSpan],
-    key: impl Fn(&PortSpan) -> K,
+    key: impl Fn(&PortSpan) -> Option<K>,
 ) -> (Vec<(K, std::ops::Range<usize>)>, Vec<Delta>) {
     let mut ids: foldhash::HashMap<K, u32> = foldhash::HashMap::default();
     let mut keys: Vec<K> = Vec::new();
     let group: Vec<u32> = spans
         .iter()
-        .map(|s| {
-            if s.server_side {
-                return NO_GROUP;
-            }
-            *ids.entry(key(s)).or_insert_with(|| {
-                keys.push(key(s));
+        .map(|s| match key(s) {
+            None => NO_GROUP,
+            Some(k) => *ids.entry(k).or_insert_with(|| {
+                keys.push(k);
                 keys.len() as u32 - 1
-            })
+            }),
         })
         .collect();
     drop(ids);
@@ -172,7 +198,13 @@ fn series(
     deltas: &[Delta],
     range_size: u32,
 ) -> PoolSeries {
-    let mut steps: Vec<OccupancyStep> = Vec::new();
+    // At most one step per distinct instant: reserving that (instead of doubling) keeps the
+    // largest series from holding twice its size while it grows.
+    let instants = 1 + deltas
+        .windows(2)
+        .filter(|w| w[0].ts_ns != w[1].ts_ns)
+        .count();
+    let mut steps: Vec<OccupancyStep> = Vec::with_capacity(instants);
     let (mut assigned, mut active, mut tw) = (0i64, 0i64, 0i64);
     let mut i = 0;
     while i < deltas.len() {
@@ -205,6 +237,7 @@ fn series(
             _ => steps.push(step),
         }
     }
+    steps.shrink_to_fit();
     let peak = steps
         .iter()
         .copied()
@@ -217,7 +250,7 @@ fn series(
         host,
         destination,
         range_size,
-        steps,
+        steps: Arc::new(steps),
         peak,
     }
 }

@@ -189,6 +189,40 @@ fn one_port_to_two_destinations_at_once_gets_two_lanes() {
 }
 
 #[test]
+fn a_host_with_one_destination_shares_its_series_and_one_with_two_gets_one_each() {
+    let (a, b) = (ep(2, 40000), ep(3, 50000));
+    let (s1, s2) = (ep(5, 443), ep(6, 443));
+    let mut p = Vec::new();
+    for (i, (c, s)) in [(a, s1), (b, s1), (a, s2)].into_iter().enumerate() {
+        let c = Endpoint::new(c.ip, c.port + i as u16);
+        let t = T0 + i as i64 * 10 * MS;
+        p.push((t, seg(c, s, "S", 100, 0, 0)));
+        p.push((t + MS, seg(s, c, "SA", 500, 101, 0)));
+        p.push((t + 2 * MS, seg(c, s, "A", 101, 501, 0)));
+    }
+    p.sort_by_key(|x| x.0);
+    let t = run(&p, T0 + S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + S);
+    let hosts: Vec<_> = m.hosts.iter().map(|h| (h.host, h.peak.held())).collect();
+    assert_eq!(hosts, vec![(a.ip, 2), (b.ip, 1)]);
+    // Sorted by (host, destination), as before the sharing.
+    let dests: Vec<_> = m
+        .destinations
+        .iter()
+        .map(|d| (d.host, d.destination.unwrap(), d.peak.held()))
+        .collect();
+    assert_eq!(dests, vec![(a.ip, s1, 1), (a.ip, s2, 1), (b.ip, s1, 1)]);
+    assert!(std::sync::Arc::ptr_eq(
+        &m.hosts[1].steps,
+        &m.destinations[2].steps
+    ));
+    assert!(!std::sync::Arc::ptr_eq(
+        &m.hosts[0].steps,
+        &m.destinations[0].steps
+    ));
+}
+
+#[test]
 fn occupancy_counts_and_percent() {
     let mut p = closed_by(Role::Client, 54321);
     p.extend(closed_by(Role::Client, 54322));

@@ -179,9 +179,11 @@ pub(crate) fn record_history(c: &mut Connection, role: Role, seg: &TcpSegment) {
         };
         let again = match slot {
             Some(k) => {
+                let bit = 1u8 << (4 * i + k);
                 let last = &mut c.seq.history_seq[i][k];
-                let new = *last != Some(seg.seq);
-                *last = Some(seg.seq);
+                let new = c.seq.history_seen & bit == 0 || *last != seg.seq;
+                *last = seg.seq;
+                c.seq.history_seen |= bit;
                 new
             }
             None => !c.history.contains(ch),
