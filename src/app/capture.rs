@@ -4,10 +4,15 @@
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use portlife::analysis::{self, Options, Snapshot};
+use portlife::findings::{self, Finding};
+use portlife::ports::{self, PortModel, Profile};
 use portlife::source::{Progress, Warning};
 use portlife::tcp::{Connection, Outcome, UdpFlow};
+
+use super::profile::{CustomParams, ProfileChoice};
 
 /// The outcome groups of the filter panel (the list), over the tracker's finer
 /// [`Outcome`].
@@ -66,6 +71,37 @@ pub struct CaptureModel {
     pub capture_end_ns: i64,
     pub warnings: Vec<Warning>,
     pub cancelled: bool,
+    /// The port model and findings the loader already derived under `auto` (the library's
+    /// analysis does so anyway): the app's default profile shows them without deriving again.
+    pub auto: Option<Arc<Derived>>,
+}
+
+/// What the views show of a capture under one profile: the port model (with the UDP flows, as
+/// the report derives it) and the findings. Derived once per capture and profile; filters,
+/// the occupancy chart and the pool map all read this one.
+#[derive(Debug)]
+pub struct Derived {
+    pub ports: Arc<PortModel>,
+    pub findings: Vec<Finding>,
+}
+
+impl CaptureModel {
+    /// The port model and findings under the chosen profile: the loader's for `auto`,
+    /// otherwise derived now (pure, no re-read).
+    pub fn derive(&self, choice: ProfileChoice, custom: CustomParams) -> Arc<Derived> {
+        let profile = choice.to_profile(custom);
+        if profile == Profile::Auto {
+            if let Some(a) = &self.auto {
+                return Arc::clone(a);
+            }
+        }
+        let m = ports::derive_for(&self.connections, &self.udp, &profile, self.capture_end_ns);
+        let findings = findings::compute(&self.connections, &self.udp, &m);
+        Arc::new(Derived {
+            ports: Arc::new(m),
+            findings,
+        })
+    }
 }
 
 impl CaptureModel {
@@ -79,6 +115,11 @@ impl CaptureModel {
             udp: s.udp_flows,
             warnings,
             cancelled: false,
+            // The live pipeline runs under `auto` (live_capture.rs).
+            auto: Some(Arc::new(Derived {
+                ports: Arc::new(s.ports),
+                findings: s.findings,
+            })),
         }
     }
 }
@@ -107,5 +148,9 @@ pub fn load(
         udp: a.udp_flows,
         warnings: a.warnings,
         cancelled: a.cancelled,
+        auto: Some(Arc::new(Derived {
+            ports: Arc::new(a.ports),
+            findings: a.findings,
+        })),
     })
 }

@@ -7,9 +7,11 @@
 use std::net::IpAddr;
 
 use portlife::decode::Endpoint;
-use portlife::ports::{self, PoolSeries, PortModel};
+use portlife::ports::{PoolSeries, PortModel};
 
+#[cfg(test)]
 use super::capture::CaptureModel;
+#[cfg(test)]
 use super::profile::{CustomParams, ProfileChoice};
 
 /// Occupancy at which the pool is worth watching (%).
@@ -17,18 +19,15 @@ pub const WARNING_PCT: f64 = 60.0;
 /// Occupancy at which `connect()` starts failing soon (%).
 pub const CRITICAL_PCT: f64 = 80.0;
 
-/// The port model of `capture` under the chosen profile (pure; the panel caches it).
+/// The port model of `capture` under the chosen profile (what the app keeps in
+/// [`super::state::Loaded::derived`]).
+#[cfg(test)]
 pub fn port_model(
     capture: &CaptureModel,
     choice: ProfileChoice,
     custom: CustomParams,
-) -> PortModel {
-    ports::derive_for(
-        &capture.connections,
-        &capture.udp,
-        &choice.to_profile(custom),
-        capture.capture_end_ns,
-    )
+) -> std::sync::Arc<PortModel> {
+    std::sync::Arc::clone(&capture.derive(choice, custom).ports)
 }
 
 /// The series of one pool: the host's whole pool, or towards one destination.
@@ -83,7 +82,7 @@ pub fn chart(series: &PoolSeries, t0_ns: i64) -> Chart {
         ..Default::default()
     };
     let mut prev = (0u32, 0u32, 0u32);
-    for s in &series.steps {
+    for s in series.steps.iter() {
         let x = (s.ts_ns - t0_ns) as f64 / 1e9;
         let now = (s.assigned, s.active, s.time_wait);
         for (line, before, after) in [

@@ -1,9 +1,10 @@
 //! View-model of the pool map window: the port model of the open capture under the chosen
-//! profile (derived with its UDP flows, as the report does, so the counters are the report's),
-//! cached until the capture or the profile changes, and the map at the shared time cursor.
+//! profile (the one the timeline shows, [`super::state::Loaded::derived`], with the UDP flows
+//! as the report derives it, so the counters are the report's), the hosts and port-choice
+//! reading cached until that model changes, and the map at the shared time cursor.
 //!
 //! Like [`super::view_model`], this is the only place the pool map panel reads the core model
-//! from; deriving is a pure call to [`portlife::ports::derive_for`].
+//! from.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -12,7 +13,6 @@ use portlife::decode::Endpoint;
 use portlife::ports::{self, ChoiceReading, ClientHost, PoolMap, PortChoice, PortModel};
 
 use super::capture::CaptureModel;
-use super::profile::{CustomParams, ProfileChoice};
 use super::state::Loaded;
 
 /// What the pool map window shows and remembers between frames.
@@ -30,8 +30,7 @@ pub struct PoolMapState {
 /// The derived model and what does not change with time, for one capture and profile.
 struct Cached {
     capture: Arc<CaptureModel>,
-    profile: (ProfileChoice, CustomParams),
-    model: PortModel,
+    model: Arc<PortModel>,
     hosts: Vec<ClientHost>,
     /// The port choices of one host and their reading (they do not change with time).
     choice: Option<(IpAddr, Arc<[PortChoice]>, Arc<ChoiceReading>)>,
@@ -53,24 +52,19 @@ pub struct PoolFrame {
 
 impl PoolMapState {
     /// Derive the port model for `loaded` under the profile again when either changed.
-    fn refresh(&mut self, loaded: &Loaded, choice: ProfileChoice, custom: CustomParams) {
-        let key = (choice, custom);
+    fn refresh(&mut self, loaded: &Loaded) {
         let stale = match &self.cache {
-            Some(c) => !Arc::ptr_eq(&c.capture, &loaded.capture) || c.profile != key,
+            Some(c) => {
+                !Arc::ptr_eq(&c.capture, &loaded.capture)
+                    || !Arc::ptr_eq(&c.model, &loaded.derived.ports)
+            }
             None => true,
         };
         if stale {
-            let cap = &loaded.capture;
-            let model = ports::derive_for(
-                &cap.connections,
-                &cap.udp,
-                &choice.to_profile(custom),
-                cap.capture_end_ns,
-            );
+            let model = Arc::clone(&loaded.derived.ports);
             let hosts = ports::client_hosts(&model);
             self.cache = Some(Cached {
-                capture: Arc::clone(cap),
-                profile: key,
+                capture: Arc::clone(&loaded.capture),
                 model,
                 hosts,
                 choice: None,
@@ -80,19 +74,13 @@ impl PoolMapState {
 
     /// The frame to draw at `time_cursor` (seconds from t0; `None` = end of the capture), or
     /// `None` when the capture has no client ports.
-    pub fn frame(
-        &mut self,
-        loaded: &Loaded,
-        choice: ProfileChoice,
-        custom: CustomParams,
-        time_cursor: Option<f64>,
-    ) -> Option<PoolFrame> {
+    pub fn frame(&mut self, loaded: &Loaded, time_cursor: Option<f64>) -> Option<PoolFrame> {
         let tl = &loaded.timeline;
         let at_s = time_cursor.unwrap_or(tl.capture_end);
         let at_ns = tl.abs_ns(at_s);
         let wanted = self.host;
         let wanted_dest = self.destination;
-        self.refresh(loaded, choice, custom);
+        self.refresh(loaded);
         let c = self.cache.as_mut().expect("cached");
         let host = wanted
             .filter(|h| c.hosts.iter().any(|x| x.host == *h))

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use portlife::i18n::Lang;
 
-use super::capture::CaptureModel;
+use super::capture::{CaptureModel, Derived};
 use super::i18n::{self, tf, CjkFont};
 use super::live_capture::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
@@ -63,6 +63,10 @@ impl ViewTransform {
 pub struct Loaded {
     pub path: PathBuf,
     pub capture: Arc<CaptureModel>,
+    /// The port model and findings under `derived_for` (re-derived only when the profile
+    /// changes; a filter change reuses them).
+    pub derived: Arc<Derived>,
+    pub derived_for: (ProfileChoice, CustomParams),
     pub timeline: Timeline,
 }
 
@@ -194,7 +198,8 @@ impl AppState {
         // A finding's focus belongs to the capture it came from.
         self.finding_focus = None;
         self.filters.only = None;
-        let timeline = view_model::build(&capture, self.profile, self.custom, &self.filters);
+        let derived = capture.derive(self.profile, self.custom);
+        let timeline = view_model::build(&capture, &derived, &self.filters);
         self.recent.retain(|p| p != &path);
         self.recent.insert(0, path.clone());
         self.recent.truncate(10);
@@ -207,6 +212,8 @@ impl AppState {
         self.loaded = Some(Loaded {
             path,
             capture,
+            derived,
+            derived_for: (self.profile, self.custom),
             timeline,
         });
     }
@@ -253,7 +260,9 @@ impl AppState {
             self.install(path, capture);
         } else if let Some(l) = self.loaded.as_mut() {
             l.capture = Arc::new(capture);
-            l.timeline = view_model::build(&l.capture, self.profile, self.custom, &self.filters);
+            l.derived = l.capture.derive(self.profile, self.custom);
+            l.derived_for = (self.profile, self.custom);
+            l.timeline = view_model::build(&l.capture, &l.derived, &self.filters);
             self.cursor_counts = None;
         }
         if self.live.follow_now {
@@ -279,7 +288,12 @@ impl AppState {
     /// Re-derive the timeline after a profile or filter change (the capture is not re-read).
     pub fn rebuild(&mut self) {
         if let Some(l) = self.loaded.as_mut() {
-            l.timeline = view_model::build(&l.capture, self.profile, self.custom, &self.filters);
+            let key = (self.profile, self.custom);
+            if l.derived_for != key {
+                l.derived = l.capture.derive(self.profile, self.custom);
+                l.derived_for = key;
+            }
+            l.timeline = view_model::build(&l.capture, &l.derived, &self.filters);
             self.cursor_counts = None;
         }
     }

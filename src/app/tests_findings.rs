@@ -139,3 +139,61 @@ fn default_sample_snapshot() {
     h.run();
     h.snapshot("timeline_default_sample_selected");
 }
+
+/// The app derives the port model once per profile: the loader's `auto` model is shown as is,
+/// a filter change reuses it (the timeline, the occupancy chart and the pool map all read that
+/// one model), and a profile switch replaces it with the report's model under that profile.
+#[test]
+fn filters_reuse_the_derived_model_and_a_profile_switch_replaces_it() {
+    use std::sync::Arc;
+    let mut h = harness();
+    let path = sample("http-no-keepalive.pcap");
+    open(&mut h, &path);
+    let loaded = |h: &egui_kittest::Harness<'static, super::PortlifeApp>| {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        (Arc::clone(&l.derived), Arc::clone(&l.capture))
+    };
+    let (first, capture) = loaded(&h);
+    assert!(Arc::ptr_eq(
+        &first,
+        capture.auto.as_ref().expect("the loader's model")
+    ));
+    let st = &mut h.state_mut().state;
+    st.filters.port_min = 42_000; // its client ports run 41774–42772
+    st.rebuild();
+    h.run();
+    let (after_filter, _) = loaded(&h);
+    assert!(Arc::ptr_eq(&first, &after_filter));
+    let shown = h
+        .state()
+        .state
+        .loaded
+        .as_ref()
+        .unwrap()
+        .timeline
+        .shown_connections;
+    assert!(shown < 500, "the filter hid some connections ({shown})");
+
+    h.state_mut()
+        .state
+        .set_profile(super::profile::ProfileChoice::Windows);
+    h.run();
+    let (windows, _) = loaded(&h);
+    assert!(!Arc::ptr_eq(&first, &windows));
+    assert_eq!(windows.ports.profile.name, "windows");
+    // The same model and findings `portlife report --profile windows` derives.
+    let report = portlife::analysis::analyze_file_with_profile(
+        &path,
+        portlife::ports::Profile::Windows,
+        Default::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&*windows.ports).unwrap(),
+        serde_json::to_value(&report.ports).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_value(&windows.findings).unwrap(),
+        serde_json::to_value(&report.findings).unwrap()
+    );
+}

@@ -9,15 +9,14 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use portlife::findings::{self, Finding};
+use portlife::findings::Finding;
 use portlife::i18n::Lang;
 use portlife::ports::{self, OsProfile};
 use portlife::report::summary::outcome_text;
 use portlife::tcp::{Connection, Outcome, Role};
 
-use super::capture::{CaptureModel, OutcomeGroup};
+use super::capture::{CaptureModel, Derived, OutcomeGroup};
 use super::i18n::{t, tf};
-use super::profile::{CustomParams, ProfileChoice};
 
 /// The port lifecycle phases the timeline draws (DESIGN.md). Available is the empty space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -214,22 +213,12 @@ pub struct Timeline {
     pub findings: Vec<Finding>,
 }
 
-/// Build the timeline: derive the port model under the chosen profile (the library's
-/// `ports::derive_for`, a pure function, so no re-read), keep the spans of the connections the
-/// filters accept, and group rows by host.
-pub fn build(
-    capture: &CaptureModel,
-    choice: ProfileChoice,
-    custom: CustomParams,
-    filters: &Filters,
-) -> Timeline {
+/// Build the timeline from the capture's port model under the chosen profile (derived once per
+/// profile, [`CaptureModel::derive`]): keep the spans of the connections the filters accept,
+/// and group rows by host. Cheap enough to run on every filter change.
+pub fn build(capture: &CaptureModel, derived: &Derived, filters: &Filters) -> Timeline {
     let conns = &capture.connections;
-    let model = ports::derive_for(
-        conns,
-        &[],
-        &choice.to_profile(custom),
-        capture.capture_end_ns,
-    );
+    let model = &*derived.ports;
     let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
     let tw_ns = model.profile.time_wait_ns;
     let t0_ns = conns.iter().map(|c| c.start_ns).min().unwrap_or(0);
@@ -298,7 +287,7 @@ pub fn build(
             percent: h.peak.occupancy_pct,
         })
         .unwrap_or_default();
-    let findings = findings::compute(conns, &capture.udp, &model);
+    let findings = derived.findings.clone();
     Timeline {
         t0_ns,
         extent,
@@ -307,8 +296,8 @@ pub fn build(
         rows,
         shown_connections: accepted.iter().filter(|a| **a).count(),
         total_connections: conns.len(),
-        profile: model.profile,
-        profile_note: model.profile_note,
+        profile: model.profile.clone(),
+        profile_note: model.profile_note.clone(),
         peak,
         findings,
     }

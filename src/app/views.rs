@@ -8,14 +8,12 @@ use std::sync::Arc;
 
 use portlife::decode::Endpoint;
 use portlife::i18n::Lang;
-use portlife::ports::PortModel;
 
 use super::capture::CaptureModel;
 use super::diagram_model::TransitionCounts;
 use super::i18n::t;
 use super::ladder_model::{Ladder, LadderJob};
 use super::occupancy_model::Chart;
-use super::profile::{CustomParams, ProfileChoice};
 use super::table_model::{Sort, TableRow};
 
 /// The tabs of the bottom panel.
@@ -81,8 +79,6 @@ pub struct TableState {
 /// The occupancy chart's state.
 #[derive(Default)]
 pub struct OccupancyState {
-    /// Port model keyed by capture address and profile choice.
-    pub model: Option<((usize, ProfileChoice, CustomParams), Arc<PortModel>)>,
     pub host: Option<IpAddr>,
     pub destination: Option<Endpoint>,
     /// The lines drawn for (model address, host, destination).

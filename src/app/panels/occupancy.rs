@@ -14,24 +14,10 @@ use super::super::i18n::{t, tf};
 use super::super::occupancy_model::{self, CRITICAL_PCT, WARNING_PCT};
 use super::super::state::AppState;
 use super::super::theme;
-use super::super::views::capture_key;
 
-/// The port model under the current profile, cached per capture and profile.
-fn model(state: &mut AppState) -> Option<Arc<PortModel>> {
-    let l = state.loaded.as_ref()?;
-    let key = (capture_key(&l.capture), state.profile, state.custom);
-    match &state.views.occupancy.model {
-        Some((k, m)) if *k == key => Some(m.clone()),
-        _ => {
-            let m = Arc::new(occupancy_model::port_model(
-                &l.capture,
-                state.profile,
-                state.custom,
-            ));
-            state.views.occupancy.model = Some((key, m.clone()));
-            Some(m)
-        }
-    }
+/// The port model under the current profile (the one the timeline shows).
+fn model(state: &AppState) -> Option<Arc<PortModel>> {
+    Some(Arc::clone(&state.loaded.as_ref()?.derived.ports))
 }
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {

@@ -45,10 +45,7 @@ fn contents(ui: &mut egui::Ui, state: &mut AppState) {
         ui.label(t(lang, "Open a capture to see its port pool."));
         return;
     };
-    let Some(frame) = state
-        .pool_map
-        .frame(loaded, state.profile, state.custom, state.time_cursor)
-    else {
+    let Some(frame) = state.pool_map.frame(loaded, state.time_cursor) else {
         ui.label(t(lang, "This capture has no client ports."));
         return;
     };
