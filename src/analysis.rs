@@ -46,7 +46,14 @@ impl Analysis {
     /// re-read of the capture).
     pub fn set_profile(&mut self, profile: &Profile) {
         let end = self.stats.last_ts_ns.unwrap_or(0);
-        self.ports = ports::derive_for(&self.connections, &self.udp_flows, profile, end);
+        // The rows and span order carry over from the current model (ports::rederive).
+        self.ports = ports::rederive(
+            &self.ports,
+            &self.connections,
+            &self.udp_flows,
+            profile,
+            end,
+        );
         self.profile = self.ports.profile.clone();
         // Findings the profile cannot change are kept; only the port ones are recomputed.
         let mut kept: Vec<Finding> = std::mem::take(&mut self.findings)

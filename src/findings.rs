@@ -315,26 +315,49 @@ const INFERRED_RANGE_MIN_PORTS: u32 = 4;
 /// block was used by more than one connection. A kernel picking from a wide range would not come
 /// back to every port of a small block; one configured with that block has no other choice
 /// (e.g. `ip_local_port_range 40000 40199`). The profile's range is then the wrong denominator.
-fn inferred_range(uses: Option<&BTreeMap<u16, u32>>, profile: &OsProfile) -> Option<(u16, u16)> {
-    let uses = uses?;
-    let (&lo, &hi) = (uses.keys().next()?, uses.keys().next_back()?);
-    let n = hi as u32 - lo as u32 + 1;
-    let dense = uses.len() as u32 == n;
-    let all_reused = uses.values().all(|&u| u > 1);
-    (n >= INFERRED_RANGE_MIN_PORTS && dense && all_reused && n < profile.range_size())
-        .then_some((lo, hi))
+fn inferred_range(uses: Option<&PortUse>, profile: &OsProfile) -> Option<(u16, u16)> {
+    let u = uses?;
+    let n = u.hi as u32 - u.lo as u32 + 1;
+    let dense = u.ports == n;
+    (n >= INFERRED_RANGE_MIN_PORTS && dense && u.all_reused && n < profile.range_size())
+        .then_some((u.lo, u.hi))
 }
 
-/// How many connections (with a captured SYN) used each client port, per client host: one pass,
-/// so hosts × connections never multiply (a SYN flood has as many hosts as connections).
-fn client_port_uses(conns: &[Connection]) -> HashMap<IpAddr, BTreeMap<u16, u32>> {
-    let mut by_host: HashMap<IpAddr, BTreeMap<u16, u32>> = HashMap::default();
+/// What one host's client ports (connections with a captured SYN) looked like.
+#[derive(Debug, Clone, Copy)]
+struct PortUse {
+    lo: u16,
+    hi: u16,
+    /// Distinct ports.
+    ports: u32,
+    /// Every one of them used by more than one connection.
+    all_reused: bool,
+}
+
+/// Each client host's [`PortUse`]: one pass over the connections and one over the distinct
+/// (host, port) pairs, so hosts × connections never multiply (a SYN flood has as many hosts as
+/// connections).
+fn client_port_uses(conns: &[Connection]) -> HashMap<IpAddr, PortUse> {
+    let mut per_port: HashMap<(IpAddr, u16), u32> = HashMap::default();
     for c in conns.iter().filter(|c| !c.roles_inferred) {
-        *by_host
-            .entry(c.client.ip)
-            .or_default()
-            .entry(c.client.port)
-            .or_default() += 1;
+        *per_port.entry((c.client.ip, c.client.port)).or_default() += 1;
+    }
+    let mut by_host: HashMap<IpAddr, PortUse> = HashMap::default();
+    for ((host, port), n) in per_port {
+        by_host
+            .entry(host)
+            .and_modify(|u| {
+                u.lo = u.lo.min(port);
+                u.hi = u.hi.max(port);
+                u.ports += 1;
+                u.all_reused &= n > 1;
+            })
+            .or_insert(PortUse {
+                lo: port,
+                hi: port,
+                ports: 1,
+                all_reused: n > 1,
+            });
     }
     by_host
 }
@@ -548,17 +571,17 @@ const PILEUP_MIN_CONNECTIONS: usize = 50;
 const PILEUP_SHORT_NS: i64 = S;
 
 fn median(mut v: Vec<i64>) -> i64 {
-    v.sort_unstable();
     match v.len() {
         0 => 0,
-        n => v[n / 2],
+        // The element a sort would put at n/2, found in linear time.
+        n => *v.select_nth_unstable(n / 2).1,
     }
 }
 
 /// Many short connections from one client host to one destination, each leaving a port in
 /// TIME-WAIT (the client closed first): one connection per request.
 fn time_wait_pileup(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
-    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<&Connection>> = BTreeMap::new();
+    let mut groups: HashMap<(IpAddr, Endpoint), Vec<&Connection>> = HashMap::default();
     for c in conns {
         let Some(tw) = c.client_side.entered(TcpState::TimeWait) else {
             continue;
@@ -567,6 +590,8 @@ fn time_wait_pileup(conns: &[Connection], ports: &PortModel, out: &mut Vec<Findi
             groups.entry((c.client.ip, c.server)).or_default().push(c);
         }
     }
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    groups.sort_unstable_by_key(|(k, _)| *k);
     for ((host, dst), cs) in groups {
         if cs.len() < PILEUP_MIN_CONNECTIONS {
             continue;
@@ -1228,31 +1253,36 @@ fn one_directional(conns: &[Connection], out: &mut Vec<Finding>) {
 /// Per client host: TCP client ports (SYN seen, ≥ 1024 — lower ones are fixed, not ephemeral)
 /// outside the profile's range. Suggests the first named profile that holds them all.
 fn client_ports_outside_profile(conns: &[Connection], profile: &OsProfile, out: &mut Vec<Finding>) {
-    let mut by_host: BTreeMap<IpAddr, BTreeMap<u16, Vec<u32>>> = BTreeMap::new();
-    for c in conns
+    let counted = |c: &&Connection| !c.roles_inferred && c.client.port >= 1024;
+    // The usual case, checked without building anything: every port fits.
+    if conns
         .iter()
-        .filter(|c| !c.roles_inferred && c.client.port >= 1024)
+        .filter(counted)
+        .all(|c| profile.contains(c.client.port))
     {
-        by_host
-            .entry(c.client.ip)
-            .or_default()
-            .entry(c.client.port)
-            .or_default()
-            .push(c.id);
+        return;
     }
-    for (host, ports) in by_host {
-        let outside: Vec<u16> = ports
-            .keys()
+    // (host, port, connection) sorted: each host's uses are one run, its ports in order.
+    let mut uses: Vec<(IpAddr, u16, u32)> = conns
+        .iter()
+        .filter(counted)
+        .map(|c| (c.client.ip, c.client.port, c.id))
+        .collect();
+    uses.sort_unstable();
+    for run in uses.chunk_by(|a, b| a.0 == b.0) {
+        let host = run[0].0;
+        let mut distinct: Vec<u16> = run.iter().map(|u| u.1).collect();
+        distinct.dedup();
+        let outside: Vec<u16> = distinct
+            .iter()
             .copied()
             .filter(|p| !profile.contains(*p))
             .collect();
         if outside.is_empty() {
             continue;
         }
-        let (lo, hi) = (
-            *ports.keys().next().unwrap_or(&0),
-            *ports.keys().next_back().unwrap_or(&0),
-        );
+        let (lo, hi) = (distinct[0], distinct[distinct.len() - 1]);
+        let ports = &distinct;
         let suggestion = [
             ("linux", OsProfile::linux()),
             ("windows", OsProfile::windows()),
@@ -1304,9 +1334,10 @@ fn client_ports_outside_profile(conns: &[Connection], profile: &OsProfile, out: 
             outside.len()
         );
         f.zh_tw.advice = format!("試試 `--profile {suggestion}`。");
-        f.connections = outside
+        f.connections = run
             .iter()
-            .flat_map(|p| ports[p].iter().copied())
+            .filter(|u| !profile.contains(u.1))
+            .map(|u| u.2)
             .collect();
         f.connections.sort_unstable();
         f.ports = outside.iter().map(|p| Endpoint::new(host, *p)).collect();

@@ -85,11 +85,19 @@ fn two_threads_agree_while_records_are_evicted() {
 
 #[test]
 fn a_profile_switch_gives_what_a_fresh_analysis_under_that_profile_gives() {
+    // Reuse inside TIME-WAIT, lanes (proxy), server-side TIME-WAIT, UDP, IPv6, refusals: a
+    // profile switch reuses the row layout (ports::rederive), which must not show.
     for name in [
         "http-no-keepalive",
         "port-exhaustion",
         "refused",
         "udp-dns-ntp",
+        "reuse-in-timewait",
+        "proxy",
+        "server-closes-first",
+        "ipv6-client",
+        "browser-burst",
+        "firewall-drop",
     ] {
         let f = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("samples/{name}.pcap"));
         let mut a = analyze_file_with_profile(&f, Profile::Auto, Options::default()).unwrap();
@@ -97,6 +105,8 @@ fn a_profile_switch_gives_what_a_fresh_analysis_under_that_profile_gives() {
             Profile::Windows,
             Profile::MacOs,
             "custom:40000-40199:60".parse().unwrap(),
+            "custom:1024-65535:600".parse().unwrap(),
+            Profile::Auto,
         ] {
             a.set_profile(&p);
             let fresh = analyze_file_with_profile(&f, p.clone(), Options::default()).unwrap();

@@ -89,17 +89,42 @@ impl CaptureModel {
     /// The port model and findings under the chosen profile: the loader's for `auto`,
     /// otherwise derived now (pure, no re-read).
     pub fn derive(&self, choice: ProfileChoice, custom: CustomParams) -> Arc<Derived> {
+        self.derive_after(None, choice, custom)
+    }
+
+    /// Like [`CaptureModel::derive`], from `prev` (this capture under another profile): its row
+    /// layout and its profile-independent findings carry over (`ports::rederive`).
+    pub fn derive_after(
+        &self,
+        prev: Option<&Derived>,
+        choice: ProfileChoice,
+        custom: CustomParams,
+    ) -> Arc<Derived> {
         let profile = choice.to_profile(custom);
         if profile == Profile::Auto {
             if let Some(a) = &self.auto {
                 return Arc::clone(a);
             }
         }
-        let m = ports::derive_for(&self.connections, &self.udp, &profile, self.capture_end_ns);
-        let findings = findings::compute(&self.connections, &self.udp, &m);
+        let (conns, udp, end) = (&self.connections, &self.udp, self.capture_end_ns);
+        let (m, mut all) = match prev {
+            Some(p) => (
+                ports::rederive(&p.ports, conns, udp, &profile, end),
+                p.findings
+                    .iter()
+                    .filter(|f| !f.kind.depends_on_profile())
+                    .cloned()
+                    .collect(),
+            ),
+            None => (
+                ports::derive_for(conns, udp, &profile, end),
+                findings::from_connections(conns, udp),
+            ),
+        };
+        all.extend(findings::from_ports(conns, &m));
         Arc::new(Derived {
             ports: Arc::new(m),
-            findings,
+            findings: findings::most_severe_first(all),
         })
     }
 }

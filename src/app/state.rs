@@ -290,7 +290,9 @@ impl AppState {
         if let Some(l) = self.loaded.as_mut() {
             let key = (self.profile, self.custom);
             if l.derived_for != key {
-                l.derived = l.capture.derive(self.profile, self.custom);
+                l.derived = l
+                    .capture
+                    .derive_after(Some(&l.derived), self.profile, self.custom);
                 l.derived_for = key;
             }
             l.timeline = view_model::build(&l.capture, &l.derived, &self.filters);

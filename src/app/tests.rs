@@ -352,3 +352,87 @@ fn frame_time_with_100k_connections() {
     measure(&mut h, "after panning");
     h.get_by_label("10.0.0.2:32768");
 }
+
+/// For `scripts/bench.sh --app` (BENCHMARKS.md), not the suite: on the capture named by
+/// `PORTLIFE_BENCH_FILE`, the time from "open" to the first frame of its timeline beside the
+/// library's analysis alone (what `portlife report` spends before printing), then frame times
+/// while panning and zooming, and a profile switch. Prints; asserts only that rows are drawn.
+#[test]
+#[ignore = "benchmark: run by scripts/bench.sh --app on a large capture"]
+fn first_frame_and_frame_times_on_a_large_capture() {
+    let Some(path) = std::env::var_os("PORTLIFE_BENCH_FILE").map(PathBuf::from) else {
+        println!("PORTLIFE_BENCH_FILE not set: nothing to measure");
+        return;
+    };
+    let t = Instant::now();
+    let a = portlife::analysis::analyze_file(&path, Default::default()).expect("readable");
+    let analysis_s = t.elapsed().as_secs_f64();
+    let conns = a.connections.len();
+    drop(a);
+    let mut h = harness();
+    let t = Instant::now();
+    open_without_settling(&mut h, &path);
+    h.step();
+    let first_frame_s = t.elapsed().as_secs_f64();
+    println!(
+        "app: {conns} connections; analysis {analysis_s:.3} s, first frame of the timeline {first_frame_s:.3} s ({:.2}x)",
+        first_frame_s / analysis_s
+    );
+    // One frame = one harness step: the app's UI code and egui's layout and tessellation (the
+    // GPU's part is not in it).
+    let measure = |h: &mut Harness<'static, PortlifeApp>, label: &str, pan: f64| {
+        let (mut worst, mut total) = (0.0f64, 0.0);
+        for _ in 0..20 {
+            if pan != 0.0 {
+                h.state_mut().state.view.pan(pan);
+            }
+            let t = Instant::now();
+            h.step();
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            worst = worst.max(ms);
+            total += ms;
+        }
+        println!(
+            "app: {label}: {:.2} ms per frame on average, {worst:.2} ms at worst",
+            total / 20.0
+        );
+    };
+    measure(&mut h, "fit all", 0.0);
+    measure(&mut h, "fit all, panning", 0.05);
+    let v = h.state().state.view;
+    h.state_mut().state.view.zoom(50.0, (v.start + v.end) / 2.0);
+    measure(&mut h, "zoomed x50, panning", 0.5);
+    for p in [
+        super::profile::ProfileChoice::Windows,
+        super::profile::ProfileChoice::Linux,
+    ] {
+        let t = Instant::now();
+        h.state_mut().state.set_profile(p);
+        let switch_ms = t.elapsed().as_secs_f64() * 1000.0;
+        h.step();
+        println!(
+            "app: switch to {p:?}: {switch_ms:.1} ms to re-derive, {:.1} ms with the next frame",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    assert!(!h
+        .state()
+        .state
+        .loaded
+        .as_ref()
+        .unwrap()
+        .timeline
+        .rows
+        .is_empty());
+}
+
+/// [`open`] without running the app until it settles: the load, then nothing drawn yet.
+fn open_without_settling(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
+    let ctx = h.ctx.clone();
+    h.state_mut().state.open(path.to_path_buf(), &ctx);
+    let job = h.state_mut().state.loading.as_mut().expect("a load job");
+    let result = job.wait(Duration::from_secs(600)).expect("loader answered");
+    let st = &mut h.state_mut().state;
+    st.loading = None;
+    st.finish_load(path.to_path_buf(), result);
+}

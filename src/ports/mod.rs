@@ -21,6 +21,7 @@ use std::collections::BinaryHeap;
 
 use foldhash::{HashMap, HashMapExt};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -108,6 +109,10 @@ pub struct PortModel {
     pub reused_4tuples: u32,
     /// … of which the previous connection's TIME-WAIT (under this profile) was still running.
     pub reused_during_time_wait: u32,
+    /// Where each span of the capture-order list (connections, then UDP flows) sits in `spans`:
+    /// the row layout, which no profile changes ([`rederive`] reuses it).
+    #[serde(skip)]
+    layout: Arc<[u32]>,
 }
 
 impl PortModel {
@@ -160,6 +165,34 @@ pub fn derive_with_udp(
     profile: &OsProfile,
     capture_end_ns: i64,
 ) -> PortModel {
+    derive_reusing(conns, udp, profile, capture_end_ns, None)
+}
+
+/// Derive under another profile the model `prev` was derived from the same connections and
+/// flows under, reusing its row layout. A profile changes when phases end (TIME-WAIT, connect
+/// timeout), never which spans exist or when they start; so the rows and the spans' order stay
+/// and only ends, lanes and the pool series are recomputed. Falls back to a full derivation if
+/// `prev` turns out to come from other connections.
+pub fn rederive(
+    prev: &PortModel,
+    conns: &[Connection],
+    udp: &[UdpFlow],
+    profile: &Profile,
+    capture_end_ns: i64,
+) -> PortModel {
+    let (p, note) = profile.resolve(conns, udp);
+    let mut m = derive_reusing(conns, udp, &p, capture_end_ns, Some(prev));
+    m.profile_note = note;
+    m
+}
+
+fn derive_reusing(
+    conns: &[Connection],
+    udp: &[UdpFlow],
+    profile: &OsProfile,
+    capture_end_ns: i64,
+    prev: Option<&PortModel>,
+) -> PortModel {
     let mut spans = Vec::with_capacity(conns.len() * 3 + udp.len());
     let mut reused_4tuples = 0;
     let mut reused_during_time_wait = 0;
@@ -194,8 +227,34 @@ pub fn derive_with_udp(
             udp: true,
         });
     }
-    let (rows, spans) = rows_and_lanes(spans);
-    let (hosts, destinations) = occupancy::pools(&spans, profile);
+    // The pool series do not depend on the spans' order: count them on the second core while
+    // this one works out the rows, or (re-deriving) copies the spans into `prev`'s row order.
+    enum Laid {
+        Planned(RowPlan),
+        Reused(Option<(Vec<PortRow>, Vec<PortSpan>)>),
+    }
+    let reuse = prev.filter(|p| p.layout.len() == spans.len());
+    let (laid, (hosts, destinations)) = std::thread::scope(|scope| {
+        let pools = scope.spawn(|| occupancy::pools(&spans, profile));
+        let laid = match reuse {
+            Some(p) => Laid::Reused(relayout(p, &spans)),
+            None => Laid::Planned(RowPlan::new(&spans)),
+        };
+        match pools.join() {
+            Ok(p) => (laid, p),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let (rows, spans, layout) = match (laid, reuse) {
+        (Laid::Reused(Some((rows, laid_out))), Some(p)) => (rows, laid_out, Arc::clone(&p.layout)),
+        (Laid::Planned(plan), _) => {
+            let layout: Arc<[u32]> = plan.dest.as_slice().into();
+            let (rows, spans) = plan.apply(spans);
+            (rows, spans, layout)
+        }
+        // Not the same connections after all: derive from scratch.
+        _ => return derive_reusing(conns, udp, profile, capture_end_ns, None),
+    };
     PortModel {
         profile: profile.clone(),
         profile_note: String::new(),
@@ -206,6 +265,51 @@ pub fn derive_with_udp(
         destinations,
         reused_4tuples,
         reused_during_time_wait,
+        layout,
+    }
+}
+
+/// Copy capture-order `spans` into `prev`'s row order (see [`rederive`]) and give lanes anew (a
+/// longer TIME-WAIT can make connections overlap). Reads `spans` only, so the pool series can
+/// be counted from them at the same time. `None` when a span does not belong to the row `prev`
+/// puts it in.
+fn relayout(prev: &PortModel, spans: &[PortSpan]) -> Option<(Vec<PortRow>, Vec<PortSpan>)> {
+    let mut src = vec![0u32; spans.len()];
+    for (j, &d) in prev.layout.iter().enumerate() {
+        *src.get_mut(d as usize)? = j as u32;
+    }
+    let mut laid_out: Vec<PortSpan> = src.iter().map(|&j| spans[j as usize]).collect();
+    drop(src);
+    let mut rows = prev.rows.clone();
+    let mut lanes = Lanes::default();
+    for r in &mut rows {
+        let row = laid_out.get_mut(r.span_start as usize..r.span_end as usize)?;
+        // Starts do not depend on the profile, so a row of the same connections still holds
+        // the same ports, begins at the same time and is still in order; check it is so.
+        let order = |s: &PortSpan| (s.start_ns, s.udp, s.conn, s.phase);
+        if row
+            .iter()
+            .any(|s| (s.host, s.port, s.server_side) != (r.host, r.port, r.server_side))
+            || row.first().map(|s| s.start_ns) != Some(r.first_use_ns)
+            || row.windows(2).any(|w| order(&w[0]) > order(&w[1]))
+        {
+            return None;
+        }
+        let (lane_count, uses) = lanes.assign(row);
+        r.lanes = lane_count;
+        r.uses = uses;
+    }
+    Some((rows, laid_out))
+}
+
+/// Move `spans[i]` to `spans[dest[i]]` for every i, in place (cycle by cycle); `dest` is used up.
+fn permute(spans: &mut [PortSpan], dest: &mut [u32]) {
+    for i in 0..spans.len() {
+        while dest[i] as usize != i {
+            let j = dest[i] as usize;
+            spans.swap(i, j);
+            dest.swap(i, j);
+        }
     }
 }
 
@@ -324,121 +428,202 @@ fn tcp_spans(
     }
 }
 
-/// Group spans into rows (sorted by first use) and give overlapping connections their own lanes.
-fn rows_and_lanes(mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
-    type RowKey = (IpAddr, u16, bool);
-    // Each span's row, and each row's key and first use.
-    let mut ids: HashMap<RowKey, u32> = HashMap::new();
-    let mut keys: Vec<(i64, RowKey)> = Vec::new();
-    let mut row_of: Vec<u32> = Vec::with_capacity(spans.len());
-    for s in &spans {
-        let k = (s.host, s.port, s.server_side);
-        let id = *ids.entry(k).or_insert_with(|| {
-            keys.push((s.start_ns, k));
-            keys.len() as u32 - 1
-        });
-        let first = &mut keys[id as usize].0;
-        *first = (*first).min(s.start_ns);
-        row_of.push(id);
-    }
-    drop(ids);
-    // Rows in order of first use; then a counting sort puts every span in its row's bucket
-    // (the rows are small, so each is sorted on its own — far cheaper than one sort of all
-    // spans by a wide key).
-    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-    order.sort_unstable_by_key(|&r| keys[r as usize]);
-    let mut rank = vec![0u32; keys.len()];
-    for (i, &r) in order.iter().enumerate() {
-        rank[r as usize] = i as u32;
-    }
-    let mut start = vec![0u32; keys.len() + 1];
-    for &r in &row_of {
-        start[rank[r as usize] as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    // row_of becomes each span's destination index; apply the permutation in place.
-    let mut next = start.clone();
-    for r in row_of.iter_mut() {
-        let b = &mut next[rank[*r as usize] as usize];
-        *r = *b;
-        *b += 1;
-    }
-    drop(next);
-    for i in 0..spans.len() {
-        while row_of[i] as usize != i {
-            let j = row_of[i] as usize;
-            spans.swap(i, j);
-            row_of.swap(i, j);
+type RowKey = (IpAddr, u16, bool);
+
+/// How spans group into rows (sorted by first use): worked out from the spans without moving
+/// them, so it can run beside the occupancy count.
+struct RowPlan {
+    /// Each row's first use and key, by row id.
+    keys: Vec<(i64, RowKey)>,
+    /// Row ids in display order.
+    order: Vec<u32>,
+    /// Where each row's spans start in the final order (by display position; one extra end).
+    start: Vec<u32>,
+    /// Each span's index in the final order.
+    dest: Vec<u32>,
+}
+
+impl RowPlan {
+    fn new(spans: &[PortSpan]) -> RowPlan {
+        // Each span's row, and each row's key and first use.
+        let mut ids: HashMap<RowKey, u32> = HashMap::new();
+        let mut keys: Vec<(i64, RowKey)> = Vec::new();
+        let mut dest: Vec<u32> = Vec::with_capacity(spans.len());
+        // A connection's spans come together and share a row: the last lookup is remembered.
+        let mut last: Option<(RowKey, u32)> = None;
+        for s in spans {
+            let k = (s.host, s.port, s.server_side);
+            let id = match last {
+                Some((lk, id)) if lk == k => id,
+                _ => {
+                    let id = *ids.entry(k).or_insert_with(|| {
+                        keys.push((s.start_ns, k));
+                        keys.len() as u32 - 1
+                    });
+                    last = Some((k, id));
+                    id
+                }
+            };
+            let first = &mut keys[id as usize].0;
+            *first = (*first).min(s.start_ns);
+            dest.push(id);
+        }
+        drop(ids);
+        // Rows in order of first use; a counting sort then gives every span its place in its
+        // row's bucket (the rows are small, so each is sorted on its own later — far cheaper
+        // than one sort of all spans by a wide key).
+        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+        order.sort_unstable_by_key(|&r| keys[r as usize]);
+        let mut rank = vec![0u32; keys.len()];
+        for (i, &r) in order.iter().enumerate() {
+            rank[r as usize] = i as u32;
+        }
+        let mut start = vec![0u32; keys.len() + 1];
+        for &r in &dest {
+            start[rank[r as usize] as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut next = start.clone();
+        for r in dest.iter_mut() {
+            let b = &mut next[rank[*r as usize] as usize];
+            *r = *b;
+            *b += 1;
+        }
+        RowPlan {
+            keys,
+            order,
+            start,
+            dest,
         }
     }
-    drop(row_of);
-    let mut rows = Vec::with_capacity(keys.len());
-    for (i, &r) in order.iter().enumerate() {
-        let (first_use_ns, (host, port, server_side)) = keys[r as usize];
-        let (a, b) = (start[i], start[i + 1]);
-        let row = &mut spans[a as usize..b as usize];
-        row.sort_unstable_by_key(|s| (s.start_ns, s.udp, s.conn, s.phase));
-        let (lanes, uses) = assign_lanes(row);
-        rows.push(PortRow {
-            host,
-            port,
-            server_side,
-            first_use_ns,
-            lanes,
-            span_start: a,
-            span_end: b,
-            uses,
-        });
+
+    /// Put the spans in row order (in place), sort each row by time and give overlapping
+    /// connections their own lanes.
+    fn apply(self, mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
+        let RowPlan {
+            keys,
+            order,
+            start,
+            mut dest,
+        } = self;
+        permute(&mut spans, &mut dest);
+        drop(dest);
+        let mut rows = Vec::with_capacity(keys.len());
+        let mut lanes = Lanes::default();
+        for (i, &r) in order.iter().enumerate() {
+            let (first_use_ns, (host, port, server_side)) = keys[r as usize];
+            let (a, b) = (start[i], start[i + 1]);
+            let row = &mut spans[a as usize..b as usize];
+            row.sort_unstable_by_key(|s| (s.start_ns, s.udp, s.conn, s.phase));
+            let (lane_count, uses) = lanes.assign(row);
+            rows.push(PortRow {
+                host,
+                port,
+                server_side,
+                first_use_ns,
+                lanes: lane_count,
+                span_start: a,
+                span_end: b,
+                uses,
+            });
+        }
+        (rows, spans)
     }
-    (rows, spans)
 }
 
 /// Greedy interval colouring per connection: a connection's spans share one lane; a connection
-/// that starts before every lane is free takes a new lane. Returns (lanes, uses).
-fn assign_lanes(row: &mut [PortSpan]) -> (u16, u32) {
-    // The common row: one connection's spans (a port used once).
-    if let Some(first) = row.first() {
-        let one = (first.udp, first.conn);
-        if row.iter().all(|s| (s.udp, s.conn) == one) {
-            row.iter_mut().for_each(|s| s.lane = 0);
-            return (1, 1);
+/// that starts before every lane is free takes a new lane. Scratch space is kept between rows
+/// (a capture has tens of thousands of rows; allocating per row was most of the cost).
+#[derive(Default)]
+struct Lanes {
+    /// Each use (connection or flow) of the row: (udp, id, start, end), in order of first span.
+    uses: Vec<(bool, u32, i64, i64)>,
+    /// The use of each span of the row.
+    use_of: Vec<u32>,
+    /// Use index by (udp, id), kept only once a row has more uses than a short search covers.
+    index: HashMap<(bool, u32), u32>,
+    /// Min-heap of (free from, lane).
+    free: BinaryHeap<Reverse<(i64, u16)>>,
+    lane_of: Vec<u16>,
+}
+
+/// Uses searched from the newest back before the index is consulted.
+const RECENT_USES: usize = 8;
+
+impl Lanes {
+    /// Give the spans of one row (sorted by start) their lanes. Returns (lanes, uses).
+    fn assign(&mut self, row: &mut [PortSpan]) -> (u16, u32) {
+        // The common row: one connection's spans (a port used once).
+        if let Some(first) = row.first() {
+            let one = (first.udp, first.conn);
+            if row.iter().all(|s| (s.udp, s.conn) == one) {
+                row.iter_mut().for_each(|s| s.lane = 0);
+                return (1, 1);
+            }
         }
+        let Lanes {
+            uses,
+            use_of,
+            index,
+            free,
+            lane_of,
+        } = self;
+        uses.clear();
+        use_of.clear();
+        index.clear();
+        free.clear();
+        lane_of.clear();
+        for s in row.iter() {
+            let key = (s.udp, s.conn);
+            // A connection's spans follow each other closely: look at the newest uses first.
+            let recent = uses
+                .iter()
+                .rev()
+                .take(RECENT_USES)
+                .position(|u| (u.0, u.1) == key)
+                .map(|p| (uses.len() - 1 - p) as u32);
+            let found = recent.or_else(|| index.get(&key).copied());
+            let k = match found {
+                Some(k) => k,
+                None => {
+                    uses.push((s.udp, s.conn, s.start_ns, s.end_ns));
+                    let k = uses.len() as u32 - 1;
+                    if uses.len() == RECENT_USES + 1 {
+                        // From now on the short search no longer sees every use.
+                        index.extend(uses.iter().enumerate().map(|(i, u)| ((u.0, u.1), i as u32)));
+                    } else if uses.len() > RECENT_USES {
+                        index.insert(key, k);
+                    }
+                    k
+                }
+            };
+            let u = &mut uses[k as usize];
+            u.3 = u.3.max(s.end_ns);
+            use_of.push(k);
+        }
+        let mut lanes: u16 = 0;
+        for &(_, _, start, end) in uses.iter() {
+            let lane = match free.peek() {
+                Some(Reverse((at, l))) if *at <= start => {
+                    let l = *l;
+                    free.pop();
+                    l
+                }
+                _ => {
+                    lanes = lanes.saturating_add(1);
+                    lanes - 1
+                }
+            };
+            free.push(Reverse((end, lane)));
+            lane_of.push(lane);
+        }
+        for (s, &k) in row.iter_mut().zip(use_of.iter()) {
+            s.lane = lane_of[k as usize];
+        }
+        (lanes.max(1), uses.len() as u32)
     }
-    // Extent of each use (connection or flow), in order of first span (the row is sorted).
-    let mut index: HashMap<(bool, u32), usize> = HashMap::new();
-    let mut uses: Vec<(i64, i64)> = Vec::new();
-    for s in row.iter() {
-        let k = *index.entry((s.udp, s.conn)).or_insert_with(|| {
-            uses.push((s.start_ns, s.end_ns));
-            uses.len() - 1
-        });
-        uses[k].1 = uses[k].1.max(s.end_ns);
-    }
-    // Min-heap of (free from, lane).
-    let mut free: BinaryHeap<Reverse<(i64, u16)>> = BinaryHeap::new();
-    let mut lanes: u16 = 0;
-    let mut lane_of = Vec::with_capacity(uses.len());
-    for &(start, end) in &uses {
-        let lane = match free.peek() {
-            Some(Reverse((at, l))) if *at <= start => {
-                let l = *l;
-                free.pop();
-                l
-            }
-            _ => {
-                lanes = lanes.saturating_add(1);
-                lanes - 1
-            }
-        };
-        free.push(Reverse((end, lane)));
-        lane_of.push(lane);
-    }
-    for s in row.iter_mut() {
-        s.lane = lane_of[index[&(s.udp, s.conn)]];
-    }
-    (lanes.max(1), uses.len() as u32)
 }
 
 /// Derive under a user's [`Profile`] choice (resolving `auto`), recording how it was chosen.

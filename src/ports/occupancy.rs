@@ -94,7 +94,12 @@ pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>
     drop(deltas);
     // A host with one destination has that destination's series already: share it.
     let mut only: foldhash::HashMap<IpAddr, Option<Endpoint>> = foldhash::HashMap::default();
+    let mut last: Option<(IpAddr, Endpoint)> = None;
     for s in spans.iter().filter(|s| client(s)) {
+        if last == Some((s.host, s.remote)) {
+            continue; // same host and destination as the span before: nothing new
+        }
+        last = Some((s.host, s.remote));
         only.entry(s.host)
             .and_modify(|d| {
                 if *d != Some(s.remote) {
@@ -113,8 +118,20 @@ pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>
             })
         })
         .collect();
+    let mut last: Option<(IpAddr, bool)> = None;
     let (groups, deltas) = grouped(spans, |s| {
-        (client(s) && only[&s.host].is_none()).then_some((s.host, s.remote))
+        if !client(s) {
+            return None;
+        }
+        let several = match last {
+            Some((h, several)) if h == s.host => several,
+            _ => {
+                let several = only[&s.host].is_none();
+                last = Some((s.host, several));
+                several
+            }
+        };
+        several.then_some((s.host, s.remote))
     });
     dests.extend(
         groups
@@ -130,18 +147,28 @@ pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>
 /// spans, no per-group vectors (this was a third of the report's memory at 100 000 connections).
 fn grouped<K: Copy + Ord + std::hash::Hash>(
     spans: &[PortSpan],
-    key: impl Fn(&PortSpan) -> Option<K>,
+    mut key: impl FnMut(&PortSpan) -> Option<K>,
 ) -> (Vec<(K, std::ops::Range<usize>)>, Vec<Delta>) {
     let mut ids: foldhash::HashMap<K, u32> = foldhash::HashMap::default();
     let mut keys: Vec<K> = Vec::new();
+    // Neighbouring spans mostly share a group (one connection's phases, one busy host): the
+    // last lookup is remembered.
+    let mut last: Option<(K, u32)> = None;
     let group: Vec<u32> = spans
         .iter()
         .map(|s| match key(s) {
             None => NO_GROUP,
-            Some(k) => *ids.entry(k).or_insert_with(|| {
-                keys.push(k);
-                keys.len() as u32 - 1
-            }),
+            Some(k) => match last {
+                Some((lk, id)) if lk == k => id,
+                _ => {
+                    let id = *ids.entry(k).or_insert_with(|| {
+                        keys.push(k);
+                        keys.len() as u32 - 1
+                    });
+                    last = Some((k, id));
+                    id
+                }
+            },
         })
         .collect();
     drop(ids);

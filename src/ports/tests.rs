@@ -223,6 +223,41 @@ fn a_host_with_one_destination_shares_its_series_and_one_with_two_gets_one_each(
 }
 
 #[test]
+fn rederiving_from_another_captures_model_falls_back_to_a_full_derivation() {
+    let end = T0 + 300 * S;
+    // The same number of spans (six), other ports: the layout check must catch it.
+    let mut o = closed_by(Role::Client, 54321);
+    o.extend(
+        closed_by(Role::Client, 54322)
+            .into_iter()
+            .map(|(t, d)| (t + 2 * S, d)),
+    );
+    let one = run(&o, end);
+    let mut p = closed_by(Role::Client, 50000);
+    p.extend(
+        closed_by(Role::Server, 50001)
+            .into_iter()
+            .map(|(t, d)| (t + 2 * S, d)),
+    );
+    let two = run(&p, end);
+    let prev = derive(one.connections(), &OsProfile::linux(), end);
+    assert_eq!(prev.spans.len(), 6);
+    assert_eq!(
+        derive(two.connections(), &OsProfile::linux(), end)
+            .spans
+            .len(),
+        6
+    );
+    for profile in [Profile::Windows, Profile::Linux] {
+        let fresh = derive_for(two.connections(), &[], &profile, end);
+        let re = rederive(&prev, two.connections(), &[], &profile, end);
+        assert_eq!(re.rows, fresh.rows);
+        assert_eq!(re.spans, fresh.spans);
+        assert_eq!(re.hosts, fresh.hosts);
+    }
+}
+
+#[test]
 fn occupancy_counts_and_percent() {
     let mut p = closed_by(Role::Client, 54321);
     p.extend(closed_by(Role::Client, 54322));
@@ -327,6 +362,83 @@ proptest! {
                 }
                 prop_assert!(side.transitions.iter().all(|t| t.from != t.to));
             }
+        }
+    }
+}
+
+/// The old, allocation-per-row lane colouring, kept as the reference for [`Lanes`].
+fn reference_lanes(row: &mut [PortSpan]) -> (u16, u32) {
+    let mut index: HashMap<(bool, u32), usize> = HashMap::new();
+    let mut uses: Vec<(i64, i64)> = Vec::new();
+    for s in row.iter() {
+        let k = *index.entry((s.udp, s.conn)).or_insert_with(|| {
+            uses.push((s.start_ns, s.end_ns));
+            uses.len() - 1
+        });
+        uses[k].1 = uses[k].1.max(s.end_ns);
+    }
+    let mut free: BinaryHeap<Reverse<(i64, u16)>> = BinaryHeap::new();
+    let mut lanes: u16 = 0;
+    let mut lane_of = Vec::new();
+    for &(start, end) in &uses {
+        let lane = match free.peek() {
+            Some(Reverse((at, l))) if *at <= start => {
+                let l = *l;
+                free.pop();
+                l
+            }
+            _ => {
+                lanes += 1;
+                lanes - 1
+            }
+        };
+        free.push(Reverse((end, lane)));
+        lane_of.push(lane);
+    }
+    for s in row.iter_mut() {
+        s.lane = lane_of[index[&(s.udp, s.conn)]];
+    }
+    (lanes.max(1), uses.len() as u32)
+}
+
+proptest! {
+    /// Lanes with scratch space and a short search give what the plain colouring gives, also
+    /// for rows with many more uses than the search covers, and with scratch reused across rows.
+    #[test]
+    fn lanes_match_the_plain_colouring(
+        rows in proptest::collection::vec(
+            proptest::collection::vec((0u32..40, proptest::bool::ANY, 0i64..1000, 0i64..300), 1..60),
+            1..4,
+        )
+    ) {
+        let mut lanes = Lanes::default();
+        for uses in rows {
+            let mut row: Vec<PortSpan> = Vec::new();
+            for (conn, udp, start, len) in uses {
+                row.push(PortSpan {
+                    host: ep(2, 40000).ip,
+                    port: 40000,
+                    remote: ep(5, 80),
+                    conn,
+                    phase: Phase::Active,
+                    start_ns: start,
+                    end_ns: start + len,
+                    lane: 99,
+                    truncated_by_capture_end: false,
+                    cut_by_reuse: false,
+                    server_side: false,
+                    udp,
+                });
+            }
+            row.sort_by_key(|s| (s.start_ns, s.udp, s.conn, s.phase));
+            let mut expected = row.clone();
+            let want = reference_lanes(&mut expected);
+            let got = lanes.assign(&mut row);
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(
+                row.iter().map(|s| s.lane).collect::<Vec<_>>(),
+                expected.iter().map(|s| s.lane).collect::<Vec<_>>()
+            );
         }
     }
 }
