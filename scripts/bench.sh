@@ -3,7 +3,18 @@
 # on one machine. Prints wall time and peak RSS of each and the ratios. See BENCHMARKS.md.
 #   scripts/bench.sh            1 M-packet capture (≈ 100 k connections)
 #   scripts/bench.sh --big      also a 10 M-packet one (same connection count per second; slow)
+#   scripts/bench.sh --app      also the desktop app on the 1 M-packet capture: first frame of the
+#                               timeline, frame times, profile switch (builds the GUI stack in
+#                               release the first time: ~15 min on 2 cores)
 set -euo pipefail
+big=0 app=0
+for a in "$@"; do
+  case $a in
+    --big) big=1 ;;
+    --app) app=1 ;;
+    *) echo "usage: scripts/bench.sh [--big] [--app]" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 command -v tshark >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark >/dev/null; }
 cargo build --release --no-default-features --bin portlife --example read_decode_floor --example profile_switch 2>&1 | tail -1
@@ -56,7 +67,14 @@ echo "== synflood-1m: 1 000 000 SYNs from distinct 4-tuples"
 time_cmd flood-default "report (cap 500 000)" "$bin" report "$dir/synflood-1m.pcap"
 time_cmd flood-100k "report --max-connections 100000" "$bin" report --max-connections 100000 "$dir/synflood-1m.pcap"
 time_cmd flood-nocap "report --max-connections 2000000" "$bin" report --max-connections 2000000 "$dir/synflood-1m.pcap"
-if [ "${1:-}" = "--big" ]; then
+if [ $app = 1 ]; then
+  echo
+  echo "== the app on bench-1m (egui_kittest, headless, release)"
+  PORTLIFE_BENCH_FILE="$dir/bench-1m.pcap" cargo test -q --release --bin portlife \
+    first_frame_and_frame_times_on_a_large_capture -- --ignored --nocapture 2>&1 | grep '^app:'
+  echo "(compare the first frame with the analysis time printed beside it)"
+fi
+if [ $big = 1 ]; then
   make bench-10m 2000
   run_set bench-10m
 fi

@@ -86,24 +86,30 @@ pub struct Derived {
 }
 
 impl CaptureModel {
-    /// The port model and findings under the chosen profile: the loader's for `auto`,
-    /// otherwise derived now (pure, no re-read).
+    /// The port model and findings under the chosen profile (what `derive_after_with` gives,
+    /// without a previous model or anything beside).
+    #[cfg(test)]
     pub fn derive(&self, choice: ProfileChoice, custom: CustomParams) -> Arc<Derived> {
-        self.derive_after(None, choice, custom)
+        self.derive_after_with(None, choice, custom, |_| ()).0
     }
 
-    /// Like [`CaptureModel::derive`], from `prev` (this capture under another profile): its row
-    /// layout and its profile-independent findings carry over (`ports::rederive`).
-    pub fn derive_after(
+    /// The port model and findings under the chosen profile: the loader's for `auto`, otherwise
+    /// derived now (pure, no re-read) — from `prev` (this capture under another profile) when
+    /// given, whose row layout and profile-independent findings carry over (`ports::rederive`).
+    /// `beside` runs on the new port model on this thread while the profile-dependent findings
+    /// are computed on the other core (the app builds the timeline rows meanwhile).
+    pub fn derive_after_with<T>(
         &self,
         prev: Option<&Derived>,
         choice: ProfileChoice,
         custom: CustomParams,
-    ) -> Arc<Derived> {
+        beside: impl FnOnce(&PortModel) -> T,
+    ) -> (Arc<Derived>, T) {
         let profile = choice.to_profile(custom);
         if profile == Profile::Auto {
             if let Some(a) = &self.auto {
-                return Arc::clone(a);
+                let t = beside(&a.ports);
+                return (Arc::clone(a), t);
             }
         }
         let (conns, udp, end) = (&self.connections, &self.udp, self.capture_end_ns);
@@ -121,11 +127,20 @@ impl CaptureModel {
                 findings::from_connections(conns, udp),
             ),
         };
-        all.extend(findings::from_ports(conns, &m));
-        Arc::new(Derived {
+        let (from_ports, t) = std::thread::scope(|scope| {
+            let from_ports = scope.spawn(|| findings::from_ports(conns, &m));
+            let t = beside(&m);
+            match from_ports.join() {
+                Ok(f) => (f, t),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        all.extend(from_ports);
+        let derived = Arc::new(Derived {
             ports: Arc::new(m),
             findings: findings::most_severe_first(all),
-        })
+        });
+        (derived, t)
     }
 }
 

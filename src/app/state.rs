@@ -198,8 +198,9 @@ impl AppState {
         // A finding's focus belongs to the capture it came from.
         self.finding_focus = None;
         self.filters.only = None;
-        let derived = capture.derive(self.profile, self.custom);
-        let timeline = view_model::build(&capture, &derived, &self.filters);
+        let (derived, timeline) = capture.derive_after_with(None, self.profile, self.custom, |m| {
+            view_model::build(&capture, m, &self.filters)
+        });
         self.recent.retain(|p| p != &path);
         self.recent.insert(0, path.clone());
         self.recent.truncate(10);
@@ -260,9 +261,14 @@ impl AppState {
             self.install(path, capture);
         } else if let Some(l) = self.loaded.as_mut() {
             l.capture = Arc::new(capture);
-            l.derived = l.capture.derive(self.profile, self.custom);
+            let (derived, timeline) =
+                l.capture
+                    .derive_after_with(None, self.profile, self.custom, |m| {
+                        view_model::build(&l.capture, m, &self.filters)
+                    });
+            l.derived = derived;
             l.derived_for = (self.profile, self.custom);
-            l.timeline = view_model::build(&l.capture, &l.derived, &self.filters);
+            l.timeline = timeline;
             self.cursor_counts = None;
         }
         if self.live.follow_now {
@@ -290,12 +296,18 @@ impl AppState {
         if let Some(l) = self.loaded.as_mut() {
             let key = (self.profile, self.custom);
             if l.derived_for != key {
-                l.derived = l
-                    .capture
-                    .derive_after(Some(&l.derived), self.profile, self.custom);
+                // The timeline rows are built while the findings are recomputed.
+                let (derived, timeline) =
+                    l.capture
+                        .derive_after_with(Some(&l.derived), self.profile, self.custom, |m| {
+                            view_model::build(&l.capture, m, &self.filters)
+                        });
+                l.derived = derived;
                 l.derived_for = key;
+                l.timeline = timeline;
+            } else {
+                l.timeline = view_model::build(&l.capture, &l.derived.ports, &self.filters);
             }
-            l.timeline = view_model::build(&l.capture, &l.derived, &self.filters);
             self.cursor_counts = None;
         }
     }
@@ -314,7 +326,7 @@ impl AppState {
     /// to them. A finding about no connection (e.g. only UDP flows) just clears the focus.
     pub fn focus_finding(&mut self, i: usize) {
         let Some(l) = &self.loaded else { return };
-        let Some(f) = l.timeline.findings.get(i) else {
+        let Some(f) = l.derived.findings.get(i) else {
             return;
         };
         let mut ids = f.connections.clone();

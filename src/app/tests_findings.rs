@@ -16,10 +16,11 @@ fn sample(name: &str) -> PathBuf {
 fn the_default_sample_opens_with_six_ports_and_no_findings() {
     let mut h = harness();
     open(&mut h, &PathBuf::from(crate::cli::DEFAULT_SAMPLE));
-    let tl = &h.state().state.loaded.as_ref().expect("loaded").timeline;
+    let l = h.state().state.loaded.as_ref().expect("loaded");
+    let tl = &l.timeline;
     assert_eq!(tl.total_connections, 6);
     assert_eq!(tl.rows.iter().filter(|r| !r.server_side).count(), 6);
-    assert!(tl.findings.is_empty(), "{:?}", tl.findings);
+    assert!(l.derived.findings.is_empty(), "{:?}", l.derived.findings);
     h.get_by_label_contains("Findings: none");
     for port in 54321..=54326 {
         h.get_by_label(&format!("192.168.1.23:{port}"));
@@ -65,8 +66,9 @@ fn the_no_keepalive_sample_lists_its_pileup_and_profile_switch_recomputes() {
     let mut h = harness();
     open(&mut h, &sample("http-no-keepalive.pcap"));
     let kinds = |h: &egui_kittest::Harness<'static, super::PortlifeApp>| {
-        let tl = &h.state().state.loaded.as_ref().unwrap().timeline;
-        tl.findings
+        let l = h.state().state.loaded.as_ref().unwrap();
+        l.derived
+            .findings
             .iter()
             .map(|f| format!("{:?}", f.kind))
             .collect::<Vec<_>>()
@@ -82,7 +84,7 @@ fn the_no_keepalive_sample_lists_its_pileup_and_profile_switch_recomputes() {
         .loaded
         .as_ref()
         .unwrap()
-        .timeline
+        .derived
         .findings
         .iter()
         .position(|f| format!("{:?}", f.kind) == "TimeWaitPileup")

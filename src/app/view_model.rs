@@ -9,13 +9,12 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use portlife::findings::Finding;
 use portlife::i18n::Lang;
-use portlife::ports::{self, OsProfile};
+use portlife::ports::{self, OsProfile, PortModel};
 use portlife::report::summary::outcome_text;
 use portlife::tcp::{Connection, Outcome, Role};
 
-use super::capture::{CaptureModel, Derived, OutcomeGroup};
+use super::capture::{CaptureModel, OutcomeGroup};
 use super::i18n::{t, tf};
 
 /// The port lifecycle phases the timeline draws (DESIGN.md). Available is the empty space.
@@ -208,17 +207,13 @@ pub struct Timeline {
     /// How the profile was chosen ("guessed …" for Auto).
     pub profile_note: String,
     pub peak: Peak,
-    /// Diagnostics under this profile, over every connection (filters do not change them),
-    /// most severe first: the library's `findings::compute`, as `portlife report` prints them.
-    pub findings: Vec<Finding>,
 }
 
 /// Build the timeline from the capture's port model under the chosen profile (derived once per
-/// profile, [`CaptureModel::derive`]): keep the spans of the connections the filters accept,
+/// profile, `CaptureModel::derive_after_with`): keep the spans of the connections the filters accept,
 /// and group rows by host. Cheap enough to run on every filter change.
-pub fn build(capture: &CaptureModel, derived: &Derived, filters: &Filters) -> Timeline {
+pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Timeline {
     let conns = &capture.connections;
-    let model = &*derived.ports;
     let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
     let tw_ns = model.profile.time_wait_ns;
     let t0_ns = conns.iter().map(|c| c.start_ns).min().unwrap_or(0);
@@ -226,34 +221,37 @@ pub fn build(capture: &CaptureModel, derived: &Derived, filters: &Filters) -> Ti
     let mut rows: Vec<Row> = Vec::with_capacity(model.rows.len());
     let mut extent = (f64::INFINITY, f64::NEG_INFINITY);
     for pr in &model.rows {
-        let spans: Vec<Span> = model
-            .row_spans(pr)
-            .iter()
-            .filter(|s| !s.udp && accepted.get(s.conn as usize).copied().unwrap_or(false))
-            .filter_map(|s| {
-                let phase = Phase::from_ports(s.phase)?;
-                // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
-                // profile says when it ends even though no packet does. Draw it whole (marked as
-                // derived) so the profile's TIME-WAIT length is visible.
-                let full_tw =
-                    phase == Phase::TimeWait && s.truncated_by_capture_end && !s.cut_by_reuse;
-                let end_ns = if full_tw {
-                    s.start_ns + tw_ns
-                } else {
-                    s.end_ns.max(s.start_ns)
-                };
-                Some(Span {
-                    conn: s.conn,
-                    phase,
-                    start: secs(s.start_ns),
-                    end: secs(end_ns),
-                    lane: s.lane,
-                    // The span runs past the capture's end (projected from the profile); fade
-                    // what was not seen.
-                    derived_after: full_tw.then(|| secs(capture.capture_end_ns.max(s.start_ns))),
-                })
-            })
-            .collect();
+        let src = model.row_spans(pr);
+        // Sized for the whole row up front: growing from empty was most of a rebuild's time.
+        let mut spans: Vec<Span> = Vec::with_capacity(src.len());
+        spans.extend(
+            src.iter()
+                .filter(|s| !s.udp && accepted.get(s.conn as usize).copied().unwrap_or(false))
+                .filter_map(|s| {
+                    let phase = Phase::from_ports(s.phase)?;
+                    // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
+                    // profile says when it ends even though no packet does. Draw it whole (marked as
+                    // derived) so the profile's TIME-WAIT length is visible.
+                    let full_tw =
+                        phase == Phase::TimeWait && s.truncated_by_capture_end && !s.cut_by_reuse;
+                    let end_ns = if full_tw {
+                        s.start_ns + tw_ns
+                    } else {
+                        s.end_ns.max(s.start_ns)
+                    };
+                    Some(Span {
+                        conn: s.conn,
+                        phase,
+                        start: secs(s.start_ns),
+                        end: secs(end_ns),
+                        lane: s.lane,
+                        // The span runs past the capture's end (projected from the profile); fade
+                        // what was not seen.
+                        derived_after: full_tw
+                            .then(|| secs(capture.capture_end_ns.max(s.start_ns))),
+                    })
+                }),
+        );
         if spans.is_empty() {
             continue;
         }
@@ -287,7 +285,6 @@ pub fn build(capture: &CaptureModel, derived: &Derived, filters: &Filters) -> Ti
             percent: h.peak.occupancy_pct,
         })
         .unwrap_or_default();
-    let findings = derived.findings.clone();
     Timeline {
         t0_ns,
         extent,
@@ -299,7 +296,6 @@ pub fn build(capture: &CaptureModel, derived: &Derived, filters: &Filters) -> Ti
         profile: model.profile.clone(),
         profile_note: model.profile_note.clone(),
         peak,
-        findings,
     }
 }
 

@@ -21,7 +21,7 @@ fn severity_color(s: Severity, visuals: &egui::Visuals) -> Color32 {
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(loaded) = &state.loaded else { return };
-    let findings = &loaded.timeline.findings;
+    let findings = &loaded.derived.findings;
     let lang = state.lang;
     let mut clicked: Option<usize> = None;
     let mut clear = false;
