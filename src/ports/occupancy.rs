@@ -72,24 +72,102 @@ impl PoolSeries {
     }
 }
 
-/// One end of a span in a pool: +1 at its start, −1 at its end.
+/// One end of a span in a pool: +1 at its start, −1 at its end; times relative to `base`.
+trait Delta: Copy {
+    type Key: Ord;
+    fn new(ts_ns: i64, phase: Phase, up: bool, base: i64) -> Self;
+    fn ts_ns(self, base: i64) -> i64;
+    fn phase(self) -> Phase;
+    fn up(self) -> bool;
+    /// Orders by time (what else it orders by does not matter).
+    fn key(self) -> Self::Key;
+}
+
+/// A delta in 8 bytes: ns since `base` << 3 | phase << 1 | up. Usable while every time is less
+/// than 2^61 ns (73 years) after `base`; [`pools`] checks.
+impl Delta for u64 {
+    type Key = u64;
+    fn new(ts_ns: i64, phase: Phase, up: bool, base: i64) -> Self {
+        let p = match phase {
+            Phase::Assigned => 0,
+            Phase::Active => 1,
+            Phase::TimeWait => 2,
+            Phase::Available => 3,
+        };
+        (((ts_ns - base) as u64) << 3) | (p << 1) | up as u64
+    }
+    fn ts_ns(self, base: i64) -> i64 {
+        base + (self >> 3) as i64
+    }
+    fn phase(self) -> Phase {
+        match (self >> 1) & 3 {
+            0 => Phase::Assigned,
+            1 => Phase::Active,
+            2 => Phase::TimeWait,
+            _ => Phase::Available,
+        }
+    }
+    fn up(self) -> bool {
+        self & 1 == 1
+    }
+    fn key(self) -> u64 {
+        self
+    }
+}
+
+/// A delta in 16 bytes, for captures whose times span more than [`u64`]'s packing allows.
 #[derive(Clone, Copy, Debug)]
-struct Delta {
+struct WideDelta {
     ts_ns: i64,
     phase: Phase,
     up: bool,
+}
+
+impl Delta for WideDelta {
+    type Key = i64;
+    fn new(ts_ns: i64, phase: Phase, up: bool, _base: i64) -> Self {
+        WideDelta { ts_ns, phase, up }
+    }
+    fn ts_ns(self, _base: i64) -> i64 {
+        self.ts_ns
+    }
+    fn phase(self) -> Phase {
+        self.phase
+    }
+    fn up(self) -> bool {
+        self.up
+    }
+    fn key(self) -> i64 {
+        self.ts_ns
+    }
 }
 
 const NO_GROUP: u32 = u32::MAX;
 
 /// Build the per-host and per-destination series from the spans.
 pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
+    let client = spans.iter().filter(|s| !s.server_side);
+    let base = client.clone().map(|s| s.start_ns).min().unwrap_or(0);
+    let last = client.map(|s| s.end_ns.max(s.start_ns)).max().unwrap_or(0);
+    // Half the memory for the deltas whenever the times fit the packed form (any real capture).
+    if (last as i128 - base as i128) < 1 << 61 {
+        pools_with::<u64>(spans, profile, base)
+    } else {
+        pools_with::<WideDelta>(spans, profile, base)
+    }
+}
+
+fn pools_with<D: Delta>(
+    spans: &[PortSpan],
+    profile: &OsProfile,
+    base: i64,
+) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
     let size = profile.range_size();
     let client = |s: &PortSpan| !s.server_side;
-    let (groups, deltas) = grouped(spans, |s| client(s).then_some(s.host));
+    let (groups, deltas) = grouped::<_, D>(spans, base, |s| client(s).then_some(s.host));
     let hosts: Vec<PoolSeries> = groups
         .into_iter()
-        .map(|(h, r)| series(h, None, &deltas[r], size))
+        .map(|(h, r)| series(h, None, &deltas[r], base, size))
         .collect();
     drop(deltas);
     // A host with one destination has that destination's series already: share it.
@@ -119,7 +197,7 @@ pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>
         })
         .collect();
     let mut last: Option<(IpAddr, bool)> = None;
-    let (groups, deltas) = grouped(spans, |s| {
+    let (groups, deltas) = grouped::<_, D>(spans, base, |s| {
         if !client(s) {
             return None;
         }
@@ -136,7 +214,7 @@ pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>
     dests.extend(
         groups
             .into_iter()
-            .map(|((h, dst), r)| series(h, Some(dst), &deltas[r], size)),
+            .map(|((h, dst), r)| series(h, Some(dst), &deltas[r], base, size)),
     );
     dests.sort_unstable_by_key(|d| (d.host, d.destination));
     (hosts, dests)
@@ -145,10 +223,11 @@ pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>
 /// The deltas of the spans `key` gives a group, grouped (groups in key order, each group's
 /// deltas sorted by time). One flat array, bucketed by a counting sort: two passes over the
 /// spans, no per-group vectors (this was a third of the report's memory at 100 000 connections).
-fn grouped<K: Copy + Ord + std::hash::Hash>(
+fn grouped<K: Copy + Ord + std::hash::Hash, D: Delta>(
     spans: &[PortSpan],
+    base: i64,
     mut key: impl FnMut(&PortSpan) -> Option<K>,
-) -> (Vec<(K, std::ops::Range<usize>)>, Vec<Delta>) {
+) -> (Vec<(K, std::ops::Range<usize>)>, Vec<D>) {
     let mut ids: foldhash::HashMap<K, u32> = foldhash::HashMap::default();
     let mut keys: Vec<K> = Vec::new();
     // Neighbouring spans mostly share a group (one connection's phases, one busy host): the
@@ -181,34 +260,20 @@ fn grouped<K: Copy + Ord + std::hash::Hash>(
         start[i] += start[i - 1];
     }
     let mut next = start.clone();
-    let mut deltas = vec![
-        Delta {
-            ts_ns: 0,
-            phase: Phase::Available,
-            up: false,
-        };
-        start[keys.len()]
-    ];
+    let mut deltas = vec![D::new(base, Phase::Available, false, base); start[keys.len()]];
     for (s, &g) in spans.iter().zip(&group) {
         if g == NO_GROUP {
             continue;
         }
         let at = &mut next[g as usize];
-        deltas[*at] = Delta {
-            ts_ns: s.start_ns,
-            phase: s.phase,
-            up: true,
-        };
-        deltas[*at + 1] = Delta {
-            ts_ns: s.end_ns,
-            phase: s.phase,
-            up: false,
-        };
+        deltas[*at] = D::new(s.start_ns, s.phase, true, base);
+        // An end before its start (never derived; kept safe) counts at the start.
+        deltas[*at + 1] = D::new(s.end_ns.max(s.start_ns), s.phase, false, base);
         *at += 2;
     }
     // Deltas at one instant are summed before a step is emitted, so their order is moot.
     for g in 0..keys.len() {
-        deltas[start[g]..start[g + 1]].sort_unstable_by_key(|d| d.ts_ns);
+        deltas[start[g]..start[g + 1]].sort_unstable_by_key(|d| d.key());
     }
     let mut groups: Vec<(K, std::ops::Range<usize>)> = keys
         .into_iter()
@@ -219,27 +284,27 @@ fn grouped<K: Copy + Ord + std::hash::Hash>(
     (groups, deltas)
 }
 
-fn series(
+fn series<D: Delta>(
     host: IpAddr,
     destination: Option<Endpoint>,
-    deltas: &[Delta],
+    deltas: &[D],
+    base: i64,
     range_size: u32,
 ) -> PoolSeries {
     // At most one step per distinct instant: reserving that (instead of doubling) keeps the
     // largest series from holding twice its size while it grows.
     let instants = 1 + deltas
         .windows(2)
-        .filter(|w| w[0].ts_ns != w[1].ts_ns)
+        .filter(|w| w[0].ts_ns(base) != w[1].ts_ns(base))
         .count();
     let mut steps: Vec<OccupancyStep> = Vec::with_capacity(instants);
     let (mut assigned, mut active, mut tw) = (0i64, 0i64, 0i64);
     let mut i = 0;
     while i < deltas.len() {
-        let ts = deltas[i].ts_ns;
-        while i < deltas.len() && deltas[i].ts_ns == ts {
-            let Delta { phase, up, .. } = deltas[i];
-            let d = if up { 1 } else { -1 };
-            match phase {
+        let ts = deltas[i].ts_ns(base);
+        while i < deltas.len() && deltas[i].ts_ns(base) == ts {
+            let d = if deltas[i].up() { 1 } else { -1 };
+            match deltas[i].phase() {
                 Phase::Assigned => assigned += d,
                 Phase::Active => active += d,
                 Phase::TimeWait => tw += d,
@@ -279,5 +344,69 @@ fn series(
         range_size,
         steps: Arc::new(steps),
         peak,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn span(conn: u32, remote_port: u16, phase: Phase, start_ns: i64, end_ns: i64) -> PortSpan {
+        PortSpan {
+            host: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
+            port: 40000 + conn as u16,
+            remote: Endpoint::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 9)), remote_port),
+            conn,
+            phase,
+            start_ns,
+            end_ns,
+            lane: 0,
+            truncated_by_capture_end: false,
+            cut_by_reuse: false,
+            server_side: false,
+            udp: false,
+        }
+    }
+
+    const T0: i64 = 1_700_000_000_000_000_000;
+    const S: i64 = 1_000_000_000;
+
+    /// The 8-byte deltas count exactly what the 16-byte ones count.
+    #[test]
+    fn packed_and_wide_deltas_give_the_same_series() {
+        let mut spans = Vec::new();
+        for c in 0..50u32 {
+            let t = T0 + c as i64 * S / 10;
+            let port = if c % 3 == 0 { 443 } else { 80 };
+            spans.push(span(c, port, Phase::Assigned, t, t + S / 100));
+            spans.push(span(c, port, Phase::Active, t + S / 100, t + S));
+            spans.push(span(c, port, Phase::TimeWait, t + S, t + 61 * S));
+        }
+        let p = OsProfile::linux();
+        let base = T0;
+        assert_eq!(
+            pools_with::<u64>(&spans, &p, base),
+            pools_with::<WideDelta>(&spans, &p, base)
+        );
+        let (hosts, dests) = pools(&spans, &p);
+        assert_eq!(hosts[0].peak.held(), 50);
+        assert_eq!(dests.len(), 2);
+    }
+
+    /// Times a century apart (a broken clock) do not fit the packed form: the wide one counts.
+    #[test]
+    fn a_century_between_spans_takes_the_wide_deltas() {
+        let year = 365 * 24 * 3600 * S;
+        let spans = vec![
+            span(0, 80, Phase::Active, 0, S),
+            span(1, 80, Phase::Active, 100 * year, 100 * year + S),
+        ];
+        let (hosts, _) = pools(&spans, &OsProfile::linux());
+        let steps: Vec<(i64, u32)> = hosts[0].steps.iter().map(|s| (s.ts_ns, s.held())).collect();
+        assert_eq!(
+            steps,
+            vec![(0, 1), (S, 0), (100 * year, 1), (100 * year + S, 0)]
+        );
     }
 }
