@@ -525,3 +525,34 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn an_ipv4_address_and_its_ipv6_mapped_form_are_different_connections() {
+    use std::net::{IpAddr, Ipv4Addr};
+    let v4 = |last: u8, port: u16| Endpoint::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)), port);
+    let mapped = |last: u8, port: u16| {
+        Endpoint::new(
+            IpAddr::V6(Ipv4Addr::new(10, 0, 0, last).to_ipv6_mapped()),
+            port,
+        )
+    };
+    let mut t = Tracker::new();
+    t.push(0, T0, &seg(v4(1, 40000), v4(2, 80), "S", 100, 0, 0));
+    t.push(
+        1,
+        T0 + MS,
+        &seg(mapped(1, 40000), mapped(2, 80), "S", 100, 0, 0),
+    );
+    t.push(
+        2,
+        T0 + 2 * MS,
+        &seg(v4(2, 80), v4(1, 40000), "SA", 500, 101, 0),
+    );
+    let c = t.connections();
+    assert_eq!(c.len(), 2);
+    assert_eq!(
+        c[0].server_side.packets, 1,
+        "the SYN-ACK belongs to the IPv4 one"
+    );
+    assert_eq!(c[1].server_side.packets, 0);
+}

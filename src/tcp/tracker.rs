@@ -36,16 +36,31 @@ use super::{Connection, Outcome, Role, Side, Transition};
 /// Initial capacity of a connection's history string: Zeek histories are short.
 const HISTORY_CAPACITY: usize = 16;
 
-/// A direction-free 4-tuple: the lower endpoint first.
+/// A direction-free 4-tuple, compact: each endpoint as (address as a 128-bit number, family
+/// << 16 | port), the lower one first. Integers hash and compare several times faster than
+/// `IpAddr` enums, and the table is looked up once per packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) struct Key(Endpoint, Endpoint);
+pub(super) struct Key {
+    lo: (u128, u32),
+    hi: (u128, u32),
+}
 
 impl Key {
     fn new(a: Endpoint, b: Endpoint) -> Self {
+        let (a, b) = (Key::endpoint(a), Key::endpoint(b));
         if a <= b {
-            Key(a, b)
+            Key { lo: a, hi: b }
         } else {
-            Key(b, a)
+            Key { lo: b, hi: a }
+        }
+    }
+
+    /// The family is kept apart from the address, so 1.2.3.4 and ::ffff:1.2.3.4 stay two
+    /// addresses as they are on the wire.
+    fn endpoint(e: Endpoint) -> (u128, u32) {
+        match e.ip {
+            std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)), 4 << 16 | u32::from(e.port)),
+            std::net::IpAddr::V6(v6) => (u128::from(v6), 6 << 16 | u32::from(e.port)),
         }
     }
 }
