@@ -199,3 +199,25 @@ fn filters_reuse_the_derived_model_and_a_profile_switch_replaces_it() {
         serde_json::to_value(&report.findings).unwrap()
     );
 }
+
+/// A capture of UDP alone: the status bar's peak (UDP ports count in the pools, as in the report)
+/// is dated within the capture, not from the Unix epoch.
+#[test]
+fn a_udp_only_capture_dates_its_peak_within_the_capture() {
+    let mut h = harness();
+    open(&mut h, &sample("udp-dns-ntp.pcap"));
+    let tl = &h.state().state.loaded.as_ref().unwrap().timeline;
+    assert_eq!(tl.total_connections, 0);
+    assert_eq!(tl.peak.ports, 2, "{:?}", tl.peak);
+    assert!(
+        tl.capture_end < 60.0,
+        "axis from the first exchange: {}",
+        tl.capture_end
+    );
+    assert!(
+        (0.0..=tl.capture_end).contains(&tl.peak.at),
+        "peak at {} s, capture ends at {} s",
+        tl.peak.at,
+        tl.capture_end
+    );
+}

@@ -3,8 +3,9 @@
 //! numbers the status bar shows. Panels read only this module's types; they never touch the
 //! tracker, so the core can change without the drawing code changing.
 //!
-//! Times here are `f64` seconds relative to the capture's first connection (`t0_ns`), which is
-//! what the x axis needs; absolute times are `t0_ns + s·1e9`.
+//! Times here are `f64` seconds relative to the capture's first connection (`t0_ns`; the first
+//! UDP exchange in a capture without TCP), which is what the x axis needs; absolute times are
+//! `t0_ns + s·1e9`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -216,7 +217,14 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
     let conns = &capture.connections;
     let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
     let tw_ns = model.profile.time_wait_ns;
-    let t0_ns = conns.iter().map(|c| c.start_ns).min().unwrap_or(0);
+    // The first connection's SYN (the axis says "time since first SYN"); in a capture of UDP
+    // alone, the first exchange (the pools count UDP ports, so the status bar's peak is there).
+    let t0_ns = conns
+        .iter()
+        .map(|c| c.start_ns)
+        .min()
+        .or_else(|| capture.udp.iter().map(|f| f.start_ns).min())
+        .unwrap_or(0);
     let secs = |ns: i64| (ns - t0_ns) as f64 / 1e9;
     let mut rows: Vec<Row> = Vec::with_capacity(model.rows.len());
     let mut extent = (f64::INFINITY, f64::NEG_INFINITY);
