@@ -112,14 +112,20 @@ pub(super) fn harness_sized(width: f32, height: f32) -> Harness<'static, Portlif
 
 /// Open `path` through the real loader thread and wait for it.
 pub(super) fn open(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
-    let ctx = h.ctx.clone();
-    h.state_mut().state.open(path.to_path_buf(), &ctx);
-    let job = h.state_mut().state.loading.as_mut().expect("a load job");
-    let result = job.wait(Duration::from_secs(30)).expect("loader answered");
-    let st = &mut h.state_mut().state;
-    st.loading = None;
-    st.finish_load(path.to_path_buf(), result);
+    open_without_settling(h, path);
     h.run();
+}
+
+/// The open capture's timeline.
+pub(super) fn timeline<'a>(
+    h: &'a Harness<'static, PortlifeApp>,
+) -> &'a super::view_model::Timeline {
+    &h.state()
+        .state
+        .loaded
+        .as_ref()
+        .expect("a capture is open")
+        .timeline
 }
 
 /// The TIME-WAIT span of the client's port 40001, in seconds.
@@ -415,15 +421,7 @@ fn first_frame_and_frame_times_on_a_large_capture() {
             t.elapsed().as_secs_f64() * 1000.0
         );
     }
-    assert!(!h
-        .state()
-        .state
-        .loaded
-        .as_ref()
-        .unwrap()
-        .timeline
-        .rows
-        .is_empty());
+    assert!(!timeline(&h).rows.is_empty());
 }
 
 /// [`open`] without running the app until it settles: the load, then nothing drawn yet.

@@ -166,14 +166,7 @@ fn filters_reuse_the_derived_model_and_a_profile_switch_replaces_it() {
     h.run();
     let (after_filter, _) = loaded(&h);
     assert!(Arc::ptr_eq(&first, &after_filter));
-    let shown = h
-        .state()
-        .state
-        .loaded
-        .as_ref()
-        .unwrap()
-        .timeline
-        .shown_connections;
+    let shown = super::tests::timeline(&h).shown_connections;
     assert!(shown < 500, "the filter hid some connections ({shown})");
 
     h.state_mut()

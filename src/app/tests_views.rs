@@ -387,14 +387,7 @@ fn replay_steps_through_state_changes_and_plays() {
     assert!(t > 0.0);
     h.get_by_label("Pause");
     h.state_mut().state.views.speed = 1000.0;
-    let end = h
-        .state()
-        .state
-        .loaded
-        .as_ref()
-        .unwrap()
-        .timeline
-        .capture_end;
+    let end = super::tests::timeline(&h).capture_end;
     for _ in 0..200 {
         h.step();
         if !h.state().state.views.playing {

@@ -180,8 +180,19 @@ pub fn rederive(
     profile: &Profile,
     capture_end_ns: i64,
 ) -> PortModel {
+    resolve_and_derive(conns, udp, profile, capture_end_ns, Some(prev))
+}
+
+/// Resolve the user's choice (`auto` guesses), derive, and record how the profile was chosen.
+fn resolve_and_derive(
+    conns: &[Connection],
+    udp: &[UdpFlow],
+    profile: &Profile,
+    capture_end_ns: i64,
+    prev: Option<&PortModel>,
+) -> PortModel {
     let (p, note) = profile.resolve(conns, udp);
-    let mut m = derive_reusing(conns, udp, &p, capture_end_ns, Some(prev));
+    let mut m = derive_reusing(conns, udp, &p, capture_end_ns, prev);
     m.profile_note = note;
     m
 }
@@ -633,10 +644,7 @@ pub fn derive_for(
     profile: &Profile,
     capture_end_ns: i64,
 ) -> PortModel {
-    let (p, note) = profile.resolve(conns, udp);
-    let mut m = derive_with_udp(conns, udp, &p, capture_end_ns);
-    m.profile_note = note;
-    m
+    resolve_and_derive(conns, udp, profile, capture_end_ns, None)
 }
 
 #[cfg(test)]
