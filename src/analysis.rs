@@ -46,22 +46,18 @@ impl Analysis {
     /// re-read of the capture).
     pub fn set_profile(&mut self, profile: &Profile) {
         let end = self.stats.last_ts_ns.unwrap_or(0);
-        // The rows and span order carry over from the current model (ports::rederive).
-        self.ports = ports::rederive(
-            &self.ports,
+        let prev = Some((&self.ports, self.findings.as_slice()));
+        let (ports, findings, ()) = derive_with(
             &self.connections,
             &self.udp_flows,
             profile,
             end,
+            prev,
+            |_| (),
         );
-        self.profile = self.ports.profile.clone();
-        // Findings the profile cannot change are kept; only the port ones are recomputed.
-        let mut kept: Vec<Finding> = std::mem::take(&mut self.findings)
-            .into_iter()
-            .filter(|f| !f.kind.depends_on_profile())
-            .collect();
-        kept.extend(findings::from_ports(&self.connections, &self.ports));
-        self.findings = findings::most_severe_first(kept);
+        self.profile = ports.profile.clone();
+        self.ports = ports;
+        self.findings = findings;
     }
 }
 
@@ -151,7 +147,8 @@ impl Pipeline {
         tracker.finish(end);
         let evicted = tracker.evictions().clone();
         let (connections, udp_flows) = tracker.into_parts();
-        let (ports, findings) = derive(&connections, &udp_flows, &profile, end);
+        let (ports, findings, ()) =
+            derive_with(&connections, &udp_flows, &profile, end, None, |_| ());
         Snapshot {
             stats,
             connections,
@@ -164,24 +161,44 @@ impl Pipeline {
     }
 }
 
-/// The port model and findings of finished connections: the profile-independent findings on a
-/// second thread while this one derives the ports (they share nothing but read-only input).
-fn derive(
+/// The port model and findings of finished connections under `profile`: derived afresh, or
+/// from `prev` — the model and findings of the same connections under another profile, whose
+/// row layout (`ports::rederive`) and profile-independent findings carry over. The work is
+/// spread over both cores: the profile-independent findings (when not carried over) beside the
+/// port derivation, the profile-dependent ones beside `beside`, which runs on the new model on
+/// this thread (the app builds its timeline there). The report, a profile switch and the app all
+/// come through here.
+pub fn derive_with<T>(
     connections: &[Connection],
     udp_flows: &[UdpFlow],
     profile: &Profile,
     end: i64,
-) -> (PortModel, Vec<Finding>) {
-    std::thread::scope(|scope| {
-        let from_connections = scope.spawn(|| findings::from_connections(connections, udp_flows));
-        let ports = ports::derive_for(connections, udp_flows, profile, end);
-        let mut all = findings::from_ports(connections, &ports);
-        match from_connections.join() {
-            Ok(f) => all.extend(f),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        (ports, findings::most_severe_first(all))
-    })
+    prev: Option<(&PortModel, &[Finding])>,
+    beside: impl FnOnce(&PortModel) -> T,
+) -> (PortModel, Vec<Finding>, T) {
+    let (ports, mut all) = match prev {
+        Some((ports, found)) => (
+            ports::rederive(ports, connections, udp_flows, profile, end),
+            found
+                .iter()
+                .filter(|f| !f.kind.depends_on_profile())
+                .cloned()
+                .collect(),
+        ),
+        None => std::thread::scope(|scope| {
+            let from_connections =
+                scope.spawn(|| findings::from_connections(connections, udp_flows));
+            let ports = ports::derive_for(connections, udp_flows, profile, end);
+            (ports, crate::join_scoped(from_connections))
+        }),
+    };
+    let (from_ports, t) = std::thread::scope(|scope| {
+        let from_ports = scope.spawn(|| findings::from_ports(connections, &ports));
+        let t = beside(&ports);
+        (crate::join_scoped(from_ports), t)
+    });
+    all.extend(from_ports);
+    (ports, findings::most_severe_first(all), t)
 }
 
 /// Account one decoded packet and say at what time the tracker should model it (`None`: a
@@ -257,10 +274,7 @@ fn run_two_threads(
         }
         let _ = full_tx.send(batch);
         drop(full_tx);
-        match tracking.join() {
-            Ok(t) => t,
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        crate::join_scoped(tracking)
     });
     let pipeline = Pipeline {
         stats,

@@ -14,3 +14,10 @@ pub mod sanitize;
 pub mod source;
 pub mod synth;
 pub mod tcp;
+
+/// The result of a scoped helper thread; its panic goes on in the caller (as if the work had
+/// run there).
+pub(crate) fn join_scoped<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}

@@ -7,8 +7,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use portlife::analysis::{self, Options, Snapshot};
-use portlife::findings::{self, Finding};
-use portlife::ports::{self, PortModel, Profile};
+use portlife::findings::Finding;
+use portlife::ports::{PortModel, Profile};
 use portlife::source::{Progress, Warning};
 use portlife::tcp::{Connection, Outcome, UdpFlow};
 
@@ -94,10 +94,9 @@ impl CaptureModel {
     }
 
     /// The port model and findings under the chosen profile: the loader's for `auto`, otherwise
-    /// derived now (pure, no re-read) — from `prev` (this capture under another profile) when
-    /// given, whose row layout and profile-independent findings carry over (`ports::rederive`).
-    /// `beside` runs on the new port model on this thread while the profile-dependent findings
-    /// are computed on the other core (the app builds the timeline rows meanwhile).
+    /// the library's `analysis::derive_with` (pure, no re-read; from `prev`, this capture under
+    /// another profile, when given), with `beside` run on the new port model while the findings
+    /// are computed on the other core (the app builds the timeline rows there).
     pub fn derive_after_with<T>(
         &self,
         prev: Option<&Derived>,
@@ -112,35 +111,19 @@ impl CaptureModel {
                 return (Arc::clone(a), t);
             }
         }
-        let (conns, udp, end) = (&self.connections, &self.udp, self.capture_end_ns);
-        let (m, mut all) = match prev {
-            Some(p) => (
-                ports::rederive(&p.ports, conns, udp, &profile, end),
-                p.findings
-                    .iter()
-                    .filter(|f| !f.kind.depends_on_profile())
-                    .cloned()
-                    .collect(),
-            ),
-            None => (
-                ports::derive_for(conns, udp, &profile, end),
-                findings::from_connections(conns, udp),
-            ),
+        let (ports, findings, t) = analysis::derive_with(
+            &self.connections,
+            &self.udp,
+            &profile,
+            self.capture_end_ns,
+            prev.map(|p| (&*p.ports, p.findings.as_slice())),
+            beside,
+        );
+        let derived = Derived {
+            ports: Arc::new(ports),
+            findings,
         };
-        let (from_ports, t) = std::thread::scope(|scope| {
-            let from_ports = scope.spawn(|| findings::from_ports(conns, &m));
-            let t = beside(&m);
-            match from_ports.join() {
-                Ok(f) => (f, t),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        });
-        all.extend(from_ports);
-        let derived = Arc::new(Derived {
-            ports: Arc::new(m),
-            findings: findings::most_severe_first(all),
-        });
-        (derived, t)
+        (Arc::new(derived), t)
     }
 }
 

@@ -251,10 +251,7 @@ fn derive_reusing(
             Some(p) => Laid::Reused(relayout(p, &spans)),
             None => Laid::Planned(RowPlan::new(&spans)),
         };
-        match pools.join() {
-            Ok(p) => (laid, p),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        (laid, crate::join_scoped(pools))
     });
     let (rows, spans, layout) = match (laid, reuse) {
         (Laid::Reused(Some((rows, laid_out))), Some(p)) => (rows, laid_out, Arc::clone(&p.layout)),
