@@ -2,19 +2,17 @@
 //! yielded or becomes a warning; nothing panics, and memory stays a small multiple of the input.
 #![no_main]
 
-use std::io::Cursor;
-
 use libfuzzer_sys::fuzz_target;
-use portlife::source::FileSource;
 
 #[path = "../common.rs"]
 mod common;
+#[path = "../drive.rs"]
+#[allow(dead_code)] // pipeline() is the other target's
+mod drive;
 
 fuzz_target!(|data: &[u8]| {
     common::with_allocation_bound(data.len(), || {
-        let Ok(mut src) =
-            FileSource::from_reader(Cursor::new(data.to_vec()), Some(data.len() as u64), "fuzz")
-        else {
+        let Some(mut src) = drive::source(data) else {
             return;
         };
         // A record is never larger than the input, unless the input is gzip (it inflates).

@@ -32,16 +32,7 @@ fn the_default_sample_opens_with_six_ports_and_no_findings() {
 fn clicking_a_finding_shows_its_connections_alone() {
     let mut h = harness();
     open(&mut h, &sample("refused.pcap"));
-    assert_eq!(
-        h.state()
-            .state
-            .loaded
-            .as_ref()
-            .unwrap()
-            .timeline
-            .shown_connections,
-        4
-    );
+    assert_eq!(super::tests::timeline(&h).shown_connections, 4);
     h.get_by_label_contains("refused (SYN answered by RST)")
         .click();
     h.run();
@@ -91,16 +82,7 @@ fn the_no_keepalive_sample_lists_its_pileup_and_profile_switch_recomputes() {
         .unwrap();
     h.state_mut().state.focus_finding(i);
     h.run();
-    assert_eq!(
-        h.state()
-            .state
-            .loaded
-            .as_ref()
-            .unwrap()
-            .timeline
-            .shown_connections,
-        500
-    );
+    assert_eq!(super::tests::timeline(&h).shown_connections, 500);
     h.state_mut()
         .state
         .set_profile(super::profile::ProfileChoice::Windows);
