@@ -12,8 +12,8 @@ use crate::decode;
 use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
-use crate::sanitize::{Sanitizer, Verdict};
-use crate::source::{FileSource, Format, OpenError, Packet, Progress, Warning};
+use crate::sanitize::{self, Sanitizer, Verdict};
+use crate::source::{FileSource, Format, OpenError, Packet, PacketMeta, Progress, Warning};
 use crate::tcp::evict::DEFAULT_MAX_CONNECTIONS;
 use crate::tcp::{Connection, Evictions, Tracker, UdpFlow};
 
@@ -104,9 +104,12 @@ impl Pipeline {
     /// counted but not modelled; a timestamp earlier than the previous packet's is modelled at
     /// the previous packet's time (see [`crate::sanitize`]).
     pub fn push(&mut self, pkt: &Packet<'_>) {
-        let d = decode::decode(pkt.linktype, pkt.data);
-        if let Some(ts_ns) = admit(&mut self.stats, &mut self.sanitizer, pkt, &d) {
-            self.tracker.push(pkt.index, ts_ns, &d);
+        self.push_seen(&Seen::of(pkt));
+    }
+
+    fn push_seen(&mut self, seen: &Seen) {
+        if let Some(ts_ns) = admit(&mut self.stats, &mut self.sanitizer, seen) {
+            self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
         }
     }
 
@@ -201,16 +204,30 @@ pub fn derive_with<T>(
     (ports, findings::most_severe_first(all), t)
 }
 
-/// Account one decoded packet and say at what time the tracker should model it (`None`: a
-/// duplicate, counted and dropped). Everything [`Pipeline::push`] does before the tracker.
-fn admit(
-    stats: &mut CaptureStats,
-    sanitizer: &mut Sanitizer,
-    pkt: &Packet<'_>,
-    d: &decode::Decoded,
-) -> Option<i64> {
-    stats.observe(pkt, d);
-    match sanitizer.check(pkt.linktype, pkt.data, pkt.ts_ns) {
+/// A packet once its bytes are done with: decoded, and fingerprinted for duplicate detection.
+/// Everything the statistics, the sanitizer and the tracker need, owned, so the file pipeline
+/// can make these on the reading thread and hand them to the tracking thread in batches.
+struct Seen {
+    meta: PacketMeta,
+    fingerprint: Option<u64>,
+    decoded: decode::Decoded,
+}
+
+impl Seen {
+    fn of(pkt: &Packet<'_>) -> Seen {
+        Seen {
+            meta: pkt.meta(),
+            fingerprint: sanitize::frame_fingerprint(pkt.linktype, pkt.data),
+            decoded: decode::decode(pkt.linktype, pkt.data),
+        }
+    }
+}
+
+/// Account one packet and say at what time the tracker should model it (`None`: a duplicate,
+/// counted and dropped). Everything [`Pipeline::push`] does before the tracker.
+fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Option<i64> {
+    stats.observe(&seen.meta, &seen.decoded);
+    match sanitizer.check_fingerprint(seen.fingerprint, seen.meta.ts_ns) {
         Verdict::Keep { ts_ns } => Some(ts_ns),
         Verdict::Duplicate => {
             stats.duplicate_packets += 1;
@@ -222,38 +239,34 @@ fn admit(
 /// Packets handed from the reading thread to the tracking thread at a time.
 const BATCH: usize = 2048;
 
-/// The file pipeline on two cores: this thread reads, decodes and sanitizes; a second thread
-/// runs the tracker on batches of decoded packets, in capture order. Same result as pushing
-/// every packet through one [`Pipeline`] (the tracker sees the same packets in the same order).
+/// The file pipeline on two cores: this thread reads, decodes and fingerprints (everything that
+/// needs the packet's bytes); a second thread runs the rest of [`Pipeline::push`] — statistics,
+/// sanitizer verdict, tracker — on batches of [`Seen`] packets, in capture order. The same
+/// pipeline sees the same packets in the same order, so the result is the one-thread result.
 fn run_two_threads(
     source: &mut FileSource,
     profile: Profile,
     max_connections: usize,
     opts: &mut Options<'_>,
 ) -> (Pipeline, bool) {
-    type Batch = Vec<(u64, i64, decode::Decoded)>;
+    type Batch = Vec<Seen>;
     let (full_tx, full_rx) = crossbeam_channel::bounded::<Batch>(8);
     let (empty_tx, empty_rx) = crossbeam_channel::bounded::<Batch>(8);
-    let mut stats = CaptureStats::default();
-    let mut sanitizer = Sanitizer::default();
     let mut cancelled = false;
-    let tracker = std::thread::scope(|scope| {
+    let pipeline = std::thread::scope(|scope| {
         let tracking = scope.spawn(move || {
-            let mut tracker = Tracker::with_max_connections(max_connections);
+            let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
             for mut batch in full_rx {
-                for (index, ts_ns, d) in batch.drain(..) {
-                    tracker.push(index, ts_ns, &d);
+                for seen in batch.drain(..) {
+                    pipeline.push_seen(&seen);
                 }
                 let _ = empty_tx.try_send(batch); // recycled; dropped if the reader has enough
             }
-            tracker
+            pipeline
         });
         let mut batch: Batch = Vec::with_capacity(BATCH);
         while let Some(pkt) = source.next_packet() {
-            let d = decode::decode(pkt.linktype, pkt.data);
-            if let Some(ts_ns) = admit(&mut stats, &mut sanitizer, &pkt, &d) {
-                batch.push((pkt.index, ts_ns, d));
-            }
+            batch.push(Seen::of(&pkt));
             if batch.len() == BATCH {
                 let next = empty_rx
                     .try_recv()
@@ -276,12 +289,6 @@ fn run_two_threads(
         drop(full_tx);
         crate::join_scoped(tracking)
     });
-    let pipeline = Pipeline {
-        stats,
-        sanitizer,
-        tracker,
-        profile,
-    };
     (pipeline, cancelled)
 }
 

@@ -44,7 +44,14 @@ pub struct Sanitizer {
 }
 
 impl Sanitizer {
+    /// The verdict on the next frame in capture order.
     pub fn check(&mut self, linktype: u16, frame: &[u8], ts_ns: i64) -> Verdict {
+        self.check_fingerprint(frame_fingerprint(linktype, frame), ts_ns)
+    }
+
+    /// [`Self::check`] on a frame's [`frame_fingerprint`], taken earlier (the file pipeline
+    /// hashes on the reading thread, where the bytes are, and judges on the tracking thread).
+    pub fn check_fingerprint(&mut self, fingerprint: Option<u64>, ts_ns: i64) -> Verdict {
         let ts = match self.last_ts {
             Some(prev) if ts_ns < prev => {
                 self.reordered += 1;
@@ -53,8 +60,7 @@ impl Sanitizer {
             _ => ts_ns,
         };
         self.last_ts = Some(ts);
-        if let Some(ip) = decode::ip_bytes(linktype, frame) {
-            let h = fingerprint(ip);
+        if let Some(h) = fingerprint {
             while self
                 .recent
                 .front()
@@ -73,6 +79,11 @@ impl Sanitizer {
         }
         Verdict::Keep { ts_ns: ts }
     }
+}
+
+/// What duplicate detection compares: the hash of the frame's IP packet (`None`: not IP).
+pub fn frame_fingerprint(linktype: u16, frame: &[u8]) -> Option<u64> {
+    decode::ip_bytes(linktype, frame).map(fingerprint)
 }
 
 /// Hash of an IP packet with the fields a forwarding hop rewrites masked out.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::decode::{linktype, Decoded};
-use crate::source::Packet;
+use crate::source::PacketMeta;
 
 /// What the packets of a capture were, before any connection tracking.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -57,7 +57,7 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
 }
 
 impl CaptureStats {
-    pub fn observe(&mut self, pkt: &Packet<'_>, decoded: &Decoded) {
+    pub fn observe(&mut self, pkt: &PacketMeta, decoded: &Decoded) {
         self.packets += 1;
         self.wire_bytes += pkt.orig_len as u64;
         let protocol = decoded.protocol_label();

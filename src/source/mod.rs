@@ -36,6 +36,29 @@ pub struct Packet<'a> {
     pub orig_len: u32,
 }
 
+impl Packet<'_> {
+    /// Everything about the packet but its bytes.
+    pub fn meta(&self) -> PacketMeta {
+        PacketMeta {
+            index: self.index,
+            ts_ns: self.ts_ns,
+            ts_known: self.ts_known,
+            linktype: self.linktype,
+            orig_len: self.orig_len,
+        }
+    }
+}
+
+/// A [`Packet`] without its bytes (owned: it can wait in a batch or cross threads).
+#[derive(Debug, Clone, Copy)]
+pub struct PacketMeta {
+    pub index: u64,
+    pub ts_ns: i64,
+    pub ts_known: bool,
+    pub linktype: u16,
+    pub orig_len: u32,
+}
+
 /// Something odd about the input that did not stop reading (or stopped it without losing what
 /// came before). Shown to the user; never silently dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
