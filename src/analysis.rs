@@ -168,9 +168,9 @@ impl Pipeline {
 /// from `prev` — the model and findings of the same connections under another profile, whose
 /// row layout (`ports::rederive`) and profile-independent findings carry over. The work is
 /// spread over both cores: the profile-independent findings (when not carried over) beside the
-/// port derivation, the profile-dependent ones beside `beside`, which runs on the new model on
-/// this thread (the app builds its timeline there). The report, a profile switch and the app all
-/// come through here.
+/// first steps of the port derivation, the pool findings beside its row layout
+/// ([`ports::derive_beside`]). `beside` then runs on the new model on this thread (the app
+/// builds its timeline there). The report, a profile switch and the app all come through here.
 pub fn derive_with<T>(
     connections: &[Connection],
     udp_flows: &[UdpFlow],
@@ -179,28 +179,36 @@ pub fn derive_with<T>(
     prev: Option<(&PortModel, &[Finding])>,
     beside: impl FnOnce(&PortModel) -> T,
 ) -> (PortModel, Vec<Finding>, T) {
+    let from_pools = |pools: ports::Pools<'_>| findings::from_pools(connections, pools);
     let (ports, mut all) = match prev {
-        Some((ports, found)) => (
-            ports::rederive(ports, connections, udp_flows, profile, end),
-            found
-                .iter()
-                .filter(|f| !f.kind.depends_on_profile())
-                .cloned()
-                .collect(),
-        ),
+        Some((prev_ports, found)) => {
+            let (ports, mut all) = ports::derive_beside(
+                connections,
+                udp_flows,
+                profile,
+                end,
+                Some(prev_ports),
+                from_pools,
+            );
+            all.extend(
+                found
+                    .iter()
+                    .filter(|f| !f.kind.depends_on_profile())
+                    .cloned(),
+            );
+            (ports, all)
+        }
         None => std::thread::scope(|scope| {
             let from_connections =
                 scope.spawn(|| findings::from_connections(connections, udp_flows));
-            let ports = ports::derive_for(connections, udp_flows, profile, end);
-            (ports, crate::join_scoped(from_connections))
+            let (ports, mut all) =
+                ports::derive_beside(connections, udp_flows, profile, end, None, from_pools);
+            all.extend(crate::join_scoped(from_connections));
+            (ports, all)
         }),
     };
-    let (from_ports, t) = std::thread::scope(|scope| {
-        let from_ports = scope.spawn(|| findings::from_ports(connections, &ports));
-        let t = beside(&ports);
-        (crate::join_scoped(from_ports), t)
-    });
-    all.extend(from_ports);
+    all.extend(findings::from_spans(connections, &ports));
+    let t = beside(&ports);
     (ports, findings::most_severe_first(all), t)
 }
 

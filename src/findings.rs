@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use crate::decode::{Endpoint, IcmpReason};
 use crate::i18n::Lang;
-use crate::ports::{OsProfile, Phase, PoolSeries, PortModel};
+use crate::ports::{OsProfile, Phase, PoolSeries, Pools, PortModel};
 use crate::tcp::{Connection, Outcome, Role, TcpState, UdpFlow};
 
 const MS: i64 = 1_000_000;
@@ -232,11 +232,26 @@ pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<
 
 /// The findings that depend on the OS profile ([`FindingKind::depends_on_profile`]), unsorted.
 pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
+    let mut out = from_pools(conns, ports.pools());
+    out.extend(from_spans(conns, ports));
+    out
+}
+
+/// Those of [`from_ports`] that need only the pool series, not the row layout: the port
+/// derivation works them out on one core while it lays out the rows on the other
+/// ([`crate::ports::derive_beside`]).
+pub fn from_pools(conns: &[Connection], pools: Pools<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    port_pool_pressure(conns, ports, &mut out);
-    time_wait_pileup(conns, ports, &mut out);
+    port_pool_pressure(conns, pools, &mut out);
+    time_wait_pileup(conns, pools, &mut out);
+    client_ports_outside_profile(conns, pools.profile, &mut out);
+    out
+}
+
+/// The rest of [`from_ports`]: what the spans say (ports reused while in TIME-WAIT).
+pub fn from_spans(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
+    let mut out = Vec::new();
     port_reused_in_time_wait(conns, ports, &mut out);
-    client_ports_outside_profile(conns, &ports.profile, &mut out);
     out
 }
 
@@ -375,14 +390,14 @@ fn pool_severity(pct: f64) -> Option<Severity> {
 /// One finding per host pool over the threshold, and per destination pool over it unless the
 /// destination held all of the host's peak (then the host finding says it). The percentage is of
 /// the profile's range, or of the inferred narrower range (see [`inferred_range`]) if larger.
-fn port_pool_pressure(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
-    let profile = &ports.profile;
+fn port_pool_pressure(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Finding>) {
+    let profile = pools.profile;
     let uses = client_port_uses(conns);
     let mut dests_of: HashMap<IpAddr, Vec<&PoolSeries>> = HashMap::default();
-    for d in &ports.destinations {
+    for d in pools.destinations {
         dests_of.entry(d.host).or_default().push(d);
     }
-    for h in &ports.hosts {
+    for h in pools.hosts {
         let inferred = inferred_range(uses.get(&h.host), profile);
         let dests = dests_of.remove(&h.host).unwrap_or_default();
         if let Some(f) = pool_finding(conns, h, inferred, profile) {
@@ -580,7 +595,7 @@ fn median(mut v: Vec<i64>) -> i64 {
 
 /// Many short connections from one client host to one destination, each leaving a port in
 /// TIME-WAIT (the client closed first): one connection per request.
-fn time_wait_pileup(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
+fn time_wait_pileup(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Finding>) {
     let mut groups: HashMap<(IpAddr, Endpoint), Vec<&Connection>> = HashMap::default();
     for c in conns {
         let Some(tw) = c.client_side.entered(TcpState::TimeWait) else {
@@ -610,13 +625,13 @@ fn time_wait_pileup(conns: &[Connection], ports: &PortModel, out: &mut Vec<Findi
         let first = cs.iter().map(|c| c.start_ns).min().unwrap_or(0);
         let last = cs.iter().map(|c| c.start_ns).max().unwrap_or(0);
         let span_s = (last - first) as f64 / 1e9;
-        let peak_tw = ports
+        let peak_tw = pools
             .destinations
             .iter()
             .find(|d| d.host == host && d.destination == Some(dst))
             .map(|d| d.steps.iter().map(|s| s.time_wait).max().unwrap_or(0))
             .unwrap_or(0);
-        let tw_s = ports.profile.time_wait_ns / S;
+        let tw_s = pools.profile.time_wait_ns / S;
         let mut f = Finding::new(
             FindingKind::TimeWaitPileup,
             Severity::Warning,
@@ -634,10 +649,10 @@ fn time_wait_pileup(conns: &[Connection], ports: &PortModel, out: &mut Vec<Findi
              each port then waits in TIME-WAIT for {tw_s} s ({}). Ports leave the pool much \
              faster than they come back: at this rate ({:.0} per second) the {} ports of the \
              range last about {:.0} s.",
-            ports.profile.label,
+            pools.profile.label,
             cs.len() as f64 / span_s.max(1e-3),
-            ports.profile.range_size(),
-            ports.profile.range_size() as f64 / (cs.len() as f64 / span_s.max(1e-3)),
+            pools.profile.range_size(),
+            pools.profile.range_size() as f64 / (cs.len() as f64 / span_s.max(1e-3)),
         );
         f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
         f.connections = cs.iter().map(|c| c.id).collect();
@@ -652,10 +667,10 @@ fn time_wait_pileup(conns: &[Connection], ports: &PortModel, out: &mut Vec<Findi
             "{host} 幾乎每次與 {dst} 交換資料都開一條新連線(每條連線送出的位元組中位數 {sent}、\
              收到 {recv}),而且每條都由自己關閉,所以每個埠接著要在 TIME-WAIT 等待 {tw_s} 秒({})。\
              埠離開池子的速度遠快於回來的速度:以這個速率(每秒 {:.0} 條),範圍中的 {} 個埠大約只能撐 {:.0} 秒。",
-            ports.profile.label,
+            pools.profile.label,
             cs.len() as f64 / span_s.max(1e-3),
-            ports.profile.range_size(),
-            ports.profile.range_size() as f64 / (cs.len() as f64 / span_s.max(1e-3)),
+            pools.profile.range_size(),
+            pools.profile.range_size() as f64 / (cs.len() as f64 / span_s.max(1e-3)),
         );
         f.zh_tw.advice = format!("{ZH_ADVICE_REUSE_CONNECTIONS}{ZH_ADVICE_TW_REUSE}");
         f = f

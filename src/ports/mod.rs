@@ -115,7 +115,24 @@ pub struct PortModel {
     layout: Arc<[u32]>,
 }
 
+/// A port model's pool series, which exist before its rows are laid out: what the pool findings
+/// read ([`derive_beside`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Pools<'a> {
+    pub profile: &'a OsProfile,
+    pub hosts: &'a [PoolSeries],
+    pub destinations: &'a [PoolSeries],
+}
+
 impl PortModel {
+    pub fn pools(&self) -> Pools<'_> {
+        Pools {
+            profile: &self.profile,
+            hosts: &self.hosts,
+            destinations: &self.destinations,
+        }
+    }
+
     /// The spans of one row.
     pub fn row_spans(&self, row: &PortRow) -> &[PortSpan] {
         &self.spans[row.span_start as usize..row.span_end as usize]
@@ -165,7 +182,7 @@ pub fn derive_with_udp(
     profile: &OsProfile,
     capture_end_ns: i64,
 ) -> PortModel {
-    derive_reusing(conns, udp, profile, capture_end_ns, None)
+    derive_reusing(conns, udp, profile, capture_end_ns, None, |_| ()).0
 }
 
 /// Derive under another profile the model `prev` was derived from the same connections and
@@ -180,30 +197,35 @@ pub fn rederive(
     profile: &Profile,
     capture_end_ns: i64,
 ) -> PortModel {
-    resolve_and_derive(conns, udp, profile, capture_end_ns, Some(prev))
+    derive_beside(conns, udp, profile, capture_end_ns, Some(prev), |_| ()).0
 }
 
-/// Resolve the user's choice (`auto` guesses), derive, and record how the profile was chosen.
-fn resolve_and_derive(
+/// Resolve the user's choice (`auto` guesses) and derive — or, given `prev`, the model of the
+/// same connections under another profile, re-derive ([`rederive`]) — recording how the profile
+/// was chosen. `after_pools` runs on the pool series as soon as they exist, on the second core,
+/// while this one lays out the rows; the analysis computes the pool findings there.
+pub fn derive_beside<T: Send>(
     conns: &[Connection],
     udp: &[UdpFlow],
     profile: &Profile,
     capture_end_ns: i64,
     prev: Option<&PortModel>,
-) -> PortModel {
+    after_pools: impl FnOnce(Pools<'_>) -> T + Send,
+) -> (PortModel, T) {
     let (p, note) = profile.resolve(conns, udp);
-    let mut m = derive_reusing(conns, udp, &p, capture_end_ns, prev);
+    let (mut m, t) = derive_reusing(conns, udp, &p, capture_end_ns, prev, after_pools);
     m.profile_note = note;
-    m
+    (m, t)
 }
 
-fn derive_reusing(
+fn derive_reusing<T: Send>(
     conns: &[Connection],
     udp: &[UdpFlow],
     profile: &OsProfile,
     capture_end_ns: i64,
     prev: Option<&PortModel>,
-) -> PortModel {
+    after_pools: impl FnOnce(Pools<'_>) -> T + Send,
+) -> (PortModel, T) {
     let mut spans = Vec::with_capacity(conns.len() * 3 + udp.len());
     let mut reused_4tuples = 0;
     let mut reused_during_time_wait = 0;
@@ -239,31 +261,44 @@ fn derive_reusing(
         });
     }
     // The pool series do not depend on the spans' order: count them on the second core while
-    // this one works out the rows, or (re-deriving) copies the spans into `prev`'s row order.
+    // this one works out the row layout, or (re-deriving) copies the spans into `prev`'s order.
     enum Laid {
+        Reused((Vec<PortRow>, Vec<PortSpan>, Arc<[u32]>)),
         Planned(RowPlan),
-        Reused(Option<(Vec<PortRow>, Vec<PortSpan>)>),
     }
     let reuse = prev.filter(|p| p.layout.len() == spans.len());
     let (laid, (hosts, destinations)) = std::thread::scope(|scope| {
         let pools = scope.spawn(|| occupancy::pools(&spans, profile));
-        let laid = match reuse {
-            Some(p) => Laid::Reused(relayout(p, &spans)),
+        let reused = reuse.and_then(|p| {
+            relayout(p, &spans).map(|(rows, laid_out)| (rows, laid_out, Arc::clone(&p.layout)))
+        });
+        let laid = match reused {
+            Some(r) => Laid::Reused(r),
+            // No previous model, or not of the same connections after all: lay out anew.
             None => Laid::Planned(RowPlan::new(&spans)),
         };
         (laid, crate::join_scoped(pools))
     });
-    let (rows, spans, layout) = match (laid, reuse) {
-        (Laid::Reused(Some((rows, laid_out))), Some(p)) => (rows, laid_out, Arc::clone(&p.layout)),
-        (Laid::Planned(plan), _) => {
-            let layout: Arc<[u32]> = plan.dest.as_slice().into();
-            let (rows, spans) = plan.apply(spans);
-            (rows, spans, layout)
-        }
-        // Not the same connections after all: derive from scratch.
-        _ => return derive_reusing(conns, udp, profile, capture_end_ns, None),
+    // Then, on the second core, what needs the pool series, while this one moves the spans into
+    // their rows.
+    let pools = Pools {
+        profile,
+        hosts: &hosts,
+        destinations: &destinations,
     };
-    PortModel {
+    let ((rows, spans, layout), t) = std::thread::scope(|scope| {
+        let beside = scope.spawn(move || after_pools(pools));
+        let laid = match laid {
+            Laid::Reused(r) => r,
+            Laid::Planned(plan) => {
+                let layout: Arc<[u32]> = plan.dest.as_slice().into();
+                let (rows, spans) = plan.apply(spans);
+                (rows, spans, layout)
+            }
+        };
+        (laid, crate::join_scoped(beside))
+    });
+    let model = PortModel {
         profile: profile.clone(),
         profile_note: String::new(),
         capture_end_ns,
@@ -274,7 +309,8 @@ fn derive_reusing(
         reused_4tuples,
         reused_during_time_wait,
         layout,
-    }
+    };
+    (model, t)
 }
 
 /// Copy capture-order `spans` into `prev`'s row order (see [`rederive`]) and give lanes anew (a
@@ -641,7 +677,7 @@ pub fn derive_for(
     profile: &Profile,
     capture_end_ns: i64,
 ) -> PortModel {
-    resolve_and_derive(conns, udp, profile, capture_end_ns, None)
+    derive_beside(conns, udp, profile, capture_end_ns, None, |_| ()).0
 }
 
 #[cfg(test)]
