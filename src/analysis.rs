@@ -166,11 +166,12 @@ impl Pipeline {
 
 /// The port model and findings of finished connections under `profile`: derived afresh, or
 /// from `prev` — the model and findings of the same connections under another profile, whose
-/// row layout (`ports::rederive`) and profile-independent findings carry over. The work is
-/// spread over both cores: the profile-independent findings (when not carried over) beside the
-/// first steps of the port derivation, the pool findings beside its row layout
-/// ([`ports::derive_beside`]). `beside` then runs on the new model on this thread (the app
-/// builds its timeline there). The report, a profile switch and the app all come through here.
+/// row layout (`ports::rederive`) and profile-independent findings carry over. `beside` runs on
+/// the new model on this thread (the app builds its timeline there). The work is spread over
+/// both cores: derived afresh, the profile-independent findings go beside the first steps of
+/// the port derivation and the pool findings beside its row layout ([`ports::derive_beside`]);
+/// re-derived (the layout is reused, so little is left to lay out), the profile's findings go
+/// beside `beside`. The report, a profile switch and the app all come through here.
 pub fn derive_with<T>(
     connections: &[Connection],
     udp_flows: &[UdpFlow],
@@ -179,36 +180,38 @@ pub fn derive_with<T>(
     prev: Option<(&PortModel, &[Finding])>,
     beside: impl FnOnce(&PortModel) -> T,
 ) -> (PortModel, Vec<Finding>, T) {
-    let from_pools = |pools: ports::Pools<'_>| findings::from_pools(connections, pools);
-    let (ports, mut all) = match prev {
+    let (ports, all, t) = match prev {
         Some((prev_ports, found)) => {
-            let (ports, mut all) = ports::derive_beside(
-                connections,
-                udp_flows,
-                profile,
-                end,
-                Some(prev_ports),
-                from_pools,
-            );
-            all.extend(
-                found
-                    .iter()
-                    .filter(|f| !f.kind.depends_on_profile())
-                    .cloned(),
-            );
-            (ports, all)
+            let ports = ports::rederive(prev_ports, connections, udp_flows, profile, end);
+            let (from_ports, t) = std::thread::scope(|scope| {
+                let from_ports = scope.spawn(|| findings::from_ports(connections, &ports));
+                let t = beside(&ports);
+                (crate::join_scoped(from_ports), t)
+            });
+            let mut all: Vec<Finding> = found
+                .iter()
+                .filter(|f| !f.kind.depends_on_profile())
+                .cloned()
+                .collect();
+            all.extend(from_ports);
+            (ports, all, t)
         }
-        None => std::thread::scope(|scope| {
-            let from_connections =
-                scope.spawn(|| findings::from_connections(connections, udp_flows));
-            let (ports, mut all) =
-                ports::derive_beside(connections, udp_flows, profile, end, None, from_pools);
-            all.extend(crate::join_scoped(from_connections));
-            (ports, all)
-        }),
+        None => {
+            let (ports, mut all) = std::thread::scope(|scope| {
+                let from_connections =
+                    scope.spawn(|| findings::from_connections(connections, udp_flows));
+                let (ports, mut all) =
+                    ports::derive_beside(connections, udp_flows, profile, end, None, |pools| {
+                        findings::from_pools(connections, pools)
+                    });
+                all.extend(crate::join_scoped(from_connections));
+                (ports, all)
+            });
+            all.extend(findings::from_spans(connections, &ports));
+            let t = beside(&ports);
+            (ports, all, t)
+        }
     };
-    all.extend(findings::from_spans(connections, &ports));
-    let t = beside(&ports);
     (ports, findings::most_severe_first(all), t)
 }
 
