@@ -266,7 +266,10 @@ impl FileSource {
     /// (which is then in [`Self::warnings`]).
     pub fn next_packet(&mut self) -> Option<Packet<'_>> {
         if self.pending_consume > 0 {
-            self.reader.consume(self.pending_consume);
+            // `consume` would move the unread half of the buffer to its front each time the read
+            // position passes the middle — a second copy of the whole file. `refill` moves only
+            // the partial record left at the end, before it reads.
+            self.reader.consume_noshift(self.pending_consume);
             self.pending_consume = 0;
         }
         loop {
@@ -458,7 +461,7 @@ impl FileSource {
                 }
             };
             match step {
-                Step::Skip(offset) => self.reader.consume(offset),
+                Step::Skip(offset) => self.reader.consume_noshift(offset),
                 Step::Packet {
                     offset,
                     in_reader,
@@ -572,7 +575,7 @@ impl FileSource {
                         Some(at),
                         format!("malformed pcapng block at byte {at} skipped ({why})"),
                     ));
-                    self.reader.consume(len);
+                    self.reader.consume_noshift(len);
                     return;
                 }
             }
