@@ -123,7 +123,7 @@ pub fn rows(capture: &CaptureModel, t0_ns: i64) -> Vec<TableRow> {
             },
             bytes_to_server: c.client_side.bytes,
             bytes_to_client: c.server_side.bytes,
-            history: c.history.clone(),
+            history: c.history.to_string(),
         })
         .collect()
 }

@@ -526,7 +526,7 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
         ("server", c.server.to_string()),
         ("generation", c.generation.to_string()),
         ("outcome", outcome_text(lang, c.outcome).to_string()),
-        ("history (Zeek)", c.history.clone()),
+        ("history (Zeek)", c.history.to_string()),
         ("closed first by", closer.to_string()),
         ("packets", c.packets().to_string()),
         (

@@ -95,6 +95,13 @@ pub struct Transition {
     pub to: TcpState,
 }
 
+/// An endpoint's transitions (a slice by `Deref`; serialized as a list).
+pub type Transitions = smallvec::SmallVec<[Transition; 5]>;
+
+/// A connection's Zeek-style history (a `str` by `Deref`, inline up to 24 letters; serialized as
+/// a string).
+pub type History = compact_str::CompactString;
+
 /// What one endpoint of a connection did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Side {
@@ -103,7 +110,10 @@ pub struct Side {
     pub initial: TcpState,
     /// Its state now (after the last transition).
     pub state: TcpState,
-    pub transitions: Vec<Transition>,
+    /// Its state changes, in order. Inline up to five — a whole normal life on either end (e.g.
+    /// SYN-SENT, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT) — so a connection record is one
+    /// block of memory, not three.
+    pub transitions: Transitions,
     /// TCP payload bytes it sent (retransmissions included).
     pub bytes: u64,
     /// Segments it sent.
@@ -115,7 +125,7 @@ impl Side {
         Side {
             initial,
             state: initial,
-            transitions: Vec::new(),
+            transitions: Transitions::new(),
             bytes: 0,
             packets: 0,
         }
@@ -167,7 +177,7 @@ pub struct Connection {
     /// SYNs from the client beyond the first, with the same ISN.
     pub syn_retransmits: u32,
     /// Zeek conn.log `history` (uppercase = client/originator, lowercase = server/responder).
-    pub history: String,
+    pub history: History,
     /// Zeek conn.log `conn_state`.
     pub conn_state: ZeekConnState,
     /// Wireshark `tcp.completeness` bitmask: 1 SYN, 2 SYN-ACK, 4 ACK, 8 data, 16 FIN, 32 RST.

@@ -31,10 +31,8 @@ use super::evict::{self, Evictions, DEFAULT_MAX_CONNECTIONS};
 use super::state::{next_state, Event, TcpState};
 use super::udp::{UdpFlow, UdpTable};
 use super::zeek::{self, ZeekConnState};
-use super::{Connection, Outcome, Role, Side, Transition};
+use super::{Connection, History, Outcome, Role, Side, Transition};
 
-/// Initial capacity of a connection's history string: Zeek histories are short.
-const HISTORY_CAPACITY: usize = 16;
 
 /// A direction-free 4-tuple, compact: each endpoint as (address as a 128-bit number, family
 /// << 16 | port), the lower one first. Integers hash and compare several times faster than
@@ -135,7 +133,7 @@ impl Connection {
             closed_first: None,
             outcome: Outcome::OpenAtEnd,
             syn_retransmits: 0,
-            history: String::with_capacity(HISTORY_CAPACITY),
+            history: History::const_new(""),
             conn_state: ZeekConnState::OTH,
             completeness: 0,
             icmp: None,
@@ -157,12 +155,6 @@ impl Connection {
         let to = next_state(from, event);
         if to != from {
             side.state = to;
-            if side.transitions.is_empty() {
-                // A whole normal life is five transitions on either end (e.g. SYN-SENT,
-                // ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT): one exact allocation instead
-                // of growing 4 → 8.
-                side.transitions.reserve_exact(5);
-            }
             side.transitions.push(Transition {
                 ts_ns,
                 packet_index: u32::try_from(packet_index).unwrap_or(u32::MAX),
