@@ -168,10 +168,11 @@ impl Pipeline {
 /// from `prev` — the model and findings of the same connections under another profile, whose
 /// row layout (`ports::rederive`) and profile-independent findings carry over. `beside` runs on
 /// the new model on this thread (the app builds its timeline there). The work is spread over
-/// both cores: derived afresh, the profile-independent findings go beside the first steps of
-/// the port derivation and the pool findings beside its row layout ([`ports::derive_beside`]);
-/// re-derived (the layout is reused, so little is left to lay out), the profile's findings go
-/// beside `beside`. The report, a profile switch and the app all come through here.
+/// both cores: derived afresh, what needs the connections alone (the profile-independent
+/// findings, [`findings::PoolPrep`]) goes beside the port spans, and the pool findings beside
+/// the row layout ([`ports::derive_beside`]); re-derived (the layout is reused, so little is
+/// left to lay out), the profile's findings go beside `beside`. The report, a profile switch
+/// and the app all come through here.
 pub fn derive_with<T>(
     connections: &[Connection],
     udp_flows: &[UdpFlow],
@@ -198,13 +199,25 @@ pub fn derive_with<T>(
         }
         None => {
             let (ports, mut all) = std::thread::scope(|scope| {
-                let from_connections =
-                    scope.spawn(|| findings::from_connections(connections, udp_flows));
-                let (ports, mut all) =
-                    ports::derive_beside(connections, udp_flows, profile, end, None, |pools| {
-                        findings::from_pools(connections, pools)
-                    });
-                all.extend(crate::join_scoped(from_connections));
+                // What needs the connections alone, on the second core while this one builds
+                // the port spans; the pool findings then need only the pool series.
+                let early = scope.spawn(|| {
+                    let from_connections = findings::from_connections(connections, udp_flows);
+                    (from_connections, findings::PoolPrep::new(connections))
+                });
+                let (ports, (mut all, from_pools)) = ports::derive_beside(
+                    connections,
+                    udp_flows,
+                    profile,
+                    end,
+                    None,
+                    move |pools| {
+                        let (from_connections, prep) = crate::join_scoped(early);
+                        let from_pools = findings::from_pools(connections, &prep, pools);
+                        (from_connections, from_pools)
+                    },
+                );
+                all.extend(from_pools);
                 (ports, all)
             });
             all.extend(findings::from_spans(connections, &ports));

@@ -232,18 +232,35 @@ pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<
 
 /// The findings that depend on the OS profile ([`FindingKind::depends_on_profile`]), unsorted.
 pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
-    let mut out = from_pools(conns, ports.pools());
+    let mut out = from_pools(conns, &PoolPrep::new(conns), ports.pools());
     out.extend(from_spans(conns, ports));
     out
 }
 
+/// What the pool findings need from the connections alone, worked out before the pool series
+/// exist (the analysis does it on one core while the other builds the port spans): each client
+/// host's port uses, and the TIME-WAIT pile-up candidates with their figures.
+pub struct PoolPrep {
+    uses: HashMap<IpAddr, PortUse>,
+    pileups: Vec<Pileup>,
+}
+
+impl PoolPrep {
+    pub fn new(conns: &[Connection]) -> PoolPrep {
+        PoolPrep {
+            uses: client_port_uses(conns),
+            pileups: pileups(conns),
+        }
+    }
+}
+
 /// Those of [`from_ports`] that need only the pool series, not the row layout: the port
 /// derivation works them out on one core while it lays out the rows on the other
-/// ([`crate::ports::derive_beside`]).
-pub fn from_pools(conns: &[Connection], pools: Pools<'_>) -> Vec<Finding> {
+/// ([`crate::ports::derive_beside`]). `prep` is [`PoolPrep::new`] of the same connections.
+pub fn from_pools(conns: &[Connection], prep: &PoolPrep, pools: Pools<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    port_pool_pressure(conns, pools, &mut out);
-    time_wait_pileup(conns, pools, &mut out);
+    port_pool_pressure(conns, &prep.uses, pools, &mut out);
+    time_wait_pileup(&prep.pileups, pools, &mut out);
     client_ports_outside_profile(conns, pools.profile, &mut out);
     out
 }
@@ -390,9 +407,13 @@ fn pool_severity(pct: f64) -> Option<Severity> {
 /// One finding per host pool over the threshold, and per destination pool over it unless the
 /// destination held all of the host's peak (then the host finding says it). The percentage is of
 /// the profile's range, or of the inferred narrower range (see [`inferred_range`]) if larger.
-fn port_pool_pressure(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Finding>) {
+fn port_pool_pressure(
+    conns: &[Connection],
+    uses: &HashMap<IpAddr, PortUse>,
+    pools: Pools<'_>,
+    out: &mut Vec<Finding>,
+) {
     let profile = pools.profile;
-    let uses = client_port_uses(conns);
     let mut dests_of: HashMap<IpAddr, Vec<&PoolSeries>> = HashMap::default();
     for d in pools.destinations {
         dests_of.entry(d.host).or_default().push(d);
@@ -593,9 +614,22 @@ fn median(mut v: Vec<i64>) -> i64 {
     }
 }
 
-/// Many short connections from one client host to one destination, each leaving a port in
-/// TIME-WAIT (the client closed first): one connection per request.
-fn time_wait_pileup(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Finding>) {
+/// A candidate TIME-WAIT pile-up: one client host's short, client-closed connections to one
+/// destination, with the figures its finding quotes.
+struct Pileup {
+    host: IpAddr,
+    dst: Endpoint,
+    connections: Vec<u32>,
+    median_lifetime_ns: i64,
+    median_sent: i64,
+    median_received: i64,
+    first_ns: i64,
+    last_ns: i64,
+}
+
+/// The pile-ups of [`time_wait_pileup`], from the connections alone (the peak number of ports
+/// in TIME-WAIT comes from the pool series later). Sorted by host and destination.
+fn pileups(conns: &[Connection]) -> Vec<Pileup> {
     let mut groups: HashMap<(IpAddr, Endpoint), Vec<&Connection>> = HashMap::default();
     for c in conns {
         let Some(tw) = c.client_side.entered(TcpState::TimeWait) else {
@@ -605,25 +639,43 @@ fn time_wait_pileup(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Findin
             groups.entry((c.client.ip, c.server)).or_default().push(c);
         }
     }
-    let mut groups: Vec<_> = groups.into_iter().collect();
+    let mut groups: Vec<_> = groups
+        .into_iter()
+        .filter(|(_, cs)| cs.len() >= PILEUP_MIN_CONNECTIONS)
+        .collect();
     groups.sort_unstable_by_key(|(k, _)| *k);
-    for ((host, dst), cs) in groups {
-        if cs.len() < PILEUP_MIN_CONNECTIONS {
-            continue;
-        }
-        let lifetimes: Vec<i64> = cs
-            .iter()
-            .filter_map(|c| {
-                c.client_side
-                    .entered(TcpState::TimeWait)
-                    .map(|t| t.ts_ns - c.start_ns)
-            })
-            .collect();
-        let med_ns = median(lifetimes);
-        let sent = median(cs.iter().map(|c| c.client_side.bytes as i64).collect());
-        let recv = median(cs.iter().map(|c| c.server_side.bytes as i64).collect());
-        let first = cs.iter().map(|c| c.start_ns).min().unwrap_or(0);
-        let last = cs.iter().map(|c| c.start_ns).max().unwrap_or(0);
+    groups
+        .into_iter()
+        .map(|((host, dst), cs)| {
+            let lifetimes: Vec<i64> = cs
+                .iter()
+                .filter_map(|c| {
+                    c.client_side
+                        .entered(TcpState::TimeWait)
+                        .map(|t| t.ts_ns - c.start_ns)
+                })
+                .collect();
+            Pileup {
+                host,
+                dst,
+                connections: cs.iter().map(|c| c.id).collect(),
+                median_lifetime_ns: median(lifetimes),
+                median_sent: median(cs.iter().map(|c| c.client_side.bytes as i64).collect()),
+                median_received: median(cs.iter().map(|c| c.server_side.bytes as i64).collect()),
+                first_ns: cs.iter().map(|c| c.start_ns).min().unwrap_or(0),
+                last_ns: cs.iter().map(|c| c.start_ns).max().unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+/// Many short connections from one client host to one destination, each leaving a port in
+/// TIME-WAIT (the client closed first): one connection per request.
+fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>) {
+    for p in pileups {
+        let (host, dst) = (p.host, p.dst);
+        let (med_ns, sent, recv) = (p.median_lifetime_ns, p.median_sent, p.median_received);
+        let (first, last) = (p.first_ns, p.last_ns);
         let span_s = (last - first) as f64 / 1e9;
         let peak_tw = pools
             .destinations
@@ -640,7 +692,7 @@ fn time_wait_pileup(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Findin
         f.title = format!(
             "{} short connections from {host} to {dst} in {span_s:.1} s, median lifetime {}, \
              up to {peak_tw} ports in TIME-WAIT",
-            cs.len(),
+            p.connections.len(),
             fmt_ms(med_ns)
         );
         f.explanation = format!(
@@ -650,17 +702,17 @@ fn time_wait_pileup(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Findin
              faster than they come back: at this rate ({:.0} per second) the {} ports of the \
              range last about {:.0} s.",
             pools.profile.label,
-            cs.len() as f64 / span_s.max(1e-3),
+            p.connections.len() as f64 / span_s.max(1e-3),
             pools.profile.range_size(),
-            pools.profile.range_size() as f64 / (cs.len() as f64 / span_s.max(1e-3)),
+            pools.profile.range_size() as f64 / (p.connections.len() as f64 / span_s.max(1e-3)),
         );
         f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
-        f.connections = cs.iter().map(|c| c.id).collect();
+        f.connections = p.connections.clone();
         f.ports = vec![Endpoint::new(host, 0), dst];
         f.zh_tw.title = format!(
             "{host} 在 {span_s:.1} 秒內對 {dst} 開了 {} 條短連線,存續時間中位數 {},\
              最多 {peak_tw} 個埠處於 TIME-WAIT",
-            cs.len(),
+            p.connections.len(),
             fmt_ms(med_ns)
         );
         f.zh_tw.explanation = format!(
@@ -668,13 +720,13 @@ fn time_wait_pileup(conns: &[Connection], pools: Pools<'_>, out: &mut Vec<Findin
              收到 {recv}),而且每條都由自己關閉,所以每個埠接著要在 TIME-WAIT 等待 {tw_s} 秒({})。\
              埠離開池子的速度遠快於回來的速度:以這個速率(每秒 {:.0} 條),範圍中的 {} 個埠大約只能撐 {:.0} 秒。",
             pools.profile.label,
-            cs.len() as f64 / span_s.max(1e-3),
+            p.connections.len() as f64 / span_s.max(1e-3),
             pools.profile.range_size(),
-            pools.profile.range_size() as f64 / (cs.len() as f64 / span_s.max(1e-3)),
+            pools.profile.range_size() as f64 / (p.connections.len() as f64 / span_s.max(1e-3)),
         );
         f.zh_tw.advice = format!("{ZH_ADVICE_REUSE_CONNECTIONS}{ZH_ADVICE_TW_REUSE}");
         f = f
-            .ev("connections", cs.len())
+            .ev("connections", p.connections.len())
             .ev("median_lifetime_ms", round1(med_ns as f64 / 1e6))
             .ev("median_client_bytes", sent)
             .ev("median_server_bytes", recv)

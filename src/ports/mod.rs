@@ -260,15 +260,17 @@ fn derive_reusing<T: Send>(
             udp: true,
         });
     }
-    // The pool series do not depend on the spans' order: count them on the second core while
-    // this one works out the row layout, or (re-deriving) copies the spans into `prev`'s order.
+    // The pool series do not depend on the spans' order. The second core takes what they need
+    // from the spans while this one works out the row layout (or, re-deriving, copies the spans
+    // into `prev`'s order); then it counts the series and runs `after_pools` on them while this
+    // one moves the spans into their rows.
     enum Laid {
         Reused((Vec<PortRow>, Vec<PortSpan>, Arc<[u32]>)),
         Planned(RowPlan),
     }
     let reuse = prev.filter(|p| p.layout.len() == spans.len());
-    let (laid, (hosts, destinations)) = std::thread::scope(|scope| {
-        let pools = scope.spawn(|| occupancy::pools(&spans, profile));
+    let (laid, input) = std::thread::scope(|scope| {
+        let input = scope.spawn(|| occupancy::collect(&spans));
         let reused = reuse.and_then(|p| {
             relayout(p, &spans).map(|(rows, laid_out)| (rows, laid_out, Arc::clone(&p.layout)))
         });
@@ -277,17 +279,18 @@ fn derive_reusing<T: Send>(
             // No previous model, or not of the same connections after all: lay out anew.
             None => Laid::Planned(RowPlan::new(&spans)),
         };
-        (laid, crate::join_scoped(pools))
+        (laid, crate::join_scoped(input))
     });
-    // Then, on the second core, what needs the pool series, while this one moves the spans into
-    // their rows.
-    let pools = Pools {
-        profile,
-        hosts: &hosts,
-        destinations: &destinations,
-    };
-    let ((rows, spans, layout), t) = std::thread::scope(|scope| {
-        let beside = scope.spawn(move || after_pools(pools));
+    let ((rows, spans, layout), ((hosts, destinations), t)) = std::thread::scope(|scope| {
+        let counted = scope.spawn(move || {
+            let (hosts, destinations) = occupancy::count(input, profile);
+            let t = after_pools(Pools {
+                profile,
+                hosts: &hosts,
+                destinations: &destinations,
+            });
+            ((hosts, destinations), t)
+        });
         let laid = match laid {
             Laid::Reused(r) => r,
             Laid::Planned(plan) => {
@@ -296,7 +299,7 @@ fn derive_reusing<T: Send>(
                 (rows, spans, layout)
             }
         };
-        (laid, crate::join_scoped(beside))
+        (laid, crate::join_scoped(counted))
     });
     let model = PortModel {
         profile: profile.clone(),

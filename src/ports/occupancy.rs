@@ -145,32 +145,60 @@ impl Delta for WideDelta {
 const NO_GROUP: u32 = u32::MAX;
 
 /// Build the per-host and per-destination series from the spans.
+#[cfg(test)]
 pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
+    count(collect(spans), profile)
+}
+
+/// What the pool series need from the spans: each pool's deltas, bucketed (not yet sorted).
+/// Taken in a few passes over the spans; [`count`] then needs no spans, so the port derivation
+/// moves the spans into their rows while the series are counted.
+pub(crate) struct PoolInput(Deltas);
+
+enum Deltas {
+    Packed(Input<u64>),
+    Wide(Input<WideDelta>),
+}
+
+struct Input<D> {
+    base: i64,
+    hosts: Grouped<IpAddr, D>,
+    /// Each client host's destination, when it talked to only one (its series is the host's).
+    only: foldhash::HashMap<IpAddr, Option<Endpoint>>,
+    /// The pools towards each destination of the hosts that talked to several.
+    dests: Grouped<(IpAddr, Endpoint), D>,
+}
+
+/// Deltas bucketed by group: groups in key order, each a range of `deltas`.
+struct Grouped<K, D> {
+    groups: Vec<(K, std::ops::Range<usize>)>,
+    deltas: Vec<D>,
+}
+
+pub(crate) fn collect(spans: &[PortSpan]) -> PoolInput {
     let client = spans.iter().filter(|s| !s.server_side);
     let base = client.clone().map(|s| s.start_ns).min().unwrap_or(0);
     let last = client.map(|s| s.end_ns.max(s.start_ns)).max().unwrap_or(0);
     // Half the memory for the deltas whenever the times fit the packed form (any real capture).
     if (last as i128 - base as i128) < 1 << 61 {
-        pools_with::<u64>(spans, profile, base)
+        PoolInput(Deltas::Packed(collect_with(spans, base)))
     } else {
-        pools_with::<WideDelta>(spans, profile, base)
+        PoolInput(Deltas::Wide(collect_with(spans, base)))
     }
 }
 
-fn pools_with<D: Delta>(
-    spans: &[PortSpan],
-    profile: &OsProfile,
-    base: i64,
-) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
-    let size = profile.range_size();
+/// The series of [`collect`]'s input under `profile` (its range size is the denominator).
+pub(crate) fn count(input: PoolInput, profile: &OsProfile) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
+    match input.0 {
+        Deltas::Packed(i) => count_with(i, profile),
+        Deltas::Wide(i) => count_with(i, profile),
+    }
+}
+
+fn collect_with<D: Delta>(spans: &[PortSpan], base: i64) -> Input<D> {
     let client = |s: &PortSpan| !s.server_side;
-    let (groups, deltas) = grouped::<_, D>(spans, base, |s| client(s).then_some(s.host));
-    let hosts: Vec<PoolSeries> = groups
-        .into_iter()
-        .map(|(h, r)| series(h, None, &deltas[r], base, size))
-        .collect();
-    drop(deltas);
-    // A host with one destination has that destination's series already: share it.
+    let hosts = grouped::<_, D>(spans, base, |s| client(s).then_some(s.host));
+    // A host with one destination has that destination's series already: it is shared.
     let mut only: foldhash::HashMap<IpAddr, Option<Endpoint>> = foldhash::HashMap::default();
     let mut last: Option<(IpAddr, Endpoint)> = None;
     for s in spans.iter().filter(|s| client(s)) {
@@ -186,18 +214,8 @@ fn pools_with<D: Delta>(
             })
             .or_insert(Some(s.remote));
     }
-    let mut dests: Vec<PoolSeries> = hosts
-        .iter()
-        .filter_map(|h| {
-            let dst = only.get(&h.host).copied().flatten()?;
-            Some(PoolSeries {
-                destination: Some(dst),
-                ..h.clone()
-            })
-        })
-        .collect();
     let mut last: Option<(IpAddr, bool)> = None;
-    let (groups, deltas) = grouped::<_, D>(spans, base, |s| {
+    let dests = grouped::<_, D>(spans, base, |s| {
         if !client(s) {
             return None;
         }
@@ -211,23 +229,72 @@ fn pools_with<D: Delta>(
         };
         several.then_some((s.host, s.remote))
     });
-    dests.extend(
-        groups
-            .into_iter()
-            .map(|((h, dst), r)| series(h, Some(dst), &deltas[r], base, size)),
-    );
-    dests.sort_unstable_by_key(|d| (d.host, d.destination));
-    (hosts, dests)
+    Input {
+        base,
+        hosts,
+        only,
+        dests,
+    }
 }
 
-/// The deltas of the spans `key` gives a group, grouped (groups in key order, each group's
-/// deltas sorted by time). One flat array, bucketed by a counting sort: two passes over the
-/// spans, no per-group vectors (this was a third of the report's memory at 100 000 connections).
+fn count_with<D: Delta>(
+    input: Input<D>,
+    profile: &OsProfile,
+) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
+    let size = profile.range_size();
+    let Input {
+        base,
+        mut hosts,
+        only,
+        mut dests,
+    } = input;
+    hosts.sort_each();
+    let host_series: Vec<PoolSeries> = hosts
+        .groups
+        .iter()
+        .map(|(h, r)| series(*h, None, &hosts.deltas[r.clone()], base, size))
+        .collect();
+    drop(hosts);
+    let mut dest_series: Vec<PoolSeries> = host_series
+        .iter()
+        .filter_map(|h| {
+            let dst = only.get(&h.host).copied().flatten()?;
+            Some(PoolSeries {
+                destination: Some(dst),
+                ..h.clone()
+            })
+        })
+        .collect();
+    dests.sort_each();
+    dest_series.extend(
+        dests
+            .groups
+            .iter()
+            .map(|((h, dst), r)| series(*h, Some(*dst), &dests.deltas[r.clone()], base, size)),
+    );
+    dest_series.sort_unstable_by_key(|d| (d.host, d.destination));
+    (host_series, dest_series)
+}
+
+impl<K, D: Delta> Grouped<K, D> {
+    /// Sort each group's deltas by time. Deltas at one instant are summed before a step is
+    /// emitted, so their order among themselves is moot.
+    fn sort_each(&mut self) {
+        for (_, r) in &self.groups {
+            self.deltas[r.clone()].sort_unstable_by_key(|d| d.key());
+        }
+    }
+}
+
+/// The deltas of the spans `key` gives a group, bucketed by group (groups in key order; each
+/// group's deltas in span order until [`Grouped::sort_each`]). One flat array, bucketed by a
+/// counting sort: two passes over the spans, no per-group vectors (this was a third of the
+/// report's memory at 100 000 connections).
 fn grouped<K: Copy + Ord + std::hash::Hash, D: Delta>(
     spans: &[PortSpan],
     base: i64,
     mut key: impl FnMut(&PortSpan) -> Option<K>,
-) -> (Vec<(K, std::ops::Range<usize>)>, Vec<D>) {
+) -> Grouped<K, D> {
     let mut ids: foldhash::HashMap<K, u32> = foldhash::HashMap::default();
     let mut keys: Vec<K> = Vec::new();
     // Neighbouring spans mostly share a group (one connection's phases, one busy host): the
@@ -271,17 +338,13 @@ fn grouped<K: Copy + Ord + std::hash::Hash, D: Delta>(
         deltas[*at + 1] = D::new(s.end_ns.max(s.start_ns), s.phase, false, base);
         *at += 2;
     }
-    // Deltas at one instant are summed before a step is emitted, so their order is moot.
-    for g in 0..keys.len() {
-        deltas[start[g]..start[g + 1]].sort_unstable_by_key(|d| d.key());
-    }
     let mut groups: Vec<(K, std::ops::Range<usize>)> = keys
         .into_iter()
         .enumerate()
         .map(|(g, k)| (k, start[g]..start[g + 1]))
         .collect();
     groups.sort_unstable_by_key(|(k, _)| *k);
-    (groups, deltas)
+    Grouped { groups, deltas }
 }
 
 fn series<D: Delta>(
@@ -386,8 +449,8 @@ mod tests {
         let p = OsProfile::linux();
         let base = T0;
         assert_eq!(
-            pools_with::<u64>(&spans, &p, base),
-            pools_with::<WideDelta>(&spans, &p, base)
+            count_with(collect_with::<u64>(&spans, base), &p),
+            count_with(collect_with::<WideDelta>(&spans, base), &p)
         );
         let (hosts, dests) = pools(&spans, &p);
         assert_eq!(hosts[0].peak.held(), 50);

@@ -33,7 +33,6 @@ use super::udp::{UdpFlow, UdpTable};
 use super::zeek::{self, ZeekConnState};
 use super::{Connection, History, Outcome, Role, Side, Transition};
 
-
 /// A direction-free 4-tuple, compact: each endpoint as (address as a 128-bit number, family
 /// << 16 | port), the lower one first. Integers hash and compare several times faster than
 /// `IpAddr` enums, and the table is looked up once per packet.
