@@ -239,10 +239,12 @@ struct Seen {
 
 impl Seen {
     fn of(pkt: &Packet<'_>) -> Seen {
+        // The link layer is peeled once for both (the reading thread is the busier one).
+        let (decoded, ip) = decode::decode_with_ip(pkt.linktype, pkt.data);
         Seen {
             meta: pkt.meta(),
-            fingerprint: sanitize::frame_fingerprint(pkt.linktype, pkt.data),
-            decoded: decode::decode(pkt.linktype, pkt.data),
+            fingerprint: ip.map(sanitize::ip_fingerprint),
+            decoded,
         }
     }
 }

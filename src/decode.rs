@@ -256,6 +256,15 @@ pub fn decode(linktype: u16, frame: &[u8]) -> Decoded {
     }
 }
 
+/// [`decode`], and the frame's bytes from the IPv4/IPv6 header on ([`ip_bytes`]), with the link
+/// layer peeled once for both.
+pub fn decode_with_ip(linktype: u16, frame: &[u8]) -> (Decoded, Option<&[u8]>) {
+    match ip_payload(linktype, frame) {
+        Ok(ip) => (decode_ip(ip), Some(ip)),
+        Err(kind) => (Decoded::Other(kind), None),
+    }
+}
+
 /// The frame's bytes from the IPv4/IPv6 header on, when the link layer can be peeled.
 pub fn ip_bytes(linktype: u16, frame: &[u8]) -> Option<&[u8]> {
     ip_payload(linktype, frame).ok()

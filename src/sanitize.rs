@@ -83,11 +83,12 @@ impl Sanitizer {
 
 /// What duplicate detection compares: the hash of the frame's IP packet (`None`: not IP).
 pub fn frame_fingerprint(linktype: u16, frame: &[u8]) -> Option<u64> {
-    decode::ip_bytes(linktype, frame).map(fingerprint)
+    decode::ip_bytes(linktype, frame).map(ip_fingerprint)
 }
 
-/// Hash of an IP packet with the fields a forwarding hop rewrites masked out.
-fn fingerprint(ip: &[u8]) -> u64 {
+/// Hash of an IP packet (the bytes from its header on) with the fields a forwarding hop
+/// rewrites masked out: [`frame_fingerprint`] once the link layer is peeled.
+pub fn ip_fingerprint(ip: &[u8]) -> u64 {
     let n = ip.len().min(HASHED_BYTES);
     let mut b = [0u8; HASHED_BYTES];
     b[..n].copy_from_slice(&ip[..n]);

@@ -164,7 +164,7 @@ struct Input<D> {
     base: i64,
     hosts: Grouped<IpAddr, D>,
     /// Each client host's destination, when it talked to only one (its series is the host's).
-    only: foldhash::HashMap<IpAddr, Option<Endpoint>>,
+    only: OnlyDestination,
     /// The pools towards each destination of the hosts that talked to several.
     dests: Grouped<(IpAddr, Endpoint), D>,
 }
@@ -176,14 +176,66 @@ struct Grouped<K, D> {
 }
 
 pub(crate) fn collect(spans: &[PortSpan]) -> PoolInput {
-    let client = spans.iter().filter(|s| !s.server_side);
-    let base = client.clone().map(|s| s.start_ns).min().unwrap_or(0);
-    let last = client.map(|s| s.end_ns.max(s.start_ns)).max().unwrap_or(0);
+    let FirstPass {
+        range,
+        host_keys,
+        host_of,
+        only,
+    } = first_pass(spans);
+    let (base, last) = range.unwrap_or((0, 0));
     // Half the memory for the deltas whenever the times fit the packed form (any real capture).
     if (last as i128 - base as i128) < 1 << 61 {
-        PoolInput(Deltas::Packed(collect_with(spans, base)))
+        PoolInput(Deltas::Packed(collect_with(
+            spans, base, host_keys, host_of, only,
+        )))
     } else {
-        PoolInput(Deltas::Wide(collect_with(spans, base)))
+        PoolInput(Deltas::Wide(collect_with(
+            spans, base, host_keys, host_of, only,
+        )))
+    }
+}
+
+/// Each host's destination when it had one (`None`: several).
+type OnlyDestination = foldhash::HashMap<IpAddr, Option<Endpoint>>;
+
+/// What one pass over the spans finds.
+struct FirstPass {
+    /// The client spans' time range.
+    range: Option<(i64, i64)>,
+    /// The client hosts, by group id, and each span's host group ([`NO_GROUP`]: server side).
+    host_keys: Vec<IpAddr>,
+    host_of: Vec<u32>,
+    only: OnlyDestination,
+}
+
+fn first_pass(spans: &[PortSpan]) -> FirstPass {
+    let mut only = OnlyDestination::default();
+    let mut last_pair: Option<(IpAddr, Endpoint)> = None;
+    let mut range: Option<(i64, i64)> = None;
+    let (keys, group) = group_ids(spans, |s| {
+        if s.server_side {
+            return None;
+        }
+        let end = s.end_ns.max(s.start_ns);
+        range = Some(range.map_or((s.start_ns, end), |(a, b)| (a.min(s.start_ns), b.max(end))));
+        // A host with one destination has that destination's series already: it is shared.
+        if last_pair != Some((s.host, s.remote)) {
+            last_pair = Some((s.host, s.remote));
+            only.entry(s.host)
+                .and_modify(|d| {
+                    if *d != Some(s.remote) {
+                        *d = None
+                    }
+                })
+                .or_insert(Some(s.remote));
+        }
+        Some(s.host)
+    });
+    FirstPass {
+        range,
+        host_keys: keys,
+        host_of: group,
+        only,
     }
 }
 
@@ -195,40 +247,39 @@ pub(crate) fn count(input: PoolInput, profile: &OsProfile) -> (Vec<PoolSeries>, 
     }
 }
 
-fn collect_with<D: Delta>(spans: &[PortSpan], base: i64) -> Input<D> {
-    let client = |s: &PortSpan| !s.server_side;
-    let hosts = grouped::<_, D>(spans, base, |s| client(s).then_some(s.host));
-    // A host with one destination has that destination's series already: it is shared.
-    let mut only: foldhash::HashMap<IpAddr, Option<Endpoint>> = foldhash::HashMap::default();
-    let mut last: Option<(IpAddr, Endpoint)> = None;
-    for s in spans.iter().filter(|s| client(s)) {
-        if last == Some((s.host, s.remote)) {
-            continue; // same host and destination as the span before: nothing new
+fn collect_with<D: Delta>(
+    spans: &[PortSpan],
+    base: i64,
+    host_keys: Vec<IpAddr>,
+    host_of: Vec<u32>,
+    only: OnlyDestination,
+) -> Input<D> {
+    let hosts = scatter(spans, base, host_keys, &host_of);
+    drop(host_of);
+    // The pools towards each destination, for the hosts that talked to several (often none).
+    let dests = if only.values().all(Option::is_some) {
+        Grouped {
+            groups: Vec::new(),
+            deltas: Vec::new(),
         }
-        last = Some((s.host, s.remote));
-        only.entry(s.host)
-            .and_modify(|d| {
-                if *d != Some(s.remote) {
-                    *d = None
-                }
-            })
-            .or_insert(Some(s.remote));
-    }
-    let mut last: Option<(IpAddr, bool)> = None;
-    let dests = grouped::<_, D>(spans, base, |s| {
-        if !client(s) {
-            return None;
-        }
-        let several = match last {
-            Some((h, several)) if h == s.host => several,
-            _ => {
-                let several = only[&s.host].is_none();
-                last = Some((s.host, several));
-                several
+    } else {
+        let mut last: Option<(IpAddr, bool)> = None;
+        let (keys, group) = group_ids(spans, |s| {
+            if s.server_side {
+                return None;
             }
-        };
-        several.then_some((s.host, s.remote))
-    });
+            let several = match last {
+                Some((h, several)) if h == s.host => several,
+                _ => {
+                    let several = only[&s.host].is_none();
+                    last = Some((s.host, several));
+                    several
+                }
+            };
+            several.then_some((s.host, s.remote))
+        });
+        scatter(spans, base, keys, &group)
+    };
     Input {
         base,
         hosts,
@@ -286,15 +337,11 @@ impl<K, D: Delta> Grouped<K, D> {
     }
 }
 
-/// The deltas of the spans `key` gives a group, bucketed by group (groups in key order; each
-/// group's deltas in span order until [`Grouped::sort_each`]). One flat array, bucketed by a
-/// counting sort: two passes over the spans, no per-group vectors (this was a third of the
-/// report's memory at 100 000 connections).
-fn grouped<K: Copy + Ord + std::hash::Hash, D: Delta>(
+/// Each span's group as `key` gives it ([`NO_GROUP`] for none), and the groups' keys by id.
+fn group_ids<K: Copy + Eq + std::hash::Hash>(
     spans: &[PortSpan],
-    base: i64,
     mut key: impl FnMut(&PortSpan) -> Option<K>,
-) -> Grouped<K, D> {
+) -> (Vec<K>, Vec<u32>) {
     let mut ids: foldhash::HashMap<K, u32> = foldhash::HashMap::default();
     let mut keys: Vec<K> = Vec::new();
     // Neighbouring spans mostly share a group (one connection's phases, one busy host): the
@@ -317,7 +364,19 @@ fn grouped<K: Copy + Ord + std::hash::Hash, D: Delta>(
             },
         })
         .collect();
-    drop(ids);
+    (keys, group)
+}
+
+/// Both ends of every grouped span as deltas, bucketed by group (groups in key order; each
+/// group's deltas in span order until [`Grouped::sort_each`]). One flat array, bucketed by a
+/// counting sort, no per-group vectors (this was a third of the report's memory at 100 000
+/// connections).
+fn scatter<K: Copy + Ord, D: Delta>(
+    spans: &[PortSpan],
+    base: i64,
+    keys: Vec<K>,
+    group: &[u32],
+) -> Grouped<K, D> {
     // Bucket starts, then scatter both ends of every span into its group's bucket.
     let mut start = vec![0usize; keys.len() + 1];
     for &g in group.iter().filter(|&&g| g != NO_GROUP) {
@@ -328,7 +387,7 @@ fn grouped<K: Copy + Ord + std::hash::Hash, D: Delta>(
     }
     let mut next = start.clone();
     let mut deltas = vec![D::new(base, Phase::Available, false, base); start[keys.len()]];
-    for (s, &g) in spans.iter().zip(&group) {
+    for (s, &g) in spans.iter().zip(group) {
         if g == NO_GROUP {
             continue;
         }
@@ -447,11 +506,12 @@ mod tests {
             spans.push(span(c, port, Phase::TimeWait, t + S, t + 61 * S));
         }
         let p = OsProfile::linux();
-        let base = T0;
-        assert_eq!(
-            count_with(collect_with::<u64>(&spans, base), &p),
-            count_with(collect_with::<WideDelta>(&spans, base), &p)
-        );
+        let f = first_pass(&spans);
+        let base = f.range.unwrap().0;
+        let (keys, group, only) = (f.host_keys, f.host_of, f.only);
+        let packed = collect_with::<u64>(&spans, base, keys.clone(), group.clone(), only.clone());
+        let wide = collect_with::<WideDelta>(&spans, base, keys, group, only);
+        assert_eq!(count_with(packed, &p), count_with(wide, &p));
         let (hosts, dests) = pools(&spans, &p);
         assert_eq!(hosts[0].peak.held(), 50);
         assert_eq!(dests.len(), 2);
