@@ -28,24 +28,40 @@ mkdir -p "$dir"
 make() { # name scale
   [ -s "$dir/$1.pcap" ] || { echo "generating $1 (scale $2)…"; $bin synth http-no-keepalive --scale "$2" -o "$dir/$1.pcap"; }
 }
-# time_cmd KEY LABEL CMD… → prints "LABEL seconds rss", records "KEY seconds rss"
+# time_cmd KEY RUNS LABEL CMD… → runs CMD RUNS times; prints "LABEL median-seconds peak-rss
+# (min–max)", records "KEY median-seconds rss". Wall time from the shell's clock (ms resolution;
+# /usr/bin/time's %e rounds to 10 ms), peak RSS from /usr/bin/time. The machine's neighbours
+# make single runs vary by ±10 %: the median is what the ratios use.
 time_cmd() {
-  local key=$1 label=$2; shift 2
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" > /dev/null
-  read -r secs rss < "$dir/time.txt"
-  printf '%-34s %8.3f s %10d KiB peak RSS\n' "$label" "$secs" "$rss"
-  echo "$key $secs $rss" >> "$dir/results.txt"
+  local key=$1 runs=$2 label=$3; shift 3
+  local times=() rss=0 r t0 t1
+  for ((r = 0; r < runs; r++)); do
+    t0=$(date +%s%N)
+    if ((r == 0)); then
+      /usr/bin/time -f "%M" -o "$dir/time.txt" "$@" > /dev/null
+    else # the same warnings once are enough
+      /usr/bin/time -f "%M" -o "$dir/time.txt" "$@" > /dev/null 2> /dev/null
+    fi
+    t1=$(date +%s%N)
+    times+=("$(( (t1 - t0) / 1000000 ))")
+    rss=$(( $(cat "$dir/time.txt") > rss ? $(cat "$dir/time.txt") : rss ))
+  done
+  read -r med lo hi < <(printf '%s\n' "${times[@]}" | sort -n |
+    awk '{a[NR]=$1/1000} END {print a[int((NR+1)/2)], a[1], a[NR]}')
+  printf '%-34s %8.3f s %10d KiB peak RSS  (%d runs: %.3f–%.3f s)\n' "$label" "$med" "$rss" "$runs" "$lo" "$hi"
+  echo "$key $med $rss" >> "$dir/results.txt"
 }
 
-run_set() { # name
+run_set() { # name [runs]
   local f="$dir/$1.pcap"
   echo
   echo "== $1: $(stat -c %s "$f") bytes, $(capinfos -c -M "$f" 2>/dev/null | awk -F: '/Number of packets/{gsub(/ /,"",$2); print $2}') packets"
   : > "$dir/results.txt"
-  time_cmd floor "floor (pcap-parser + etherparse)" "$floor" "$f"
-  time_cmd report "portlife report" "$bin" report "$f"
-  time_cmd json "portlife report --json" "$bin" report --json "$f"
-  time_cmd tshark "tshark -q -z conv,tcp" tshark -q -z conv,tcp -r "$f"
+  local n=${2:-7}
+  time_cmd floor "$n" "floor (pcap-parser + etherparse)" "$floor" "$f"
+  time_cmd report "$n" "portlife report" "$bin" report "$f"
+  time_cmd json "$n" "portlife report --json" "$bin" report --json "$f"
+  time_cmd tshark "$(( n > 3 ? 3 : n ))" "tshark -q -z conv,tcp" tshark -q -z conv,tcp -r "$f"
   awk '{t[$1]=$2} END {
     f=(t["floor"]>0?t["floor"]:0.001); r=(t["report"]>0?t["report"]:0.001);
     printf "ratios: tshark/report = %.1fx   report/floor = %.1fx   --json adds %+.2f s\n", t["tshark"]/r, r/f, t["json"]-t["report"] }' \
@@ -64,9 +80,9 @@ echo "== profile switch on bench-1m (re-derive ports + findings, no re-read)"
 echo
 echo "== synflood-1m: 1 000 000 SYNs from distinct 4-tuples"
 : > "$dir/results.txt"
-time_cmd flood-default "report (cap 500 000)" "$bin" report "$dir/synflood-1m.pcap"
-time_cmd flood-100k "report --max-connections 100000" "$bin" report --max-connections 100000 "$dir/synflood-1m.pcap"
-time_cmd flood-nocap "report --max-connections 2000000" "$bin" report --max-connections 2000000 "$dir/synflood-1m.pcap"
+time_cmd flood-default 3 "report (cap 500 000)" "$bin" report "$dir/synflood-1m.pcap"
+time_cmd flood-100k 3 "report --max-connections 100000" "$bin" report --max-connections 100000 "$dir/synflood-1m.pcap"
+time_cmd flood-nocap 3 "report --max-connections 2000000" "$bin" report --max-connections 2000000 "$dir/synflood-1m.pcap"
 if [ $app = 1 ]; then
   echo
   echo "== the app on bench-1m (egui_kittest, headless, release)"
@@ -76,5 +92,5 @@ if [ $app = 1 ]; then
 fi
 if [ $big = 1 ]; then
   make bench-10m 2000
-  run_set bench-10m
+  run_set bench-10m 1
 fi
