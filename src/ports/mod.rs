@@ -125,6 +125,7 @@ pub struct Pools<'a> {
 }
 
 impl PortModel {
+    /// The model's pool series, as the pool findings read them.
     pub fn pools(&self) -> Pools<'_> {
         Pools {
             profile: &self.profile,
