@@ -115,10 +115,7 @@ impl Pipeline {
 
     /// The statistics so far (a copy: cheap, a few counters and two small maps).
     pub fn stats(&self) -> CaptureStats {
-        let mut s = self.stats.clone();
-        s.flush();
-        s.tcp_4tuples = self.tracker.distinct_4tuples();
-        s
+        completed(self.stats.clone(), &self.tracker)
     }
 
     pub fn tracker(&self) -> &Tracker {
@@ -139,13 +136,12 @@ impl Pipeline {
     /// End the run: the final model, without copying.
     pub fn finish(self) -> Snapshot {
         let Pipeline {
-            mut stats,
+            stats,
             mut tracker,
             profile,
             ..
         } = self;
-        stats.flush();
-        stats.tcp_4tuples = tracker.distinct_4tuples();
+        let stats = completed(stats, &tracker);
         let end = stats.last_ts_ns.unwrap_or(0);
         tracker.finish(end);
         let evicted = tracker.evictions().clone();
@@ -162,6 +158,14 @@ impl Pipeline {
             evicted,
         }
     }
+}
+
+/// The statistics with what they leave to the end: the last run of link-type/protocol counts
+/// folded in, and the distinct 4-tuples from the tracker's table.
+fn completed(mut stats: CaptureStats, tracker: &Tracker) -> CaptureStats {
+    stats.flush();
+    stats.tcp_4tuples = tracker.distinct_4tuples();
+    stats
 }
 
 /// The port model and findings of finished connections under `profile`: derived afresh, or

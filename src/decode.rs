@@ -250,10 +250,7 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 
 /// Decode one frame of the given link type.
 pub fn decode(linktype: u16, frame: &[u8]) -> Decoded {
-    match ip_payload(linktype, frame) {
-        Ok(ip) => decode_ip(ip),
-        Err(kind) => Decoded::Other(kind),
-    }
+    decode_with_ip(linktype, frame).0
 }
 
 /// [`decode`], and the frame's bytes from the IPv4/IPv6 header on ([`ip_bytes`]), with the link

@@ -3,7 +3,7 @@
 //! a snapshot of the exhaustion sample's full pool (also the book's and README's picture).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -24,14 +24,7 @@ fn harness() -> Harness<'static, PortlifeApp> {
 
 /// Open `path` through the real loader thread, then open the pool map from the toolbar.
 fn open_with_pool_map(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
-    let ctx = h.ctx.clone();
-    h.state_mut().state.open(path.to_path_buf(), &ctx);
-    let job = h.state_mut().state.loading.as_mut().expect("a load job");
-    let result = job.wait(Duration::from_secs(30)).expect("loader answered");
-    let st = &mut h.state_mut().state;
-    st.loading = None;
-    st.finish_load(path.to_path_buf(), result);
-    h.run();
+    super::tests::open(h, path);
     h.get_by_label("Pool map").click();
     h.run();
     assert!(h.state().state.pool_map.open, "the toolbar toggle opens it");

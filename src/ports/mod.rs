@@ -189,8 +189,8 @@ pub fn derive_with_udp(
 /// Derive under another profile the model `prev` was derived from the same connections and
 /// flows under, reusing its row layout. A profile changes when phases end (TIME-WAIT, connect
 /// timeout), never which spans exist or when they start; so the rows and the spans' order stay
-/// and only ends, lanes and the pool series are recomputed. Falls back to a full derivation if
-/// `prev` turns out to come from other connections.
+/// and only ends, lanes and the pool series are recomputed. Lays the rows out anew if `prev`
+/// turns out to come from other connections.
 pub fn rederive(
     prev: &PortModel,
     conns: &[Connection],
