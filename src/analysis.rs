@@ -104,7 +104,7 @@ impl Pipeline {
     /// counted but not modelled; a timestamp earlier than the previous packet's is modelled at
     /// the previous packet's time (see [`crate::sanitize`]).
     pub fn push(&mut self, pkt: &Packet<'_>) {
-        self.push_seen(&Seen::of(pkt));
+        Seen::of_then(pkt, |seen| self.push_seen(&seen));
     }
 
     fn push_seen(&mut self, seen: &Seen) {
@@ -242,14 +242,18 @@ struct Seen {
 }
 
 impl Seen {
-    fn of(pkt: &Packet<'_>) -> Seen {
+    /// Decode and fingerprint `pkt` and hand the result to `keep` (a continuation, so that the
+    /// reading thread writes each packet straight into its batch: see [`decode::decode_then`]).
+    #[inline(always)]
+    fn of_then<R>(pkt: &Packet<'_>, keep: impl FnOnce(Seen) -> R) -> R {
         // The link layer is peeled once for both (the reading thread is the busier one).
-        let (decoded, ip) = decode::decode_with_ip(pkt.linktype, pkt.data);
-        Seen {
-            meta: pkt.meta(),
-            fingerprint: ip.map(sanitize::ip_fingerprint),
-            decoded,
-        }
+        decode::decode_then(pkt.linktype, pkt.data, |decoded, ip| {
+            keep(Seen {
+                meta: pkt.meta(),
+                fingerprint: ip.map(sanitize::ip_fingerprint),
+                decoded,
+            })
+        })
     }
 }
 
@@ -296,7 +300,7 @@ fn run_two_threads(
         });
         let mut batch: Batch = Vec::with_capacity(BATCH);
         while let Some(pkt) = source.next_packet() {
-            batch.push(Seen::of(&pkt));
+            Seen::of_then(&pkt, |seen| batch.push(seen));
             if batch.len() == BATCH {
                 let next = empty_rx
                     .try_recv()

@@ -38,6 +38,7 @@ pub struct Packet<'a> {
 
 impl Packet<'_> {
     /// Everything about the packet but its bytes.
+    #[inline]
     pub fn meta(&self) -> PacketMeta {
         PacketMeta {
             index: self.index,
