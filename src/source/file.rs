@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
-use pcap_parser::{PcapBlockOwned, PcapError};
+use pcap_parser::{LegacyPcapBlock, PcapBlockOwned, PcapError};
 
 use super::{Packet, Progress, Warning};
 use crate::decode::linktype;
@@ -71,23 +71,38 @@ impl<R: Read> Read for Counting<R> {
 
 /// What happened to a problem record, decided while the reader's block is borrowed.
 enum Step {
-    /// A packet, in the reader's buffer at `in_reader` (start, length) or else copied into
-    /// `buf`; consume `offset` bytes before the next call.
-    Packet {
-        offset: usize,
-        in_reader: Option<(usize, usize)>,
-        ts_ns: Option<i64>,
-        linktype: u16,
-        interface: u32,
-        orig_len: u32,
-    },
+    /// A packet: see [`Record`].
+    Packet(Record),
     /// A block that carries no packet (or a packet we skip); consume and go on.
     Skip(usize),
 }
 
+/// A packet record found in the reader's buffer, without borrowing it: [`FileSource::packet`]
+/// turns it into a [`Packet`].
+#[derive(Clone, Copy)]
+struct Record {
+    /// Bytes to consume before the next call.
+    offset: usize,
+    /// The packet's bytes in the reader's buffer (start, length), or else copied into `buf`.
+    in_reader: Option<(usize, usize)>,
+    ts_ns: Option<i64>,
+    linktype: u16,
+    interface: u32,
+    orig_len: u32,
+}
+
+/// pcap-parser's parser for one legacy pcap record (little- or big-endian).
+type LegacyFrameFn =
+    for<'a> fn(
+        &'a [u8],
+    )
+        -> pcap_parser::nom::IResult<&'a [u8], LegacyPcapBlock<'a>, PcapError<&'a [u8]>>;
+
 /// A pcap or pcapng capture read as a stream of [`Packet`]s.
 pub struct FileSource {
     reader: Box<dyn PcapReaderIterator + Send>,
+    /// Legacy pcap in the standard record format: the record parser, for [`Self::next_legacy`].
+    legacy_frames: Option<LegacyFrameFn>,
     /// The reader's buffer size (it starts at [`BUFFER_SIZE`] and grows for large records).
     buf_cap: usize,
     format: Format,
@@ -207,6 +222,7 @@ impl FileSource {
             reader,
             format,
             interfaces: Vec::new(),
+            legacy_frames: None,
             big_endian: false,
             section: 0,
             next_index: 0,
@@ -264,6 +280,7 @@ impl FileSource {
 
     /// The next packet, or `None` at the end of the file or at the first unrecoverable problem
     /// (which is then in [`Self::warnings`]).
+    #[inline]
     pub fn next_packet(&mut self) -> Option<Packet<'_>> {
         if self.pending_consume > 0 {
             // `consume` would move the unread half of the buffer to its front each time the read
@@ -272,6 +289,38 @@ impl FileSource {
             self.reader.consume_noshift(self.pending_consume);
             self.pending_consume = 0;
         }
+        match self.next_legacy() {
+            Some(record) => Some(self.packet(record)),
+            None => self.next_packet_through_reader(),
+        }
+    }
+
+    /// The common case, a whole legacy pcap record in the buffer, parsed in place with
+    /// pcap-parser's record parser. The reader's `next` hands each record out wrapped in its
+    /// block enum, and that value's copies through the stack stalled the reading thread.
+    /// `None` for anything else (the buffer ends mid-record, the file ends, pcapng, a problem):
+    /// [`Self::next_packet_through_reader`] then handles it as it always did.
+    #[inline]
+    fn next_legacy(&mut self) -> Option<Record> {
+        let parse = self.legacy_frames?;
+        if self.finished {
+            return None;
+        }
+        let data = self.reader.data();
+        let (rest, block) = parse(data).ok()?;
+        let start = (block.data.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+        Some(Record {
+            offset: data.len() - rest.len(),
+            in_reader: Some((start, block.data.len())),
+            ts_ns: Some(legacy_ts_ns(&block, self.interfaces[0])),
+            linktype: self.interfaces[0].linktype,
+            interface: 0,
+            orig_len: block.origlen,
+        })
+    }
+
+    #[inline(never)]
+    fn next_packet_through_reader(&mut self) -> Option<Packet<'_>> {
         loop {
             if self.finished {
                 return None;
@@ -286,6 +335,11 @@ impl FileSource {
                 Ok((offset, block)) => match block {
                     PcapBlockOwned::LegacyHeader(h) => {
                         self.big_endian = h.is_bigendian();
+                        self.legacy_frames = match (h.is_modified_format(), h.is_bigendian()) {
+                            (false, false) => Some(pcap_parser::pcap::parse_pcap_frame),
+                            (false, true) => Some(pcap_parser::pcap::parse_pcap_frame_be),
+                            (true, _) => None, // 24-byte records: through the reader
+                        };
                         let units = if h.is_nanosecond_precision() {
                             1_000_000_000
                         } else {
@@ -301,13 +355,7 @@ impl FileSource {
                     }
                     PcapBlockOwned::Legacy(b) => {
                         let iface = self.interfaces[0];
-                        let frac = b.ts_usec as i64;
-                        let frac_ns = if iface.units_per_sec == 1_000_000_000 {
-                            frac
-                        } else {
-                            frac * 1000
-                        };
-                        let ts_ns = (b.ts_sec as i64) * 1_000_000_000 + frac_ns;
+                        let ts_ns = legacy_ts_ns(&b, iface);
                         let start = (b.data.as_ptr() as usize).wrapping_sub(base);
                         let in_reader = (start.checked_add(b.data.len()) <= Some(base_len))
                             .then_some((start, b.data.len()));
@@ -315,14 +363,14 @@ impl FileSource {
                             self.buf.clear();
                             self.buf.extend_from_slice(b.data);
                         }
-                        Step::Packet {
+                        Step::Packet(Record {
                             offset,
                             in_reader,
                             ts_ns: Some(ts_ns),
                             linktype: iface.linktype,
                             interface: 0,
                             orig_len: b.origlen,
-                        }
+                        })
                     }
                     PcapBlockOwned::NG(block) => match block {
                         Block::SectionHeader(shb) => {
@@ -365,14 +413,14 @@ impl FileSource {
                                     let caplen = (epb.caplen as usize).min(epb.data.len());
                                     self.buf.clear();
                                     self.buf.extend_from_slice(&epb.data[..caplen]);
-                                    Step::Packet {
+                                    Step::Packet(Record {
                                         offset,
                                         in_reader: None,
                                         ts_ns: Some(ts_ns),
                                         linktype: iface.linktype,
                                         interface: epb.if_id,
                                         orig_len: epb.origlen,
-                                    }
+                                    })
                                 }
                                 None => {
                                     self.unknown_interface += 1;
@@ -392,14 +440,14 @@ impl FileSource {
                                 self.buf.clear();
                                 self.buf.extend_from_slice(&data[..keep]);
                                 // SPBs carry no timestamp (pcapng spec §4.4).
-                                Step::Packet {
+                                Step::Packet(Record {
                                     offset,
                                     in_reader: None,
                                     ts_ns: None,
                                     linktype: iface.linktype,
                                     interface: 0,
                                     orig_len: spb.origlen,
-                                }
+                                })
                             }
                             None => {
                                 self.unknown_interface += 1;
@@ -462,43 +510,48 @@ impl FileSource {
             };
             match step {
                 Step::Skip(offset) => self.reader.consume_noshift(offset),
-                Step::Packet {
-                    offset,
-                    in_reader,
-                    ts_ns,
-                    linktype: lt,
-                    interface,
-                    orig_len,
-                } => {
-                    self.pending_consume = offset;
-                    let ts_known = ts_ns.is_some();
-                    let ts_ns = ts_ns.unwrap_or(self.last_ts_ns);
-                    self.last_ts_ns = ts_ns;
-                    let index = self.next_index;
-                    self.next_index += 1;
-                    let iface_snaplen = self
-                        .interfaces
-                        .get(interface as usize)
-                        .map_or(0, |i| i.snaplen);
-                    let data: &[u8] = match in_reader {
-                        Some((start, len)) => &self.reader.data()[start..start + len],
-                        None => &self.buf,
-                    };
-                    if iface_snaplen > 0 && data.len() as u64 > iface_snaplen as u64 {
-                        self.snaplen_exceeded += 1;
-                        self.first_snaplen_exceeded.get_or_insert(index);
-                    }
-                    return Some(Packet {
-                        index,
-                        ts_ns,
-                        ts_known,
-                        linktype: lt,
-                        interface,
-                        data,
-                        orig_len,
-                    });
-                }
+                Step::Packet(record) => return Some(self.packet(record)),
             }
+        }
+    }
+
+    /// The [`Packet`] of a record found in the buffer; counts it and remembers what to consume.
+    #[inline]
+    fn packet(&mut self, record: Record) -> Packet<'_> {
+        let Record {
+            offset,
+            in_reader,
+            ts_ns,
+            linktype: lt,
+            interface,
+            orig_len,
+        } = record;
+        self.pending_consume = offset;
+        let ts_known = ts_ns.is_some();
+        let ts_ns = ts_ns.unwrap_or(self.last_ts_ns);
+        self.last_ts_ns = ts_ns;
+        let index = self.next_index;
+        self.next_index += 1;
+        let iface_snaplen = self
+            .interfaces
+            .get(interface as usize)
+            .map_or(0, |i| i.snaplen);
+        let data: &[u8] = match in_reader {
+            Some((start, len)) => &self.reader.data()[start..start + len],
+            None => &self.buf,
+        };
+        if iface_snaplen > 0 && data.len() as u64 > iface_snaplen as u64 {
+            self.snaplen_exceeded += 1;
+            self.first_snaplen_exceeded.get_or_insert(index);
+        }
+        Packet {
+            index,
+            ts_ns,
+            ts_known,
+            linktype: lt,
+            interface,
+            data,
+            orig_len,
         }
     }
 
@@ -650,6 +703,18 @@ fn units_per_second(tsresol: u8) -> Option<u64> {
     } else {
         1u64.checked_shl(exp).filter(|_| exp < 64)
     }
+}
+
+/// A legacy record's timestamp in ns (the fraction is µs or ns, as the file header said).
+#[inline]
+fn legacy_ts_ns(b: &LegacyPcapBlock<'_>, iface: Interface) -> i64 {
+    let frac = b.ts_usec as i64;
+    let frac_ns = if iface.units_per_sec == 1_000_000_000 {
+        frac
+    } else {
+        frac * 1000
+    };
+    (b.ts_sec as i64) * 1_000_000_000 + frac_ns
 }
 
 fn units_to_ns(units: u64, iface: Interface) -> i64 {
