@@ -291,9 +291,11 @@ fn run_two_threads(
         let tracking = scope.spawn(move || {
             let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
             for mut batch in full_rx {
-                for seen in batch.drain(..) {
-                    pipeline.push_seen(&seen);
+                // By reference: moving each packet out of the batch was a copy per packet.
+                for seen in &batch {
+                    pipeline.push_seen(seen);
                 }
+                batch.clear();
                 let _ = empty_tx.try_send(batch); // recycled; dropped if the reader has enough
             }
             pipeline
