@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use pcap_parser::nom::IResult;
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
 use pcap_parser::{LegacyPcapBlock, PcapBlockOwned, PcapError};
@@ -92,11 +93,7 @@ struct Record {
 }
 
 /// pcap-parser's parser for one legacy pcap record (little- or big-endian).
-type LegacyFrameFn =
-    for<'a> fn(
-        &'a [u8],
-    )
-        -> pcap_parser::nom::IResult<&'a [u8], LegacyPcapBlock<'a>, PcapError<&'a [u8]>>;
+type LegacyFrameFn = fn(&[u8]) -> IResult<&[u8], LegacyPcapBlock<'_>, PcapError<&[u8]>>;
 
 /// A pcap or pcapng capture read as a stream of [`Packet`]s.
 pub struct FileSource {
