@@ -673,10 +673,21 @@ fn pileups(conns: &[Connection]) -> Vec<Pileup> {
 /// TIME-WAIT (the client closed first): one connection per request.
 fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>) {
     for p in pileups {
-        let (host, dst) = (p.host, p.dst);
-        let (med_ns, sent, recv) = (p.median_lifetime_ns, p.median_sent, p.median_received);
-        let (first, last) = (p.first_ns, p.last_ns);
+        let Pileup {
+            host,
+            dst,
+            ref connections,
+            median_lifetime_ns: med_ns,
+            median_sent: sent,
+            median_received: recv,
+            first_ns: first,
+            last_ns: last,
+        } = *p;
+        let n = connections.len();
         let span_s = (last - first) as f64 / 1e9;
+        let range = pools.profile.range_size();
+        let per_s = n as f64 / span_s.max(1e-3);
+        let lasts_s = range as f64 / per_s;
         let peak_tw = pools
             .destinations
             .iter()
@@ -692,7 +703,7 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
         f.title = format!(
             "{} short connections from {host} to {dst} in {span_s:.1} s, median lifetime {}, \
              up to {peak_tw} ports in TIME-WAIT",
-            p.connections.len(),
+            n,
             fmt_ms(med_ns)
         );
         f.explanation = format!(
@@ -701,18 +712,15 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
              each port then waits in TIME-WAIT for {tw_s} s ({}). Ports leave the pool much \
              faster than they come back: at this rate ({:.0} per second) the {} ports of the \
              range last about {:.0} s.",
-            pools.profile.label,
-            p.connections.len() as f64 / span_s.max(1e-3),
-            pools.profile.range_size(),
-            pools.profile.range_size() as f64 / (p.connections.len() as f64 / span_s.max(1e-3)),
+            pools.profile.label, per_s, range, lasts_s,
         );
         f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
-        f.connections = p.connections.clone();
+        f.connections = connections.clone();
         f.ports = vec![Endpoint::new(host, 0), dst];
         f.zh_tw.title = format!(
             "{host} 在 {span_s:.1} 秒內對 {dst} 開了 {} 條短連線,存續時間中位數 {},\
              最多 {peak_tw} 個埠處於 TIME-WAIT",
-            p.connections.len(),
+            n,
             fmt_ms(med_ns)
         );
         f.zh_tw.explanation = format!(
@@ -720,13 +728,13 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
              收到 {recv}),而且每條都由自己關閉,所以每個埠接著要在 TIME-WAIT 等待 {tw_s} 秒({})。\
              埠離開池子的速度遠快於回來的速度:以這個速率(每秒 {:.0} 條),範圍中的 {} 個埠大約只能撐 {:.0} 秒。",
             pools.profile.label,
-            p.connections.len() as f64 / span_s.max(1e-3),
-            pools.profile.range_size(),
-            pools.profile.range_size() as f64 / (p.connections.len() as f64 / span_s.max(1e-3)),
+            per_s,
+            range,
+            lasts_s,
         );
         f.zh_tw.advice = format!("{ZH_ADVICE_REUSE_CONNECTIONS}{ZH_ADVICE_TW_REUSE}");
         f = f
-            .ev("connections", p.connections.len())
+            .ev("connections", n)
             .ev("median_lifetime_ms", round1(med_ns as f64 / 1e6))
             .ev("median_client_bytes", sent)
             .ev("median_server_bytes", recv)
