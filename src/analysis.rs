@@ -108,8 +108,9 @@ impl Pipeline {
     }
 
     fn push_seen(&mut self, seen: &Seen) {
-        if let Some(ts_ns) = admit(&mut self.stats, &mut self.sanitizer, seen) {
-            self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
+        match admit(&mut self.stats, &mut self.sanitizer, seen) {
+            Some(ts_ns) => self.tracker.push(seen.meta.index, ts_ns, &seen.decoded),
+            None => self.tracker.count_duplicate(&seen.decoded),
         }
     }
 
@@ -250,7 +251,7 @@ impl Seen {
         decode::decode_then(pkt.linktype, pkt.data, |decoded, ip| {
             keep(Seen {
                 meta: pkt.meta(),
-                fingerprint: ip.map(sanitize::ip_fingerprint),
+                fingerprint: ip.and_then(sanitize::ip_fingerprint),
                 decoded,
             })
         })
@@ -409,7 +410,7 @@ pub fn analyze_file_with_profile(
             kind: "duplicates",
             offset: None,
             message: format!(
-                "{} packets are exact copies of a packet seen less than 5 ms before (captured on two interfaces?); counted once",
+                "{} packets are exact copies of a packet seen less than 50 µs before (captured on two interfaces?); counted once",
                 stats.duplicate_packets
             ),
         });

@@ -311,6 +311,10 @@ pub const APP: Catalog = &[
         "埠 {} 承載一條連到 {} 的連線,持續 {};它以 RST 結束,所以之後沒有 TIME-WAIT",
     ),
     (
+        "port {} carries a connection to {}; only one direction of it is in the capture, so how and when it ended cannot be seen",
+        "埠 {} 承載一條連到 {} 的連線;擷取中只有它單一方向的封包,所以看不出它何時、如何結束",
+    ),
+    (
         "port {} carries a connection to {} that was still open when the capture ended",
         "埠 {} 承載一條連到 {} 的連線,擷取結束時它仍開著",
     ),

@@ -470,6 +470,11 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile, lang
                 "port {} carries a connection to {} for {}; it ends with RST, so no TIME-WAIT follows",
                 &[&port, &srv, &dur],
             ),
+            _ if c.direction_missing.is_some() => tf(
+                lang,
+                "port {} carries a connection to {}; only one direction of it is in the capture, so how and when it ended cannot be seen",
+                &[&port, &srv],
+            ),
             Outcome::OpenAtEnd | Outcome::MidStream => tf(
                 lang,
                 "port {} carries a connection to {} that was still open when the capture ended",

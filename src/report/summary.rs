@@ -469,6 +469,14 @@ pub const REPORT: Catalog = &[
         "mid-stream (start and end not captured)",
         "中途擷取(開始與結束都不在擷取中)",
     ),
+    (
+        "closed by the client (the server's direction not captured)",
+        "由用戶端關閉(伺服器方向的封包不在擷取中)",
+    ),
+    (
+        "closed by the server (the client's direction not captured)",
+        "由伺服器關閉(用戶端方向的封包不在擷取中)",
+    ),
     // Severity::label
     ("info", "資訊"),
     ("warning", "警告"),
@@ -504,6 +512,8 @@ mod tests {
             Outcome::Unanswered,
             Outcome::OpenAtEnd,
             Outcome::MidStream,
+            Outcome::ClosedByClient,
+            Outcome::ClosedByServer,
         ] {
             assert_ne!(outcome_text(Lang::ZhTw, o), o.describe(), "{o:?}");
         }
