@@ -1210,9 +1210,12 @@ fn server_closes_first(conns: &[Connection], out: &mut Vec<Finding>) {
 /// Connections whose SYN is not in the capture (roles inferred): their Assigned phase and maybe
 /// their start are missing.
 fn start_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
+    // A SYN-ACK seen with the client's direction missing: the connection started during the
+    // capture, its SYN on the other direction (the one-direction finding says so).
     let ids: Vec<u32> = conns
         .iter()
         .filter(|c| c.roles_inferred)
+        .filter(|c| !(c.direction_missing.is_some() && c.completeness & 2 != 0))
         .map(|c| c.id)
         .collect();
     if ids.is_empty() {

@@ -186,7 +186,9 @@ pub struct Connection {
     pub first_packet_index: u64,
     pub client_side: Side,
     pub server_side: Side,
-    /// The first FIN's sender: the active closer, the one that enters TIME-WAIT.
+    /// The first FIN's sender: the active closer, the one that enters TIME-WAIT. `None` when no
+    /// FIN was seen, and when one direction is missing (`direction_missing`): a FIN seen from
+    /// one end does not say the unseen end had not closed before.
     pub closed_first: Option<Role>,
     pub outcome: Outcome,
     /// SYNs from the client beyond the first, with the same ISN.

@@ -298,7 +298,8 @@ fn client_only_capture_infers_the_unseen_syn_ack() {
     assert_eq!(k.direction_missing, Some(Role::Server));
     assert!(!k.server_side.seen && k.client_side.seen);
     assert_eq!(k.outcome, Outcome::ClosedByClient);
-    assert_eq!(k.closed_first, Some(Role::Client));
+    // Which end closed first cannot be said: the server's FIN may have come earlier, unseen.
+    assert_eq!(k.closed_first, None);
     assert_eq!(
         states(&k.client_side),
         vec![Closed, SynSent, Established, FinWait1]
@@ -334,6 +335,7 @@ fn server_only_capture_infers_the_unseen_ack_of_the_syn_ack() {
     assert!(k.roles_inferred);
     assert_eq!(k.direction_missing, Some(Role::Client));
     assert_eq!(k.outcome, Outcome::ClosedByServer);
+    assert_eq!(k.closed_first, None);
     assert_eq!(
         states(&k.server_side),
         vec![Listen, SynReceived, Established, FinWait1]

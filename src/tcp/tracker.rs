@@ -68,6 +68,9 @@ pub(crate) struct SeqTrack {
     pub(crate) sent_rst: [bool; 2],
     /// Whoever sent the RST that ended the connection (a RST after the end does not count).
     rst_by: Option<Role>,
+    /// The first FIN captured. It is the connection's `closed_first` only when both directions
+    /// are in the capture: with one missing, the unseen end may have closed earlier.
+    first_fin: Option<Role>,
     /// When the connection first counted as ended.
     ended_at: Option<i64>,
     /// Zeek history: the sequence number of the last SYN/SYN-ACK/FIN/RST letter per direction.
@@ -324,7 +327,7 @@ impl Connection {
                 .wrapping_add(seg.payload_len)
                 .wrapping_add(f.syn() as u32);
             self.seq.fin_seq[si] = Some(fin);
-            self.closed_first.get_or_insert(s);
+            self.seq.first_fin.get_or_insert(s);
             self.apply(s, Event::SendFin, ts_ns, packet_index);
         }
 
@@ -474,6 +477,10 @@ impl Connection {
             // The missing direction showed up after all (a capture started mid-handshake).
             self.direction_missing = None;
         }
+        self.closed_first = match self.direction_missing {
+            None => self.seq.first_fin,
+            Some(_) => None,
+        };
         self.outcome = self.current_outcome();
         self.conn_state = zeek::conn_state(self);
         self.idle_beyond_keepalive = self.longest_idle_ns > super::KEEPALIVE_IDLE_NS;
@@ -508,10 +515,11 @@ impl Connection {
             return Outcome::FinFin;
         }
         if let Some(missing) = self.direction_missing {
-            return match self.closed_first {
-                Some(Role::Client) if missing == Role::Server => Outcome::ClosedByClient,
-                Some(Role::Server) if missing == Role::Client => Outcome::ClosedByServer,
+            let seen_fin = self.seq.fin_seq[ix(missing.other())].is_some();
+            return match missing {
                 _ if !self.seq.sent_syn[0] && !self.seq.sent_synack[1] => Outcome::MidStream,
+                Role::Server if seen_fin => Outcome::ClosedByClient,
+                Role::Client if seen_fin => Outcome::ClosedByServer,
                 _ => Outcome::OpenAtEnd,
             };
         }
