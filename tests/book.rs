@@ -695,6 +695,46 @@ fn both_books_build_into_one_site_with_working_switch_links() {
         site.join("zh-TW/figures/browser-burst.svg").exists(),
         "the zh-TW site has no figures"
     );
+    // Appendices and references are unnumbered: the table of contents numbers only 1–12.
+    for dir in [site.clone(), site.join("zh-TW")] {
+        let toc: String = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| file_name(p).starts_with("toc") && file_name(p).ends_with(".js"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        assert!(toc.contains(">12.</strong>"), "{}: no chapter 12 in the toc", dir.display());
+        assert!(
+            !toc.contains(">13.</strong>"),
+            "{}: a 13th numbered entry: the appendices must be suffix chapters",
+            dir.display()
+        );
+    }
+    // Search data for the search page, Chinese words included.
+    let zh = std::fs::read_to_string(site.join("zh-TW/searchdata.js")).expect("zh-TW search data");
+    let en = std::fs::read_to_string(site.join("searchdata.js")).expect("English search data");
+    for word in ["臨時埠", "防火牆", "連線池", "TIME-WAIT"] {
+        assert!(zh.contains(word), "zh-TW search data lacks {word}");
+    }
+    assert!(en.contains("ephemeral port") && !en.contains("臨時埠是"));
+    // And the page finds them, in a real browser.
+    let chromium = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok());
+    let Some(chromium) = chromium else {
+        return skip_or_fail("chromium missing: the search pages were not tried in a browser");
+    };
+    let out = Command::new("bash")
+        .arg(root().join("scripts/search-check.sh"))
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("run scripts/search-check.sh");
+    assert!(
+        out.status.success(),
+        "search-check.sh failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Under `CI=true` a missing prerequisite fails the test instead of skipping it.
