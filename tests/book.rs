@@ -650,6 +650,31 @@ fn every_page_links_to_the_same_page_in_the_other_language() {
     }
 }
 
+/// The visible text of a built page's `<main>`, without code blocks, inline code and tags.
+fn rendered_text(html: &str) -> String {
+    let main = html
+        .split_once("<main>")
+        .and_then(|(_, rest)| rest.split_once("</main>"))
+        .map_or("", |(m, _)| m);
+    let mut out = String::new();
+    let mut rest = main;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let skip_to = ["<pre", "<code"]
+            .iter()
+            .find(|t| rest.starts_with(**t))
+            .map(|t| if *t == "<pre" { "</pre>" } else { "</code>" });
+        let end = match skip_to {
+            Some(close) => rest.find(close).map(|j| j + close.len()),
+            None => rest.find('>').map(|j| j + 1),
+        };
+        rest = &rest[end.unwrap_or(rest.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `mdbook`, from PATH or cargo's bin directory; `None` when it is not installed.
 fn mdbook() -> Option<PathBuf> {
     let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/mdbook"));
@@ -715,6 +740,29 @@ fn both_books_build_into_one_site_with_working_switch_links() {
             dir.display()
         );
     }
+    // Emphasis that did not render: CommonMark closes `**` only when it is not squeezed between
+    // a punctuation mark and a letter (`**重點。**在` stays literal; `**重點**。在` is bold).
+    let mut stray = Vec::new();
+    for dir in [site.clone(), site.join("zh-TW")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            let name = file_name(&path);
+            if !name.ends_with(".html") || name == "print.html" {
+                continue;
+            }
+            let text = rendered_text(&std::fs::read_to_string(&path).unwrap());
+            if let Some(i) = text.find('*') {
+                let from = text.floor_char_boundary(i.saturating_sub(30));
+                let to = text.ceil_char_boundary((i + 30).min(text.len()));
+                stray.push(format!("{}: {:?}", path.display(), &text[from..to]));
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "a literal * in rendered text (emphasis that did not close):\n{}",
+        stray.join("\n")
+    );
     // Search data for the search page, Chinese words included.
     let zh = std::fs::read_to_string(site.join("zh-TW/searchdata.js")).expect("zh-TW search data");
     let en = std::fs::read_to_string(site.join("searchdata.js")).expect("English search data");
