@@ -112,4 +112,27 @@ echo "ok: ch11 step 5, http.server: $both TIME-WAITs on the two sides for 30 req
 echo "ch11 http.server split this run: sport $(tw sport "$p"), dport $(tw dport "$p")"
 kill "${pids[-1]}"
 
+# Chapter 11, steps 1–4 with the capture: tcpdump on lo, then portlife's report of it. Needs root,
+# tcpdump and PORTLIFE (the portlife command; tests/book.rs passes its binary).
+if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null 2>&1 && [ -n "${PORTLIFE:-}" ]; then
+  p=$(free_port)
+  cap=$(mktemp --suffix=.pcap)
+  timeout 60 tcpdump -i lo -U -w "$cap" "tcp port $p" >/dev/null 2>&1 & pids+=($!)
+  td=$!
+  sleep 1
+  timeout 60 python3 $code/lab_server.py "$p" & pids+=($!)
+  wait_listening "$p"
+  curl30 "$p"
+  sleep 0.5
+  kill "${pids[-1]}"
+  kill -INT "$td"; wait "$td" 2>/dev/null || true
+  report=$($PORTLIFE report "$cap")
+  rm -f "$cap"
+  expect "ch11 step 4, the capture's connections" "TCP connections: 30" "$(grep -o 'TCP connections: [0-9]*' <<<"$report")"
+  expect "ch11 step 4, who closed first" "closed first: client 30, server 0" "$(grep -o 'closed first: .*' <<<"$report")"
+else
+  [ "${CI:-}" = true ] && fail "ch11 capture lab needs root, tcpdump and PORTLIFE under CI"
+  echo "skipped: ch11 capture lab (needs root, tcpdump and PORTLIFE)"
+fi
+
 echo "book labs: all ran"

@@ -544,6 +544,7 @@ fn runnable_book_code_runs_on_loopback() {
     }
     let out = Command::new("bash")
         .arg(root().join("scripts/book-labs.sh"))
+        .env("PORTLIFE", env!("CARGO_BIN_EXE_portlife"))
         .output()
         .expect("run scripts/book-labs.sh");
     assert!(
