@@ -406,6 +406,9 @@ fn worked_answers_compute() {
     for page in book_pages() {
         let text = std::fs::read_to_string(&page).unwrap();
         for (i, _) in text.match_indices("<!-- calc:") {
+            if text[..i].ends_with('`') {
+                continue; // a marker shown as code (appendix A)
+            }
             n += 1;
             let rest = &text[i + "<!-- calc:".len()..];
             let close = rest.find("-->").expect("unclosed calc marker");
