@@ -1,9 +1,11 @@
 """A tiny HTTP/1.1 server for the chapter 11 lab, on 127.0.0.1 only.
 
-    python3 lab_server.py 8000           keep-alive: waits for the next request, so the
-                                         client (curl) closes first and gets the TIME-WAIT
-    python3 lab_server.py 8000 --close   answers without Content-Length and closes the
-                                         connection itself, so the server gets the TIME-WAIT
+python3 lab_server.py 8000
+    keep-alive: waits for a next request, so the client (curl)
+    closes first and gets the TIME-WAIT
+python3 lab_server.py 8000 --close
+    answers without Content-Length and closes the connection
+    itself, so the server gets the TIME-WAIT
 """
 import http.server
 import sys
@@ -19,7 +21,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = b"hello\n"
         self.send_response(200)
         if server_closes:
-            # No length: the body ends when the server closes, so the server's FIN is first.
+            # No length: the body ends when the server closes,
+            # so the server's FIN is first.
             self.send_header("Connection", "close")
             self.close_connection = True
         else:
