@@ -117,13 +117,17 @@ kill "${pids[-1]}"
 if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null 2>&1 && [ -n "${PORTLIFE:-}" ]; then
   p=$(free_port)
   cap=$(mktemp --suffix=.pcap)
-  timeout 60 tcpdump -i lo -U -w "$cap" "tcp port $p" >/dev/null 2>&1 & pids+=($!)
+  tdlog=$(mktemp)
+  timeout 60 tcpdump -i lo -U -w "$cap" "tcp port $p" >/dev/null 2>"$tdlog" & pids+=($!)
   td=$!
-  sleep 1
+  # wait until tcpdump really listens (up to 10 s), or the first connections are missed
+  for _ in $(seq 100); do grep -q "listening on" "$tdlog" && break; sleep 0.1; done
+  grep -q "listening on" "$tdlog" || fail "ch11 capture lab: tcpdump did not start"
+  rm -f "$tdlog"
   timeout 60 python3 $code/lab_server.py "$p" & pids+=($!)
   wait_listening "$p"
   curl30 "$p"
-  sleep 0.5
+  sleep 1
   kill "${pids[-1]}"
   kill -INT "$td"; wait "$td" 2>/dev/null || true
   report=$($PORTLIFE report "$cap")
