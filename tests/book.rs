@@ -138,10 +138,9 @@ fn tokens(text: &str) -> Vec<String> {
             let mut t = String::new();
             while i < chars.len() {
                 let c = chars[i];
-                if c.is_ascii_digit() {
-                    t.push(c);
-                    i += 1;
-                } else if c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()) {
+                let decimal_point =
+                    c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+                if c.is_ascii_digit() || decimal_point {
                     t.push(c);
                     i += 1;
                 } else if (c == ' ' || c == '\u{202f}' || c == '\u{a0}')
