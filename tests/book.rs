@@ -1116,3 +1116,33 @@ fn statements_found_false_stay_out() {
         }
     }
 }
+
+#[test]
+fn every_figure_has_a_numbered_caption() {
+    for (book, word, sep) in [(BOOKS[0], "Figure", ": "), (BOOKS[1], "圖", "：")] {
+        for page in pages_of(book) {
+            let name = file_name(&page);
+            let num = if let Some(n) = name.strip_prefix("ch") {
+                n[..2].trim_start_matches('0').to_string()
+            } else if let Some(a) = name.strip_prefix("appendix-") {
+                a[..1].to_uppercase()
+            } else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&page).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let mut k = 0;
+            for (i, line) in lines.iter().enumerate() {
+                if line.starts_with("![") {
+                    k += 1;
+                    let want = format!("*{word} {num}.{k}{sep}");
+                    assert!(
+                        lines.get(i + 2).is_some_and(|c| c.starts_with(&want)),
+                        "{book}/{name}:{}: the figure needs the caption {want}…* two lines below",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+}
