@@ -12,7 +12,8 @@
 //! `held_at.<SECONDS>` (client ports held in any phase then), `tw_start_ms.<PORT>` (when client
 //! port PORT entered TIME-WAIT, ms after the first packet; the text shows it in seconds, e.g.
 //! `2.641`), `nth_start_ms.<N>` (when the Nth connection started, ms after the first packet,
-//! shown in seconds) and `server.<PORT>` (the server address client port PORT connected to).
+//! shown in seconds), `assigned_us.<PORT>` (how long client port PORT stayed Assigned, µs,
+//! shown in ms) and `server.<PORT>` (the server address client port PORT connected to).
 //!
 //! A marker annotates the number right after it: the first number (or address) the reader sees
 //! after the marker, in the same sentence, must be one of its claims, and every claim must be
@@ -164,7 +165,10 @@ fn tokens(text: &str) -> Vec<String> {
 
 /// How the reader sees a claimed value.
 fn visible_form(key: &str, value: &str) -> String {
-    if key.starts_with("tw_start_ms.") || key.starts_with("nth_start_ms.") {
+    if key.starts_with("tw_start_ms.")
+        || key.starts_with("nth_start_ms.")
+        || key.starts_with("assigned_us.")
+    {
         if let Ok(ms) = value.parse::<i64>() {
             let s = format!("{}.{:03}", ms / 1000, ms % 1000);
             return s.trim_end_matches('0').trim_end_matches('.').to_string();
@@ -235,6 +239,13 @@ fn measure(a: &Analysis, key: &str) -> Option<String> {
             !s.server_side && s.port == p && s.phase == portlife::ports::Phase::TimeWait
         })?;
         return Some(((s.start_ns - start) as f64 / 1e6).round().to_string());
+    }
+    if let Some(p) = key.strip_prefix("assigned_us.") {
+        let p: u16 = p.parse().ok()?;
+        let s = a.ports.spans.iter().find(|s| {
+            !s.server_side && s.port == p && s.phase == portlife::ports::Phase::Assigned
+        })?;
+        return Some(((s.end_ns - s.start_ns) as f64 / 1e3).round().to_string());
     }
     if let Some(k) = key.strip_prefix("nth_start_ms.") {
         let k: usize = k.parse().ok()?;
