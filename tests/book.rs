@@ -1148,7 +1148,7 @@ fn every_figure_has_a_numbered_caption() {
             let lines: Vec<&str> = text.lines().collect();
             let mut k = 0;
             for (i, line) in lines.iter().enumerate() {
-                if line.starts_with("![") {
+                if line.starts_with("![") || line.starts_with("[![") {
                     k += 1;
                     let want = format!("*{word} {num}.{k}{sep}");
                     assert!(
