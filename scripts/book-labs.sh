@@ -18,8 +18,11 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 # A free TCP port on 127.0.0.1 below Linux's ephemeral range, so that no client socket of this or
 # an earlier run (which holds ports from the range) can sit on it and blur the counts.
+# It must also have no socket at all on either end (a TIME-WAIT left by an earlier run's clients).
 free_port() {
-  python3 - <<'PY'
+  local p
+  for _ in $(seq 100); do
+    p=$(python3 - <<'PY'
 import random, socket
 for _ in range(100):
     p = random.randint(20000, 29999)
@@ -31,6 +34,10 @@ for _ in range(100):
     print(p)
     break
 PY
+)
+    [ -z "$(ss -tanH "( sport = :$p or dport = :$p )")" ] && { echo "$p"; return; }
+  done
+  fail "no free port found"
 }
 wait_listening() { # wait up to 5 s for a listener on port $1
   for _ in $(seq 50); do
