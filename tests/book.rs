@@ -13,7 +13,8 @@
 //! port PORT entered TIME-WAIT, ms after the first packet; the text shows it in seconds, e.g.
 //! `2.641`), `nth_start_ms.<N>` (when the Nth connection started, ms after the first packet,
 //! shown in seconds), `assigned_us.<PORT>` (how long client port PORT stayed Assigned, µs,
-//! shown in ms) and `server.<PORT>` (the server address client port PORT connected to).
+//! shown in ms), `syn_retransmits.<PORT>`, `last_packet_ms.<PORT>` (the last packet of client port
+//! PORT's connection, ms after its first, shown in seconds) and `server.<PORT>` (the server address client port PORT connected to).
 //!
 //! A marker annotates the number right after it: the first number (or address) the reader sees
 //! after the marker, in the same sentence, must be one of its claims, and every claim must be
@@ -167,6 +168,7 @@ fn tokens(text: &str) -> Vec<String> {
 fn visible_form(key: &str, value: &str) -> String {
     if key.starts_with("tw_start_ms.")
         || key.starts_with("nth_start_ms.")
+        || key.starts_with("last_packet_ms.")
         || key.starts_with("assigned_us.")
     {
         if let Ok(ms) = value.parse::<i64>() {
@@ -253,6 +255,20 @@ fn measure(a: &Analysis, key: &str) -> Option<String> {
         starts.sort_unstable();
         let s = *starts.get(k.checked_sub(1)?)?;
         return Some(((s - start) as f64 / 1e6).round().to_string());
+    }
+    if let Some(p) = key.strip_prefix("syn_retransmits.") {
+        let p: u16 = p.parse().ok()?;
+        let c = a.connections.iter().find(|c| c.client.port == p)?;
+        return Some(c.syn_retransmits.to_string());
+    }
+    if let Some(p) = key.strip_prefix("last_packet_ms.") {
+        let p: u16 = p.parse().ok()?;
+        let c = a.connections.iter().find(|c| c.client.port == p)?;
+        return Some(
+            ((c.last_packet_ns - c.start_ns) as f64 / 1e6)
+                .round()
+                .to_string(),
+        );
     }
     if let Some(p) = key.strip_prefix("server.") {
         let p: u16 = p.parse().ok()?;
