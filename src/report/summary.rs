@@ -199,6 +199,22 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
             &[&closers(false), &closers(true)]
         )
     )?;
+    let untold = a
+        .connections
+        .iter()
+        .filter(|c| c.direction_missing.is_some() && c.completeness & 16 != 0)
+        .count();
+    if untold > 0 {
+        writeln!(
+            out,
+            "    {}",
+            trf(
+                lang,
+                "… and {} closed where one direction is missing: who closed first cannot be told",
+                &[&untold]
+            )
+        )?;
+    }
     let tw_spans = |server_side: bool| {
         a.ports
             .spans
@@ -418,6 +434,10 @@ pub const REPORT: Catalog = &[
     (
         "closed first: client {}, server {}",
         "先關閉的一方:用戶端 {},伺服器 {}",
+    ),
+    (
+        "… and {} closed where one direction is missing: who closed first cannot be told",
+        "……另有 {} 條在少了一個方向的情況下關閉:無法判斷哪一方先關閉",
     ),
     (
         "TIME-WAIT: {} client port(s), {} server socket(s)",
