@@ -27,6 +27,7 @@ use serde_json::Value;
 
 use crate::decode::{Endpoint, IcmpReason};
 use crate::i18n::Lang;
+use crate::ports::profile::proves_range;
 use crate::ports::{OsProfile, Phase, PoolSeries, Pools, PortModel};
 use crate::tcp::{Connection, Outcome, Role, TcpState, UdpFlow};
 
@@ -338,21 +339,18 @@ const ZH_ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` 允許對外連線在 
 const POOL_WARNING_PCT: f64 = 60.0;
 const POOL_CRITICAL_PCT: f64 = 80.0;
 
-/// Smallest block of ports from which a narrower-than-profile range is inferred.
-const INFERRED_RANGE_MIN_PORTS: u32 = 4;
-
 /// The range a host's kernel really used, when the capture proves it is narrower than the
 /// profile's: the host's TCP client ports (SYN seen) fill a contiguous block of
-/// ≥ [`INFERRED_RANGE_MIN_PORTS`] ports completely, no port outside it, and *every* port of the
+/// ≥ [`crate::ports::profile::OBSERVED_RANGE_MIN_PORTS`] ports completely, no port outside it, and *every* port of the
 /// block was used by more than one connection. A kernel picking from a wide range would not come
 /// back to every port of a small block; one configured with that block has no other choice
 /// (e.g. `ip_local_port_range 40000 40199`). The profile's range is then the wrong denominator.
 fn inferred_range(uses: Option<&PortUse>, profile: &OsProfile) -> Option<(u16, u16)> {
     let u = uses?;
-    let n = u.hi as u32 - u.lo as u32 + 1;
-    let dense = u.ports == n;
-    (n >= INFERRED_RANGE_MIN_PORTS && dense && u.all_reused && n < profile.range_size())
-        .then_some((u.lo, u.hi))
+    let proves = |default| proves_range(u.lo, u.hi, u.ports, u.all_reused, default);
+    // `auto` may have taken the proven range as the profile's: it is still an inferred one.
+    let taken = (profile.port_lo, profile.port_hi) == (u.lo, u.hi) && proves(u32::MAX);
+    (proves(profile.range_size()) || taken).then_some((u.lo, u.hi))
 }
 
 /// What one host's client ports (connections with a captured SYN) looked like.
@@ -442,7 +440,9 @@ fn pool_finding(
     profile: &OsProfile,
 ) -> Option<Finding> {
     let held = pool.peak.held();
-    let profile_pct = held as f64 * 100.0 / profile.range_size().max(1) as f64;
+    // Against the OS's default range, also when `auto` took the proven narrower one.
+    let default = profile.os_default();
+    let profile_pct = held as f64 * 100.0 / default.range_size().max(1) as f64;
     let (range, range_source) = match inferred {
         Some((lo, hi)) => ((lo, hi), "inferred"),
         None => ((profile.port_lo, profile.port_hi), "profile"),
@@ -479,7 +479,7 @@ fn pool_finding(
         expl.push_str(&format!(
             "The capture shows the range is only {}–{}: every port of that block was used, and \
              used again, and no port outside it — a range much narrower than {}'s {}–{}. ",
-            range.0, range.1, profile.label, profile.port_lo, profile.port_hi
+            range.0, range.1, default.label, default.port_lo, default.port_hi
         ));
     }
     expl.push_str(
@@ -521,7 +521,7 @@ fn pool_finding(
         zh.push_str(&format!(
             "擷取檔顯示範圍只有 {}–{}:這一段的每個埠都被使用、而且被重複使用,範圍外則沒有任何埠——\
              比 {} 的 {}–{} 窄得多。",
-            range.0, range.1, profile.label, profile.port_lo, profile.port_hi
+            range.0, range.1, default.label, default.port_lo, default.port_hi
         ));
     }
     zh.push_str(

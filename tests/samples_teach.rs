@@ -218,3 +218,49 @@ fn one_direction_is_said_not_mistaken_for_silence() {
         "no TIME-WAIT is claimed that was not seen"
     );
 }
+
+#[test]
+fn each_client_hosts_os_is_read_from_its_syns_and_ports() {
+    use portlife::ports::Confidence;
+    // The default sample: a Windows client (no TCP timestamps, ports in sequence from the
+    // dynamic range), so Windows' range and 120 s TIME-WAIT without choosing anything.
+    let a = load("browser-burst.pcap");
+    assert_eq!(a.profile.name, "windows");
+    assert_eq!((a.profile.port_lo, a.profile.port_hi), (49152, 65535));
+    assert_eq!(a.profile.time_wait_ns, 120_000_000_000);
+    let g = &a.ports.host_guesses[0];
+    assert_eq!((g.os, g.confidence), ("windows", Confidence::High));
+    assert!(g
+        .reasons
+        .iter()
+        .any(|r| r == "no TCP timestamps in its SYNs"));
+    assert!(a.ports.profile_note.contains("ports taken in sequence"));
+    // The proxy's capture holds Linux hosts and a Windows one: each is named as it is.
+    let p = load("proxy.pcap");
+    let os = |ip: &str| {
+        p.ports
+            .host_guesses
+            .iter()
+            .find(|g| g.host.to_string() == ip)
+            .map(|g| g.os)
+    };
+    assert_eq!(os("192.168.1.23"), Some("windows"));
+    assert_eq!(os("192.168.1.31"), Some("linux"));
+    assert_eq!(os("10.0.1.10"), Some("linux"));
+    assert!(p.ports.profile_note.contains("the hosts differ"));
+    // Six ports of a browser prove no range; 400 connections on exactly 200 ports do.
+    assert_eq!(g.observed_range, None);
+    let x = load("port-exhaustion.pcap");
+    assert_eq!(x.ports.host_guesses[0].observed_range, Some((40000, 40199)));
+    assert_eq!((x.profile.port_lo, x.profile.port_hi), (40000, 40199));
+    let peak = x.ports.hosts[0]
+        .steps
+        .iter()
+        .map(|s| s.occupancy_pct)
+        .fold(0.0, f64::max);
+    assert_eq!(peak, 100.0, "JSON ports.hosts[].steps[].occupancy_pct");
+    // A profile the user names is used as named; the guesses stay, as what the wire says.
+    let l = load_as("browser-burst.pcap", Profile::Linux);
+    assert_eq!(l.profile.time_wait_ns, 60_000_000_000);
+    assert_eq!(l.ports.host_guesses[0].os, "windows");
+}

@@ -256,7 +256,7 @@ fn the_app_speaks_traditional_chinese() {
     h.get_by_label("作業系統設定檔");
     h.get_by_label("埠的階段:");
     h.get_by_label("10.0.0.2 — 3 個用戶端埠");
-    h.get_by_label_contains("3 條連線");
+    h.get_by_label("3 條連線");
     h.get_by_label("10.0.0.2:40001 TimeWait span").hover();
     h.run();
     h.get_by_label_contains("因為這台主機先關閉,在 TIME-WAIT 中等待 60 s");

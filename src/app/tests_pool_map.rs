@@ -148,3 +148,18 @@ fn hovering_a_cell_names_its_connection_and_clicking_selects_it() {
     h.run();
     assert_eq!(h.state().state.selection, Some(expected));
 }
+
+/// Without choosing a profile, the app judges the exhaustion sample against the range its
+/// client proved (40000–40199): the status bar, the pool map and the critical finding agree on
+/// 100 %, instead of 0.71 % of Linux's 28 232 ports beside "200 of 200".
+#[test]
+fn auto_takes_the_observed_range_and_every_view_agrees() {
+    let mut h = harness();
+    open_with_pool_map(&mut h, &sample("port-exhaustion.pcap"));
+    h.state_mut().state.time_cursor = Some(5.0);
+    h.run();
+    h.get_by_label("Occupancy: 100.0 %");
+    h.get_by_label("Available: 0");
+    h.get_by_label_contains("(100.00 % of the range)");
+    h.get_by_label_contains("200 of 200 client ports held at once (100 %)");
+}

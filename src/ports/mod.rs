@@ -34,7 +34,7 @@ pub use pool::{
     client_hosts, destinations_of, grid_columns, pool_map, ClientHost, Holder, PhaseTally, PoolMap,
     PortState,
 };
-pub use profile::{OsProfile, Profile, ProfileParseError};
+pub use profile::{host_guesses, Confidence, HostGuess, OsProfile, Profile, ProfileParseError};
 
 /// The four phases of a port.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -102,6 +102,9 @@ pub struct PortModel {
     pub profile: OsProfile,
     /// How the profile was chosen; says so when `auto` guessed.
     pub profile_note: String,
+    /// What each client host's SYNs and ports say about its OS, busiest first (`auto` uses
+    /// the first; shown whatever the profile, as what the wire says).
+    pub host_guesses: Vec<HostGuess>,
     pub capture_end_ns: i64,
     /// Rows sorted by first use.
     pub rows: Vec<PortRow>,
@@ -217,9 +220,11 @@ pub fn derive_beside<T: Send>(
     prev: Option<&PortModel>,
     after_pools: impl FnOnce(Pools<'_>) -> T + Send,
 ) -> (PortModel, T) {
-    let (p, note) = profile.resolve(conns, udp);
+    let hosts = profile::host_guesses(conns);
+    let (p, note) = profile.resolve_with(conns, udp, &hosts);
     let (mut m, t) = derive_reusing(conns, udp, &p, capture_end_ns, prev, after_pools);
     m.profile_note = note;
+    m.host_guesses = hosts;
     (m, t)
 }
 
@@ -310,6 +315,7 @@ fn derive_reusing<T: Send>(
     let model = PortModel {
         profile: profile.clone(),
         profile_note: String::new(),
+        host_guesses: Vec::new(),
         capture_end_ns,
         rows,
         spans,

@@ -36,6 +36,10 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use super::choice::ChoicePattern;
 use crate::tcp::{Connection, UdpFlow};
 
 const S: i64 = 1_000_000_000;
@@ -99,6 +103,26 @@ impl OsProfile {
             time_wait_s as i64,
             127,
         )
+    }
+
+    /// The named OS's default profile (`linux` for an unknown name).
+    pub fn named(name: &str) -> OsProfile {
+        match name {
+            "windows" => OsProfile::windows(),
+            "macos" => OsProfile::macos(),
+            "freebsd" => OsProfile::freebsd(),
+            "linux-old" => OsProfile::linux_old(),
+            _ => OsProfile::linux(),
+        }
+    }
+
+    /// This profile with its OS's default range: itself, unless `auto` narrowed the range to
+    /// one a host's traffic proved (a custom profile is its own default).
+    pub fn os_default(&self) -> OsProfile {
+        match self.name.as_str() {
+            "custom" => self.clone(),
+            name => OsProfile::named(name),
+        }
     }
 
     /// Number of ports in the ephemeral range.
@@ -168,6 +192,16 @@ impl FromStr for Profile {
 impl Profile {
     /// The concrete profile, and a note saying how it was chosen (a guess says so).
     pub fn resolve(&self, conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
+        self.resolve_with(conns, udp, &host_guesses(conns))
+    }
+
+    /// [`Self::resolve`] with the hosts' guesses already made.
+    pub fn resolve_with(
+        &self,
+        conns: &[Connection],
+        udp: &[UdpFlow],
+        hosts: &[HostGuess],
+    ) -> (OsProfile, String) {
         match self {
             Profile::Linux => (OsProfile::linux(), "chosen: Linux (modern)".into()),
             Profile::LinuxOld => (OsProfile::linux_old(), "chosen: Linux (old)".into()),
@@ -183,15 +217,248 @@ impl Profile {
                 let note = format!("chosen: {}", p.label);
                 (p, note)
             }
-            Profile::Auto => guess(conns, udp),
+            Profile::Auto => guess(conns, udp, hosts),
         }
     }
 }
 
-/// `auto`: guess the profile from the client ports whose roles are known.
-fn guess(conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
-    // TCP client ports whose SYN was seen; UDP ones only when there are none (UDP "clients"
-    // are often fixed ports: L2TP 1701, NTP 123, mDNS 5353).
+/// What one client host's SYNs and port choices say about its OS.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostGuess {
+    pub host: IpAddr,
+    /// The profile name it points to (`linux`, `windows`, `macos`, `freebsd`, `linux-old`).
+    pub os: &'static str,
+    pub confidence: Confidence,
+    /// What the wire showed, in words ("no TCP timestamps in its SYNs", …).
+    pub reasons: Vec<String>,
+    /// A range narrower than the OS default that its own traffic proves (`observed` below).
+    pub observed_range: Option<(u16, u16)>,
+    /// Connections whose SYN it sent (the evidence).
+    pub connections: u32,
+}
+
+/// How sure a [`HostGuess`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Only the port range speaks for it (ranges overlap between OSes).
+    Low,
+    /// The SYN options and the range agree.
+    Medium,
+    /// Options, range and the order of the ports all agree.
+    High,
+}
+
+/// The OS guess of every host that opened TCP connections whose SYN was captured, busiest
+/// first. The reasoning is p0f's (a SYN's options are the OS's defaults) narrowed to what
+/// decides the port model here, with what the ports themselves show:
+/// - RFC 7323 timestamps: Windows leaves them off by default (`Tcp1323Opts`), Linux
+///   (`net.ipv4.tcp_timestamps` = 1), macOS and FreeBSD (`net.inet.tcp.rfc1323` = 1) send them;
+/// - the range the ports fall in (the table at the top of this file);
+/// - the order: Windows takes ports in sequence (see `choice`), Linux ≥ 4.2 connect() one parity
+///   first (commit 07f4c90062f8).
+pub fn host_guesses(conns: &[Connection]) -> Vec<HostGuess> {
+    let mut by_host: HashMap<IpAddr, Vec<&Connection>> = HashMap::new();
+    for c in conns {
+        if !c.roles_inferred && c.client.port >= 1024 && c.syn_options.is_some() {
+            by_host.entry(c.client.ip).or_default().push(c);
+        }
+    }
+    let mut out: Vec<HostGuess> = by_host
+        .into_iter()
+        .map(|(host, mut cs)| {
+            cs.sort_by_key(|c| (c.start_ns, c.id));
+            guess_host(host, &cs)
+        })
+        .collect();
+    out.sort_by(|a, b| b.connections.cmp(&a.connections).then(a.host.cmp(&b.host)));
+    out
+}
+
+fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
+    let ports: Vec<u16> = cs.iter().map(|c| c.client.port).collect();
+    let (min, max) = (
+        *ports.iter().min().unwrap_or(&0),
+        *ports.iter().max().unwrap_or(&0),
+    );
+    // Only a SYN with an MSS option is an OS stack's own (every stack sends one; a SYN with no
+    // options is crafted, a scanner's or a test's, and its missing timestamps say nothing).
+    let printed: Vec<_> = cs
+        .iter()
+        .filter_map(|c| c.syn_options)
+        .filter(|o| o.mss.is_some())
+        .collect();
+    let with_ts = printed.iter().filter(|o| o.timestamps).count();
+    let stamped = !printed.is_empty() && with_ts * 2 > printed.len();
+    let reading = super::choice::read_choice(&ports);
+    let sequential = reading.pattern == ChoicePattern::Sequential;
+    let parity = matches!(
+        reading.pattern,
+        ChoicePattern::OneParity { .. } | ChoicePattern::OneParityThenOther { .. }
+    );
+    let mut reasons: Vec<String> = Vec::new();
+    let dynamic = min >= 49152;
+    let linux = min >= 32768 && max <= 60999;
+    let (os, confidence) = if !printed.is_empty() && with_ts == 0 && dynamic {
+        reasons.push("no TCP timestamps in its SYNs".into());
+        reasons.push("ports in 49152–65535".into());
+        if sequential {
+            reasons.push("ports taken in sequence".into());
+        }
+        let sure = sequential || max > 60999;
+        (
+            "windows",
+            if sure {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+        )
+    } else if stamped && linux {
+        reasons.push("TCP timestamps in its SYNs".into());
+        reasons.push("ports in 32768–60999".into());
+        if parity {
+            reasons.push("ports of one parity first, as Linux connect() takes them".into());
+        }
+        (
+            "linux",
+            if parity {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+        )
+    } else if stamped && dynamic && max > 60999 {
+        reasons.push("TCP timestamps in its SYNs".into());
+        reasons.push("ports above Linux's 60999, in 49152–65535".into());
+        ("macos", Confidence::Medium)
+    } else if stamped && (10000..32768).contains(&min) {
+        reasons.push("TCP timestamps in its SYNs".into());
+        reasons.push("ports below 32768, in FreeBSD's 10000–65535".into());
+        ("freebsd", Confidence::Medium)
+    } else {
+        let (p, why) = by_range(min, max);
+        reasons.push(why.trim_end_matches('.').into());
+        (p, Confidence::Low)
+    };
+    let observed_range = observed(&ports, os);
+    if let Some((lo, hi)) = observed_range {
+        reasons.push(format!(
+            "observed range {lo}–{hi}: {} connections on these {} ports only",
+            cs.len(),
+            u32::from(hi) - u32::from(lo) + 1
+        ));
+    }
+    HostGuess {
+        host,
+        os,
+        confidence,
+        reasons,
+        observed_range,
+        connections: cs.len() as u32,
+    }
+}
+
+/// Smallest block of ports from which a range narrower than the default is inferred.
+pub const OBSERVED_RANGE_MIN_PORTS: u32 = 4;
+
+/// Whether a host's TCP client ports prove its kernel's range is the block `lo..=hi`, narrower
+/// than a default of `default_size` ports: `distinct` ports fill the block completely, and
+/// *every* one was used by more than one connection (`all_reused`). A kernel picking from a wide
+/// range would not come back to every port of a small block (Linux hashes and steps on, Windows
+/// walks the whole range); one configured with that block has no other choice (e.g.
+/// `ip_local_port_range 40000 40199`). Six ports of a browser, none reused, prove nothing.
+pub fn proves_range(lo: u16, hi: u16, distinct: u32, all_reused: bool, default_size: u32) -> bool {
+    let width = u32::from(hi) - u32::from(lo) + 1;
+    distinct == width && width >= OBSERVED_RANGE_MIN_PORTS && all_reused && width < default_size
+}
+
+/// [`proves_range`] over one host's ports (in any order).
+fn observed(ports: &[u16], os: &str) -> Option<(u16, u16)> {
+    let mut uses: std::collections::BTreeMap<u16, u32> = Default::default();
+    for &p in ports {
+        *uses.entry(p).or_default() += 1;
+    }
+    let (&lo, &hi) = (uses.keys().next()?, uses.keys().next_back()?);
+    let all_reused = uses.values().all(|&n| n > 1);
+    let default = OsProfile::named(os).range_size();
+    proves_range(lo, hi, uses.len() as u32, all_reused, default).then_some((lo, hi))
+}
+
+/// The profile a port range alone points to, and why (when the SYNs say nothing surer).
+fn by_range(min: u16, max: u16) -> (&'static str, &'static str) {
+    if min >= 49152 && max > 60999 {
+        (
+            "windows",
+            "all in 49152–65535 (RFC 6335 dynamic range) and above Linux's 60999: Windows or \
+             macOS; chose Windows (120 s TIME-WAIT), use --profile macos for 30 s",
+        )
+    } else if min >= 49152 {
+        (
+            "linux",
+            "inside both Linux's 32768–60999 and Windows' 49152–65535; chose Linux, use \
+             --profile windows for 120 s TIME-WAIT",
+        )
+    } else if min >= 32768 && max <= 60999 {
+        ("linux", "inside Linux's 32768–60999")
+    } else if min >= 32768 && max == 61000 {
+        ("linux-old", "port 61000 used: Linux's old 32768–61000")
+    } else if min >= 32768 {
+        (
+            "linux",
+            "span Linux's and Windows' ranges (several hosts?); assumed Linux (modern)",
+        )
+    } else if min >= 10000 {
+        ("freebsd", "some below 32768: FreeBSD's 10000–65535")
+    } else {
+        (
+            "linux",
+            "some below 10000, outside every profile's range; assumed Linux (modern)",
+        )
+    }
+}
+
+/// `auto`: the profile of the busiest client host, from its SYNs and ports
+/// ([`host_guesses`]), with its observed range if it has one; from the client ports alone when
+/// no SYN says more (UDP ones only when there are no TCP ones: UDP "clients" are often fixed
+/// ports — L2TP 1701, NTP 123, mDNS 5353).
+fn guess(conns: &[Connection], udp: &[UdpFlow], hosts: &[HostGuess]) -> (OsProfile, String) {
+    if let Some(first) = hosts.first() {
+        let mut p = OsProfile::named(first.os);
+        if let Some((lo, hi)) = first.observed_range {
+            p.port_lo = lo;
+            p.port_hi = hi;
+            p.label = format!("{}, observed range {lo}–{hi}", p.label);
+        }
+        let clauses: Vec<String> = hosts
+            .iter()
+            .map(|h| {
+                let confidence = match h.confidence {
+                    Confidence::High => " (high confidence, ",
+                    Confidence::Medium => " (medium confidence, ",
+                    Confidence::Low => " (low confidence, ",
+                };
+                let n = match h.connections {
+                    1 => "1 connection): ".to_string(),
+                    n => format!("{n} connections): "),
+                };
+                format!(
+                    "{} {}{confidence}{n}{}",
+                    h.host,
+                    OsProfile::named(h.os).label,
+                    h.reasons.join(", ")
+                )
+            })
+            .collect();
+        let mut note = format!("guessed {}: {}", p.name, clauses.join("; "));
+        if hosts.iter().any(|h| h.os != first.os) {
+            note.push_str(&format!(
+                "; the hosts differ: one profile for all, that of {}",
+                first.host
+            ));
+        }
+        return (p, note);
+    }
     let mut ports: Vec<u16> = conns
         .iter()
         .filter(|c| !c.roles_inferred && c.client.port >= 1024)
@@ -210,44 +477,13 @@ fn guess(conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
             "guessed: no client ports with known roles; assumed Linux (modern)".into(),
         );
     };
-    let n = ports.len();
-    let seen = format!("{n} client port(s) in {min}–{max}");
-    let (p, why) = if min >= 49152 && max > 60999 {
-        (
-            OsProfile::windows(),
-            "all in 49152–65535 (RFC 6335 dynamic range) and above Linux's 60999: Windows or \
-             macOS; chose Windows (120 s TIME-WAIT), use --profile macos for 30 s",
-        )
-    } else if min >= 49152 {
-        (
-            OsProfile::linux(),
-            "inside both Linux's 32768–60999 and Windows' 49152–65535; chose Linux, use \
-             --profile windows for 120 s TIME-WAIT",
-        )
-    } else if min >= 32768 && max <= 60999 {
-        (OsProfile::linux(), "inside Linux's 32768–60999")
-    } else if min >= 32768 && max == 61000 {
-        (
-            OsProfile::linux_old(),
-            "port 61000 used: Linux's old 32768–61000",
-        )
-    } else if min >= 32768 {
-        (
-            OsProfile::linux(),
-            "span Linux's and Windows' ranges (several hosts?); assumed Linux (modern)",
-        )
-    } else if min >= 10000 {
-        (
-            OsProfile::freebsd(),
-            "some below 32768: FreeBSD's 10000–65535",
-        )
-    } else {
-        (
-            OsProfile::linux(),
-            "some below 10000, outside every profile's range; assumed Linux (modern)",
-        )
-    };
-    let note = format!("guessed {}: {seen}, {why}", p.name);
+    let (name, why) = by_range(min, max);
+    let p = OsProfile::named(name);
+    let note = format!(
+        "guessed {}: {} client port(s) in {min}–{max}, {why}",
+        p.name,
+        ports.len()
+    );
     (p, note)
 }
 

@@ -90,6 +90,18 @@ impl Outcome {
     }
 }
 
+/// The TCP options of a SYN, as far as they tell which OS sent it (p0f's approach): Windows
+/// leaves RFC 7323 timestamps off by default, Linux, macOS and FreeBSD send them; the window
+/// scale and MSS differ by OS and link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SynOptions {
+    pub window: u16,
+    pub mss: Option<u16>,
+    pub window_scale: Option<u8>,
+    pub sack_permitted: bool,
+    pub timestamps: bool,
+}
+
 /// One state change of one endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Transition {
@@ -201,6 +213,9 @@ pub struct Connection {
     pub completeness: u8,
     /// The ICMP error that ended the attempt, if one did.
     pub icmp: Option<IcmpReason>,
+    /// What the client's first SYN carried: the options an OS chooses by default (the
+    /// fingerprint `ports::profile` reads the client host's OS from).
+    pub syn_options: Option<SynOptions>,
     /// The end whose direction is not in the capture although the other end's segments prove
     /// it took part (they acknowledge its SYN or data, or a server sends data after its
     /// SYN-ACK): a capture of one direction only. Its transitions are then all `inferred`, and

@@ -116,6 +116,7 @@ impl Connection {
             conn_state: ZeekConnState::OTH,
             completeness: 0,
             icmp: None,
+            syn_options: None,
             direction_missing: None,
             reset_after_close: false,
             after_end_packets: 0,
@@ -314,6 +315,16 @@ impl Connection {
                 match self.seq.isn[si] {
                     None => {
                         self.seq.isn[si] = Some(seg.seq);
+                        if s == Role::Client {
+                            let o = &seg.options;
+                            self.syn_options = Some(super::SynOptions {
+                                window: seg.window,
+                                mss: o.mss,
+                                window_scale: o.window_scale,
+                                sack_permitted: o.sack_permitted,
+                                timestamps: o.timestamps.is_some(),
+                            });
+                        }
                         self.apply(s, Event::SendSyn, ts_ns, packet_index);
                     }
                     Some(isn) if isn == seg.seq && s == Role::Client => self.syn_retransmits += 1,
