@@ -335,7 +335,8 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
     } else if stamped && (10000..32768).contains(&min) {
         reasons.push("TCP timestamps in its SYNs".into());
         reasons.push("ports below 32768, in FreeBSD's 10000–65535".into());
-        ("freebsd", Confidence::Medium)
+        // A NAT or a tuned range shows the same: only the range speaks for FreeBSD here.
+        ("freebsd", Confidence::Low)
     } else {
         let (p, why) = by_range(min, max);
         reasons.push(why.trim_end_matches('.').into());
