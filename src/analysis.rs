@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use crate::decode;
+use crate::defrag::Defrag;
 use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
@@ -82,6 +83,9 @@ pub struct Pipeline {
     sanitizer: Sanitizer,
     tracker: Tracker,
     profile: Profile,
+    /// IP fragments being put together ([`Self::push`]; the file pipeline keeps its own on the
+    /// reading thread, where the bytes are).
+    defrag: Defrag,
 }
 
 impl Pipeline {
@@ -97,6 +101,7 @@ impl Pipeline {
             sanitizer: Sanitizer::default(),
             tracker: Tracker::with_max_connections(max),
             profile,
+            defrag: Defrag::default(),
         }
     }
 
@@ -104,12 +109,19 @@ impl Pipeline {
     /// counted but not modelled; a timestamp earlier than the previous packet's is modelled at
     /// the previous packet's time (see [`crate::sanitize`]).
     pub fn push(&mut self, pkt: &Packet<'_>) {
-        Seen::of_then(pkt, |seen| self.push_seen(&seen));
+        let mut defrag = std::mem::take(&mut self.defrag);
+        Seen::of_then(pkt, &mut defrag, |seen| self.push_seen(&seen));
+        self.defrag = defrag;
     }
 
     fn push_seen(&mut self, seen: &Seen) {
         if let Some(ts_ns) = admit(&mut self.stats, &mut self.sanitizer, seen) {
             self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
+            if let (decode::Decoded::Tcp(seg), false) =
+                (&seen.decoded, seen.layers.path.is_empty())
+            {
+                self.tracker.note_encapsulation(seg, seen.layers.path);
+            }
         }
     }
 
@@ -239,19 +251,34 @@ struct Seen {
     meta: PacketMeta,
     fingerprint: Option<u64>,
     decoded: decode::Decoded,
+    /// The encapsulations the packet came through, and why it was not decoded if it was not.
+    layers: decode::Layers,
 }
 
 impl Seen {
     /// Decode and fingerprint `pkt` and hand the result to `keep` (a continuation, so that the
     /// reading thread writes each packet straight into its batch: see [`decode::decode_then`]).
     #[inline(always)]
-    fn of_then<R>(pkt: &Packet<'_>, keep: impl FnOnce(Seen) -> R) -> R {
+    fn of_then<R>(pkt: &Packet<'_>, defrag: &mut Defrag, keep: impl FnOnce(Seen) -> R) -> R {
         // The link layer is peeled once for both (the reading thread is the busier one).
-        decode::decode_then(pkt.linktype, pkt.data, |decoded, ip| {
+        decode::decode_then(pkt.linktype, pkt.data, |decoded, ip, layers| {
+            if matches!(decoded, decode::Decoded::Other(decode::OtherKind::Fragment)) {
+                // The fragment that completes a datagram stands for the whole datagram.
+                if let Some(whole) = ip.and_then(|ip| defrag.push(ip, pkt.ts_ns)) {
+                    let (decoded, layers) = decode::decode_ip(whole, layers.path);
+                    return keep(Seen {
+                        meta: pkt.meta(),
+                        fingerprint: ip.map(sanitize::ip_fingerprint),
+                        decoded,
+                        layers,
+                    });
+                }
+            }
             keep(Seen {
                 meta: pkt.meta(),
                 fingerprint: ip.map(sanitize::ip_fingerprint),
                 decoded,
+                layers,
             })
         })
     }
@@ -261,6 +288,9 @@ impl Seen {
 /// counted and dropped). Everything [`Pipeline::push`] does before the tracker.
 fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Option<i64> {
     stats.observe(&seen.meta, &seen.decoded);
+    if !seen.layers.is_plain() {
+        stats.observe_layers(seen.meta.linktype, &seen.layers);
+    }
     match sanitizer.check_fingerprint(seen.fingerprint, seen.meta.ts_ns) {
         Verdict::Keep { ts_ns } => Some(ts_ns),
         Verdict::Duplicate => {
@@ -282,11 +312,12 @@ fn run_two_threads(
     profile: Profile,
     max_connections: usize,
     opts: &mut Options<'_>,
-) -> (Pipeline, bool) {
+) -> (Pipeline, Defrag, bool) {
     type Batch = Vec<Seen>;
     let (full_tx, full_rx) = crossbeam_channel::bounded::<Batch>(8);
     let (empty_tx, empty_rx) = crossbeam_channel::bounded::<Batch>(8);
     let mut cancelled = false;
+    let mut defrag = Defrag::default();
     let pipeline = std::thread::scope(|scope| {
         let tracking = scope.spawn(move || {
             let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
@@ -302,7 +333,7 @@ fn run_two_threads(
         });
         let mut batch: Batch = Vec::with_capacity(BATCH);
         while let Some(pkt) = source.next_packet() {
-            Seen::of_then(&pkt, |seen| batch.push(seen));
+            Seen::of_then(&pkt, &mut defrag, |seen| batch.push(seen));
             if batch.len() == BATCH {
                 let next = empty_rx
                     .try_recv()
@@ -325,7 +356,8 @@ fn run_two_threads(
         drop(full_tx);
         crate::join_scoped(tracking)
     });
-    (pipeline, cancelled)
+    defrag.finish();
+    (pipeline, defrag, cancelled)
 }
 
 /// Options for [`analyze_file`].
@@ -353,7 +385,7 @@ pub fn analyze_file_with_profile(
     let path = path.as_ref();
     let mut source = FileSource::open(path)?;
     let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
-    let (pipeline, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let (pipeline, defrag, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
     let Snapshot {
         stats,
         connections,
@@ -363,6 +395,8 @@ pub fn analyze_file_with_profile(
         findings,
         evicted,
     } = pipeline.finish();
+    let mut stats = stats;
+    stats.reassembled_datagrams = defrag.stats.reassembled;
     let mut warnings = source.warnings().to_vec();
     let unsupported: u64 = stats
         .link_types
@@ -375,6 +409,20 @@ pub fn analyze_file_with_profile(
             kind: "unsupported_linktype",
             offset: None,
             message: format!("{unsupported} packets have a link type portlife does not decode; counted, not analysed"),
+        });
+    }
+    if let Some(message) = defrag.message() {
+        warnings.push(Warning {
+            kind: "fragments",
+            offset: None,
+            message,
+        });
+    }
+    for message in stats.not_decoded_messages() {
+        warnings.push(Warning {
+            kind: "not_decoded",
+            offset: None,
+            message,
         });
     }
     if stats.packets_without_timestamp > 0 {

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use pcap_parser::nom::IResult;
 use pcap_parser::pcapng::Block;
@@ -124,6 +124,49 @@ pub struct FileSource {
     first_snaplen_exceeded: Option<u64>,
     unknown_interface: u64,
     skipped_blocks: BTreeMap<&'static str, u64>,
+    /// Where the compressed data went bad, if it did (the stream ends there).
+    damage: Damage,
+}
+
+/// The decompressed offset and error at which a compressed stream went bad, shared between the
+/// stream (inside pcap-parser's reader) and the source that reports it.
+#[derive(Clone, Default)]
+struct Damage(Arc<Mutex<Option<(u64, String)>>>);
+
+impl Damage {
+    fn get(&self) -> Option<(u64, String)> {
+        self.0.lock().ok()?.clone()
+    }
+}
+
+/// A decompressing stream that ends at its first error instead of failing: every byte that came
+/// out before the damage (a cut trailer, a flipped bit, a stray byte after the last member) is
+/// kept, so the whole records in it are read, and the error is reported as a warning.
+struct UntilDamage<R> {
+    inner: R,
+    out: u64,
+    damage: Damage,
+}
+
+impl<R: Read> Read for UntilDamage<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.damage.get().is_some() {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.out += n as u64;
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                if let Ok(mut d) = self.damage.0.lock() {
+                    *d = Some((self.out, e.to_string()));
+                }
+                Ok(0)
+            }
+        }
+    }
 }
 
 fn warn(kind: &'static str, offset: Option<u64>, message: String) -> Warning {
@@ -168,8 +211,13 @@ impl FileSource {
             source,
         })?;
         let compressed = head.starts_with(&[0x1f, 0x8b]);
+        let damage = Damage::default();
         let stream: Box<dyn Read + Send> = if compressed {
-            Box::new(flate2::read::MultiGzDecoder::new(buffered))
+            Box::new(UntilDamage {
+                inner: flate2::read::MultiGzDecoder::new(buffered),
+                out: 0,
+                damage: damage.clone(),
+            })
         } else {
             Box::new(buffered)
         };
@@ -184,6 +232,16 @@ impl FileSource {
         let data_len = if compressed { None } else { total_bytes };
         let reader = match pcap_parser::create_reader(BUFFER_SIZE, stream) {
             Ok(r) => r,
+            // The compressed data is damaged before a whole capture header came out of it.
+            Err(_) if damage.get().is_some() => {
+                let (at, why) = damage.get().unwrap_or_default();
+                return Err(OpenError::Io {
+                    path: name.to_string(),
+                    source: io::Error::other(format!(
+                        "gzip data damaged after {at} decompressed bytes ({why})"
+                    )),
+                });
+            }
             Err(PcapError::Eof) => {
                 return Err(OpenError::Empty {
                     path: name.to_string(),
@@ -237,6 +295,7 @@ impl FileSource {
             first_snaplen_exceeded: None,
             unknown_interface: 0,
             skipped_blocks: BTreeMap::new(),
+            damage,
         })
     }
 
@@ -650,6 +709,16 @@ impl FileSource {
             return;
         }
         self.finished = true;
+        if let Some((at, why)) = self.damage.get() {
+            self.warnings.push(warn(
+                "damaged_compression",
+                Some(at),
+                format!(
+                    "the gzip data is damaged after {at} decompressed bytes ({why}); the {} whole packets before it were read",
+                    self.next_index
+                ),
+            ));
+        }
         if self.snaplen_exceeded > 0 {
             self.warnings.push(warn(
                 "snaplen_exceeded",

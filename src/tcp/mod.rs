@@ -17,7 +17,7 @@ pub(crate) mod testutil;
 
 use serde::Serialize;
 
-use crate::decode::{Endpoint, IcmpReason};
+use crate::decode::{EncapPath, Endpoint, IcmpReason};
 
 pub use evict::Evictions;
 pub use state::{next_state, Event, TcpState};
@@ -184,6 +184,9 @@ pub struct Connection {
     pub completeness: u8,
     /// The ICMP error that ended the attempt, if one did.
     pub icmp: Option<IcmpReason>,
+    /// The encapsulations its packets came through (`["vlan", "vxlan"]`), outermost first;
+    /// several paths are merged, each kind once in the order first seen. Empty for plain frames.
+    pub encapsulation: EncapPath,
     #[serde(skip)]
     pub(crate) seq: tracker::SeqTrack,
 }
