@@ -23,8 +23,10 @@ use serde::Serialize;
 
 /// Datagrams put together at the same time.
 pub const MAX_PENDING: usize = 64;
-/// Fragments accepted for one datagram (tiny 8-byte fragments are an attack, not traffic).
-const MAX_PIECES: usize = 256;
+/// Fragments accepted for one datagram: a 64 KiB datagram over a 1 500-byte MTU is 45 of them;
+/// more than this many (down to 8-byte pieces) is an attack on the reassembler, and each
+/// fragment is checked against the pieces held, so the bound keeps that work small too.
+const MAX_PIECES: usize = 1024;
 pub const TIMEOUT_V4_NS: i64 = 30_000_000_000;
 pub const TIMEOUT_V6_NS: i64 = 60_000_000_000;
 const MAX_DATAGRAM: usize = 65_535;

@@ -17,8 +17,10 @@ fn shared(sub: &str) -> Option<PathBuf> {
 struct Case {
     dir: &'static str,
     file: &'static str,
-    /// The encapsulations every connection of the file came through, outermost first.
+    /// The encapsulations the file's connections came through, outermost first.
     encapsulation: &'static [&'static str],
+    /// Encapsulations counted in the statistics besides those.
+    counted: &'static [&'static str],
     /// Wireshark's TCP stream count.
     tshark: usize,
     /// portlife's TCP connection count.
@@ -32,6 +34,7 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "tcpdump_geneve.pcap",
         encapsulation: &["geneve"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -40,6 +43,7 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "tcpdump_gso-ipv4-vxlan-ipv4.pcap",
         encapsulation: &["vxlan"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -48,6 +52,7 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "tcpdump_wccp_redirect_gre.pcap",
         encapsulation: &["gre", "wccp"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -56,6 +61,7 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "tcpdump_bgp_vpn_attrset.pcap",
         encapsulation: &["ppp"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -64,6 +70,7 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "tcpdump_ipoib.pcap",
         encapsulation: &["ipoib"],
+        counted: &[],
         tshark: 6,
         portlife: 6,
         why: "",
@@ -72,14 +79,18 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "ndpi_6in4tunnel.pcap",
         encapsulation: &["ip-in-ip"],
+        counted: &[],
         tshark: 6,
-        portlife: 6,
-        why: "",
+        portlife: 5,
+        why: "Wireshark's stream 0 is a TCP header quoted inside an ICMPv6 error (its only \
+              packet); portlife reads that as an icmp-error about a connection, not as a \
+              segment. `tshark -z conv,tcp` lists the same 5 conversations",
     },
     Case {
         dir: "captures",
         file: "ndpi_4in6tunnel.pcap",
         encapsulation: &["ip-in-ip"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -88,6 +99,7 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "ndpi_BGP_redist.pcap",
         encapsulation: &["cisco-hdlc", "mpls"],
+        counted: &[],
         tshark: 2,
         portlife: 2,
         why: "",
@@ -96,14 +108,19 @@ const CASES: &[Case] = &[
         dir: "captures",
         file: "ndpi_ip_fragmented_garbage.pcap",
         encapsulation: &[],
+        counted: &[],
         tshark: 4,
-        portlife: 4,
-        why: "",
+        portlife: 2,
+        why: "all 4 datagrams are reassembled (313 fragments each), but 2 of them hold a \
+              TCP header whose data offset is below 5 words (16 and 8 bytes: Wireshark says \
+              \"Bogus TCP header length\" and still numbers a stream); portlife counts \
+              those 2 as malformed",
     },
     Case {
         dir: "captures",
         file: "ndpi_capwap_data.pcapng",
-        encapsulation: &["capwap", "802.11"],
+        encapsulation: &["vlan", "capwap", "802.11"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -112,6 +129,7 @@ const CASES: &[Case] = &[
         dir: "zeek-dev/pcaps",
         file: "pbb.pcap",
         encapsulation: &["vlan", "pbb"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -120,6 +138,7 @@ const CASES: &[Case] = &[
         dir: "zeek-dev/pcaps",
         file: "gre-sample.pcap",
         encapsulation: &["gre"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -128,6 +147,7 @@ const CASES: &[Case] = &[
         dir: "zeek-dev/pcaps",
         file: "vxlan-encapsulated-http.pcap",
         encapsulation: &["vxlan"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -135,7 +155,10 @@ const CASES: &[Case] = &[
     Case {
         dir: "zeek-dev/pcaps",
         file: "Teredo.pcap",
-        encapsulation: &["teredo"],
+        // Its 4 TCP connections are plain IPv4; the Teredo datagrams carry IPv6 bubbles
+        // (no next header), counted through Teredo and decoded as other-ip.
+        encapsulation: &[],
+        counted: &["teredo"],
         tshark: 4,
         portlife: 4,
         why: "",
@@ -144,6 +167,7 @@ const CASES: &[Case] = &[
         dir: "zeek-dev/pcaps",
         file: "pppoe-over-qinq.pcap",
         encapsulation: &["vlan", "pppoe"],
+        counted: &[],
         tshark: 1,
         portlife: 1,
         why: "",
@@ -174,6 +198,9 @@ fn each_encapsulation_capture_has_wiresharks_tcp_streams() {
             "{}: a difference from tshark needs its reason",
             c.file
         );
+        // Every connection came through some of them, and all of them were used (a capture
+        // may mix paths: one BGP session of ndpi_BGP_redist runs over MPLS, one not).
+        let mut union: Vec<String> = Vec::new();
         for conn in &a.connections {
             let names: Vec<String> = serde_json::to_value(conn.encapsulation)
                 .unwrap()
@@ -182,9 +209,21 @@ fn each_encapsulation_capture_has_wiresharks_tcp_streams() {
                 .iter()
                 .map(|v| v.as_str().unwrap().to_string())
                 .collect();
-            assert_eq!(names, c.encapsulation, "{}: connection {}", c.file, conn.id);
+            assert_eq!(
+                names.is_empty(),
+                c.encapsulation.is_empty(),
+                "{}: connection {}: {names:?}",
+                c.file,
+                conn.id
+            );
+            for n in names {
+                if !union.contains(&n) {
+                    union.push(n);
+                }
+            }
         }
-        for e in c.encapsulation {
+        assert_eq!(union, c.encapsulation, "{}", c.file);
+        for e in c.encapsulation.iter().chain(c.counted) {
             assert!(
                 a.stats.encapsulations.get(*e).is_some_and(|&n| n > 0),
                 "{}: stats.encapsulations {:?}",
@@ -207,5 +246,25 @@ fn fragments_of_the_garbage_capture_are_reassembled_or_said() {
         Options::default(),
     )
     .unwrap();
-    assert!(a.stats.reassembled_datagrams > 0, "{:?}", a.stats);
+    assert_eq!(a.stats.reassembled_datagrams, 4, "{:?}", a.stats);
+    assert_eq!(a.stats.protocols.get("tcp"), Some(&2));
+    assert_eq!(a.stats.protocols.get("malformed"), Some(&2));
+    assert!(
+        !a.warnings.iter().any(|w| w.kind == "fragments"),
+        "{:?}",
+        a.warnings
+    );
+}
+
+#[test]
+fn no_frame_of_these_captures_is_left_undecoded_unsaid() {
+    for c in CASES {
+        let Some(dir) = shared(c.dir) else {
+            continue;
+        };
+        let a = analyze_file(dir.join(c.file), Options::default()).unwrap();
+        let warned = a.warnings.iter().filter(|w| w.kind == "not_decoded").count();
+        assert_eq!(warned, a.stats.not_decoded.len(), "{}", c.file);
+        assert!(a.stats.not_decoded.is_empty(), "{}: {:?}", c.file, a.stats.not_decoded);
+    }
 }

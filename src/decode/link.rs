@@ -42,6 +42,7 @@ const NOT_IP_ETHERTYPES: &[u16] = &[
     0x6002, // DEC MOP
     0x809b, // AppleTalk
     0x80f3, // AARP
+    0x8102, // Cisco BOFL (breath of life)
     0x8137, // IPX
     0x8808, // Ethernet flow control
     0x8809, // slow protocols (LACP, OAM)
@@ -184,8 +185,10 @@ fn link_general<'a>(lt: u16, frame: &'a [u8], path: &mut EncapPath) -> Result<&'
             push(path, Encap::Radiotap)?;
             // version 0, a pad byte, then the header's length (little-endian, RFC-less but
             // fixed by radiotap.org) covering every field.
-            if frame.first() != Some(&0) {
-                return Err(Stop::at(path.last(), Why::UnknownType(frame[0] as u16)));
+            match frame.first() {
+                Some(0) => {}
+                Some(&v) => return Err(Stop::at(path.last(), Why::UnknownType(v as u16))),
+                None => return Err(truncated(path)),
             }
             let len = frame
                 .get(2..4)
@@ -417,9 +420,13 @@ fn wlan<'a>(b: &'a [u8], maybe_swapped: bool, path: &mut EncapPath) -> Result<In
             len += 4; // HT control
         }
     }
-    let seq_ctl = be16(b, 22).ok_or_else(|| truncated(path))?;
-    if flags & 0x04 != 0 || seq_ctl & 0x0f00 != 0 {
-        // More-fragments, or a fragment number (the low 4 bits, little-endian) not 0.
+    if b.len() < 24 {
+        return Err(truncated(path));
+    }
+    // More fragments follow: this piece is not a whole packet. (A fragment number without
+    // that flag is read as a whole frame, as Wireshark does when it has no earlier pieces:
+    // some access points number their frames so.)
+    if flags & 0x04 != 0 {
         return Err(Stop::at(path.last(), Why::Unsupported("802.11 fragment")));
     }
     if flags & 0x40 != 0 {

@@ -350,7 +350,7 @@ fn tunnel_payload<'a>(ip: &'a [u8], path: &mut EncapPath) -> Option<Result<&'a [
         return None;
     }
     // The datagram as its length field states it, cut to the bytes captured.
-    let len = (be16(b, 4)? as usize).clamp(8, b.len());
+    let len = (be16(b, 4)? as usize).min(b.len()).max(8);
     link::udp_tunnel(sport, dport, b.get(8..len)?, path)
 }
 
