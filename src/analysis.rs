@@ -117,8 +117,7 @@ impl Pipeline {
     fn push_seen(&mut self, seen: &Seen) {
         if let Some(ts_ns) = admit(&mut self.stats, &mut self.sanitizer, seen) {
             self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
-            if let (decode::Decoded::Tcp(seg), false) =
-                (&seen.decoded, seen.layers.path.is_empty())
+            if let (decode::Decoded::Tcp(seg), false) = (&seen.decoded, seen.layers.path.is_empty())
             {
                 self.tracker.note_encapsulation(seg, seen.layers.path);
             }
@@ -253,6 +252,8 @@ struct Seen {
     decoded: decode::Decoded,
     /// The encapsulations the packet came through, and why it was not decoded if it was not.
     layers: decode::Layers,
+    /// The fragment that completed an IP datagram: `decoded` is the whole datagram's.
+    reassembled: bool,
 }
 
 impl Seen {
@@ -271,6 +272,7 @@ impl Seen {
                         fingerprint: ip.map(sanitize::ip_fingerprint),
                         decoded,
                         layers,
+                        reassembled: true,
                     });
                 }
             }
@@ -279,6 +281,7 @@ impl Seen {
                 fingerprint: ip.map(sanitize::ip_fingerprint),
                 decoded,
                 layers,
+                reassembled: false,
             })
         })
     }
@@ -290,6 +293,9 @@ fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Op
     stats.observe(&seen.meta, &seen.decoded);
     if !seen.layers.is_plain() {
         stats.observe_layers(seen.meta.linktype, &seen.layers);
+    }
+    if seen.reassembled {
+        stats.reassembled_datagrams += 1;
     }
     match sanitizer.check_fingerprint(seen.fingerprint, seen.meta.ts_ns) {
         Verdict::Keep { ts_ns } => Some(ts_ns),
@@ -395,8 +401,6 @@ pub fn analyze_file_with_profile(
         findings,
         evicted,
     } = pipeline.finish();
-    let mut stats = stats;
-    stats.reassembled_datagrams = defrag.stats.reassembled;
     let mut warnings = source.warnings().to_vec();
     let unsupported: u64 = stats
         .link_types

@@ -270,7 +270,8 @@ fn add(p: &mut Pending, f: &Fragment<'_>) -> Added {
 }
 
 fn tcp_header_whole(b: &[u8]) -> bool {
-    b.get(12).is_some_and(|&o| b.len() >= ((o >> 4) as usize * 4).max(20))
+    b.get(12)
+        .is_some_and(|&o| b.len() >= ((o >> 4) as usize * 4).max(20))
 }
 
 /// The datagram as one unfragmented IP packet.
@@ -468,7 +469,10 @@ mod tests {
 
         let (whole6, frags6) = fragments6(64);
         let mut d = Defrag::default();
-        let last = frags6.iter().filter_map(|f| d.push(f, 0).map(|b| b.to_vec())).last();
+        let last = frags6
+            .iter()
+            .filter_map(|f| d.push(f, 0).map(|b| b.to_vec()))
+            .last();
         assert_eq!(
             decode(linktype::RAW, &last.unwrap()),
             decode(linktype::RAW, &whole6)
@@ -482,12 +486,15 @@ mod tests {
         let mut d = Defrag::default();
         assert!(d.push(&frags[0], 0).is_none());
         assert!(d.push(&frags[0], 1).is_none()); // a copy
-        // A fragment covering bytes 8..264 overlaps the first.
+                                                 // A fragment covering bytes 8..264 overlaps the first.
         let mut bad = frags[1].clone();
         bad[6..8].copy_from_slice(&(0x2000u16 | 1).to_be_bytes());
         assert!(d.push(&bad, 2).is_none());
         for f in &frags[1..] {
-            assert!(d.push(f, 3).is_none(), "later fragments of a rejected datagram are dropped");
+            assert!(
+                d.push(f, 3).is_none(),
+                "later fragments of a rejected datagram are dropped"
+            );
         }
         assert_eq!(d.stats.overlapping, 1);
         assert_eq!(d.stats.tcp_first_fragments_lost, 1);
@@ -504,7 +511,9 @@ mod tests {
         assert_eq!(d.pending.len(), MAX_PENDING);
         assert_eq!(d.stats.over_limit, 10);
         // A fragment 31 s later expires them all.
-        assert!(d.push(&fragments4(&ip, 256, 999)[1], 31_000_000_000).is_none());
+        assert!(d
+            .push(&fragments4(&ip, 256, 999)[1], 31_000_000_000)
+            .is_none());
         assert_eq!(d.stats.incomplete, MAX_PENDING as u64);
         d.finish();
         assert_eq!(d.stats.incomplete, MAX_PENDING as u64 + 1);

@@ -10,7 +10,10 @@ use std::path::Path;
 use portlife::analysis::{analyze_file, Analysis, Options};
 
 fn sample(n: usize) -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/http-no-keepalive.pcap");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/http-no-keepalive.pcap"
+    );
     let mut b = std::fs::read(path).unwrap();
     b.truncate(n);
     b
@@ -65,7 +68,11 @@ fn a_cut_trailer_keeps_every_whole_packet_and_says_where() {
     assert_eq!(a.stats.packets, whole_records(&plain));
     let w = damage_warning(&a);
     assert_eq!(w.offset, Some(60_000));
-    assert!(w.message.contains("60000 decompressed bytes"), "{}", w.message);
+    assert!(
+        w.message.contains("60000 decompressed bytes"),
+        "{}",
+        w.message
+    );
 }
 
 #[test]
@@ -77,7 +84,11 @@ fn a_cut_in_the_compressed_stream_keeps_the_packets_decompressed_so_far() {
         let at = damage_warning(&a).offset.unwrap() as usize;
         assert!(at <= plain.len());
         // Exactly the whole records in what came out before the damage.
-        assert_eq!(a.stats.packets, whole_records(&plain[..at]), "cut at {keep}");
+        assert_eq!(
+            a.stats.packets,
+            whole_records(&plain[..at]),
+            "cut at {keep}"
+        );
     }
 }
 
@@ -136,6 +147,8 @@ fn damage_before_the_capture_header_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("t.pcap.gz");
     std::fs::write(&p, &gz[..12]).unwrap();
-    let e = analyze_file(&p, Options::default()).unwrap_err().to_string();
+    let e = analyze_file(&p, Options::default())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("gzip"), "{e}");
 }

@@ -179,7 +179,10 @@ fn each_encapsulation_capture_has_wiresharks_tcp_streams() {
     let mut checked = 0;
     for c in CASES {
         let Some(dir) = shared(c.dir) else {
-            eprintln!("skipped {}: ../shared/{} is not beside this checkout", c.file, c.dir);
+            eprintln!(
+                "skipped {}: ../shared/{} is not beside this checkout",
+                c.file, c.dir
+            );
             continue;
         };
         let a = analyze_file(dir.join(c.file), Options::default())
@@ -263,8 +266,17 @@ fn no_frame_of_these_captures_is_left_undecoded_unsaid() {
             continue;
         };
         let a = analyze_file(dir.join(c.file), Options::default()).unwrap();
-        let warned = a.warnings.iter().filter(|w| w.kind == "not_decoded").count();
+        let warned = a
+            .warnings
+            .iter()
+            .filter(|w| w.kind == "not_decoded")
+            .count();
         assert_eq!(warned, a.stats.not_decoded.len(), "{}", c.file);
-        assert!(a.stats.not_decoded.is_empty(), "{}: {:?}", c.file, a.stats.not_decoded);
+        assert!(
+            a.stats.not_decoded.is_empty(),
+            "{}: {:?}",
+            c.file,
+            a.stats.not_decoded
+        );
     }
 }

@@ -289,19 +289,31 @@ fn cases() -> Vec<(u16, Vec<u8>, Vec<&'static str>)> {
         ),
         (
             linktype::RAW,
-            ip4(47, &gre(0x883e, 0, &[], &cat(&[&[0x05, 0x59, 0, 0x48], &ip]))),
+            ip4(
+                47,
+                &gre(0x883e, 0, &[], &cat(&[&[0x05, 0x59, 0, 0x48], &ip])),
+            ),
             vec!["gre", "wccp"],
         ),
         (
             linktype::RAW,
             ip4(
                 47,
-                &gre(0x880b, 0x3001, &[0, 5, 0, 1, 0, 0, 0, 1], &cat(&[&[0xff, 3, 0, 0x21], &ip])),
+                &gre(
+                    0x880b,
+                    0x3001,
+                    &[0, 5, 0, 1, 0, 0, 0, 1],
+                    &cat(&[&[0xff, 3, 0, 0x21], &ip]),
+                ),
             ),
             vec!["gre", "ppp"],
         ),
         // UDP tunnels.
-        (linktype::ETHERNET, ether(0x0800, &vxlan(&e_ip)), vec!["vxlan"]),
+        (
+            linktype::ETHERNET,
+            ether(0x0800, &vxlan(&e_ip)),
+            vec!["vxlan"],
+        ),
         (
             linktype::RAW,
             udp4(
@@ -314,7 +326,12 @@ fn cases() -> Vec<(u16, Vec<u8>, Vec<&'static str>)> {
             linktype::RAW,
             udp4(
                 2152,
-                &cat(&[&[0x34, 0xff, 0, 0, 0, 0, 0, 1], &[0, 0, 0, 0x85], &[1, 0, 0, 0], &ip]),
+                &cat(&[
+                    &[0x34, 0xff, 0, 0, 0, 0, 0, 1],
+                    &[0, 0, 0, 0x85],
+                    &[1, 0, 0, 0],
+                    &ip,
+                ]),
             ),
             vec!["gtp-u"],
         ),
@@ -339,7 +356,13 @@ fn cases() -> Vec<(u16, Vec<u8>, Vec<&'static str>)> {
         // Frame control bytes swapped, as Cisco controllers send them.
         (
             linktype::RAW,
-            udp4(5247, &cat(&[&[0x00, 0x10, 0x03, 0x00, 0, 0, 0, 0], &swapped(wlan_data(&ip))])),
+            udp4(
+                5247,
+                &cat(&[
+                    &[0x00, 0x10, 0x03, 0x00, 0, 0, 0, 0],
+                    &swapped(wlan_data(&ip)),
+                ]),
+            ),
             vec!["capwap", "802.11"],
         ),
         // 802.11 alone and with radiotap.
@@ -351,7 +374,10 @@ fn cases() -> Vec<(u16, Vec<u8>, Vec<&'static str>)> {
         ),
     ];
     // Nested: a VLAN-tagged GRE packet carrying VXLAN carrying QinQ carrying 6in4.
-    let inner = ether(0x88a8, &vlan(1, 0x8100, &vlan(2, 0x0800, &ip4(41, &ip6_tcp()))));
+    let inner = ether(
+        0x88a8,
+        &vlan(1, 0x8100, &vlan(2, 0x0800, &ip4(41, &ip6_tcp()))),
+    );
     cases.push((
         linktype::ETHERNET,
         ether(
@@ -479,13 +505,13 @@ fn wrap(kind: u8, inner_ip: &[u8]) -> Vec<u8> {
                 &ether(0x8100, &vlan(3, ip_type(inner_ip), inner_ip)),
             ),
         ),
-        5 => udp4(
-            2152,
-            &cat(&[&[0x30, 0xff, 0, 0, 0, 0, 0, 1], inner_ip]),
-        ),
+        5 => udp4(2152, &cat(&[&[0x30, 0xff, 0, 0, 0, 0, 0, 1], inner_ip])),
         6 => udp4(
             6081,
-            &cat(&[&[0, 0, 0x65, 0x58, 0, 0, 1, 0], &ether(ip_type(inner_ip), inner_ip)]),
+            &cat(&[
+                &[0, 0, 0x65, 0x58, 0, 0, 1, 0],
+                &ether(ip_type(inner_ip), inner_ip),
+            ]),
         ),
         _ => ip4(
             47,

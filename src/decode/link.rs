@@ -110,7 +110,8 @@ fn tail<'a>(b: &'a [u8], from: usize, path: &EncapPath) -> Result<&'a [u8], Stop
 #[inline(always)]
 pub fn ip_payload<'a>(lt: u16, frame: &'a [u8], path: &mut EncapPath) -> Result<&'a [u8], Stop> {
     if lt == linktype::ETHERNET {
-        if let (Some(ETHERTYPE_IPV4 | ETHERTYPE_IPV6), Some(rest)) = (be16(frame, 12), frame.get(14..))
+        if let (Some(ETHERTYPE_IPV4 | ETHERTYPE_IPV6), Some(rest)) =
+            (be16(frame, 12), frame.get(14..))
         {
             return by_version(rest, path);
         }
@@ -488,7 +489,10 @@ fn gre<'a>(b: &'a [u8], path: &mut EncapPath) -> Result<Inner<'a>, Stop> {
     );
     let version = flags & 0x0007;
     if routing {
-        return Err(Stop::at(path.last(), Why::Unsupported("GRE source routing")));
+        return Err(Stop::at(
+            path.last(),
+            Why::Unsupported("GRE source routing"),
+        ));
     }
     let len = match version {
         0 => 4 + 4 * (checksum as usize + key as usize + seq as usize),

@@ -17,13 +17,13 @@ use etherparse::{
 use serde::Serialize;
 
 pub mod encap;
-mod link;
-pub mod linktype;
 #[cfg(test)]
 mod encap_tests;
+mod link;
+pub mod linktype;
 
-pub use encap::{Encap, EncapPath, Layers, Undecoded, Why};
 use encap::{be16, Stop, MAX_DEPTH};
+pub use encap::{Encap, EncapPath, Layers, Undecoded, Why};
 
 /// TCP header flags, as on the wire (low 8 bits of the flags field).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]

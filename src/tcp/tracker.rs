@@ -25,9 +25,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::decode::{
-    Decoded, EncapPath, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport,
-};
+use crate::decode::{Decoded, EncapPath, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
 
 use super::evict::{self, Evictions, DEFAULT_MAX_CONNECTIONS};
 use super::state::{next_state, Event, TcpState};
