@@ -235,7 +235,7 @@ enum Added {
 
 fn add(p: &mut Pending, f: &Fragment<'_>) -> Added {
     let (start, end) = (f.offset, f.offset + f.payload.len());
-    if end > MAX_DATAGRAM || (f.more && f.payload.len() % 8 != 0) {
+    if end > MAX_DATAGRAM || (f.more && !f.payload.len().is_multiple_of(8)) {
         return Added::Overlap; // not a valid fragment of any datagram: the datagram is bad
     }
     if let Some(&(a, b)) = p.pieces.iter().find(|&&(a, b)| start < b && a < end) {

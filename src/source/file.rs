@@ -126,7 +126,44 @@ pub struct FileSource {
     skipped_blocks: BTreeMap<&'static str, u64>,
     /// Where the compressed data went bad, if it did (the stream ends there).
     damage: Damage,
+    compression: Option<Compression>,
 }
+
+/// The compressed formats a capture may come in, told by their magic numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compression {
+    Gzip,
+    /// RFC 8878 frame.
+    Zstd,
+    /// The LZ4 frame format.
+    Lz4,
+}
+
+impl Compression {
+    fn of(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else if head.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
+            Some(Compression::Lz4)
+        } else {
+            None
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Lz4 => "lz4",
+        }
+    }
+}
+
+/// The largest zstd window accepted: what `zstd -19` uses is 8 MiB, the `--ultra` levels up to
+/// 128 MiB; a frame header asking for more than this is refused rather than allocated.
+const MAX_ZSTD_WINDOW: u64 = 32 << 20;
 
 /// The decompressed offset and error at which a compressed stream went bad, shared between the
 /// stream (inside pcap-parser's reader) and the source that reports it.
@@ -178,7 +215,7 @@ fn warn(kind: &'static str, offset: Option<u64>, message: String) -> Warning {
 }
 
 impl FileSource {
-    /// Open a capture file (pcap, pcapng, or either gzip-compressed).
+    /// Open a capture file (pcap, pcapng, or either compressed with gzip, zstd or lz4).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, OpenError> {
         let path = path.as_ref();
         let name = path.display().to_string();
@@ -210,16 +247,38 @@ impl FileSource {
             path: name.to_string(),
             source,
         })?;
-        let compressed = head.starts_with(&[0x1f, 0x8b]);
+        let compression = Compression::of(head);
+        let compressed = compression.is_some();
         let damage = Damage::default();
-        let stream: Box<dyn Read + Send> = if compressed {
+        let until_damage = |inner: Box<dyn Read + Send>| -> Box<dyn Read + Send> {
             Box::new(UntilDamage {
-                inner: flate2::read::MultiGzDecoder::new(buffered),
+                inner,
                 out: 0,
                 damage: damage.clone(),
             })
-        } else {
-            Box::new(buffered)
+        };
+        let stream: Box<dyn Read + Send> = match compression {
+            None => Box::new(buffered),
+            Some(Compression::Gzip) => {
+                until_damage(Box::new(flate2::read::MultiGzDecoder::new(buffered)))
+            }
+            Some(Compression::Lz4) => {
+                until_damage(Box::new(lz4_flex::frame::FrameDecoder::new(buffered)))
+            }
+            Some(Compression::Zstd) => {
+                match ruzstd::decoding::StreamingDecoder::new_with_max_window_size(
+                    buffered,
+                    MAX_ZSTD_WINDOW,
+                ) {
+                    Ok(d) => until_damage(Box::new(d)),
+                    Err(e) => {
+                        return Err(OpenError::Io {
+                            path: name.to_string(),
+                            source: io::Error::other(format!("damaged zstd data: {e}")),
+                        })
+                    }
+                }
+            }
         };
         let mut head = [0u8; 24];
         let mut stream = io::BufReader::with_capacity(64 * 1024, stream);
@@ -238,7 +297,8 @@ impl FileSource {
                 return Err(OpenError::Io {
                     path: name.to_string(),
                     source: io::Error::other(format!(
-                        "gzip data damaged after {at} decompressed bytes ({why})"
+                        "{} data damaged after {at} decompressed bytes ({why})",
+                        compression.map_or("compressed", Compression::name)
                     )),
                 });
             }
@@ -296,6 +356,7 @@ impl FileSource {
             unknown_interface: 0,
             skipped_blocks: BTreeMap::new(),
             damage,
+            compression,
         })
     }
 
@@ -714,7 +775,8 @@ impl FileSource {
                 "damaged_compression",
                 Some(at),
                 format!(
-                    "the gzip data is damaged after {at} decompressed bytes ({why}); the {} whole packets before it were read",
+                    "the {} data is damaged after {at} decompressed bytes ({why}); the {} whole packets before it were read",
+                    self.compression.map_or("compressed", Compression::name),
                     self.next_index
                 ),
             ));
