@@ -3,7 +3,7 @@
 //! [`Snapshot`] at any moment; [`analyze_file`] is that pipeline run over a whole file.
 //! The CLI, the app's loader thread and the tests all come through here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
@@ -14,6 +14,7 @@ use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
 use crate::sanitize::{self, Sanitizer, Verdict};
+use crate::source::merge::{self, MergedSource};
 use crate::source::{FileSource, Format, OpenError, Packet, PacketMeta, Progress, Warning};
 use crate::tcp::evict::DEFAULT_MAX_CONNECTIONS;
 use crate::tcp::{Connection, Evictions, Tracker, UdpFlow};
@@ -314,7 +315,7 @@ const BATCH: usize = 2048;
 /// sanitizer verdict, tracker — on batches of [`Seen`] packets, in capture order. The same
 /// pipeline sees the same packets in the same order, so the result is the one-thread result.
 fn run_two_threads(
-    source: &mut FileSource,
+    source: &mut impl PacketSource,
     profile: Profile,
     max_connections: usize,
     opts: &mut Options<'_>,
@@ -392,6 +393,94 @@ pub fn analyze_file_with_profile(
     let mut source = FileSource::open(path)?;
     let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
     let (pipeline, defrag, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let read = Read {
+        file: path.display().to_string(),
+        format: source.format(),
+        compressed: source.is_compressed(),
+        warnings: source.warnings().to_vec(),
+    };
+    Ok(finish(read, pipeline, defrag, cancelled))
+}
+
+/// Read and analyse several captures as one, merged by timestamp (a directory stands for the
+/// capture files in it, in name order): the rotated files of `tcpdump -C/-G/-W`, or one
+/// exchange captured at several points. One path that is a file is [`analyze_file_with_profile`].
+pub fn analyze_files_with_profile(
+    paths: &[PathBuf],
+    profile: Profile,
+    mut opts: Options<'_>,
+) -> Result<Analysis, OpenError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let found = merge::files_in(p).map_err(|source| OpenError::Io {
+            path: p.display().to_string(),
+            source,
+        })?;
+        if found.is_empty() {
+            return Err(OpenError::Io {
+                path: p.display().to_string(),
+                source: std::io::Error::other("no capture files in this directory"),
+            });
+        }
+        files.extend(found);
+    }
+    if let [one] = files.as_slice() {
+        return analyze_file_with_profile(one, profile, opts);
+    }
+    let mut source = MergedSource::open(&files)?;
+    let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
+    let (pipeline, defrag, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let read = Read {
+        file: names.join(" + "),
+        format: source.format(),
+        compressed: source.is_compressed(),
+        warnings: source.warnings(),
+    };
+    Ok(finish(read, pipeline, defrag, cancelled))
+}
+
+/// What the reading side leaves for the analysis.
+struct Read {
+    file: String,
+    format: Format,
+    compressed: bool,
+    warnings: Vec<Warning>,
+}
+
+/// What the two-thread pipeline reads from: one file, or several merged.
+trait PacketSource {
+    fn next_packet(&mut self) -> Option<Packet<'_>>;
+    fn progress(&self) -> Progress;
+}
+
+impl PacketSource for FileSource {
+    #[inline(always)]
+    fn next_packet(&mut self) -> Option<Packet<'_>> {
+        FileSource::next_packet(self)
+    }
+    fn progress(&self) -> Progress {
+        FileSource::progress(self)
+    }
+}
+
+impl PacketSource for MergedSource {
+    fn next_packet(&mut self) -> Option<Packet<'_>> {
+        MergedSource::next_packet(self)
+    }
+    fn progress(&self) -> Progress {
+        MergedSource::progress(self)
+    }
+}
+
+/// The finished pipeline and what was read, as an [`Analysis`] with its warnings.
+fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> Analysis {
+    let Read {
+        file,
+        format,
+        compressed,
+        warnings: mut source_warnings,
+    } = read;
     let Snapshot {
         stats,
         connections,
@@ -401,7 +490,7 @@ pub fn analyze_file_with_profile(
         findings,
         evicted,
     } = pipeline.finish();
-    let mut warnings = source.warnings().to_vec();
+    let mut warnings = std::mem::take(&mut source_warnings);
     let unsupported: u64 = stats
         .link_types
         .iter()
@@ -466,10 +555,10 @@ pub fn analyze_file_with_profile(
             ),
         });
     }
-    Ok(Analysis {
-        file: path.display().to_string(),
-        format: source.format(),
-        compressed: source.is_compressed(),
+    Analysis {
+        file,
+        format,
+        compressed,
         stats,
         warnings,
         cancelled,
@@ -479,5 +568,5 @@ pub fn analyze_file_with_profile(
         ports,
         findings,
         evicted,
-    })
+    }
 }
