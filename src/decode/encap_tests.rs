@@ -453,6 +453,17 @@ fn non_ip_payloads_are_quiet_and_unknown_ones_are_said() {
     w[1] |= 0x40;
     let (_, layers) = decode_layers(linktype::IEEE802_11, &w);
     assert_eq!(layers.undecoded.map(|u| u.why), Some(Why::Encrypted));
+    // A GRE keepalive (protocol type 0) is not an 802.3 length.
+    let (_, layers) = decode_layers(linktype::RAW, &ip4(47, &gre(0, 0, &[], &[0; 8])));
+    assert_eq!(layers.undecoded.map(|u| u.why), Some(Why::UnknownType(0)));
+    assert!(!layers.path.contains(Encap::LlcSnap));
+    // 802.3 inside a VLAN tag is.
+    let (d, layers) = decode_layers(
+        linktype::ETHERNET,
+        &ether(0x8100, &vlan(1, 38, &cat(&[&[0x42, 0x42, 0x03], &[0; 35]]))),
+    );
+    assert_eq!(d, Decoded::Other(OtherKind::NotIp));
+    assert_eq!(names(layers.path), ["vlan", "llc-snap"]);
     // A UDP datagram on the VXLAN port that is not VXLAN stays UDP.
     let (d, layers) = decode_layers(linktype::RAW, &udp4(4789, &[0; 12]));
     assert!(matches!(d, Decoded::Udp(_)), "{d:?}");

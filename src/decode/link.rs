@@ -221,7 +221,7 @@ pub fn to_ip<'a>(mut next: Inner<'a>, path: &mut EncapPath) -> Result<&'a [u8], 
             Inner::Ip(b) => return by_version(b, path),
             Inner::Ether(b) => {
                 let t = be16(b, 12).ok_or_else(|| truncated(path))?;
-                Inner::Typed(t, &b[14..])
+                type_or_length(t, &b[14..], path)?
             }
             Inner::Typed(t, b) => ethertype(t, b, path)?,
             Inner::Llc(b) => llc(b, path)?,
@@ -241,6 +241,18 @@ fn by_version<'a>(b: &'a [u8], path: &EncapPath) -> Result<&'a [u8], Stop> {
     }
 }
 
+/// The type/length field of an Ethernet header or a VLAN tag: up to 1500 it is 802.3's length,
+/// and an LLC header follows. (Everywhere else — GRE, SLL, Geneve, Cisco HDLC — the field is
+/// always a protocol type.)
+fn type_or_length<'a>(t: u16, b: &'a [u8], path: &mut EncapPath) -> Result<Inner<'a>, Stop> {
+    if t <= 1500 {
+        push(path, Encap::LlcSnap)?;
+        Ok(Inner::Llc(b))
+    } else {
+        Ok(Inner::Typed(t, b))
+    }
+}
+
 /// One EtherType's header.
 fn ethertype<'a>(t: u16, b: &'a [u8], path: &mut EncapPath) -> Result<Inner<'a>, Stop> {
     Ok(match t {
@@ -248,7 +260,7 @@ fn ethertype<'a>(t: u16, b: &'a [u8], path: &mut EncapPath) -> Result<Inner<'a>,
         ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD => {
             push(path, Encap::Vlan)?;
             let t = be16(b, 2).ok_or_else(|| truncated(path))?;
-            Inner::Typed(t, &b[4..])
+            type_or_length(t, &b[4..], path)?
         }
         ETHERTYPE_MPLS | ETHERTYPE_MPLS_MC => {
             push(path, Encap::Mpls)?;
@@ -280,11 +292,6 @@ fn ethertype<'a>(t: u16, b: &'a [u8], path: &mut EncapPath) -> Result<Inner<'a>,
             Inner::Ether(tail(b, 2, path)?)
         }
         ETHERTYPE_TEB => Inner::Ether(b),
-        // 802.3: a length, not a type; an LLC header follows.
-        0..=1500 => {
-            push(path, Encap::LlcSnap)?;
-            Inner::Llc(b)
-        }
         t if NOT_IP_ETHERTYPES.contains(&t) => return Err(Stop::NotIp),
         // MACsec protects the frame: nothing readable inside.
         0x88e5 => return Err(Stop::at(path.last(), Why::Encrypted)),
