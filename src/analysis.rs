@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use crate::decode;
-use crate::defrag::Defrag;
+use crate::defrag::{Defrag, FirstFragment};
 use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
@@ -146,7 +146,12 @@ impl Pipeline {
     }
 
     /// End the run: the final model, without copying.
-    pub fn finish(self) -> Snapshot {
+    pub fn finish(mut self) -> Snapshot {
+        // The end gives up the datagrams still incomplete; their first fragments go last.
+        self.defrag.finish();
+        while let Some(first) = self.defrag.take_lost() {
+            self.push_seen(&Seen::first_fragment(first));
+        }
         let Pipeline {
             stats,
             mut tracker,
@@ -253,50 +258,103 @@ struct Seen {
     decoded: decode::Decoded,
     /// The encapsulations the packet came through, and why it was not decoded if it was not.
     layers: decode::Layers,
-    /// The fragment that completed an IP datagram: `decoded` is the whole datagram's.
-    reassembled: bool,
+    origin: Origin,
 }
 
 impl Seen {
     /// Decode and fingerprint `pkt` and hand the result to `keep` (a continuation, so that the
     /// reading thread writes each packet straight into its batch: see [`decode::decode_then`]).
     #[inline(always)]
-    fn of_then<R>(pkt: &Packet<'_>, defrag: &mut Defrag, keep: impl FnOnce(Seen) -> R) -> R {
+    fn of_then(pkt: &Packet<'_>, defrag: &mut Defrag, mut keep: impl FnMut(Seen)) {
         // The link layer is peeled once for both (the reading thread is the busier one).
-        decode::decode_then(pkt.linktype, pkt.data, |decoded, ip, layers| {
+        let fragment = decode::decode_then(pkt.linktype, pkt.data, |decoded, ip, layers| {
             if matches!(decoded, decode::Decoded::Other(decode::OtherKind::Fragment)) {
                 // The fragment that completes a datagram stands for the whole datagram.
-                if let Some(whole) = ip.and_then(|ip| defrag.push(ip, pkt.ts_ns)) {
+                if let Some(whole) = ip.and_then(|ip| defrag.push(ip, pkt.index, pkt.ts_ns)) {
                     let (decoded, layers) = decode::decode_ip(whole, layers.path);
-                    return keep(Seen {
+                    keep(Seen {
                         meta: pkt.meta(),
                         fingerprint: ip.map(sanitize::ip_fingerprint),
                         decoded,
                         layers,
-                        reassembled: true,
+                        origin: Origin::Reassembled,
                     });
+                    return true;
                 }
+                keep(Seen {
+                    meta: pkt.meta(),
+                    fingerprint: ip.map(sanitize::ip_fingerprint),
+                    decoded,
+                    layers,
+                    origin: Origin::Frame,
+                });
+                return true;
             }
             keep(Seen {
                 meta: pkt.meta(),
                 fingerprint: ip.map(sanitize::ip_fingerprint),
                 decoded,
                 layers,
-                reassembled: false,
-            })
-        })
+                origin: Origin::Frame,
+            });
+            false
+        });
+        if fragment {
+            while let Some(first) = defrag.take_lost() {
+                keep(Seen::first_fragment(first));
+            }
+        }
     }
+
+    /// The first fragment of a datagram that was given up, modelled on its own (see
+    /// [`crate::defrag::FirstFragment`]); already counted in the statistics as the fragment it
+    /// was.
+    fn first_fragment(first: FirstFragment) -> Seen {
+        let (decoded, layers) = decode::decode_ip(&first.ip, decode::EncapPath::EMPTY);
+        Seen {
+            meta: PacketMeta {
+                index: first.index,
+                ts_ns: first.ts_ns,
+                ts_known: true,
+                linktype: 0,
+                orig_len: 0,
+            },
+            fingerprint: None,
+            decoded,
+            layers,
+            origin: Origin::FirstFragment,
+        }
+    }
+}
+
+/// Where a [`Seen`] packet came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// A captured frame, as it was.
+    Frame,
+    /// The fragment that completed an IP datagram: the packet decoded is the whole datagram.
+    Reassembled,
+    /// The first fragment of a datagram given up, modelled late, not counted again.
+    FirstFragment,
 }
 
 /// Account one packet and say at what time the tracker should model it (`None`: a duplicate,
 /// counted and dropped). Everything [`Pipeline::push`] does before the tracker.
 fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Option<i64> {
+    match seen.origin {
+        Origin::Frame => {}
+        Origin::Reassembled => stats.reassembled_datagrams += 1,
+        // Counted when it was read; modelled now, at the latest time seen so far.
+        Origin::FirstFragment => {
+            return match sanitizer.check_fingerprint(None, seen.meta.ts_ns) {
+                Verdict::Keep { ts_ns } => Some(ts_ns),
+                Verdict::Duplicate => None,
+            }
+        }
+    }
     stats.observe(&seen.meta, &seen.decoded);
     if !seen.layers.is_plain() {
         stats.observe_layers(seen.meta.linktype, &seen.layers);
-    }
-    if seen.reassembled {
-        stats.reassembled_datagrams += 1;
     }
     match sanitizer.check_fingerprint(seen.fingerprint, seen.meta.ts_ns) {
         Verdict::Keep { ts_ns } => Some(ts_ns),
@@ -359,11 +417,15 @@ fn run_two_threads(
                 }
             }
         }
+        // The capture's end gives up what is still incomplete; their first fragments go last.
+        defrag.finish();
+        while let Some(first) = defrag.take_lost() {
+            batch.push(Seen::first_fragment(first));
+        }
         let _ = full_tx.send(batch);
         drop(full_tx);
         crate::join_scoped(tracking)
     });
-    defrag.finish();
     (pipeline, defrag, cancelled)
 }
 

@@ -44,6 +44,9 @@ pub struct DefragStats {
     pub over_limit: u64,
     /// Of the datagrams given up, those whose first fragment held a whole TCP header.
     pub tcp_first_fragments_lost: u64,
+    /// Of those, the ones whose segment was still modelled from the first fragment alone
+    /// (incomplete or over the limit; not after an overlap, which rejects the datagram).
+    pub tcp_first_fragments_modelled: u64,
 }
 
 impl DefragStats {
@@ -76,6 +79,18 @@ struct Pending {
     rejected: bool,
     /// The first fragment held a whole TCP header.
     tcp_header: bool,
+    /// The first fragment's packet index and time.
+    first_at: (u64, i64),
+}
+
+/// The first fragment of a datagram that was given up, as an IP packet of its own (what it
+/// holds of the datagram, unfragmented), to be modelled at its own place in the capture: the TCP
+/// header it carries is never lost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirstFragment {
+    pub index: u64,
+    pub ts_ns: i64,
+    pub ip: Vec<u8>,
 }
 
 /// One fragment, read from its IP header.
@@ -93,13 +108,17 @@ struct Fragment<'a> {
 pub struct Defrag {
     pending: Vec<Pending>,
     out: Vec<u8>,
+    /// First fragments of given-up datagrams waiting to be modelled ([`Self::take_lost`]).
+    lost: Vec<FirstFragment>,
     pub stats: DefragStats,
 }
 
 impl Defrag {
-    /// Take one IP packet that the decoder said is a fragment. Returns the whole datagram (an
-    /// IP packet without fragmentation) when this fragment completes it.
-    pub fn push(&mut self, ip: &[u8], ts_ns: i64) -> Option<&[u8]> {
+    /// Take one IP packet (packet `index` of the capture) that the decoder said is a fragment.
+    /// Returns the whole datagram (an IP packet without fragmentation) when this fragment
+    /// completes it. Datagrams given up meanwhile leave their first fragment in
+    /// [`Self::take_lost`].
+    pub fn push(&mut self, ip: &[u8], index: u64, ts_ns: i64) -> Option<&[u8]> {
         self.expire(ts_ns);
         let frag = parse(ip)?;
         let i = match self.pending.iter().position(|p| p.key == frag.key) {
@@ -121,6 +140,7 @@ impl Defrag {
                     total: None,
                     rejected: false,
                     tcp_header: false,
+                    first_at: (index, ts_ns),
                 });
                 self.pending.len() - 1
             }
@@ -129,7 +149,7 @@ impl Defrag {
         if p.rejected {
             return None;
         }
-        match add(p, &frag) {
+        match add(p, &frag, (index, ts_ns)) {
             Added::Held => {}
             Added::Overlap => {
                 p.rejected = true;
@@ -191,9 +211,35 @@ impl Defrag {
             Reason::Incomplete => self.stats.incomplete += 1,
             Reason::OverLimit => self.stats.over_limit += 1,
         }
-        if p.tcp_header {
-            self.stats.tcp_first_fragments_lost += 1;
+        if !p.tcp_header {
+            return;
         }
+        self.stats.tcp_first_fragments_lost += 1;
+        if matches!(why, Reason::Overlap) {
+            return;
+        }
+        // The first piece as a packet of its own: its header, the bytes it brought.
+        let Some(&(_, end)) = p.pieces.iter().find(|r| r.0 == 0) else {
+            return;
+        };
+        let mut whole = Pending {
+            data: p.data[..end].to_vec(),
+            ..p.clone()
+        };
+        whole.pieces.clear();
+        let mut ip = Vec::new();
+        rebuild(&whole, &mut ip);
+        self.stats.tcp_first_fragments_modelled += 1;
+        self.lost.push(FirstFragment {
+            index: p.first_at.0,
+            ts_ns: p.first_at.1,
+            ip,
+        });
+    }
+
+    /// The first fragment of a datagram given up since the last call, if any.
+    pub fn take_lost(&mut self) -> Option<FirstFragment> {
+        self.lost.pop()
     }
 
     /// One sentence for the warnings, when some datagrams were not put together.
@@ -213,8 +259,8 @@ impl Defrag {
         );
         if s.tcp_first_fragments_lost > 0 {
             m.push_str(&format!(
-                "; {} of those began with a TCP header, whose segment is not modelled",
-                s.tcp_first_fragments_lost
+                "; {} of those began with a TCP header, {} of which modelled from the first fragment alone (its payload only what that fragment carried)",
+                s.tcp_first_fragments_lost, s.tcp_first_fragments_modelled
             ));
         }
         Some(m)
@@ -233,7 +279,7 @@ enum Added {
     TooMany,
 }
 
-fn add(p: &mut Pending, f: &Fragment<'_>) -> Added {
+fn add(p: &mut Pending, f: &Fragment<'_>, at: (u64, i64)) -> Added {
     let (start, end) = (f.offset, f.offset + f.payload.len());
     if end > MAX_DATAGRAM || (f.more && !f.payload.len().is_multiple_of(8)) {
         return Added::Overlap; // not a valid fragment of any datagram: the datagram is bad
@@ -265,6 +311,7 @@ fn add(p: &mut Pending, f: &Fragment<'_>) -> Added {
         p.header.clear();
         p.header.extend_from_slice(f.header);
         p.tcp_header = f.key.proto == 6 && tcp_header_whole(f.payload);
+        p.first_at = at;
     }
     Added::Held
 }
@@ -458,7 +505,9 @@ mod tests {
         let mut d = Defrag::default();
         let n = frags.len();
         for (i, f) in frags.iter().enumerate() {
-            let got = d.push(f, i as i64).map(|b| decode(linktype::RAW, b));
+            let got = d
+                .push(f, i as u64, i as i64)
+                .map(|b| decode(linktype::RAW, b));
             assert_eq!(got.is_some(), i == n - 1);
             if let Some(got) = got {
                 assert_eq!(got, whole);
@@ -471,7 +520,7 @@ mod tests {
         let mut d = Defrag::default();
         let last = frags6
             .iter()
-            .filter_map(|f| d.push(f, 0).map(|b| b.to_vec()))
+            .filter_map(|f| d.push(f, 0, 0).map(|b| b.to_vec()))
             .last();
         assert_eq!(
             decode(linktype::RAW, &last.unwrap()),
@@ -484,15 +533,15 @@ mod tests {
         let ip = segment(1000);
         let frags = fragments4(&ip, 256, 9);
         let mut d = Defrag::default();
-        assert!(d.push(&frags[0], 0).is_none());
-        assert!(d.push(&frags[0], 1).is_none()); // a copy
-                                                 // A fragment covering bytes 8..264 overlaps the first.
+        assert!(d.push(&frags[0], 0, 0).is_none());
+        assert!(d.push(&frags[0], 1, 1).is_none()); // a copy
+                                                    // A fragment covering bytes 8..264 overlaps the first.
         let mut bad = frags[1].clone();
         bad[6..8].copy_from_slice(&(0x2000u16 | 1).to_be_bytes());
-        assert!(d.push(&bad, 2).is_none());
+        assert!(d.push(&bad, 2, 2).is_none());
         for f in &frags[1..] {
             assert!(
-                d.push(f, 3).is_none(),
+                d.push(f, 3, 3).is_none(),
                 "later fragments of a rejected datagram are dropped"
             );
         }
@@ -506,13 +555,15 @@ mod tests {
         let ip = segment(1000);
         let mut d = Defrag::default();
         for id in 0..(MAX_PENDING as u16 + 10) {
-            assert!(d.push(&fragments4(&ip, 256, id)[0], id as i64).is_none());
+            assert!(d
+                .push(&fragments4(&ip, 256, id)[0], id as u64, id as i64)
+                .is_none());
         }
         assert_eq!(d.pending.len(), MAX_PENDING);
         assert_eq!(d.stats.over_limit, 10);
         // A fragment 31 s later expires them all.
         assert!(d
-            .push(&fragments4(&ip, 256, 999)[1], 31_000_000_000)
+            .push(&fragments4(&ip, 256, 999)[1], 999, 31_000_000_000)
             .is_none());
         assert_eq!(d.stats.incomplete, MAX_PENDING as u64);
         d.finish();
@@ -521,15 +572,45 @@ mod tests {
     }
 
     #[test]
+    fn a_given_up_datagram_still_gives_its_first_fragments_tcp_header() {
+        let ip = segment(1000);
+        let frags = fragments4(&ip, 256, 9);
+        let mut d = Defrag::default();
+        // Fragments 1 and 0 arrive (out of order), the rest never does.
+        assert!(d.push(&frags[1], 5, 50).is_none());
+        assert!(d.push(&frags[0], 6, 60).is_none());
+        assert!(d.take_lost().is_none());
+        d.finish();
+        let lost = d.take_lost().expect("the first fragment is handed back");
+        assert_eq!((lost.index, lost.ts_ns), (6, 60));
+        let Decoded::Tcp(t) = decode(linktype::RAW, &lost.ip) else {
+            panic!("not TCP: {:?}", decode(linktype::RAW, &lost.ip));
+        };
+        assert_eq!((t.src.port, t.dst.port, t.seq), (40000, 80, 7));
+        assert_eq!(t.payload_len, 256 - 20, "what the first fragment carried");
+        assert_eq!(d.stats.tcp_first_fragments_modelled, 1);
+        assert!(d.take_lost().is_none());
+        // After an overlap the datagram is rejected, its first fragment too.
+        let mut d = Defrag::default();
+        let _ = d.push(&frags[0], 0, 0);
+        let mut bad = frags[1].clone();
+        bad[6..8].copy_from_slice(&(0x2000u16 | 1).to_be_bytes());
+        let _ = d.push(&bad, 1, 1);
+        d.finish();
+        assert!(d.take_lost().is_none());
+        assert_eq!(d.stats.tcp_first_fragments_lost, 1);
+    }
+
+    #[test]
     fn lying_offsets_and_lengths_hold_no_more_than_a_datagram() {
         let mut d = Defrag::default();
         let mut f = segment(100)[..60].to_vec();
         f[6..8].copy_from_slice(&(0x2000u16 | 0x1fff).to_be_bytes()); // offset 65 528, more
         f[2..4].copy_from_slice(&60u16.to_be_bytes());
-        assert!(d.push(&f, 0).is_none());
+        assert!(d.push(&f, 0, 0).is_none());
         assert!(d.pending.iter().all(|p| p.data.len() <= MAX_DATAGRAM));
         for cut in 0..f.len() {
-            let _ = d.push(&f[..cut], 0);
+            let _ = d.push(&f[..cut], 0, 0);
         }
     }
 
@@ -543,7 +624,7 @@ mod tests {
                 if let Some(b) = p.first_mut() {
                     *b = if i % 2 == 0 { 0x45 } else { 0x60 };
                 }
-                if let Some(whole) = d.push(&p, i as i64 * 1_000_000_000) {
+                if let Some(whole) = d.push(&p, i as u64, i as i64 * 1_000_000_000) {
                     let _ = decode(linktype::RAW, whole);
                 }
             }

@@ -7,6 +7,9 @@
 
 use std::path::PathBuf;
 
+mod common;
+
+use common::write_pcap;
 use portlife::analysis::{analyze_file, Options};
 
 fn shared(sub: &str) -> Option<PathBuf> {
@@ -279,4 +282,67 @@ fn no_frame_of_these_captures_is_left_undecoded_unsaid() {
             a.stats.not_decoded
         );
     }
+}
+
+/// An Ethernet frame holding `ip`.
+fn ether(ip: &[u8]) -> Vec<u8> {
+    let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+    f.extend_from_slice(ip);
+    f
+}
+
+/// A TCP segment 10.0.0.1:40000 → 10.0.0.2:80 with flags and `len` payload bytes, cut into
+/// fragments of 256 bytes of IP payload (all but the last), IPv4 identification `id`.
+fn fragmented(syn: bool, ack: bool, seq: u32, len: usize, id: u16) -> Vec<Vec<u8>> {
+    let b =
+        etherparse::PacketBuilder::ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64).tcp(40000, 80, seq, 1000);
+    let b = if syn { b.syn() } else { b };
+    let b = if ack { b.ack(1) } else { b };
+    let mut ip = Vec::new();
+    b.write(&mut ip, &vec![0x5a; len]).unwrap();
+    let body = &ip[20..];
+    body.chunks(256)
+        .enumerate()
+        .map(|(i, c)| {
+            let mut h = ip[..20].to_vec();
+            let more = (i + 1) * 256 < body.len();
+            h[2..4].copy_from_slice(&((20 + c.len()) as u16).to_be_bytes());
+            h[4..6].copy_from_slice(&id.to_be_bytes());
+            h[6..8].copy_from_slice(&((more as u16) << 13 | (i * 32) as u16).to_be_bytes());
+            h.extend_from_slice(c);
+            h
+        })
+        .collect()
+}
+
+#[test]
+fn fragmented_segments_are_modelled_and_a_lost_fragment_keeps_the_tcp_header() {
+    let s = 1_700_000_000_000_000_000i64;
+    // A SYN sent whole in 4 fragments (the last first); then a data segment whose second
+    // fragment never came.
+    let mut frames = Vec::new();
+    for (i, f) in fragmented(true, false, 100, 800, 1)
+        .iter()
+        .rev()
+        .enumerate()
+    {
+        frames.push((s + i as i64, ether(f)));
+    }
+    let data = fragmented(false, true, 101, 800, 2);
+    frames.push((s + 1_000_000, ether(&data[0])));
+    frames.push((s + 2_000_000, ether(&data[2])));
+    let file = write_pcap(&frames);
+    let a = analyze_file(file.path(), Options::default()).unwrap();
+    assert_eq!(a.stats.reassembled_datagrams, 1);
+    assert_eq!(a.connections.len(), 1);
+    let c = &a.connections[0];
+    // The SYN (whole) and the data segment's header from its first fragment.
+    assert_eq!(c.client_side.packets, 2, "{c:?}");
+    assert_eq!(c.client_side.bytes, 800 + (256 - 20), "{c:?}");
+    let w = a.warnings.iter().find(|w| w.kind == "fragments").unwrap();
+    assert!(
+        w.message.contains("modelled from the first fragment"),
+        "{}",
+        w.message
+    );
 }
