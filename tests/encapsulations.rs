@@ -158,13 +158,15 @@ const CASES: &[Case] = &[
     Case {
         dir: "zeek-dev/pcaps",
         file: "Teredo.pcap",
-        // Its 4 TCP connections are plain IPv4; the Teredo datagrams carry IPv6 bubbles
-        // (no next header), counted through Teredo and decoded as other-ip.
-        encapsulation: &[],
-        counted: &["teredo"],
+        // 4 TCP connections over plain IPv4, and one over Teredo.
+        encapsulation: &["teredo"],
+        counted: &[],
         tshark: 4,
-        portlife: 4,
-        why: "",
+        portlife: 5,
+        why: "the fifth, [2001:0:4137:9e50:8000:f12a:b9c8:2815]:1286 → [2001:4860:0:2001::68]:80 \
+              (10 + 12 packets), runs between the Teredo client's port 3797 and a relay's 32900, \
+              not port 3544: Wireshark's Teredo heuristic is off by default and shows them as \
+              data; Zeek's conn.log has the same connection with the same packet counts",
     },
     Case {
         dir: "zeek-dev/pcaps",
@@ -215,13 +217,16 @@ fn each_encapsulation_capture_has_wiresharks_tcp_streams() {
                 .iter()
                 .map(|v| v.as_str().unwrap().to_string())
                 .collect();
-            assert_eq!(
-                names.is_empty(),
-                c.encapsulation.is_empty(),
-                "{}: connection {}: {names:?}",
-                c.file,
-                conn.id
-            );
+            // Every connection came through one (Teredo.pcap also has plain IPv4 ones).
+            if c.file != "Teredo.pcap" {
+                assert_eq!(
+                    names.is_empty(),
+                    c.encapsulation.is_empty(),
+                    "{}: connection {}: {names:?}",
+                    c.file,
+                    conn.id
+                );
+            }
             for n in names {
                 if !union.contains(&n) {
                     union.push(n);

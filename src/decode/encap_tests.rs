@@ -464,6 +464,17 @@ fn non_ip_payloads_are_quiet_and_unknown_ones_are_said() {
     );
     assert_eq!(d, Decoded::Other(OtherKind::NotIp));
     assert_eq!(names(layers.path), ["vlan", "llc-snap"]);
+    // Teredo between other ports: an IPv6 packet filling the datagram, from a Teredo address.
+    let mut t6 = ip6_tcp();
+    t6[8..12].copy_from_slice(&[0x20, 0x01, 0, 0]);
+    let (d, layers) = decode_layers(linktype::RAW, &udp4(32900, &t6));
+    assert!(matches!(d, Decoded::Tcp(_)), "{d:?}");
+    assert_eq!(names(layers.path), ["teredo"]);
+    // Not from a Teredo address, or not filling the datagram: plain UDP.
+    let (d, _) = decode_layers(linktype::RAW, &udp4(32900, &ip6_tcp()));
+    assert!(matches!(d, Decoded::Udp(_)), "{d:?}");
+    let (d, _) = decode_layers(linktype::RAW, &udp4(32900, &cat(&[&t6, &[0]])));
+    assert!(matches!(d, Decoded::Udp(_)), "{d:?}");
     // A UDP datagram on the VXLAN port that is not VXLAN stays UDP.
     let (d, layers) = decode_layers(linktype::RAW, &udp4(4789, &[0; 12]));
     assert!(matches!(d, Decoded::Udp(_)), "{d:?}");

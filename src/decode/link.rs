@@ -592,6 +592,32 @@ pub fn udp_tunnel<'a>(
     }))
 }
 
+/// Teredo away from port 3544: once a client has its address from a Teredo server (on 3544), it
+/// talks to relays and peers from the same port to theirs, any ports (RFC 4380 §5.2). Such a
+/// datagram is taken for Teredo when it holds exactly one IPv6 packet (its payload length fills
+/// the datagram's stated length) to or from a Teredo address (2001:0::/32, RFC 4380 §2.6): a
+/// plain UDP payload meets both by chance once in 2^32 or less. Zeek decodes these; Wireshark,
+/// whose Teredo heuristic is off by default, shows them as data.
+pub fn teredo_elsewhere<'a>(
+    b: &'a [u8],
+    stated: usize,
+    path: &mut EncapPath,
+) -> Option<Result<&'a [u8], Stop>> {
+    let ip = match teredo(b)? {
+        Ok(Inner::Ip(ip)) => ip,
+        _ => return None,
+    };
+    let h = ip.get(0..40)?;
+    let indicators = b.len() - ip.len();
+    let teredo_address = |a: &[u8]| a[0..4] == [0x20, 0x01, 0, 0];
+    if 40 + u16::from_be_bytes([h[4], h[5]]) as usize + indicators != stated
+        || !(teredo_address(&h[8..24]) || teredo_address(&h[24..40]))
+    {
+        return None;
+    }
+    Some(push(path, Encap::Teredo).and_then(|()| by_version(ip, path)))
+}
+
 /// A tunnel header's verdict: the inner frame, or why not (`None`: carries no IP).
 type Tunnelled<'a> = Result<Inner<'a>, Option<Why>>;
 

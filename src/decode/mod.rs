@@ -345,13 +345,14 @@ fn tunnel_payload<'a>(ip: &'a [u8], path: &mut EncapPath) -> Option<Result<&'a [
         return None;
     }
     let b = payload.payload;
-    let (sport, dport) = (be16(b, 0)?, be16(b, 2)?);
-    if !link::is_tunnel_port(sport, dport) {
-        return None;
-    }
+    let (sport, dport, stated) = (be16(b, 0)?, be16(b, 2)?, be16(b, 4)? as usize);
     // The datagram as its length field states it, cut to the bytes captured.
-    let len = (be16(b, 4)? as usize).min(b.len()).max(8);
-    link::udp_tunnel(sport, dport, b.get(8..len)?, path)
+    let body = b.get(8..stated.min(b.len()).max(8))?;
+    if link::is_tunnel_port(sport, dport) {
+        link::udp_tunnel(sport, dport, body, path)
+    } else {
+        link::teredo_elsewhere(body, stated.checked_sub(8)?, path)
+    }
 }
 
 #[inline(always)]
