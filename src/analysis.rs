@@ -116,12 +116,16 @@ impl Pipeline {
     }
 
     fn push_seen(&mut self, seen: &Seen) {
-        if let Some(ts_ns) = admit(&mut self.stats, &mut self.sanitizer, seen) {
-            self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
-            if let (decode::Decoded::Tcp(seg), false) = (&seen.decoded, seen.layers.path.is_empty())
-            {
-                self.tracker.note_encapsulation(seg, seen.layers.path);
+        match admit(&mut self.stats, &mut self.sanitizer, seen) {
+            Some(ts_ns) => {
+                self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
+                if let (decode::Decoded::Tcp(seg), false) =
+                    (&seen.decoded, seen.layers.path.is_empty())
+                {
+                    self.tracker.note_encapsulation(seg, seen.layers.path);
+                }
             }
+            None => self.tracker.count_duplicate(&seen.decoded),
         }
     }
 
@@ -274,7 +278,7 @@ impl Seen {
                     let (decoded, layers) = decode::decode_ip(whole, layers.path);
                     keep(Seen {
                         meta: pkt.meta(),
-                        fingerprint: ip.map(sanitize::ip_fingerprint),
+                        fingerprint: ip.and_then(sanitize::ip_fingerprint),
                         decoded,
                         layers,
                         origin: Origin::Reassembled,
@@ -283,7 +287,7 @@ impl Seen {
                 }
                 keep(Seen {
                     meta: pkt.meta(),
-                    fingerprint: ip.map(sanitize::ip_fingerprint),
+                    fingerprint: ip.and_then(sanitize::ip_fingerprint),
                     decoded,
                     layers,
                     origin: Origin::Frame,
@@ -292,7 +296,7 @@ impl Seen {
             }
             keep(Seen {
                 meta: pkt.meta(),
-                fingerprint: ip.map(sanitize::ip_fingerprint),
+                fingerprint: ip.and_then(sanitize::ip_fingerprint),
                 decoded,
                 layers,
                 origin: Origin::Frame,
@@ -612,7 +616,7 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
             kind: "duplicates",
             offset: None,
             message: format!(
-                "{} packets are exact copies of a packet seen less than 5 ms before (captured on two interfaces?); counted once",
+                "{} packets are exact copies of a packet seen less than 50 µs before (captured on two interfaces?); counted once",
                 stats.duplicate_packets
             ),
         });

@@ -1210,9 +1210,12 @@ fn server_closes_first(conns: &[Connection], out: &mut Vec<Finding>) {
 /// Connections whose SYN is not in the capture (roles inferred): their Assigned phase and maybe
 /// their start are missing.
 fn start_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
+    // A SYN-ACK seen with the client's direction missing: the connection started during the
+    // capture, its SYN on the other direction (the one-direction finding says so).
     let ids: Vec<u32> = conns
         .iter()
         .filter(|c| c.roles_inferred)
+        .filter(|c| !(c.direction_missing.is_some() && c.completeness & 2 != 0))
         .map(|c| c.id)
         .collect();
     if ids.is_empty() {
@@ -1248,7 +1251,9 @@ fn end_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
     let ids: Vec<u32> = conns
         .iter()
         .filter(|c| {
-            matches!(c.outcome, Outcome::OpenAtEnd | Outcome::MidStream) && !handshake_stuck(c)
+            matches!(c.outcome, Outcome::OpenAtEnd | Outcome::MidStream)
+                && !handshake_stuck(c)
+                && c.direction_missing.is_none()
         })
         .map(|c| c.id)
         .collect();
@@ -1280,17 +1285,14 @@ fn end_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
     out.push(f);
 }
 
-/// Connections where one side sent packets beyond a bare (retransmitted) SYN and the other side
-/// sent none: the capture sees only one direction (asymmetric routing, or a capture filter / a
-/// mirror port that sees one way).
+/// Connections whose one side sent nothing captured although the other side's segments prove
+/// it took part ([`Connection::direction_missing`]): the capture sees only one direction
+/// (asymmetric routing, or a capture filter / a mirror port that sees one way). A SYN followed
+/// by the client's own RST proves no answer, so it is not one of them.
 fn one_directional(conns: &[Connection], out: &mut Vec<Finding>) {
     let ids: Vec<u32> = conns
         .iter()
-        .filter(|c| {
-            let (cp, sp) = (c.client_side.packets, c.server_side.packets);
-            let bare_syns = (c.syn_retransmits as u64 + 1) >= cp && !c.roles_inferred;
-            (sp == 0 && cp > 0 && !bare_syns) || (cp == 0 && sp > 0)
-        })
+        .filter(|c| c.direction_missing.is_some())
         .map(|c| c.id)
         .collect();
     if ids.is_empty() {
@@ -1304,15 +1306,16 @@ fn one_directional(conns: &[Connection], out: &mut Vec<Finding>) {
     f.title = format!("{} connection(s) seen in one direction only", ids.len());
     f.explanation = "Only one side's packets of these connections are in the capture, yet they \
         carry acknowledgements or data that need the other side: the capture point sees one \
-        direction only (asymmetric routing, a mirror port, or a capture filter). States and \
-        phases of the unseen side are guesses."
+        direction only (asymmetric routing, a mirror port, or a capture filter). The unseen \
+        side's state changes are inferred from what the seen side did (marked so), and how each \
+        connection ended is not in the capture: its port is drawn until its last packet."
         .to_string();
     f.advice = "Capture where both directions pass (on one of the two hosts, or both mirror \
         directions), or check the capture filter."
         .to_string();
     f.zh_tw.title = format!("{} 條連線只看到單一方向", ids.len());
     f.zh_tw.explanation = "擷取檔中只有這些連線其中一方的封包,但它們帶有需要另一方才會有的確認或資料:\
-        擷取點只看得到一個方向(非對稱路由、鏡像埠或擷取過濾器)。看不到的那一方的狀態與階段是猜測的。"
+        擷取點只看得到一個方向(非對稱路由、鏡像埠或擷取過濾器)。看不到的那一方的狀態變化是從看得到的一方的行為推斷出來的(已標明),而每條連線如何結束不在擷取中:它的埠只畫到最後一個封包為止。"
         .to_string();
     f.zh_tw.advice =
         "在兩個方向都會經過的地方擷取(在兩台主機之一上,或鏡像兩個方向),或檢查擷取過濾器。"

@@ -16,10 +16,15 @@ use std::hash::{BuildHasher, Hasher};
 
 use crate::decode;
 
-/// How close in time two identical IP packets must be to count as one packet seen twice. A real
-/// TCP retransmission comes after at least the minimum RTO (200 ms on Linux) and carries a new
-/// IPv4 ID / TCP timestamp, so it is not mistaken for a duplicate.
-pub const DUP_WINDOW_NS: i64 = 5_000_000;
+/// How close in time two identical IP packets must be to count as one packet seen twice: a
+/// copy made on the way to the capture (a mirror port seeing both ingress and egress, a bridge
+/// and its port, loopback delivered twice on "any", NFLOG logging one packet three times) comes
+/// within microseconds. A real retransmission needs a round trip at least (a fast
+/// retransmission three duplicate ACKs, a timeout 200 ms on Linux), and it can be byte for byte
+/// the same packet: IPv4 ID 0 (Linux with DF set) and no TCP timestamps make a go-back
+/// retransmission 4 ms later identical to the first send (Zeek's `pppoe-over-qinq` trace).
+/// 50 µs is shorter than any round trip off the host itself.
+pub const DUP_WINDOW_NS: i64 = 50_000;
 /// How many recent packets are remembered for duplicate detection.
 const RECENT: usize = 64;
 /// Bytes of the IP packet that are hashed (headers and the start of the payload).
@@ -81,14 +86,25 @@ impl Sanitizer {
     }
 }
 
-/// What duplicate detection compares: the hash of the frame's IP packet (`None`: not IP).
+/// What duplicate detection compares: the hash of the frame's IP packet (`None`: not IP, or a
+/// packet whose second copy could be a second send; see [`ip_fingerprint`]).
 pub fn frame_fingerprint(linktype: u16, frame: &[u8]) -> Option<u64> {
-    decode::ip_bytes(linktype, frame).map(ip_fingerprint)
+    decode::ip_bytes(linktype, frame).and_then(ip_fingerprint)
 }
 
 /// Hash of an IP packet (the bytes from its header on) with the fields a forwarding hop
 /// rewrites masked out: [`frame_fingerprint`] once the link layer is peeled.
-pub fn ip_fingerprint(ip: &[u8]) -> u64 {
+///
+/// `None` for a packet that a host may really send twice, byte for byte, within microseconds:
+/// a pure TCP ACK (no data, no SYN/FIN/RST) without an IPv4 ID to tell two sends apart (ID 0,
+/// as Linux sends with DF set, or IPv6). A receiver sends one duplicate ACK per out-of-order
+/// segment, and two segments arriving back to back give two identical ACKs (Zeek's
+/// `pppoe-over-qinq` trace: frames 17 and 18, the same microsecond). Anything carrying data or
+/// a SYN, FIN or RST is only resent after a round trip.
+pub fn ip_fingerprint(ip: &[u8]) -> Option<u64> {
+    if may_repeat(ip) {
+        return None;
+    }
     let n = ip.len().min(HASHED_BYTES);
     let mut b = [0u8; HASHED_BYTES];
     b[..n].copy_from_slice(&ip[..n]);
@@ -105,7 +121,39 @@ pub fn ip_fingerprint(ip: &[u8]) -> u64 {
     let mut h = foldhash::quality::FixedState::with_seed(0x706f_7274_6c69_6665).build_hasher();
     h.write(&b[..n]);
     h.write_usize(ip.len());
-    h.finish()
+    Some(h.finish())
+}
+
+/// A pure TCP ACK with no IPv4 ID (see [`ip_fingerprint`]).
+fn may_repeat(ip: &[u8]) -> bool {
+    let (tcp, ip_payload) = match ip.first().map(|b| b >> 4) {
+        Some(4) if ip.len() >= 20 => {
+            let ihl = usize::from(ip[0] & 0x0f) * 4;
+            let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
+            let id = u16::from_be_bytes([ip[4], ip[5]]);
+            if ip[9] != 6 || id != 0 || ihl < 20 {
+                return false;
+            }
+            (ip.get(ihl..), total.saturating_sub(ihl))
+        }
+        Some(6) if ip.len() >= 40 => {
+            if ip[6] != 6 {
+                return false;
+            }
+            (
+                ip.get(40..),
+                usize::from(u16::from_be_bytes([ip[4], ip[5]])),
+            )
+        }
+        _ => return false,
+    };
+    let Some(tcp) = tcp.filter(|t| t.len() >= 14) else {
+        return false;
+    };
+    let header = usize::from(tcp[12] >> 4) * 4;
+    let flags = tcp[13];
+    // ACK set; SYN, FIN, RST clear (PSH, ECE, CWR, URG do not make a resend less likely).
+    flags & 0x10 != 0 && flags & 0x07 == 0 && ip_payload <= header
 }
 
 #[cfg(test)]
@@ -157,6 +205,55 @@ mod tests {
             Verdict::Keep { .. }
         ));
         assert_eq!(s.duplicates, 1);
+    }
+
+    /// A pure TCP ACK (IPv4, the given ID) or, with `data`, a segment carrying bytes.
+    fn tcp_packet(id: u16, data: usize) -> Vec<u8> {
+        let total = 40 + data;
+        let mut p = vec![0x45, 0, (total >> 8) as u8, total as u8];
+        p.extend_from_slice(&[(id >> 8) as u8, id as u8, 0x40, 0, 64, 6, 0, 0]);
+        p.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+        let mut tcp = [0u8; 20];
+        tcp[12] = 5 << 4;
+        tcp[13] = 0x10 | if data > 0 { 0x08 } else { 0 };
+        p.extend_from_slice(&tcp);
+        p.extend(std::iter::repeat_n(b'x', data));
+        p
+    }
+
+    #[test]
+    fn identical_pure_acks_without_an_ip_id_are_two_sends() {
+        // Two duplicate ACKs sent back to back (IP ID 0, no data): both are real.
+        let mut s = Sanitizer::default();
+        let ack = tcp_packet(0, 0);
+        assert!(matches!(
+            s.check(linktype::RAW, &ack, 1_000),
+            Verdict::Keep { .. }
+        ));
+        assert!(matches!(
+            s.check(linktype::RAW, &ack, 1_000),
+            Verdict::Keep { .. }
+        ));
+        // With an IP ID the sender's counter would differ on a second send: a copy.
+        let ack = tcp_packet(77, 0);
+        assert!(matches!(
+            s.check(linktype::RAW, &ack, 2_000),
+            Verdict::Keep { .. }
+        ));
+        assert_eq!(s.check(linktype::RAW, &ack, 2_000), Verdict::Duplicate);
+        // Data is only resent after a round trip: a copy 10 µs later is the same packet ...
+        let data = tcp_packet(0, 100);
+        assert!(matches!(
+            s.check(linktype::RAW, &data, 3_000),
+            Verdict::Keep { .. }
+        ));
+        assert_eq!(s.check(linktype::RAW, &data, 13_000), Verdict::Duplicate);
+        // ... and 4 ms later a go-back retransmission, byte for byte the same, kept.
+        assert!(matches!(
+            s.check(linktype::RAW, &data, 4_013_000),
+            Verdict::Keep { .. }
+        ));
+        assert_eq!(s.duplicates, 2);
     }
 
     #[test]

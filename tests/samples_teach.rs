@@ -157,3 +157,64 @@ fn ipv6_client_has_one_reset_and_seven_time_waits() {
     assert_eq!(count(&a, Outcome::ResetByClient), 1);
     assert_eq!(peak_time_wait(&a), 7);
 }
+
+#[test]
+fn a_refused_connection_never_had_a_listener() {
+    // RFC 9293 §3.10.7.1: the server's end is CLOSED throughout, with no transition for the
+    // state diagram to count.
+    for name in ["refused.pcap", "real-refused.pcap"] {
+        let a = load(name);
+        for c in a
+            .connections
+            .iter()
+            .filter(|c| c.outcome == Outcome::Refused)
+        {
+            assert_eq!(
+                c.server_side.initial,
+                portlife::tcp::TcpState::Closed,
+                "{name}"
+            );
+            assert!(c.server_side.transitions.is_empty(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn one_direction_is_said_not_mistaken_for_silence() {
+    // The client's half of real-http-no-keepalive.pcap: every client ACKs the server's ISN, so
+    // each SYN was answered, on the direction the capture misses.
+    let half = load("real-one-direction.pcap");
+    let whole = load("real-http-no-keepalive.pcap");
+    assert_eq!(half.connections.len(), whole.connections.len());
+    assert_eq!(count(&half, Outcome::ClosedByClient), 40);
+    assert_eq!(count(&half, Outcome::Unanswered), 0);
+    for c in &half.connections {
+        assert_eq!(c.direction_missing, Some(Role::Server));
+        assert!(!c.server_side.seen);
+        assert!(c.server_side.transitions.iter().all(|t| t.inferred));
+        assert!(c
+            .server_side
+            .entered(portlife::tcp::TcpState::Established)
+            .is_some());
+        // Who closed first cannot be told; the port stops at the last packet, unseen after.
+        assert_eq!(c.closed_first, None);
+        assert_eq!(c.end_ns, c.last_packet_ns);
+    }
+    let kinds: Vec<&str> = half.findings.iter().map(|f| f.kind.id()).collect();
+    assert_eq!(kinds, ["one_directional"], "{kinds:?}");
+    let active: Vec<_> = half
+        .ports
+        .spans
+        .iter()
+        .filter(|s| s.phase == Phase::Active)
+        .collect();
+    assert_eq!(active.len(), 40);
+    assert!(active
+        .iter()
+        .all(|s| s.end_unseen && !s.truncated_by_capture_end));
+    assert_eq!(
+        peak_time_wait(&half),
+        0,
+        "no TIME-WAIT is claimed that was not seen"
+    );
+}

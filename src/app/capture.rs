@@ -55,7 +55,11 @@ impl OutcomeGroup {
             Outcome::Refused | Outcome::Unreachable => OutcomeGroup::Refused,
             Outcome::Unanswered => OutcomeGroup::Unanswered,
             Outcome::ResetByClient | Outcome::ResetByServer => OutcomeGroup::Reset,
-            Outcome::OpenAtEnd | Outcome::MidStream => OutcomeGroup::Open,
+            // Closed by one end, the rest unseen: not known to be over.
+            Outcome::OpenAtEnd
+            | Outcome::MidStream
+            | Outcome::ClosedByClient
+            | Outcome::ClosedByServer => OutcomeGroup::Open,
         }
     }
 }

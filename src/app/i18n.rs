@@ -234,6 +234,19 @@ pub const APP: Catalog = &[
     ("server (TIME-WAIT on the server)", "伺服器(TIME-WAIT 在伺服器上)"),
     ("nobody (no FIN)", "沒有(沒有 FIN)"),
     ("inferred (start not captured)", "推論而來(開始不在擷取中)"),
+    ("one direction only", "只有單一方向"),
+    ("cannot be told (one direction is missing)", "無法判斷(少了一個方向的封包)"),
+    ("the client's packets are not in the capture: its state changes are inferred from the server's, and how the connection ended cannot be seen", "用戶端的封包不在擷取中:它的狀態變化是從伺服器的封包推斷出來的,也看不出連線如何結束"),
+    ("the server's packets are not in the capture: its state changes are inferred from the client's, and how the connection ended cannot be seen", "伺服器的封包不在擷取中:它的狀態變化是從用戶端的封包推斷出來的,也看不出連線如何結束"),
+    ("after both FINs (the close was normal; the RST cut the rest short)", "發生在雙方的 FIN 之後(關閉是正常的;RST 只是提早結束了剩下的部分)"),
+    ("after the end", "結束之後"),
+    ("{} packets, still in flight or into TIME-WAIT; they change no state", "{} 個封包,仍在傳送途中或送進 TIME-WAIT;它們不改變任何狀態"),
+    ("capture duplicates", "擷取重複"),
+    ("{} copies dropped (the same frame seen twice)", "捨棄了 {} 個副本(同一個訊框被看到兩次)"),
+    ("longest silence", "最長的靜默"),
+    ("{} h from {} s: longer than the 2 h keep-alive idle time", "{} 小時,從 {} 秒起:比 2 小時的 keep-alive 閒置時間還長"),
+    ("inferred", "推斷"),
+    ("Not in the capture: this end's packets are missing. The frame is the other end's packet that proves it happened.", "不在擷取中:這一端的封包不見了。訊框編號是證明它發生過的、另一端的封包。"),
     // Timeline.
     ("Loading…", "載入中…"),
     (
@@ -310,6 +323,10 @@ pub const APP: Catalog = &[
     (
         "port {} carries a connection to {} for {}; it ends with RST, so no TIME-WAIT follows",
         "埠 {} 承載一條連到 {} 的連線,持續 {};它以 RST 結束,所以之後沒有 TIME-WAIT",
+    ),
+    (
+        "port {} carries a connection to {}; only one direction of it is in the capture, so how and when it ended cannot be seen",
+        "埠 {} 承載一條連到 {} 的連線;擷取中只有它單一方向的封包,所以看不出它何時、如何結束",
     ),
     (
         "port {} carries a connection to {} that was still open when the capture ended",

@@ -470,6 +470,11 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile, lang
                 "port {} carries a connection to {} for {}; it ends with RST, so no TIME-WAIT follows",
                 &[&port, &srv, &dur],
             ),
+            _ if c.direction_missing.is_some() => tf(
+                lang,
+                "port {} carries a connection to {}; only one direction of it is in the capture, so how and when it ended cannot be seen",
+                &[&port, &srv],
+            ),
             Outcome::OpenAtEnd | Outcome::MidStream => tf(
                 lang,
                 "port {} carries a connection to {} that was still open when the capture ended",
@@ -498,8 +503,11 @@ pub struct TransitionRow {
     pub side: &'static str,
     pub from: &'static str,
     pub to: &'static str,
-    /// Wireshark frame number (1-based) of the packet that caused it.
+    /// Wireshark frame number (1-based) of the packet that caused it (or, when `inferred`,
+    /// of the peer's packet that proves it).
     pub frame: u64,
+    /// Not seen: deduced from the other end's packets (that direction is not captured).
+    pub inferred: bool,
 }
 
 /// What the details panel shows about the selected connection.
@@ -519,6 +527,9 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
     let closer = match c.closed_first {
         Some(Role::Client) => t(lang, "client (it gets TIME-WAIT)"),
         Some(Role::Server) => t(lang, "server (TIME-WAIT on the server)"),
+        None if c.direction_missing.is_some() => {
+            t(lang, "cannot be told (one direction is missing)")
+        }
         None => t(lang, "nobody (no FIN)"),
     };
     let mut facts = vec![
@@ -538,8 +549,59 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
             ),
         ),
     ];
-    if c.roles_inferred {
+    if c.roles_inferred && c.direction_missing.is_none() {
         facts.push(("roles", t(lang, "inferred (start not captured)").into()));
+    }
+    if let Some(missing) = c.direction_missing {
+        let text = match missing {
+            Role::Client => t(lang, "the client's packets are not in the capture: its state changes are inferred from the server's, and how the connection ended cannot be seen"),
+            Role::Server => t(lang, "the server's packets are not in the capture: its state changes are inferred from the client's, and how the connection ended cannot be seen"),
+        };
+        facts.push(("one direction only", text.into()));
+    }
+    if c.reset_after_close {
+        facts.push((
+            "reset",
+            t(
+                lang,
+                "after both FINs (the close was normal; the RST cut the rest short)",
+            )
+            .into(),
+        ));
+    }
+    if c.after_end_packets > 0 {
+        facts.push((
+            "after the end",
+            tf(
+                lang,
+                "{} packets, still in flight or into TIME-WAIT; they change no state",
+                &[&c.after_end_packets],
+            ),
+        ));
+    }
+    if c.duplicates_dropped > 0 {
+        facts.push((
+            "capture duplicates",
+            tf(
+                lang,
+                "{} copies dropped (the same frame seen twice)",
+                &[&c.duplicates_dropped],
+            ),
+        ));
+    }
+    if c.idle_beyond_keepalive {
+        let hours = c.longest_idle_ns as f64 / 3.6e12;
+        facts.push((
+            "longest silence",
+            tf(
+                lang,
+                "{} h from {} s: longer than the 2 h keep-alive idle time",
+                &[
+                    &format!("{hours:.1}"),
+                    &format!("{:.3}", secs(c.longest_idle_from_ns)),
+                ],
+            ),
+        ));
     }
     if !c.encapsulation.is_empty() {
         // The protocol names are the same in every language.
@@ -559,6 +621,7 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
                             from: t.from.name(),
                             to: t.to.name(),
                             frame: u64::from(t.packet_index) + 1,
+                            inferred: t.inferred,
                         },
                     )
                 })

@@ -68,6 +68,10 @@ pub struct PortSpan {
     pub truncated_by_capture_end: bool,
     /// A TIME-WAIT cut short by a new SYN on the same 4-tuple (port reuse during TIME-WAIT).
     pub cut_by_reuse: bool,
+    /// The capture cannot tell when this phase ended: the connection's other direction is not
+    /// in it, so its close is unseen. The span stops at the connection's last captured packet,
+    /// and what the port did after that is unknown (not Available, not still held).
+    pub end_unseen: bool,
     /// The server's socket in TIME-WAIT (the server closed first): the port is the server's
     /// listening port, not an ephemeral one.
     pub server_side: bool,
@@ -257,6 +261,7 @@ fn derive_reusing<T: Send>(
             lane: 0,
             truncated_by_capture_end: false,
             cut_by_reuse: false,
+            end_unseen: false,
             server_side: false,
             udp: true,
         });
@@ -385,7 +390,8 @@ fn tcp_spans(
                     phase: Phase,
                     start: i64,
                     natural_end: Option<i64>,
-                    server_side: bool| {
+                    server_side: bool,
+                    end_unseen: bool| {
         // natural_end None: the phase had not ended when the capture (or the 4-tuple) did.
         let (end, truncated, by_reuse) = match natural_end {
             Some(e) if e <= horizon => (e, false, false),
@@ -409,6 +415,7 @@ fn tcp_spans(
             lane: 0,
             truncated_by_capture_end: truncated,
             cut_by_reuse: by_reuse && phase == Phase::TimeWait,
+            end_unseen,
             server_side,
             udp: false,
         });
@@ -424,7 +431,15 @@ fn tcp_spans(
             // Never answered: connect() gives up after the profile's timeout.
             (None, None) => Some(c.start_ns.saturating_add(profile.connect_timeout_ns)),
         };
-        push(c.client, c.server, Phase::Assigned, c.start_ns, end, false);
+        push(
+            c.client,
+            c.server,
+            Phase::Assigned,
+            c.start_ns,
+            end,
+            false,
+            false,
+        );
         established
     } else if cs.initial.is_active() {
         Some(c.start_ns) // mid-stream: active from the first packet seen
@@ -441,13 +456,19 @@ fn tcp_spans(
         .iter()
         .find(|t| t.ts_ns >= active_start && t.to.is_over())
         .map(|t| t.ts_ns);
+    let end_unseen = active_end.is_none() && c.end_unobservable();
     push(
         c.client,
         c.server,
         Phase::Active,
         active_start,
-        active_end,
+        if end_unseen {
+            Some(c.end_ns)
+        } else {
+            active_end
+        },
         false,
+        end_unseen,
     );
 
     // TimeWait: for each endpoint that entered it (the active closer; both in a simultaneous
@@ -472,6 +493,7 @@ fn tcp_spans(
             tw.ts_ns,
             Some(natural),
             server_side,
+            false,
         );
     }
 }

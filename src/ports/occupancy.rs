@@ -486,6 +486,7 @@ mod tests {
             lane: 0,
             truncated_by_capture_end: false,
             cut_by_reuse: false,
+            end_unseen: false,
             server_side: false,
             udp: false,
         }

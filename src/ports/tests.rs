@@ -426,6 +426,7 @@ proptest! {
                     lane: 99,
                     truncated_by_capture_end: false,
                     cut_by_reuse: false,
+                    end_unseen: false,
                     server_side: false,
                     udp,
                 });

@@ -217,6 +217,22 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
             &[&closers(false), &closers(true)]
         )
     )?;
+    let untold = a
+        .connections
+        .iter()
+        .filter(|c| c.direction_missing.is_some() && c.completeness & 16 != 0)
+        .count();
+    if untold > 0 {
+        writeln!(
+            out,
+            "    {}",
+            trf(
+                lang,
+                "… and {} closed where one direction is missing: who closed first cannot be told",
+                &[&untold]
+            )
+        )?;
+    }
     let tw_spans = |server_side: bool| {
         a.ports
             .spans
@@ -443,6 +459,10 @@ pub const REPORT: Catalog = &[
         "先關閉的一方:用戶端 {},伺服器 {}",
     ),
     (
+        "… and {} closed where one direction is missing: who closed first cannot be told",
+        "……另有 {} 條在少了一個方向的情況下關閉:無法判斷哪一方先關閉",
+    ),
+    (
         "TIME-WAIT: {} client port(s), {} server socket(s)",
         "TIME-WAIT:{} 個用戶端埠,{} 個伺服器 socket",
     ),
@@ -492,6 +512,14 @@ pub const REPORT: Catalog = &[
         "mid-stream (start and end not captured)",
         "中途擷取(開始與結束都不在擷取中)",
     ),
+    (
+        "closed by the client (the server's direction not captured)",
+        "由用戶端關閉(伺服器方向的封包不在擷取中)",
+    ),
+    (
+        "closed by the server (the client's direction not captured)",
+        "由伺服器關閉(用戶端方向的封包不在擷取中)",
+    ),
     // Severity::label
     ("info", "資訊"),
     ("warning", "警告"),
@@ -527,6 +555,8 @@ mod tests {
             Outcome::Unanswered,
             Outcome::OpenAtEnd,
             Outcome::MidStream,
+            Outcome::ClosedByClient,
+            Outcome::ClosedByServer,
         ] {
             assert_ne!(outcome_text(Lang::ZhTw, o), o.describe(), "{o:?}");
         }

@@ -19,7 +19,7 @@ use foldhash::HashMap;
 
 use serde::Serialize;
 
-use super::tracker::Key;
+use super::key::Key;
 use super::{Connection, TcpState};
 
 /// Ended connections older than this (4 min: FreeBSD/Windows/macOS TIME-WAIT is at most

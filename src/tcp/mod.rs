@@ -7,6 +7,7 @@
 //!   `tcp.completeness`.
 
 pub mod evict;
+mod key;
 pub mod state;
 pub mod tracker;
 pub mod udp;
@@ -64,6 +65,11 @@ pub enum Outcome {
     OpenAtEnd,
     /// Neither its start (no SYN) nor its end was captured.
     MidStream,
+    /// The client sent a FIN, and the server's direction is not in the capture: how the server
+    /// answered (its FIN, the client's TIME-WAIT) cannot be seen.
+    ClosedByClient,
+    /// The server sent a FIN, and the client's direction is not in the capture.
+    ClosedByServer,
 }
 
 impl Outcome {
@@ -78,6 +84,8 @@ impl Outcome {
             Outcome::Unanswered => "SYN unanswered",
             Outcome::OpenAtEnd => "still open at capture end",
             Outcome::MidStream => "mid-stream (start and end not captured)",
+            Outcome::ClosedByClient => "closed by the client (the server's direction not captured)",
+            Outcome::ClosedByServer => "closed by the server (the client's direction not captured)",
         }
     }
 }
@@ -93,6 +101,9 @@ pub struct Transition {
     pub packet_index: u32,
     pub from: TcpState,
     pub to: TcpState,
+    /// Deduced, not seen: the segment that caused it was not captured (the other direction is
+    /// missing), and what its peer did afterwards proves it happened. Dated by that proof.
+    pub inferred: bool,
 }
 
 /// An endpoint's transitions (a slice by `Deref`; serialized as a list).
@@ -118,6 +129,9 @@ pub struct Side {
     pub bytes: u64,
     /// Segments it sent.
     pub packets: u64,
+    /// At least one of its segments is in the capture. A side never seen whose peer's segments
+    /// prove it took part (see [`Connection::direction_missing`]) has only inferred transitions.
+    pub seen: bool,
 }
 
 impl Side {
@@ -128,6 +142,7 @@ impl Side {
             transitions: Transitions::new(),
             bytes: 0,
             packets: 0,
+            seen: false,
         }
     }
 
@@ -171,7 +186,9 @@ pub struct Connection {
     pub first_packet_index: u64,
     pub client_side: Side,
     pub server_side: Side,
-    /// The first FIN's sender: the active closer, the one that enters TIME-WAIT.
+    /// The first FIN's sender: the active closer, the one that enters TIME-WAIT. `None` when no
+    /// FIN was seen, and when one direction is missing (`direction_missing`): a FIN seen from
+    /// one end does not say the unseen end had not closed before.
     pub closed_first: Option<Role>,
     pub outcome: Outcome,
     /// SYNs from the client beyond the first, with the same ISN.
@@ -184,6 +201,30 @@ pub struct Connection {
     pub completeness: u8,
     /// The ICMP error that ended the attempt, if one did.
     pub icmp: Option<IcmpReason>,
+    /// The end whose direction is not in the capture although the other end's segments prove
+    /// it took part (they acknowledge its SYN or data, or a server sends data after its
+    /// SYN-ACK): a capture of one direction only. Its transitions are then all `inferred`, and
+    /// the connection's end is not observable.
+    pub direction_missing: Option<Role>,
+    /// Both ends had sent their FIN when a RST came (Zeek keeps `SF` for it: the close was
+    /// normal; the RST only cut the last ACK or the TIME-WAIT short).
+    pub reset_after_close: bool,
+    /// Segments on this 4-tuple after the connection ended (a RST, or both ends done) that are
+    /// not a new connection: in flight when it ended, or a retransmission the peer sent into a
+    /// TIME-WAIT. Counted in the sides' packets, they change no state.
+    pub after_end_packets: u32,
+    /// Copies of its segments dropped as capture duplicates (the same frame seen twice within
+    /// [`crate::sanitize::DUP_WINDOW_NS`]); not counted in the sides' packets.
+    pub duplicates_dropped: u32,
+    /// The longest silence between two of its packets (or, for a connection still open, between
+    /// its last packet and the capture's end): when it began and how long it lasted (0: none).
+    pub longest_idle_from_ns: i64,
+    pub longest_idle_ns: i64,
+    /// `longest_idle_ns` is longer than the keep-alive idle time every common OS starts with
+    /// (2 h: RFC 1122 §4.2.3.6's minimum default; Linux `tcp_keepalive_time` 7200 s, Windows
+    /// `KeepAliveTime` 7 200 000 ms, macOS and FreeBSD `keepidle` 7 200 000 ms): had keep-alive
+    /// been on, probes would have shown. A view should break its time axis there.
+    pub idle_beyond_keepalive: bool,
     /// The encapsulations its packets came through (`["vlan", "vxlan"]`), outermost first;
     /// several paths are merged, each kind once in the order first seen. Empty for plain frames.
     pub encapsulation: EncapPath,
@@ -223,4 +264,13 @@ impl Connection {
     pub fn packets(&self) -> u64 {
         self.client_side.packets + self.server_side.packets
     }
+
+    /// Neither its start nor its end can be said from the capture and one direction is missing:
+    /// every phase after its last packet is unknown.
+    pub fn end_unobservable(&self) -> bool {
+        self.direction_missing.is_some() && !self.is_over()
+    }
 }
+
+/// The keep-alive idle time common OSes start with (see [`Connection::idle_beyond_keepalive`]).
+pub const KEEPALIVE_IDLE_NS: i64 = 7200 * 1_000_000_000;

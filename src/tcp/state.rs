@@ -164,8 +164,12 @@ pub fn next_state(state: TcpState, event: Event) -> TcpState {
         (SynReceived | Established, RcvFin) => CloseWait,
         (FinWait1, RcvFin) => Closing,
         (FinWait2, RcvFin) => TimeWait,
-        // §3.10.5 ABORT: any state but LISTEN/CLOSED sends RST and enters CLOSED; §3.10.7.1 a
-        // port with no listener answers a SYN with RST (the endpoint was CLOSED all along).
+        // §3.10.7.2 LISTEN: a segment with an ACK is answered with a RST and the listener
+        // stays in LISTEN ("form a reset segment ... return"). §3.10.7.1: a port with no
+        // listener answers a SYN with RST, and the endpoint was CLOSED all along (the tracker
+        // records such a refused attempt's server as CLOSED from the start).
+        (Listen, SendRst) => Listen,
+        // §3.10.5 ABORT: every other state sends a RST and enters CLOSED.
         (_, SendRst) => Closed,
         // §3.10.7.3 SYN-SENT: "If the RST bit is set ... enter CLOSED state".
         // §3.10.7.4 second check, SYN-RECEIVED: "If this connection was initiated with a passive
@@ -251,7 +255,10 @@ mod tests {
         }
         assert_eq!(next_state(SynReceived, RcvRst { passive: true }), Listen);
         assert_eq!(next_state(SynReceived, RcvRst { passive: false }), Closed);
-        assert_eq!(next_state(Listen, SendRst), Closed);
+        // §3.10.7.2: a listener's RST to a stray ACK keeps it listening; §3.10.7.1: a port
+        // with no listener is CLOSED before and after its RST.
+        assert_eq!(next_state(Listen, SendRst), Listen);
+        assert_eq!(next_state(Closed, SendRst), Closed);
         assert_eq!(next_state(SynSent, IcmpHardError), Closed);
         assert_eq!(next_state(Established, IcmpHardError), Established);
     }

@@ -267,8 +267,190 @@ fn refused_syn_answered_by_rst() {
     assert_eq!(k.outcome, Outcome::Refused);
     assert_eq!(k.conn_state, ZeekConnState::REJ);
     assert_eq!(states(&k.client_side), vec![Closed, SynSent, Closed]);
-    assert_eq!(states(&k.server_side), vec![Listen, Closed]);
+    // RFC 9293 §3.10.7.1: nothing listened, so the server's end was CLOSED (no TCB) before and
+    // after its RST; there is no LISTEN → CLOSED transition to show or count.
+    assert_eq!(states(&k.server_side), vec![Closed]);
+    assert!(k.server_side.transitions.is_empty());
     assert_eq!(k.history, "Sr");
+    // tshark -2: SYN 1 + ACK 4 (the RST,ACK carries the ACK bit) + RST 32.
+    assert_eq!(k.completeness, 37);
+}
+
+#[test]
+fn a_listeners_rst_to_a_stray_ack_keeps_it_listening() {
+    // RFC 9293 §3.10.7.2 LISTEN, "second, check for an ACK ... form a reset ... return".
+    assert_eq!(next_state(Listen, Event::SendRst), Listen);
+}
+
+#[test]
+fn client_only_capture_infers_the_unseen_syn_ack() {
+    // Only the client's direction: SYN, then an ACK of the server's ISN, data, and a FIN. The
+    // client got the SYN-ACK (RFC 9293 §3.10.7.3: nothing but a SYN leaves SYN-SENT before it).
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 22));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "A", 101, 9001, 0));
+    sim.push(seg(c, s, "PA", 101, 9001, 300));
+    sim.push(seg(c, s, "PA", 401, 9500, 20));
+    let fin = sim.push(seg(c, s, "FA", 421, 9600, 0));
+    sim.t.finish(T0 + 3_600_000 * MS);
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, Some(Role::Server));
+    assert!(!k.server_side.seen && k.client_side.seen);
+    assert_eq!(k.outcome, Outcome::ClosedByClient);
+    // Which end closed first cannot be said: the server's FIN may have come earlier, unseen.
+    assert_eq!(k.closed_first, None);
+    assert_eq!(
+        states(&k.client_side),
+        vec![Closed, SynSent, Established, FinWait1]
+    );
+    // The server's steps are deduced from the client's ACK, and say so. Nothing after the
+    // client's FIN proves the server got it: no CLOSE-WAIT is claimed.
+    assert_eq!(
+        states(&k.server_side),
+        vec![Listen, SynReceived, Established]
+    );
+    assert!(k.server_side.transitions.iter().all(|t| t.inferred));
+    assert!(k.client_side.transitions.iter().all(|t| !t.inferred));
+    // Its end is not in the capture: it ends at its last packet, not an hour later.
+    assert_eq!(k.end_ns, T0 + fin as i64 * MS);
+    assert!(k.end_unobservable());
+    // Zeek: originator closed, responder never seen.
+    assert_eq!(k.conn_state, ZeekConnState::SH);
+    assert_eq!(k.completeness, 1 | 4 | 8 | 16);
+}
+
+#[test]
+fn server_only_capture_infers_the_unseen_ack_of_the_syn_ack() {
+    // Only the server's direction (Zeek's ssh.server-side-half-duplex): SYN-ACK, then data and
+    // ACKs of the client's data. In SYN-RECEIVED a server sends no data (RFC 9293 §3.10.2), so
+    // the client answered the SYN-ACK.
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 51880), ep(S, 22));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    sim.push(seg(s, c, "PA", 501, 101, 21));
+    sim.push(seg(s, c, "A", 522, 122, 0));
+    sim.push(seg(s, c, "FA", 522, 200, 0));
+    let k = sim.conn(0);
+    assert!(k.roles_inferred);
+    assert_eq!(k.direction_missing, Some(Role::Client));
+    assert_eq!(k.outcome, Outcome::ClosedByServer);
+    assert_eq!(k.closed_first, None);
+    assert_eq!(
+        states(&k.server_side),
+        vec![Listen, SynReceived, Established, FinWait1]
+    );
+    assert_eq!(states(&k.client_side), vec![SynSent, Established]);
+    assert!(k.client_side.transitions.iter().all(|t| t.inferred));
+    assert_eq!(k.conn_state, ZeekConnState::SHR);
+    assert_eq!(k.completeness, 2 | 4 | 8 | 16);
+}
+
+#[test]
+fn a_bare_unanswered_syn_is_not_a_missing_direction() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "R", 101, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, None);
+    assert_eq!(k.outcome, Outcome::ResetByClient);
+}
+
+#[test]
+fn rst_after_both_fins_is_a_normal_close_for_zeek() {
+    // Zeek (base/protocols/conn/main.zeek): a RST from an endpoint that had already closed,
+    // after both FINs, leaves conn_state SF. The server FINs, the client answers with data and
+    // its own FIN, and the server, having closed, resets (Zeek's imap-starttls trace).
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(s, c, "FPA", 501, 101, 10));
+    sim.push(seg(c, s, "A", 101, 512, 0));
+    sim.push(seg(c, s, "PA", 101, 512, 31));
+    sim.push(seg(c, s, "FA", 132, 512, 0));
+    sim.push(seg(s, c, "R", 512, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(k.outcome, Outcome::FinFin);
+    assert!(k.reset_after_close);
+    assert_eq!(k.conn_state, ZeekConnState::SF);
+    assert_eq!((k.client_side.state, k.server_side.state), (Closed, Closed));
+}
+
+#[test]
+fn segments_long_after_a_reset_are_a_new_connection_not_an_extension() {
+    // Zeek's modbus-and-non-modbus-p502: the client resets, and 16 s later the same 4-tuple
+    // carries data, answered by a RST. No socket outlives a RST; a segment that late was not in
+    // flight before it.
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 60293), ep(S, 502));
+    sim.at(T0, seg(c, s, "S", 0, 0, 0));
+    sim.at(T0 + MS, seg(s, c, "SA", 500, 1, 0));
+    let rst = T0 + 117 * MS;
+    sim.at(rst, seg(c, s, "R", 1, 0, 0));
+    // In flight when the RST was sent: a stray on the ended record.
+    sim.at(rst + MS, seg(s, c, "A", 501, 1, 0));
+    sim.at(T0 + 15_700 * MS, seg(c, s, "PA", 1, 501, 109));
+    sim.at(T0 + 15_701 * MS, seg(s, c, "R", 501, 0, 0));
+    let conns = sim.t.connections();
+    assert_eq!(conns.len(), 2);
+    let (a, b) = (&conns[0], &conns[1]);
+    assert_eq!(a.outcome, Outcome::ResetByClient);
+    assert_eq!(a.conn_state, ZeekConnState::RSTO);
+    assert_eq!(a.after_end_packets, 1);
+    assert_eq!(a.end_ns, rst);
+    assert!(a.last_packet_ns < T0 + 15_000 * MS);
+    assert_eq!(a.next_generation, Some(1));
+    assert_eq!((b.generation, b.client), (1, c));
+    assert!(b.roles_inferred);
+    assert_eq!(b.outcome, Outcome::ResetByServer);
+    assert_eq!(b.conn_state, ZeekConnState::RSTRH);
+    assert_eq!(b.history, "Dr");
+}
+
+#[test]
+fn a_rst_into_time_wait_ends_it_early() {
+    // RFC 9293 §3.10.7.4 (TIME-WAIT, RST bit set → CLOSED); Linux's default tcp_rfc1337 = 0
+    // does the same. The port is free before 2×MSL.
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    close_by_client(&mut sim, c, s, 101, 501);
+    assert_eq!(sim.conn(0).client_side.state, TimeWait);
+    let i = sim.push(seg(s, c, "R", 502, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(k.client_side.state, Closed);
+    assert_eq!(
+        k.client_side
+            .transitions
+            .last()
+            .map(|t| (t.from, t.to, t.packet_index as u64)),
+        Some((TimeWait, Closed, i))
+    );
+    assert_eq!(k.outcome, Outcome::FinFin);
+    assert_eq!(k.after_end_packets, 1);
+}
+
+#[test]
+fn idle_gaps_are_recorded_and_keep_alive_long_ones_labelled() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    let quiet = T0 + 2 * MS;
+    let back = quiet + 3 * 3_600_000 * MS; // three hours later
+    sim.at(back, seg(c, s, "PA", 101, 501, 5));
+    let k = sim.conn(0);
+    assert_eq!(
+        (k.longest_idle_from_ns, k.longest_idle_ns),
+        (quiet, back - quiet)
+    );
+    assert!(k.idle_beyond_keepalive);
+    let mut sim = Sim::new();
+    handshake(&mut sim);
+    sim.t.finish(T0 + 60 * 60_000 * MS);
+    let k = sim.conn(0);
+    assert_eq!(k.longest_idle_ns, T0 + 60 * 60_000 * MS - (T0 + 2 * MS));
+    assert!(
+        !k.idle_beyond_keepalive,
+        "an hour is within the 2 h keep-alive idle time"
+    );
 }
 
 #[test]

@@ -28,39 +28,16 @@ use foldhash::{HashMap, HashMapExt};
 use crate::decode::{Decoded, EncapPath, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
 
 use super::evict::{self, Evictions, DEFAULT_MAX_CONNECTIONS};
+use super::key::Key;
 use super::state::{next_state, Event, TcpState};
 use super::udp::{UdpFlow, UdpTable};
 use super::zeek::{self, ZeekConnState};
 use super::{Connection, History, Outcome, Role, Side, Transition};
 
-/// A direction-free 4-tuple, compact: each endpoint as (address as a 128-bit number, family
-/// << 16 | port), the lower one first. Integers hash and compare several times faster than
-/// `IpAddr` enums, and the table is looked up once per packet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) struct Key {
-    lo: (u128, u32),
-    hi: (u128, u32),
-}
-
-impl Key {
-    fn new(a: Endpoint, b: Endpoint) -> Self {
-        let (a, b) = (Key::endpoint(a), Key::endpoint(b));
-        if a <= b {
-            Key { lo: a, hi: b }
-        } else {
-            Key { lo: b, hi: a }
-        }
-    }
-
-    /// The family is kept apart from the address, so 1.2.3.4 and ::ffff:1.2.3.4 stay two
-    /// addresses as they are on the wire.
-    fn endpoint(e: Endpoint) -> (u128, u32) {
-        match e.ip {
-            std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)), 4 << 16 | u32::from(e.port)),
-            std::net::IpAddr::V6(v6) => (u128::from(v6), 6 << 16 | u32::from(e.port)),
-        }
-    }
-}
+/// After a connection is gone (a RST, or both ends CLOSED), how long a segment on its 4-tuple
+/// can still be one that was in flight before the end. Round trips a capture sees are
+/// milliseconds to a second; Zeek keeps a reset connection as long (`tcp_reset_delay`, 5 s).
+pub const IN_FLIGHT_NS: i64 = 5_000_000_000;
 
 /// `a >= b` in sequence-number space (RFC 9293 §3.4: arithmetic modulo 2^32).
 fn seq_ge(a: u32, b: u32) -> bool {
@@ -91,6 +68,9 @@ pub(crate) struct SeqTrack {
     pub(crate) sent_rst: [bool; 2],
     /// Whoever sent the RST that ended the connection (a RST after the end does not count).
     rst_by: Option<Role>,
+    /// The first FIN captured. It is the connection's `closed_first` only when both directions
+    /// are in the capture: with one missing, the unseen end may have closed earlier.
+    first_fin: Option<Role>,
     /// When the connection first counted as ended.
     ended_at: Option<i64>,
     /// Zeek history: the sequence number of the last SYN/SYN-ACK/FIN/RST letter per direction.
@@ -136,6 +116,13 @@ impl Connection {
             conn_state: ZeekConnState::OTH,
             completeness: 0,
             icmp: None,
+            direction_missing: None,
+            reset_after_close: false,
+            after_end_packets: 0,
+            duplicates_dropped: 0,
+            longest_idle_from_ns: ts_ns,
+            longest_idle_ns: 0,
+            idle_beyond_keepalive: false,
             encapsulation: EncapPath::EMPTY,
             seq: SeqTrack::default(),
         }
@@ -150,6 +137,21 @@ impl Connection {
 
     /// Apply one event to one endpoint; record the transition when the state changes.
     fn apply(&mut self, role: Role, event: Event, ts_ns: i64, packet_index: u64) {
+        self.apply_as(role, event, (ts_ns, packet_index), false);
+    }
+
+    /// [`Self::apply`] for an event the capture does not show but the peer's segment proves.
+    fn infer(&mut self, role: Role, event: Event, ts_ns: i64, packet_index: u64) {
+        self.apply_as(role, event, (ts_ns, packet_index), true);
+    }
+
+    fn apply_as(
+        &mut self,
+        role: Role,
+        event: Event,
+        (ts_ns, packet_index): (i64, u64),
+        inferred: bool,
+    ) {
         let side = self.side_mut(role);
         let from = side.state;
         let to = next_state(from, event);
@@ -160,8 +162,35 @@ impl Connection {
                 packet_index: u32::try_from(packet_index).unwrap_or(u32::MAX),
                 from,
                 to,
+                inferred,
             });
         }
+    }
+
+    /// Ended and no end waits in TIME-WAIT: neither host holds a socket for this 4-tuple any
+    /// more (a RST, an ICMP error, or both ends CLOSED).
+    fn dead(&self) -> bool {
+        self.ended()
+            && self.client_side.state != TcpState::TimeWait
+            && self.server_side.state != TcpState::TimeWait
+    }
+
+    /// Whether a segment without SYN at `ts_ns` belongs to a new connection on this 4-tuple
+    /// whose start was not captured, rather than to this ended one. After a RST (or both ends
+    /// CLOSED) no socket is left: a segment more than [`IN_FLIGHT_NS`] later cannot have been
+    /// in flight before the end. While an end is in TIME-WAIT its socket still takes segments
+    /// (a retransmitted FIN, a RST that ends it early), until the longest TIME-WAIT of any OS
+    /// ([`evict::ENDED_HORIZON_NS`]) is over.
+    fn is_new_midstream(&self, ts_ns: i64) -> bool {
+        let Some(ended_at) = self.seq.ended_at else {
+            return false;
+        };
+        let horizon = if self.dead() {
+            IN_FLIGHT_NS
+        } else {
+            evict::ENDED_HORIZON_NS
+        };
+        ts_ns - ended_at > horizon
     }
 
     /// True when the attempt is over: both ends CLOSED/TIME-WAIT, a RST, or an ICMP error.
@@ -197,22 +226,48 @@ impl Connection {
             let side = self.side_mut(s);
             side.packets += 1;
             side.bytes += seg.payload_len as u64;
+            side.seen = true;
+        }
+        let silence = ts_ns - self.last_packet_ns;
+        if silence > self.longest_idle_ns {
+            self.longest_idle_ns = silence;
+            self.longest_idle_from_ns = self.last_packet_ns;
         }
         self.last_packet_ns = ts_ns;
         zeek::record_history(self, s, seg);
+        if was_ended {
+            self.after_end_packets = self.after_end_packets.saturating_add(1);
+            if self.dead() {
+                // No socket is left to change state: a segment that was in flight when the
+                // connection ended.
+                self.after_segment(ts_ns);
+                return;
+            }
+        }
 
         if f.rst() {
             self.seq.sent_rst[si] = true;
             let client_was_connecting = self.client_side.state == TcpState::SynSent;
+            let refused = s == Role::Server
+                && client_was_connecting
+                && !self.seq.sent_synack[1]
+                && self.server_side.transitions.is_empty();
+            if refused && !was_ended {
+                // RFC 9293 §3.10.7.1: a SYN answered by a RST found no listener; the server's
+                // end of this 4-tuple was CLOSED (no TCB) from the start, not LISTEN.
+                self.server_side.initial = TcpState::Closed;
+                self.server_side.state = TcpState::Closed;
+            }
             let passive = self.side(r).initial == TcpState::Listen && !self.seq.sent_syn[ri];
             self.apply(s, Event::SendRst, ts_ns, packet_index);
             self.apply(r, Event::RcvRst { passive }, ts_ns, packet_index);
             if !was_ended {
                 self.seq.rst_by = Some(s);
+                let both_fins = self.seq.fin_seq[0].is_some() && self.seq.fin_seq[1].is_some();
+                self.reset_after_close = both_fins;
                 self.outcome = match s {
-                    Role::Server if client_was_connecting && !self.seq.sent_synack[1] => {
-                        Outcome::Refused
-                    }
+                    _ if both_fins => Outcome::FinFin,
+                    Role::Server if refused => Outcome::Refused,
                     Role::Server => Outcome::ResetByServer,
                     Role::Client => Outcome::ResetByClient,
                 };
@@ -220,6 +275,8 @@ impl Connection {
             self.after_segment(ts_ns);
             return;
         }
+
+        self.infer_missing_handshake(s, seg, ts_ns, packet_index);
 
         // 1. What the sender proves it received.
         if f.ack() {
@@ -271,14 +328,15 @@ impl Connection {
                 .wrapping_add(seg.payload_len)
                 .wrapping_add(f.syn() as u32);
             self.seq.fin_seq[si] = Some(fin);
-            self.closed_first.get_or_insert(s);
+            self.seq.first_fin.get_or_insert(s);
             self.apply(s, Event::SendFin, ts_ns, packet_index);
         }
 
         // 3. What the receiver gets: first what in-order delivery proves (S's earlier SYN/FIN),
         // then this segment's ACK. A receiver that never sent anything has shown no sign of
-        // life (an unanswered SYN followed by a FIN): nothing is delivered to it.
-        let alive = self.side(r).packets > 0;
+        // life (an unanswered SYN followed by a FIN): nothing is delivered to it — unless S's
+        // segments proved it is there, on a direction the capture misses.
+        let alive = self.side(r).seen || self.direction_missing == Some(r);
         if let Some(isn) = self.seq.isn[si] {
             if alive && !self.seq.got_syn[ri] && seq_gt(seg.seq, isn) {
                 self.seq.got_syn[ri] = true;
@@ -310,7 +368,11 @@ impl Connection {
                     syn_acked: self.seq.syn_acked[ri],
                     fin_acked: self.seq.fin_acked[ri],
                 };
-                self.apply(r, ev, ts_ns, packet_index);
+                if self.side(r).seen {
+                    self.apply(r, ev, ts_ns, packet_index);
+                } else if self.direction_missing == Some(r) {
+                    self.infer(r, ev, ts_ns, packet_index);
+                }
             }
         }
         self.after_segment(ts_ns);
@@ -318,7 +380,71 @@ impl Connection {
 
     fn deliver_fin(&mut self, to: Role, ts_ns: i64, packet_index: u64) {
         self.seq.got_fin[ix(to)] = true;
-        self.apply(to, Event::RcvFin, ts_ns, packet_index);
+        if self.side(to).seen {
+            self.apply(to, Event::RcvFin, ts_ns, packet_index);
+        } else {
+            self.infer(to, Event::RcvFin, ts_ns, packet_index);
+        }
+    }
+
+    /// A capture of one direction only: `s`'s segment proves a handshake step of a peer that
+    /// has sent nothing captured, so that step happened on the other, missing direction.
+    /// - A client in SYN-SENT sends a segment without SYN but with an ACK (or data): it got
+    ///   the SYN-ACK (RFC 9293 §3.10.7.3: in SYN-SENT nothing but a SYN is sent before it).
+    ///   The server got the SYN and answered (LISTEN → SYN-RECEIVED), and gets this ACK.
+    /// - A server in SYN-RECEIVED sends a segment without SYN (data, or an ACK of the client's
+    ///   data): its SYN-ACK was acknowledged (§3.10.2: in SYN-RECEIVED, data is only queued;
+    ///   §3.10.7.4: SYN-RECEIVED enters ESTABLISHED on the ACK of its SYN). The client got the
+    ///   SYN-ACK and answered it.
+    ///
+    /// The missing end's transitions are `inferred`, dated by this segment (the proof).
+    fn infer_missing_handshake(
+        &mut self,
+        s: Role,
+        seg: &TcpSegment,
+        ts_ns: i64,
+        packet_index: u64,
+    ) {
+        let f = seg.flags;
+        let r = s.other();
+        if f.syn() || self.side(r).seen || !(f.ack() || seg.payload_len > 0) {
+            return;
+        }
+        match s {
+            Role::Client if self.client_side.state == TcpState::SynSent => {
+                let server_isn = seg.ack.wrapping_sub(1);
+                self.seq.isn[1] = Some(server_isn);
+                self.seq.got_syn[1] = true;
+                self.infer(
+                    Role::Server,
+                    Event::RcvSyn { ours_acked: false },
+                    ts_ns,
+                    packet_index,
+                );
+                // The client's own SYN was acknowledged by the SYN-ACK it answers; step 1 of
+                // `on_segment` then takes it to ESTABLISHED, and step 3 the server.
+                self.seq.syn_acked[0] = true;
+                self.direction_missing = Some(Role::Server);
+            }
+            Role::Server
+                if self.server_side.state == TcpState::SynReceived && self.seq.isn[0].is_some() =>
+            {
+                self.seq.got_syn[0] = true;
+                // The SYN-ACK reached the client (SYN-SENT → ESTABLISHED) ...
+                self.seq.syn_acked[0] = true;
+                let ev = Event::RcvSyn { ours_acked: true };
+                self.infer(Role::Client, ev, ts_ns, packet_index);
+                // ... whose ACK reached the server.
+                self.seq.syn_acked[1] = true;
+                let ev = Event::RcvAck {
+                    syn_acked: true,
+                    fin_acked: false,
+                };
+                self.apply(Role::Server, ev, ts_ns, packet_index);
+                self.direction_missing = Some(Role::Client);
+            }
+            _ => {}
+        }
     }
 
     /// An ICMP hard error about a segment `from` sent.
@@ -332,15 +458,53 @@ impl Connection {
         self.after_segment(ts_ns);
     }
 
-    /// Keep the derived fields (end, outcome, Zeek state) current after every event.
+    /// Keep the derived fields (end, outcome, Zeek state, one direction) current after every
+    /// event.
     fn after_segment(&mut self, ts_ns: i64) {
         if self.ended() {
             self.end_ns = *self.seq.ended_at.get_or_insert(ts_ns);
         } else {
             self.end_ns = ts_ns;
         }
+        if self.direction_missing.is_none() && !self.seq.sent_syn[0] && !self.seq.sent_synack[1] {
+            // Mid-stream: any segment carries an ACK of the peer's bytes, so a peer never seen
+            // is on a direction the capture misses.
+            self.direction_missing = match (self.client_side.seen, self.server_side.seen) {
+                (true, false) => Some(Role::Server),
+                (false, true) => Some(Role::Client),
+                _ => None,
+            };
+        } else if self.direction_missing.is_some_and(|m| self.side(m).seen) {
+            // The missing direction showed up after all (a capture started mid-handshake).
+            self.direction_missing = None;
+        }
+        self.closed_first = match self.direction_missing {
+            None => self.seq.first_fin,
+            Some(_) => None,
+        };
         self.outcome = self.current_outcome();
         self.conn_state = zeek::conn_state(self);
+        self.idle_beyond_keepalive = self.longest_idle_ns > super::KEEPALIVE_IDLE_NS;
+    }
+
+    /// The capture ended at `end_ts_ns`: a connection still open ends there, and the silence
+    /// after its last packet counts as idle. One whose other direction is missing ends at its
+    /// last packet instead: what happened after it cannot be seen.
+    fn finish(&mut self, end_ts_ns: i64) {
+        if self.ended() {
+            return;
+        }
+        if self.direction_missing.is_some() {
+            self.end_ns = self.last_packet_ns;
+            return;
+        }
+        self.end_ns = end_ts_ns.max(self.last_packet_ns);
+        let tail = self.end_ns - self.last_packet_ns;
+        if tail > self.longest_idle_ns {
+            self.longest_idle_ns = tail;
+            self.longest_idle_from_ns = self.last_packet_ns;
+            self.idle_beyond_keepalive = tail > super::KEEPALIVE_IDLE_NS;
+        }
     }
 
     /// How it ended so far (or would, if the capture stopped now).
@@ -350,6 +514,15 @@ impl Connection {
         }
         if self.seq.fin_seq[0].is_some() && self.seq.fin_seq[1].is_some() {
             return Outcome::FinFin;
+        }
+        if let Some(missing) = self.direction_missing {
+            let seen_fin = self.seq.fin_seq[ix(missing.other())].is_some();
+            return match missing {
+                _ if !self.seq.sent_syn[0] && !self.seq.sent_synack[1] => Outcome::MidStream,
+                Role::Server if seen_fin => Outcome::ClosedByClient,
+                Role::Client if seen_fin => Outcome::ClosedByServer,
+                _ => Outcome::OpenAtEnd,
+            };
         }
         if self.seq.sent_syn[0] && self.server_side.packets == 0 {
             return Outcome::Unanswered;
@@ -414,6 +587,16 @@ impl Tracker {
         &self.evictions
     }
 
+    /// A copy of `d` was dropped as a capture duplicate: count it on its connection.
+    pub fn count_duplicate(&mut self, d: &Decoded) {
+        if let Decoded::Tcp(seg) = d {
+            if let Some(&id) = self.table.get(&Key::new(seg.src, seg.dst)) {
+                let c = &mut self.conns[id as usize];
+                c.duplicates_dropped = c.duplicates_dropped.saturating_add(1);
+            }
+        }
+    }
+
     /// Process one decoded packet. Non-TCP/UDP/ICMP packets are ignored.
     pub fn push(&mut self, packet_index: u64, ts_ns: i64, d: &Decoded) {
         self.last_ts_ns = Some(self.last_ts_ns.map_or(ts_ns, |t| t.max(ts_ns)));
@@ -452,7 +635,9 @@ impl Tracker {
                 } else {
                     Role::Server
                 };
-                if is_syn && c.is_new_attempt(sender, seg.seq) {
+                if (is_syn && c.is_new_attempt(sender, seg.seq))
+                    || (!is_syn && c.is_new_midstream(ts_ns))
+                {
                     self.open(key, packet_index, ts_ns, seg, Some(id))
                 } else {
                     id
@@ -483,6 +668,11 @@ impl Tracker {
             let mut c = Connection::new(id, (seg.dst, seg.src), (SynSent, Listen), true, at);
             c.seq.isn[0] = Some(seg.ack.wrapping_sub(1));
             c
+        } else if let Some(p) = prev {
+            // The 4-tuple's previous connection says who the client is.
+            let pc = &self.conns[p as usize];
+            let pair = (pc.client, pc.server);
+            Connection::new(id, pair, (Established, Established), true, at)
         } else {
             let client_is_src = looks_ephemeral(seg.src.port, seg.dst.port)
                 || !looks_ephemeral(seg.dst.port, seg.src.port);
@@ -547,9 +737,7 @@ impl Tracker {
     /// The capture (or a snapshot of it) ends at `end_ts_ns`: connections still open end there.
     pub fn finish(&mut self, end_ts_ns: i64) {
         for c in &mut self.conns {
-            if !c.ended() {
-                c.end_ns = end_ts_ns.max(c.last_packet_ns);
-            }
+            c.finish(end_ts_ns);
         }
         self.udp.finish(end_ts_ns);
     }

@@ -58,7 +58,8 @@ enum ZeekEndpoint {
 fn endpoint_state(c: &Connection, role: Role) -> ZeekEndpoint {
     let i = role as usize;
     let side = c.side(role);
-    if c.seq.sent_rst[i] {
+    // A RST after both FINs leaves the endpoint closed for Zeek: the close was normal.
+    if c.seq.sent_rst[i] && !c.reset_after_close {
         ZeekEndpoint::Reset
     } else if c.seq.fin_seq[i].is_some() {
         ZeekEndpoint::Closed
@@ -156,10 +157,13 @@ const MAX_HISTORY: usize = 32;
 pub(crate) fn record_history(c: &mut Connection, role: Role, seg: &TcpSegment) {
     let f = seg.flags;
     let i = role as usize;
-    // Wireshark tcp.completeness.
+    // Wireshark tcp.completeness, as `tshark -2` computes it: a SYN sets 1 and a SYN-ACK 2; any
+    // other segment with the ACK bit sets 4, whether or not a handshake was seen (a RST,ACK
+    // answering a SYN, the ACKs of a mid-stream or one-direction capture), while a SYN-ACK
+    // alone does not (SYN + retransmitted SYN-ACKs is 3).
     if f.syn() {
         c.completeness |= if f.ack() { 2 } else { 1 };
-    } else if f.ack() && c.completeness & 3 == 3 {
+    } else if f.ack() {
         c.completeness |= 4;
     }
     if seg.payload_len > 0 {

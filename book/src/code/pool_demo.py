@@ -1,11 +1,13 @@
 """A minimal connection pool: 40 queries share 4 TCP connections (4 ephemeral ports).
 
 The "database" is a line echo server on 127.0.0.1. The pool hands out an open socket and takes
-it back afterwards, the idea behind SQLAlchemy's QueuePool.
+it back afterwards, the idea behind SQLAlchemy's QueuePool. The pool size is the first argument
+(default 4): `python3 pool_demo.py 2` runs the same 40 queries over 2 connections.
 """
 import queue
 import socket
 import socketserver
+import sys
 import threading
 
 ports = set()  # client ports the server has seen
@@ -46,7 +48,8 @@ server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Echo)
 server.daemon_threads = True
 threading.Thread(target=server.serve_forever, daemon=True).start()
 
-pool = Pool(server.server_address, size=4)
+size = int(sys.argv[1]) if len(sys.argv) > 1 else 4
+pool = Pool(server.server_address, size=size)
 threads = [threading.Thread(target=pool.query, args=(f"SELECT {i}",)) for i in range(40)]
 for t in threads:
     t.start()
@@ -55,4 +58,4 @@ for t in threads:
 pool.close()
 server.shutdown()
 print(f"40 queries used {len(ports)} client ports")
-assert len(ports) == 4
+assert len(ports) == size

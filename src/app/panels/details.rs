@@ -58,7 +58,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                         for tr in &d.transitions {
                             ui.monospace(&tr.time);
                             ui.label(t(lang, tr.side));
-                            ui.label(format!("{} -> {}", tr.from, tr.to));
+                            if tr.inferred {
+                                ui.label(format!("{} -> {} ({})", tr.from, tr.to, t(lang, "inferred")))
+                                    .on_hover_text(t(lang, "Not in the capture: this end's packets are missing. The frame is the other end's packet that proves it happened."));
+                            } else {
+                                ui.label(format!("{} -> {}", tr.from, tr.to));
+                            }
                             ui.monospace(format!("#{}", tr.frame));
                             ui.end_row();
                         }
