@@ -81,7 +81,7 @@ case("cut-mid-packet.pcap", full[: ends[9] + 16 + 10], 0, 9, "truncated", "9 pac
 flipped = bytearray(full)
 for i in range(ends[3] + 16, ends[3] + 16 + 54):  # every header byte of packet 4, bits flipped
     flipped[i] ^= 0x5A
-case("bit-flips-in-headers.pcap", bytes(flipped), 0, N, "-", "every packet read; the garbled one is counted as not decodable")
+case("bit-flips-in-headers.pcap", bytes(flipped), 0, N, "not_decoded", "every packet read; the garbled one is counted as not decodable and said (its EtherType is unknown)")
 lying = bytearray(full[: ends[6]])
 lying += struct.pack("<IIII", 0, 0, 0xFFFFFFF0, 0xFFFFFFF0) + b"\0" * 64
 case("length-4gib.pcap", bytes(lying), 0, 6, "bad_length", "6 packets, then 'claims 4294967280 bytes, more than the file can hold'")

@@ -3,16 +3,18 @@
 //! [`Snapshot`] at any moment; [`analyze_file`] is that pipeline run over a whole file.
 //! The CLI, the app's loader thread and the tests all come through here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 use crate::decode;
+use crate::defrag::{Defrag, FirstFragment};
 use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile};
 use crate::report::CaptureStats;
 use crate::sanitize::{self, Sanitizer, Verdict};
+use crate::source::merge::{self, MergedSource};
 use crate::source::{FileSource, Format, OpenError, Packet, PacketMeta, Progress, Warning};
 use crate::tcp::evict::DEFAULT_MAX_CONNECTIONS;
 use crate::tcp::{Connection, Evictions, Tracker, UdpFlow};
@@ -82,6 +84,9 @@ pub struct Pipeline {
     sanitizer: Sanitizer,
     tracker: Tracker,
     profile: Profile,
+    /// IP fragments being put together ([`Self::push`]; the file pipeline keeps its own on the
+    /// reading thread, where the bytes are).
+    defrag: Defrag,
 }
 
 impl Pipeline {
@@ -97,6 +102,7 @@ impl Pipeline {
             sanitizer: Sanitizer::default(),
             tracker: Tracker::with_max_connections(max),
             profile,
+            defrag: Defrag::default(),
         }
     }
 
@@ -104,12 +110,21 @@ impl Pipeline {
     /// counted but not modelled; a timestamp earlier than the previous packet's is modelled at
     /// the previous packet's time (see [`crate::sanitize`]).
     pub fn push(&mut self, pkt: &Packet<'_>) {
-        Seen::of_then(pkt, |seen| self.push_seen(&seen));
+        let mut defrag = std::mem::take(&mut self.defrag);
+        Seen::of_then(pkt, &mut defrag, |seen| self.push_seen(&seen));
+        self.defrag = defrag;
     }
 
     fn push_seen(&mut self, seen: &Seen) {
         match admit(&mut self.stats, &mut self.sanitizer, seen) {
-            Some(ts_ns) => self.tracker.push(seen.meta.index, ts_ns, &seen.decoded),
+            Some(ts_ns) => {
+                self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
+                if let (decode::Decoded::Tcp(seg), false) =
+                    (&seen.decoded, seen.layers.path.is_empty())
+                {
+                    self.tracker.note_encapsulation(seg, seen.layers.path);
+                }
+            }
             None => self.tracker.count_duplicate(&seen.decoded),
         }
     }
@@ -135,7 +150,12 @@ impl Pipeline {
     }
 
     /// End the run: the final model, without copying.
-    pub fn finish(self) -> Snapshot {
+    pub fn finish(mut self) -> Snapshot {
+        // The end gives up the datagrams still incomplete; their first fragments go last.
+        self.defrag.finish();
+        while let Some(first) = self.defrag.take_lost() {
+            self.push_seen(&Seen::first_fragment(first));
+        }
         let Pipeline {
             stats,
             mut tracker,
@@ -240,28 +260,106 @@ struct Seen {
     meta: PacketMeta,
     fingerprint: Option<u64>,
     decoded: decode::Decoded,
+    /// The encapsulations the packet came through, and why it was not decoded if it was not.
+    layers: decode::Layers,
+    origin: Origin,
 }
 
 impl Seen {
     /// Decode and fingerprint `pkt` and hand the result to `keep` (a continuation, so that the
     /// reading thread writes each packet straight into its batch: see [`decode::decode_then`]).
     #[inline(always)]
-    fn of_then<R>(pkt: &Packet<'_>, keep: impl FnOnce(Seen) -> R) -> R {
+    fn of_then(pkt: &Packet<'_>, defrag: &mut Defrag, mut keep: impl FnMut(Seen)) {
         // The link layer is peeled once for both (the reading thread is the busier one).
-        decode::decode_then(pkt.linktype, pkt.data, |decoded, ip| {
+        let fragment = decode::decode_then(pkt.linktype, pkt.data, |decoded, ip, layers| {
+            if matches!(decoded, decode::Decoded::Other(decode::OtherKind::Fragment)) {
+                // The fragment that completes a datagram stands for the whole datagram.
+                if let Some(whole) = ip.and_then(|ip| defrag.push(ip, pkt.index, pkt.ts_ns)) {
+                    let (decoded, layers) = decode::decode_ip(whole, layers.path);
+                    keep(Seen {
+                        meta: pkt.meta(),
+                        fingerprint: ip.and_then(sanitize::ip_fingerprint),
+                        decoded,
+                        layers,
+                        origin: Origin::Reassembled,
+                    });
+                    return true;
+                }
+                keep(Seen {
+                    meta: pkt.meta(),
+                    fingerprint: ip.and_then(sanitize::ip_fingerprint),
+                    decoded,
+                    layers,
+                    origin: Origin::Frame,
+                });
+                return true;
+            }
             keep(Seen {
                 meta: pkt.meta(),
                 fingerprint: ip.and_then(sanitize::ip_fingerprint),
                 decoded,
-            })
-        })
+                layers,
+                origin: Origin::Frame,
+            });
+            false
+        });
+        if fragment {
+            while let Some(first) = defrag.take_lost() {
+                keep(Seen::first_fragment(first));
+            }
+        }
     }
+
+    /// The first fragment of a datagram that was given up, modelled on its own (see
+    /// [`crate::defrag::FirstFragment`]); already counted in the statistics as the fragment it
+    /// was.
+    fn first_fragment(first: FirstFragment) -> Seen {
+        let (decoded, layers) = decode::decode_ip(&first.ip, decode::EncapPath::EMPTY);
+        Seen {
+            meta: PacketMeta {
+                index: first.index,
+                ts_ns: first.ts_ns,
+                ts_known: true,
+                linktype: 0,
+                orig_len: 0,
+            },
+            fingerprint: None,
+            decoded,
+            layers,
+            origin: Origin::FirstFragment,
+        }
+    }
+}
+
+/// Where a [`Seen`] packet came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// A captured frame, as it was.
+    Frame,
+    /// The fragment that completed an IP datagram: the packet decoded is the whole datagram.
+    Reassembled,
+    /// The first fragment of a datagram given up, modelled late, not counted again.
+    FirstFragment,
 }
 
 /// Account one packet and say at what time the tracker should model it (`None`: a duplicate,
 /// counted and dropped). Everything [`Pipeline::push`] does before the tracker.
 fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Option<i64> {
+    match seen.origin {
+        Origin::Frame => {}
+        Origin::Reassembled => stats.reassembled_datagrams += 1,
+        // Counted when it was read; modelled now, at the latest time seen so far.
+        Origin::FirstFragment => {
+            return match sanitizer.check_fingerprint(None, seen.meta.ts_ns) {
+                Verdict::Keep { ts_ns } => Some(ts_ns),
+                Verdict::Duplicate => None,
+            }
+        }
+    }
     stats.observe(&seen.meta, &seen.decoded);
+    if !seen.layers.is_plain() {
+        stats.observe_layers(seen.meta.linktype, &seen.layers);
+    }
     match sanitizer.check_fingerprint(seen.fingerprint, seen.meta.ts_ns) {
         Verdict::Keep { ts_ns } => Some(ts_ns),
         Verdict::Duplicate => {
@@ -279,15 +377,16 @@ const BATCH: usize = 2048;
 /// sanitizer verdict, tracker — on batches of [`Seen`] packets, in capture order. The same
 /// pipeline sees the same packets in the same order, so the result is the one-thread result.
 fn run_two_threads(
-    source: &mut FileSource,
+    source: &mut impl PacketSource,
     profile: Profile,
     max_connections: usize,
     opts: &mut Options<'_>,
-) -> (Pipeline, bool) {
+) -> (Pipeline, Defrag, bool) {
     type Batch = Vec<Seen>;
     let (full_tx, full_rx) = crossbeam_channel::bounded::<Batch>(8);
     let (empty_tx, empty_rx) = crossbeam_channel::bounded::<Batch>(8);
     let mut cancelled = false;
+    let mut defrag = Defrag::default();
     let pipeline = std::thread::scope(|scope| {
         let tracking = scope.spawn(move || {
             let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
@@ -303,7 +402,7 @@ fn run_two_threads(
         });
         let mut batch: Batch = Vec::with_capacity(BATCH);
         while let Some(pkt) = source.next_packet() {
-            Seen::of_then(&pkt, |seen| batch.push(seen));
+            Seen::of_then(&pkt, &mut defrag, |seen| batch.push(seen));
             if batch.len() == BATCH {
                 let next = empty_rx
                     .try_recv()
@@ -322,11 +421,16 @@ fn run_two_threads(
                 }
             }
         }
+        // The capture's end gives up what is still incomplete; their first fragments go last.
+        defrag.finish();
+        while let Some(first) = defrag.take_lost() {
+            batch.push(Seen::first_fragment(first));
+        }
         let _ = full_tx.send(batch);
         drop(full_tx);
         crate::join_scoped(tracking)
     });
-    (pipeline, cancelled)
+    (pipeline, defrag, cancelled)
 }
 
 /// Options for [`analyze_file`].
@@ -354,7 +458,95 @@ pub fn analyze_file_with_profile(
     let path = path.as_ref();
     let mut source = FileSource::open(path)?;
     let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
-    let (pipeline, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let (pipeline, defrag, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let read = Read {
+        file: path.display().to_string(),
+        format: source.format(),
+        compressed: source.is_compressed(),
+        warnings: source.warnings().to_vec(),
+    };
+    Ok(finish(read, pipeline, defrag, cancelled))
+}
+
+/// Read and analyse several captures as one, merged by timestamp (a directory stands for the
+/// capture files in it, in name order): the rotated files of `tcpdump -C/-G/-W`, or one
+/// exchange captured at several points. One path that is a file is [`analyze_file_with_profile`].
+pub fn analyze_files_with_profile(
+    paths: &[PathBuf],
+    profile: Profile,
+    mut opts: Options<'_>,
+) -> Result<Analysis, OpenError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let found = merge::files_in(p).map_err(|source| OpenError::Io {
+            path: p.display().to_string(),
+            source,
+        })?;
+        if found.is_empty() {
+            return Err(OpenError::Io {
+                path: p.display().to_string(),
+                source: std::io::Error::other("no capture files in this directory"),
+            });
+        }
+        files.extend(found);
+    }
+    if let [one] = files.as_slice() {
+        return analyze_file_with_profile(one, profile, opts);
+    }
+    let mut source = MergedSource::open(&files)?;
+    let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
+    let (pipeline, defrag, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let read = Read {
+        file: names.join(" + "),
+        format: source.format(),
+        compressed: source.is_compressed(),
+        warnings: source.warnings(),
+    };
+    Ok(finish(read, pipeline, defrag, cancelled))
+}
+
+/// What the reading side leaves for the analysis.
+struct Read {
+    file: String,
+    format: Format,
+    compressed: bool,
+    warnings: Vec<Warning>,
+}
+
+/// What the two-thread pipeline reads from: one file, or several merged.
+trait PacketSource {
+    fn next_packet(&mut self) -> Option<Packet<'_>>;
+    fn progress(&self) -> Progress;
+}
+
+impl PacketSource for FileSource {
+    #[inline(always)]
+    fn next_packet(&mut self) -> Option<Packet<'_>> {
+        FileSource::next_packet(self)
+    }
+    fn progress(&self) -> Progress {
+        FileSource::progress(self)
+    }
+}
+
+impl PacketSource for MergedSource {
+    fn next_packet(&mut self) -> Option<Packet<'_>> {
+        MergedSource::next_packet(self)
+    }
+    fn progress(&self) -> Progress {
+        MergedSource::progress(self)
+    }
+}
+
+/// The finished pipeline and what was read, as an [`Analysis`] with its warnings.
+fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> Analysis {
+    let Read {
+        file,
+        format,
+        compressed,
+        warnings: mut source_warnings,
+    } = read;
     let Snapshot {
         stats,
         connections,
@@ -364,7 +556,7 @@ pub fn analyze_file_with_profile(
         findings,
         evicted,
     } = pipeline.finish();
-    let mut warnings = source.warnings().to_vec();
+    let mut warnings = std::mem::take(&mut source_warnings);
     let unsupported: u64 = stats
         .link_types
         .iter()
@@ -376,6 +568,20 @@ pub fn analyze_file_with_profile(
             kind: "unsupported_linktype",
             offset: None,
             message: format!("{unsupported} packets have a link type portlife does not decode; counted, not analysed"),
+        });
+    }
+    if let Some(message) = defrag.message() {
+        warnings.push(Warning {
+            kind: "fragments",
+            offset: None,
+            message,
+        });
+    }
+    for message in stats.not_decoded_messages() {
+        warnings.push(Warning {
+            kind: "not_decoded",
+            offset: None,
+            message,
         });
     }
     if stats.packets_without_timestamp > 0 {
@@ -415,10 +621,10 @@ pub fn analyze_file_with_profile(
             ),
         });
     }
-    Ok(Analysis {
-        file: path.display().to_string(),
-        format: source.format(),
-        compressed: source.is_compressed(),
+    Analysis {
+        file,
+        format,
+        compressed,
         stats,
         warnings,
         cancelled,
@@ -428,5 +634,5 @@ pub fn analyze_file_with_profile(
         ports,
         findings,
         evicted,
-    })
+    }
 }

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod decode;
+pub mod defrag;
 pub mod findings;
 pub mod i18n;
 pub mod ports;

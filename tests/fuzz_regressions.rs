@@ -45,8 +45,10 @@ fn seeds_and_regressions_of_the_decode_target_run_clean() {
     {
         let data = std::fs::read(f).expect("read");
         if let Some((h, frame)) = data.split_first_chunk::<2>() {
-            let _ = decode::decode(u16::from_be_bytes([h[0] & 0x7f, h[1]]), frame);
-            let _ = decode::decode(1, frame);
+            let _ = decode::decode_layers(u16::from_be_bytes([h[0] & 0x7f, h[1]]), frame);
+            for lt in [1, 101, 9, 104, 105, 127, 242] {
+                let _ = decode::decode_layers(lt, frame);
+            }
         }
     }
 }

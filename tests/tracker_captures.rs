@@ -22,8 +22,36 @@ type Pin = (&'static str, usize, usize, &'static [(Outcome, usize)]);
 
 const EXPECTED: &[Pin] = &[
     ("dpkt_http.pcap", 2, 2, &[(FinFin, 1), (MidStream, 1)]),
-    // tshark's third stream is IPv6 inside L2TP (UDP 1701): portlife does not unwrap tunnels.
+    // tshark's third stream is IPv6 inside L2TP (UDP 1701), a tunnel portlife does not peel.
     ("dpkt_ipv6_http.pcap", 3, 2, &[(FinFin, 2)]),
+    // The encapsulation captures (why counts differ: tests/encapsulations.rs).
+    ("tcpdump_geneve.pcap", 1, 1, &[(OpenAtEnd, 1)]),
+    ("tcpdump_gso-ipv4-vxlan-ipv4.pcap", 1, 1, &[(MidStream, 1)]),
+    ("tcpdump_wccp_redirect_gre.pcap", 1, 1, &[(MidStream, 1)]),
+    ("tcpdump_bgp_vpn_attrset.pcap", 1, 1, &[(MidStream, 1)]),
+    // One direction only: six SYNs that no SYN-ACK answers, the first followed by its data and
+    // FIN (so the server's side took part, unseen: closed by the client).
+    (
+        "tcpdump_ipoib.pcap",
+        6,
+        6,
+        &[(ClosedByClient, 1), (Unanswered, 5)],
+    ),
+    (
+        "ndpi_6in4tunnel.pcap",
+        6,
+        5,
+        &[(FinFin, 2), (MidStream, 2), (OpenAtEnd, 1)],
+    ),
+    ("ndpi_4in6tunnel.pcap", 1, 1, &[(OpenAtEnd, 1)]),
+    ("ndpi_BGP_redist.pcap", 2, 2, &[(MidStream, 2)]),
+    (
+        "ndpi_ip_fragmented_garbage.pcap",
+        4,
+        2,
+        &[(MidStream, 1), (OpenAtEnd, 1)],
+    ),
+    ("ndpi_capwap_data.pcapng", 1, 1, &[(OpenAtEnd, 1)]),
     ("gopacket_be_test001.pcapng", 0, 0, &[]),
     ("gopacket_be_test005.pcapng", 0, 0, &[]),
     ("gopacket_be_test010.pcapng", 0, 0, &[]),

@@ -45,6 +45,47 @@ const KNOWN: &[(&str, u64, &str)] = &[
         113,
         "a lone SYN-ACK, nothing else: Wireshark reports 0 for it",
     ),
+    (
+        "ndpi_BGP_redist.pcap",
+        1,
+        "a stream of one segment: Wireshark reports 0 for it, as for wikipedia's lone SYN-ACK",
+    ),
+    (
+        "ndpi_BGP_redist.pcap",
+        2,
+        "a stream of one segment: Wireshark reports 0 for it, as for wikipedia's lone SYN-ACK",
+    ),
+    (
+        "tcpdump_bgp_vpn_attrset.pcap",
+        1,
+        "a stream of one segment: Wireshark reports 0 for it, as for wikipedia's lone SYN-ACK",
+    ),
+    (
+        "tcpdump_gso-ipv4-vxlan-ipv4.pcap",
+        1,
+        "a stream of one segment: Wireshark reports 0 for it, as for wikipedia's lone SYN-ACK",
+    ),
+    (
+        "tcpdump_wccp_redirect_gre.pcap",
+        1,
+        "a stream of one segment: Wireshark reports 0 for it, as for wikipedia's lone SYN-ACK",
+    ),
+    (
+        "ndpi_ip_fragmented_garbage.pcap",
+        626,
+        "a stream of one segment: Wireshark reports 0 for it, as for wikipedia's lone SYN-ACK",
+    ),
+    (
+        "ndpi_ip_fragmented_garbage.pcap",
+        939,
+        "a stream of one segment: Wireshark reports 0 for it, as for wikipedia's lone SYN-ACK",
+    ),
+    (
+        "ndpi_4in6tunnel.pcap",
+        1,
+        "SYN, SYN-ACK, then two ACKs that both carry data: Wireshark gives 11 (no 4), setting \
+         its ACK bit only for an ACK without payload, where portlife sets it for any ACK",
+    ),
 ];
 
 fn captures() -> Vec<PathBuf> {

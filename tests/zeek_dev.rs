@@ -40,30 +40,6 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
          it early (RFC 9293 §3.10.7.4)",
     ),
     (
-        "Teredo",
-        "2001:0:4137:9e50:8000:f12a:b9c8:2815:1286>2001:4860:0:2001::68:80",
-        "connections",
-        "IPv6 inside Teredo (UDP 3544): portlife does not peel Teredo, so it does not see it",
-    ),
-    (
-        "gre-sample",
-        "66.59.111.190:40264>172.28.2.3:22",
-        "connections",
-        "inside GRE: portlife does not peel GRE, so it does not see it",
-    ),
-    (
-        "pbb",
-        "10.199.249.11:49601>10.199.249.12:49416",
-        "connections",
-        "inside 802.1ah PBB (EtherType 0x88e7): portlife does not peel PBB",
-    ),
-    (
-        "vxlan-encapsulated-http",
-        "54.86.237.188:80>172.16.11.201:40354",
-        "connections",
-        "inside VXLAN (UDP 4789): portlife does not peel VXLAN",
-    ),
-    (
         "localhost-bad-chksum",
         "35.221.46.9:80>192.168.1.28:53246",
         "connections",

@@ -229,6 +229,7 @@ pub const APP: Catalog = &[
     ("packets", "封包數"),
     ("seen", "出現時間"),
     ("roles", "角色"),
+    ("encapsulation", "封裝"),
     ("client (it gets TIME-WAIT)", "用戶端(TIME-WAIT 落在它身上)"),
     ("server (TIME-WAIT on the server)", "伺服器(TIME-WAIT 在伺服器上)"),
     ("nobody (no FIN)", "沒有(沒有 FIN)"),

@@ -603,6 +603,11 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
             ),
         ));
     }
+    if !c.encapsulation.is_empty() {
+        // The protocol names are the same in every language.
+        let names: Vec<&str> = c.encapsulation.iter().map(|e| e.long_name()).collect();
+        facts.push(("encapsulation", names.join(" / ")));
+    }
     let mut transitions: Vec<(i64, TransitionRow)> =
         [("client", &c.client_side), ("server", &c.server_side)]
             .into_iter()

@@ -203,6 +203,7 @@ pub fn run(args: &LiveArgs) -> Result<()> {
     println!();
     super::report::run(&super::report::ReportArgs {
         file: out_path,
+        more: Vec::new(),
         json: false,
         pretty: false,
         lang: None,

@@ -1,4 +1,4 @@
-//! `portlife report FILE [--json] [--profile P] [--lang en|zh-TW]`.
+//! `portlife report FILE… [--json] [--profile P] [--lang en|zh-TW]`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,8 +11,10 @@ use portlife::ports::Profile;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Capture file (pcap, pcapng, optionally gzip-compressed).
+    /// Capture file (pcap, pcapng, optionally gzip/zstd/lz4-compressed), or a directory of them.
     pub file: PathBuf,
+    /// More capture files or directories: all are read as one capture, merged by timestamp.
+    pub more: Vec<PathBuf>,
     /// Print JSON instead of text (field names documented in ARCHITECTURE.md).
     #[arg(long)]
     pub json: bool,
@@ -49,6 +51,7 @@ impl ReportArgs {
     pub fn for_file(file: PathBuf) -> Self {
         ReportArgs {
             file,
+            more: Vec::new(),
             json: false,
             pretty: false,
             profile: Profile::Auto,
@@ -63,7 +66,9 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         max_connections: Some(args.max_connections),
         ..Default::default()
     };
-    let a = analysis::analyze_file_with_profile(&args.file, args.profile.clone(), opts)?;
+    let mut files = vec![args.file.clone()];
+    files.extend(args.more.iter().cloned());
+    let a = analysis::analyze_files_with_profile(&files, args.profile.clone(), opts)?;
     for w in &a.warnings {
         eprintln!("warning: {w}");
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::decode::{linktype, Decoded};
+use crate::decode::{linktype, Decoded, Encap, Layers, Undecoded};
 use crate::source::PacketMeta;
 
 /// What the packets of a capture were, before any connection tracking.
@@ -32,6 +32,22 @@ pub struct CaptureStats {
     pub duplicate_packets: u64,
     /// Packets whose timestamp is earlier than the packet before them.
     pub out_of_order_timestamps: u64,
+    /// Packets per encapsulation they came through (`{"vlan": 12, "vxlan": 3}`, the names of
+    /// [`Encap::name`]); a packet counts once per kind.
+    pub encapsulations: BTreeMap<String, u64>,
+    /// Frames that may carry IP but whose layers could not be peeled, by layer and reason
+    /// (`{"802.1ah PBB: truncated header": 12}`); each key is also said in a `not_decoded`
+    /// warning. Protocols known to carry no IP (ARP, LLDP, STP …) are not here.
+    pub not_decoded: BTreeMap<String, u64>,
+    /// IP datagrams put back together from their fragments (see `defrag`); each is modelled
+    /// at the fragment that completed it.
+    pub reassembled_datagrams: u64,
+    /// The counts behind `encapsulations` and `not_decoded`, kept as numbers and turned into
+    /// names when the statistics are handed out ([`CaptureStats::flush`]).
+    #[serde(skip)]
+    encap_counts: BTreeMap<Encap, u64>,
+    #[serde(skip)]
+    undecoded_counts: BTreeMap<(u16, Undecoded), u64>,
     #[serde(skip)]
     prev_ts: Option<i64>,
     /// Run-length counters: consecutive packets nearly always share link type and protocol, so
@@ -86,6 +102,35 @@ impl CaptureStats {
         self.prev_ts = Some(pkt.ts_ns);
     }
 
+    /// Count the encapsulations of one packet and, if it was not decoded, why. Called only for
+    /// packets that are not plain ([`Layers::is_plain`]).
+    pub fn observe_layers(&mut self, linktype: u16, layers: &Layers) {
+        let path = layers.path;
+        for (i, e) in path.iter().enumerate() {
+            // Once per kind: QinQ is two VLAN tags on one packet.
+            if !path.iter().take(i).any(|x| x == e) {
+                *self.encap_counts.entry(e).or_default() += 1;
+            }
+        }
+        if let Some(u) = layers.undecoded {
+            *self.undecoded_counts.entry((linktype, u)).or_default() += 1;
+        }
+    }
+
+    /// One sentence per reason frames were not decoded, for the warnings.
+    pub fn not_decoded_messages(&self) -> Vec<String> {
+        self.undecoded_counts
+            .iter()
+            .map(|(&(lt, u), n)| {
+                format!(
+                    "{n} frames in {} not decoded ({}); counted, not analysed",
+                    layer_name(lt, u),
+                    u.why
+                )
+            })
+            .collect()
+    }
+
     /// Fold the current run into `link_types` / `protocols` (done before anyone reads them:
     /// [`crate::analysis::Pipeline`] flushes when it hands the statistics out).
     pub fn flush(&mut self) {
@@ -100,6 +145,18 @@ impl CaptureStats {
             bump(&mut self.link_types, &name, r.packets);
         }
         bump(&mut self.protocols, r.protocol, r.packets);
+        if !self.encap_counts.is_empty() || !self.undecoded_counts.is_empty() {
+            self.encapsulations = self
+                .encap_counts
+                .iter()
+                .map(|(e, n)| (e.name().to_string(), *n))
+                .collect();
+            self.not_decoded = self
+                .undecoded_counts
+                .iter()
+                .map(|(&(lt, u), n)| (format!("{}: {}", layer_name(lt, u), u.why), *n))
+                .collect();
+        }
     }
 
     /// Time span in seconds between the first and last packet.
@@ -108,5 +165,13 @@ impl CaptureStats {
             (Some(a), Some(b)) => (b - a) as f64 / 1e9,
             _ => 0.0,
         }
+    }
+}
+
+/// The layer a frame stopped in: an encapsulation, or the link layer itself.
+fn layer_name(linktype: u16, u: Undecoded) -> &'static str {
+    match u.at {
+        Some(e) => e.long_name(),
+        None => linktype::name(linktype),
     }
 }

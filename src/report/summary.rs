@@ -155,6 +155,24 @@ pub fn write_text(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<
     for (k, v) in &s.protocols {
         writeln!(out, "    {k:<24} {v}")?;
     }
+    // Only when there is something to say, so a plain capture's report is as it was.
+    if !s.encapsulations.is_empty() {
+        writeln!(out, "  {}", tr(lang, "encapsulations:"))?;
+        for (k, v) in &s.encapsulations {
+            writeln!(out, "    {k:<24} {v}")?;
+        }
+    }
+    if s.reassembled_datagrams > 0 {
+        writeln!(
+            out,
+            "  {}",
+            trf(
+                lang,
+                "IP datagrams reassembled from fragments: {}",
+                &[&s.reassembled_datagrams]
+            )
+        )?;
+    }
     writeln!(
         out,
         "  {}",
@@ -450,6 +468,11 @@ pub const REPORT: Catalog = &[
     ("span:  {}", "時間長度:{}"),
     ("link types:", "鏈路類型:"),
     ("protocols:", "協定:"),
+    ("encapsulations:", "封裝:"),
+    (
+        "IP datagrams reassembled from fragments: {}",
+        "由分段重組的 IP 資料包:{}",
+    ),
     ("distinct TCP 4-tuples: {}", "不同的 TCP 四元組:{}"),
     (
         "profile: {} (ports {}–{}, TIME-WAIT {}) — {}",

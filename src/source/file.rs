@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use pcap_parser::nom::IResult;
 use pcap_parser::pcapng::Block;
@@ -124,6 +124,86 @@ pub struct FileSource {
     first_snaplen_exceeded: Option<u64>,
     unknown_interface: u64,
     skipped_blocks: BTreeMap<&'static str, u64>,
+    /// Where the compressed data went bad, if it did (the stream ends there).
+    damage: Damage,
+    compression: Option<Compression>,
+}
+
+/// The compressed formats a capture may come in, told by their magic numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compression {
+    Gzip,
+    /// RFC 8878 frame.
+    Zstd,
+    /// The LZ4 frame format.
+    Lz4,
+}
+
+impl Compression {
+    fn of(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else if head.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
+            Some(Compression::Lz4)
+        } else {
+            None
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Lz4 => "lz4",
+        }
+    }
+}
+
+/// The largest zstd window accepted: what `zstd -19` uses is 8 MiB, the `--ultra` levels up to
+/// 128 MiB; a frame header asking for more than this is refused rather than allocated.
+const MAX_ZSTD_WINDOW: u64 = 32 << 20;
+
+/// The decompressed offset and error at which a compressed stream went bad, shared between the
+/// stream (inside pcap-parser's reader) and the source that reports it.
+#[derive(Clone, Default)]
+struct Damage(Arc<Mutex<Option<(u64, String)>>>);
+
+impl Damage {
+    fn get(&self) -> Option<(u64, String)> {
+        self.0.lock().ok()?.clone()
+    }
+}
+
+/// A decompressing stream that ends at its first error instead of failing: every byte that came
+/// out before the damage (a cut trailer, a flipped bit, a stray byte after the last member) is
+/// kept, so the whole records in it are read, and the error is reported as a warning.
+struct UntilDamage<R> {
+    inner: R,
+    out: u64,
+    damage: Damage,
+}
+
+impl<R: Read> Read for UntilDamage<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.damage.get().is_some() {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.out += n as u64;
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                if let Ok(mut d) = self.damage.0.lock() {
+                    *d = Some((self.out, e.to_string()));
+                }
+                Ok(0)
+            }
+        }
+    }
 }
 
 fn warn(kind: &'static str, offset: Option<u64>, message: String) -> Warning {
@@ -135,7 +215,7 @@ fn warn(kind: &'static str, offset: Option<u64>, message: String) -> Warning {
 }
 
 impl FileSource {
-    /// Open a capture file (pcap, pcapng, or either gzip-compressed).
+    /// Open a capture file (pcap, pcapng, or either compressed with gzip, zstd or lz4).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, OpenError> {
         let path = path.as_ref();
         let name = path.display().to_string();
@@ -167,11 +247,38 @@ impl FileSource {
             path: name.to_string(),
             source,
         })?;
-        let compressed = head.starts_with(&[0x1f, 0x8b]);
-        let stream: Box<dyn Read + Send> = if compressed {
-            Box::new(flate2::read::MultiGzDecoder::new(buffered))
-        } else {
-            Box::new(buffered)
+        let compression = Compression::of(head);
+        let compressed = compression.is_some();
+        let damage = Damage::default();
+        let until_damage = |inner: Box<dyn Read + Send>| -> Box<dyn Read + Send> {
+            Box::new(UntilDamage {
+                inner,
+                out: 0,
+                damage: damage.clone(),
+            })
+        };
+        let stream: Box<dyn Read + Send> = match compression {
+            None => Box::new(buffered),
+            Some(Compression::Gzip) => {
+                until_damage(Box::new(flate2::read::MultiGzDecoder::new(buffered)))
+            }
+            Some(Compression::Lz4) => {
+                until_damage(Box::new(lz4_flex::frame::FrameDecoder::new(buffered)))
+            }
+            Some(Compression::Zstd) => {
+                match ruzstd::decoding::StreamingDecoder::new_with_max_window_size(
+                    buffered,
+                    MAX_ZSTD_WINDOW,
+                ) {
+                    Ok(d) => until_damage(Box::new(d)),
+                    Err(e) => {
+                        return Err(OpenError::Io {
+                            path: name.to_string(),
+                            source: io::Error::other(format!("damaged zstd data: {e}")),
+                        })
+                    }
+                }
+            }
         };
         let mut head = [0u8; 24];
         let mut stream = io::BufReader::with_capacity(64 * 1024, stream);
@@ -184,6 +291,17 @@ impl FileSource {
         let data_len = if compressed { None } else { total_bytes };
         let reader = match pcap_parser::create_reader(BUFFER_SIZE, stream) {
             Ok(r) => r,
+            // The compressed data is damaged before a whole capture header came out of it.
+            Err(_) if damage.get().is_some() => {
+                let (at, why) = damage.get().unwrap_or_default();
+                return Err(OpenError::Io {
+                    path: name.to_string(),
+                    source: io::Error::other(format!(
+                        "{} data damaged after {at} decompressed bytes ({why})",
+                        compression.map_or("compressed", Compression::name)
+                    )),
+                });
+            }
             Err(PcapError::Eof) => {
                 return Err(OpenError::Empty {
                     path: name.to_string(),
@@ -237,6 +355,8 @@ impl FileSource {
             first_snaplen_exceeded: None,
             unknown_interface: 0,
             skipped_blocks: BTreeMap::new(),
+            damage,
+            compression,
         })
     }
 
@@ -650,6 +770,17 @@ impl FileSource {
             return;
         }
         self.finished = true;
+        if let Some((at, why)) = self.damage.get() {
+            self.warnings.push(warn(
+                "damaged_compression",
+                Some(at),
+                format!(
+                    "the {} data is damaged after {at} decompressed bytes ({why}); the {} whole packets before it were read",
+                    self.compression.map_or("compressed", Compression::name),
+                    self.next_index
+                ),
+            ));
+        }
         if self.snaplen_exceeded > 0 {
             self.warnings.push(warn(
                 "snaplen_exceeded",

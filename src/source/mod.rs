@@ -2,12 +2,14 @@
 //! borrowing its own buffer (no per-packet allocation), and keeps the [`Warning`]s it met.
 //!
 //! - [`file::FileSource`]: legacy pcap and pcapng files (optionally gzip-compressed), streamed.
+//! - [`merge::MergedSource`]: several files as one capture, merged by timestamp.
 //! - [`live::LiveSource`]: a network interface, with pnet (needs CAP_NET_RAW).
 //! - [`kernel`]: the kernel's own view (/proc): the ephemeral range and its TCP sockets.
 
 pub mod file;
 pub mod kernel;
 pub mod live;
+pub mod merge;
 pub mod writer;
 
 use serde::Serialize;

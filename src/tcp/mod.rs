@@ -18,7 +18,7 @@ pub(crate) mod testutil;
 
 use serde::Serialize;
 
-use crate::decode::{Endpoint, IcmpReason};
+use crate::decode::{EncapPath, Endpoint, IcmpReason};
 
 pub use evict::Evictions;
 pub use state::{next_state, Event, TcpState};
@@ -240,6 +240,9 @@ pub struct Connection {
     /// `KeepAliveTime` 7 200 000 ms, macOS and FreeBSD `keepidle` 7 200 000 ms): had keep-alive
     /// been on, probes would have shown. A view should break its time axis there.
     pub idle_beyond_keepalive: bool,
+    /// The encapsulations its packets came through (`["vlan", "vxlan"]`), outermost first;
+    /// several paths are merged, each kind once in the order first seen. Empty for plain frames.
+    pub encapsulation: EncapPath,
     #[serde(skip)]
     pub(crate) seq: tracker::SeqTrack,
 }

@@ -25,7 +25,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::decode::{Decoded, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
+use crate::decode::{Decoded, EncapPath, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
 
 use super::evict::{self, Evictions, DEFAULT_MAX_CONNECTIONS};
 use super::key::Key;
@@ -124,6 +124,7 @@ impl Connection {
             longest_idle_from_ns: ts_ns,
             longest_idle_ns: 0,
             idle_beyond_keepalive: false,
+            encapsulation: EncapPath::EMPTY,
             seq: SeqTrack::default(),
         }
     }
@@ -615,6 +616,17 @@ impl Tracker {
             Decoded::Udp(u) => self.udp.push(packet_index, ts_ns, u),
             Decoded::Icmp(e) => self.push_icmp(packet_index, ts_ns, e),
             Decoded::Other(_) => {}
+        }
+    }
+
+    /// Record that `seg`, just pushed, came through these encapsulations: its connection (the
+    /// newest on its 4-tuple) keeps them. Apart from [`Self::push`] because nearly every
+    /// packet has none, and then this costs nothing.
+    pub fn note_encapsulation(&mut self, seg: &TcpSegment, path: EncapPath) {
+        if let Some(&id) = self.table.get(&Key::new(seg.src, seg.dst)) {
+            if let Some(c) = self.conns.get_mut(id as usize) {
+                c.encapsulation.merge(path);
+            }
         }
     }
 

@@ -1,8 +1,10 @@
 //! Link layer → IPv4/IPv6 → TCP/UDP/ICMP headers, and nothing else.
 //!
 //! Input: one captured frame and its link type. Output: a compact, owned [`Decoded`] record that
-//! the tracker consumes. The link layers etherparse does not know (BSD null/loop, SLL2, NFLOG,
-//! MPLS, PPPoE) are peeled here by hand; from the IP header on, etherparse does the work.
+//! the tracker consumes, and the frame's [`Layers`]: the encapsulations it went through (VLAN,
+//! MPLS, PPP, GRE, VXLAN, … — [`Encap`]) and, when it was not decoded, where and why. The link
+//! layers and tunnel headers are peeled by hand ([`link`]); from each IP header on, etherparse
+//! does the work.
 //!
 //! Decoding never panics and never allocates: a frame that cannot be decoded yields
 //! [`Decoded::Other`] with the reason, so the caller can count it.
@@ -14,44 +16,14 @@ use etherparse::{
 };
 use serde::Serialize;
 
-/// pcap/pcapng LINKTYPE_* values this module understands (see tcpdump.org/linktypes.html).
-pub mod linktype {
-    /// BSD loopback: 4-byte address family in the *capturing host's* byte order.
-    pub const NULL: u16 = 0;
-    pub const ETHERNET: u16 = 1;
-    /// DLT_RAW on some BSDs (12) and OpenBSD (14): raw IP.
-    pub const RAW_12: u16 = 12;
-    pub const RAW_14: u16 = 14;
-    pub const RAW: u16 = 101;
-    /// OpenBSD loopback: 4-byte address family in network byte order.
-    pub const LOOP: u16 = 108;
-    pub const LINUX_SLL: u16 = 113;
-    pub const IPV4: u16 = 228;
-    pub const IPV6: u16 = 229;
-    pub const NFLOG: u16 = 239;
-    pub const LINUX_SLL2: u16 = 276;
+pub mod encap;
+#[cfg(test)]
+mod encap_tests;
+mod link;
+pub mod linktype;
 
-    /// A short human name for a link type, for reports.
-    pub fn name(lt: u16) -> &'static str {
-        match lt {
-            NULL => "null (BSD loopback)",
-            ETHERNET => "ethernet",
-            RAW_12 | RAW_14 | RAW => "raw IP",
-            LOOP => "loop (OpenBSD loopback)",
-            LINUX_SLL => "linux-sll",
-            IPV4 => "raw IPv4",
-            IPV6 => "raw IPv6",
-            NFLOG => "nflog",
-            LINUX_SLL2 => "linux-sll2",
-            _ => "unsupported",
-        }
-    }
-
-    /// Whether [`super::decode`] knows how to peel this link layer.
-    pub fn is_supported(lt: u16) -> bool {
-        name(lt) != "unsupported"
-    }
-}
+use encap::{be16, Stop, MAX_DEPTH};
+pub use encap::{Encap, EncapPath, Layers, Undecoded, Why};
 
 /// TCP header flags, as on the wire (low 8 bits of the flags field).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -235,26 +207,19 @@ impl Decoded {
     }
 }
 
-const ETHERTYPE_IPV4: u16 = 0x0800;
-const ETHERTYPE_IPV6: u16 = 0x86dd;
-const ETHERTYPE_VLAN: u16 = 0x8100;
-const ETHERTYPE_QINQ: u16 = 0x88a8;
-const ETHERTYPE_QINQ_OLD: u16 = 0x9100;
-const ETHERTYPE_MPLS: u16 = 0x8847;
-const ETHERTYPE_MPLS_MC: u16 = 0x8848;
-const ETHERTYPE_PPPOE_SESSION: u16 = 0x8864;
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
-}
-
 /// Decode one frame of the given link type.
 pub fn decode(linktype: u16, frame: &[u8]) -> Decoded {
-    decode_then(linktype, frame, |decoded, _| decoded)
+    decode_then(linktype, frame, |decoded, _, _| decoded)
 }
 
-/// Decode one frame and hand the result to `keep`, with the frame's bytes from the IPv4/IPv6
-/// header on ([`ip_bytes`]): the link layer is peeled once for both.
+/// [`decode`] with the encapsulations the frame went through and, when it was not decoded,
+/// where and why peeling stopped.
+pub fn decode_layers(linktype: u16, frame: &[u8]) -> (Decoded, Layers) {
+    decode_then(linktype, frame, |decoded, _, layers| (decoded, layers))
+}
+
+/// Decode one frame and hand the result to `keep`, with the bytes of the innermost IPv4/IPv6
+/// header reached ([`ip_bytes`]) and the frame's [`Layers`]: the layers are peeled once for all.
 ///
 /// `keep` is called on each decoding path separately, so a caller that stores the packet (the
 /// reading thread pushes it into a batch) writes each field once, in place. Returned from a
@@ -262,128 +227,132 @@ pub fn decode(linktype: u16, frame: &[u8]) -> Decoded {
 /// more, and those copies (wide loads of bytes just written narrowly, which the CPU cannot
 /// forward from its store buffer) cost the reading thread ≈ 20 ms per million packets.
 #[inline(always)]
-pub fn decode_then<R>(
+pub fn decode_then<'a, R>(
     linktype: u16,
-    frame: &[u8],
-    keep: impl FnOnce(Decoded, Option<&[u8]>) -> R,
+    frame: &'a [u8],
+    keep: impl FnOnce(Decoded, Option<&'a [u8]>, Layers) -> R,
 ) -> R {
-    match ip_payload(linktype, frame) {
+    let mut path = EncapPath::EMPTY;
+    match link::ip_payload(linktype, frame, &mut path) {
         Ok(ip) => match decode_tcp_fast(ip) {
-            Some(tcp) => keep(tcp, Some(ip)),
-            None => keep(decode_ip_general(ip), Some(ip)),
+            Some(tcp) => keep(
+                tcp,
+                Some(ip),
+                Layers {
+                    path,
+                    undecoded: None,
+                },
+            ),
+            None => {
+                let (decoded, ip, layers) = decode_ip_layers(ip, path);
+                keep(decoded, Some(ip), layers)
+            }
         },
-        Err(kind) => keep(Decoded::Other(kind), None),
+        Err(stop) => keep(stopped(stop), None, layers_at(path, stop)),
     }
 }
 
-/// The frame's bytes from the IPv4/IPv6 header on, when the link layer can be peeled.
+/// An IP packet that was not on the wire as one (a datagram put together from its fragments),
+/// reached through `path`: decoded as [`decode_then`] decodes what follows the link layer.
+pub fn decode_ip(ip: &[u8], path: EncapPath) -> (Decoded, Layers) {
+    match decode_tcp_fast(ip) {
+        Some(tcp) => (
+            tcp,
+            Layers {
+                path,
+                undecoded: None,
+            },
+        ),
+        None => {
+            let (decoded, _, layers) = decode_ip_layers(ip, path);
+            (decoded, layers)
+        }
+    }
+}
+
+/// The bytes of the innermost IPv4/IPv6 header reached, when the layers can be peeled.
 pub fn ip_bytes(linktype: u16, frame: &[u8]) -> Option<&[u8]> {
-    ip_payload(linktype, frame).ok()
+    decode_then(linktype, frame, |_, ip, _| ip)
 }
 
-/// Peel the link layer and return the bytes that start with an IPv4 or IPv6 header.
-fn ip_payload(linktype: u16, frame: &[u8]) -> Result<&[u8], OtherKind> {
-    use linktype::*;
-    match linktype {
-        ETHERNET => {
-            let ethertype = be16(frame, 12).ok_or(OtherKind::Malformed)?;
-            after_ethertype(ethertype, frame.get(14..).ok_or(OtherKind::Malformed)?)
-        }
-        RAW | RAW_12 | RAW_14 | IPV4 | IPV6 => by_version(frame),
-        NULL | LOOP => {
-            let fam = frame.get(0..4).ok_or(OtherKind::Malformed)?;
-            // NULL stores the family in the capturing host's byte order, LOOP in network order.
-            // Families are small numbers, so whichever end is non-zero tells the order.
-            let family = if fam[0] == 0 && fam[1] == 0 {
-                u32::from_be_bytes([fam[0], fam[1], fam[2], fam[3]])
-            } else {
-                u32::from_le_bytes([fam[0], fam[1], fam[2], fam[3]])
-            };
-            match family {
-                // AF_INET everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD/OpenBSD), 28 (FreeBSD),
-                // 30 (macOS).
-                2 | 10 | 24 | 28 | 30 => by_version(&frame[4..]),
-                _ => Err(OtherKind::NotIp),
-            }
-        }
-        LINUX_SLL => {
-            // 16-byte header; protocol type (an EtherType for ARPHRD_ETHER) at offset 14.
-            let proto = be16(frame, 14).ok_or(OtherKind::Malformed)?;
-            after_ethertype(proto, frame.get(16..).ok_or(OtherKind::Malformed)?)
-        }
-        LINUX_SLL2 => {
-            // 20-byte header; protocol type at offset 0.
-            let proto = be16(frame, 0).ok_or(OtherKind::Malformed)?;
-            after_ethertype(proto, frame.get(20..).ok_or(OtherKind::Malformed)?)
-        }
-        NFLOG => nflog_payload(frame),
-        _ => Err(OtherKind::UnsupportedLinkType),
+/// What a frame whose peeling stopped decodes to.
+fn stopped(stop: Stop) -> Decoded {
+    Decoded::Other(match stop {
+        Stop::LinkType => OtherKind::UnsupportedLinkType,
+        Stop::NotIp => OtherKind::NotIp,
+        Stop::Undecoded(u) => match u.why {
+            Why::Truncated | Why::TooDeep => OtherKind::Malformed,
+            Why::UnknownType(_) | Why::Unsupported(_) | Why::Encrypted => OtherKind::NotIp,
+        },
+    })
+}
+
+fn layers_at(path: EncapPath, stop: Stop) -> Layers {
+    Layers {
+        path,
+        undecoded: match stop {
+            Stop::Undecoded(u) => Some(u),
+            Stop::NotIp | Stop::LinkType => None,
+        },
     }
 }
 
-/// Walk VLAN tags, MPLS label stacks and PPPoE session headers after an Ethernet-style header.
-fn after_ethertype(mut ethertype: u16, mut rest: &[u8]) -> Result<&[u8], OtherKind> {
-    // Bounded: at most a handful of nested encapsulations make sense.
-    for _ in 0..8 {
-        match ethertype {
-            ETHERTYPE_IPV4 | ETHERTYPE_IPV6 => return Ok(rest),
-            ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD => {
-                ethertype = be16(rest, 2).ok_or(OtherKind::Malformed)?;
-                rest = rest.get(4..).ok_or(OtherKind::Malformed)?;
-            }
-            ETHERTYPE_MPLS | ETHERTYPE_MPLS_MC => {
-                // 4-byte labels until the bottom-of-stack bit; then IP guessed by version nibble.
-                loop {
-                    let label = rest.get(0..4).ok_or(OtherKind::Malformed)?;
-                    rest = &rest[4..];
-                    if label[2] & 0x01 != 0 {
-                        break;
-                    }
-                }
-                return by_version(rest);
-            }
-            ETHERTYPE_PPPOE_SESSION => {
-                // 6-byte PPPoE header, then a 2-byte PPP protocol number (RFC 2516).
-                let ppp = be16(rest, 6).ok_or(OtherKind::Malformed)?;
-                rest = rest.get(8..).ok_or(OtherKind::Malformed)?;
-                return match ppp {
-                    0x0021 | 0x0057 => by_version(rest),
-                    _ => Err(OtherKind::NotIp),
+/// An IP packet that is not plain TCP: a tunnel is peeled (IP in IP, GRE, the UDP tunnels) and
+/// its inner packet decoded, layer after layer; anything else goes to the general path. Returns
+/// the decoded packet, the innermost IP packet reached, and the layers.
+#[inline(never)]
+fn decode_ip_layers(mut ip: &[u8], mut path: EncapPath) -> (Decoded, &[u8], Layers) {
+    // Each tunnel adds at least one layer to `path`, which refuses more than MAX_DEPTH: the
+    // loop ends there at the latest.
+    for _ in 0..=MAX_DEPTH {
+        let inner = match tunnel_payload(ip, &mut path) {
+            None => {
+                let layers = Layers {
+                    path,
+                    undecoded: None,
                 };
+                return (decode_ip_general(ip), ip, layers);
             }
-            _ => return Err(OtherKind::NotIp),
+            Some(Ok(inner)) => inner,
+            Some(Err(stop)) => return (stopped(stop), ip, layers_at(path, stop)),
+        };
+        ip = inner;
+        if let Some(tcp) = decode_tcp_fast(ip) {
+            let layers = Layers {
+                path,
+                undecoded: None,
+            };
+            return (tcp, ip, layers);
         }
     }
-    Err(OtherKind::Malformed)
+    let stop = Stop::at(path.last(), Why::TooDeep);
+    (stopped(stop), ip, layers_at(path, stop))
 }
 
-fn by_version(b: &[u8]) -> Result<&[u8], OtherKind> {
-    match b.first().map(|v| v >> 4) {
-        Some(4) | Some(6) => Ok(b),
-        Some(_) => Err(OtherKind::NotIp),
-        None => Err(OtherKind::Malformed),
+/// The inner IP packet of a tunnel packet; `None` when `ip` is not one (or is a fragment: the
+/// tunnel header may be in another piece).
+fn tunnel_payload<'a>(ip: &'a [u8], path: &mut EncapPath) -> Option<Result<&'a [u8], Stop>> {
+    let (slice, _) = LaxIpSlice::from_slice(ip).ok()?;
+    let payload = slice.payload();
+    if payload.fragmented {
+        return None;
     }
-}
-
-/// LINKTYPE_NFLOG: a 4-byte header (family, version, resource id) then TLVs whose length and type
-/// are in the capturing host's byte order (little-endian on every host that runs Linux NFLOG
-/// captures today); NFULA_PAYLOAD (type 9) holds the IP packet. TLVs are padded to 4 bytes.
-fn nflog_payload(frame: &[u8]) -> Result<&[u8], OtherKind> {
-    const NFULA_PAYLOAD: u16 = 9;
-    let mut at = 4;
-    while at + 4 <= frame.len() {
-        let len = u16::from_le_bytes([frame[at], frame[at + 1]]) as usize;
-        let typ = u16::from_le_bytes([frame[at + 2], frame[at + 3]]) & 0x7fff;
-        if len < 4 {
-            return Err(OtherKind::Malformed);
-        }
-        if typ == NFULA_PAYLOAD {
-            let end = (at + len).min(frame.len());
-            return by_version(&frame[at + 4..end]);
-        }
-        at += (len + 3) & !3;
+    let proto = payload.ip_number.0;
+    if link::is_tunnel_protocol(proto) {
+        return Some(link::ip_tunnel(proto, payload.payload, path));
     }
-    Err(OtherKind::NotIp)
+    if payload.ip_number != IpNumber::UDP {
+        return None;
+    }
+    let b = payload.payload;
+    let (sport, dport, stated) = (be16(b, 0)?, be16(b, 2)?, be16(b, 4)? as usize);
+    // The datagram as its length field states it, cut to the bytes captured.
+    let body = b.get(8..stated.min(b.len()).max(8))?;
+    if link::is_tunnel_port(sport, dport) {
+        link::udp_tunnel(sport, dport, body, path)
+    } else {
+        link::teredo_elsewhere(body, stated.checked_sub(8)?, path)
+    }
 }
 
 #[inline(always)]
@@ -467,7 +436,7 @@ fn tcp_decoded(net: &LaxNetSlice<'_>, tcp: &TcpSlice<'_>) -> Decoded {
 /// The fast path with its fallback, as [`decode_then`] takes them (the property test compares
 /// this with the general path alone).
 #[cfg(test)]
-fn decode_ip(ip: &[u8]) -> Decoded {
+fn decode_ip_fast_or_general(ip: &[u8]) -> Decoded {
     decode_tcp_fast(ip).unwrap_or_else(|| decode_ip_general(ip))
 }
 
@@ -810,7 +779,7 @@ mod tests {
                     proptest::prop_assert_eq!(fast, decode_ip_general(bytes));
                 }
             }
-            proptest::prop_assert_eq!(decode_ip(&ip), decode_ip_general(&ip));
+            proptest::prop_assert_eq!(decode_ip_fast_or_general(&ip), decode_ip_general(&ip));
         }
 
         #[test]
