@@ -283,3 +283,29 @@ fn report_prints_findings_first_and_json_includes_them() {
     assert_eq!(f["ports"][0]["ip"], "10.0.0.2");
     assert_eq!(v["findings"][1]["kind"], "time_wait_pileup");
 }
+
+/// The pile-up's numbers, computed here from the sample's own connections (500 connections,
+/// first to last SYN 5.06 s; Linux's 28 232 ports) rather than read back from the finding: a
+/// wrong rate would teach a wrong lesson in both languages.
+#[test]
+fn time_wait_pile_up_rate_and_runway_are_the_samples() {
+    let a = analyze("http-no-keepalive.pcap");
+    let f = only(&a, FindingKind::TimeWaitPileup);
+    let starts: Vec<i64> = a.connections.iter().map(|c| c.start_ns).collect();
+    let span_s = (starts.iter().max().unwrap() - starts.iter().min().unwrap()) as f64 / 1e9;
+    let per_s = a.connections.len() as f64 / span_s;
+    let runway_s = 28_232.0 / per_s;
+    assert_eq!(a.connections.len(), 500);
+    assert!((5.0..5.1).contains(&span_s), "{span_s}");
+    let rate = format!("({} per second)", per_s.round());
+    let lasts = format!("last about {} s", runway_s.round());
+    assert!(f.explanation.contains(&rate), "{rate} in {}", f.explanation);
+    assert!(
+        f.explanation.contains(&lasts),
+        "{lasts} in {}",
+        f.explanation
+    );
+    let zh = f.text(portlife::i18n::Lang::ZhTw).explanation.to_string();
+    assert!(zh.contains(&format!("{}", per_s.round())), "{zh}");
+    assert!(zh.contains(&format!("{}", runway_s.round())), "{zh}");
+}
