@@ -272,36 +272,28 @@ impl Seen {
     fn of_then(pkt: &Packet<'_>, defrag: &mut Defrag, mut keep: impl FnMut(Seen)) {
         // The link layer is peeled once for both (the reading thread is the busier one).
         let fragment = decode::decode_then(pkt.linktype, pkt.data, |decoded, ip, layers| {
-            if matches!(decoded, decode::Decoded::Other(decode::OtherKind::Fragment)) {
-                // The fragment that completes a datagram stands for the whole datagram.
-                if let Some(whole) = ip.and_then(|ip| defrag.push(ip, pkt.index, pkt.ts_ns)) {
+            let fragment = matches!(decoded, decode::Decoded::Other(decode::OtherKind::Fragment));
+            // The fragment that completes a datagram stands for the whole datagram.
+            let whole = if fragment {
+                ip.and_then(|ip| defrag.push(ip, pkt.index, pkt.ts_ns))
+            } else {
+                None
+            };
+            let (decoded, layers, origin) = match whole {
+                Some(whole) => {
                     let (decoded, layers) = decode::decode_ip(whole, layers.path);
-                    keep(Seen {
-                        meta: pkt.meta(),
-                        fingerprint: ip.and_then(sanitize::ip_fingerprint),
-                        decoded,
-                        layers,
-                        origin: Origin::Reassembled,
-                    });
-                    return true;
+                    (decoded, layers, Origin::Reassembled)
                 }
-                keep(Seen {
-                    meta: pkt.meta(),
-                    fingerprint: ip.and_then(sanitize::ip_fingerprint),
-                    decoded,
-                    layers,
-                    origin: Origin::Frame,
-                });
-                return true;
-            }
+                None => (decoded, layers, Origin::Frame),
+            };
             keep(Seen {
                 meta: pkt.meta(),
                 fingerprint: ip.and_then(sanitize::ip_fingerprint),
                 decoded,
                 layers,
-                origin: Origin::Frame,
+                origin,
             });
-            false
+            fragment
         });
         if fragment {
             while let Some(first) = defrag.take_lost() {
