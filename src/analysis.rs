@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::decode;
 use crate::defrag::{Defrag, FirstFragment};
 use crate::findings::{self, Finding};
-use crate::ports::{self, OsProfile, PortModel, Profile};
+use crate::ports::{self, OsProfile, PortModel, Profile, Profiles};
 use crate::report::CaptureStats;
 use crate::sanitize::{self, Sanitizer, Verdict};
 use crate::source::merge::{self, MergedSource};
@@ -33,7 +33,8 @@ pub struct Analysis {
     pub connections: Vec<Connection>,
     /// UDP request/response flows (`id` = index).
     pub udp_flows: Vec<UdpFlow>,
-    /// The OS profile the port model was derived under.
+    /// The OS profile the port model was derived under, for every host without its own
+    /// (`ports.host_profiles`).
     pub profile: OsProfile,
     /// Port phases and pool occupancy under `profile`.
     pub ports: PortModel,
@@ -44,9 +45,10 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Re-derive the port model under another profile, from the connections in memory (no
-    /// re-read of the capture).
-    pub fn set_profile(&mut self, profile: &Profile) {
+    /// Re-derive the port model under other profiles (one for all, or per host), from the
+    /// connections in memory (no re-read of the capture).
+    pub fn set_profile(&mut self, profile: impl Into<Profiles>) {
+        let profile = &profile.into();
         let end = self.stats.last_ts_ns.unwrap_or(0);
         let prev = Some((&self.ports, self.findings.as_slice()));
         let (ports, findings, ()) = derive_with(
@@ -83,25 +85,25 @@ pub struct Pipeline {
     stats: CaptureStats,
     sanitizer: Sanitizer,
     tracker: Tracker,
-    profile: Profile,
+    profile: Profiles,
     /// IP fragments being put together ([`Self::push`]; the file pipeline keeps its own on the
     /// reading thread, where the bytes are).
     defrag: Defrag,
 }
 
 impl Pipeline {
-    pub fn new(profile: Profile) -> Self {
+    pub fn new(profile: impl Into<Profiles>) -> Self {
         Pipeline::with_max_connections(profile, DEFAULT_MAX_CONNECTIONS)
     }
 
     /// A pipeline whose tracker keeps at most `max` connection records (older ones are
     /// summarised; see [`crate::tcp::evict`]).
-    pub fn with_max_connections(profile: Profile, max: usize) -> Self {
+    pub fn with_max_connections(profile: impl Into<Profiles>, max: usize) -> Self {
         Pipeline {
             stats: CaptureStats::default(),
             sanitizer: Sanitizer::default(),
             tracker: Tracker::with_max_connections(max),
-            profile,
+            profile: profile.into(),
             defrag: Defrag::default(),
         }
     }
@@ -139,8 +141,8 @@ impl Pipeline {
     }
 
     /// Change the profile used by later snapshots.
-    pub fn set_profile(&mut self, profile: Profile) {
-        self.profile = profile;
+    pub fn set_profile(&mut self, profile: impl Into<Profiles>) {
+        self.profile = profile.into();
     }
 
     /// The model as if the capture ended at the last packet seen so far. Copies the connection
@@ -201,7 +203,7 @@ fn completed(mut stats: CaptureStats, tracker: &Tracker) -> CaptureStats {
 pub fn derive_with<T>(
     connections: &[Connection],
     udp_flows: &[UdpFlow],
-    profile: &Profile,
+    profile: &Profiles,
     end: i64,
     prev: Option<(&PortModel, &[Finding])>,
     beside: impl FnOnce(&PortModel) -> T,
@@ -370,7 +372,7 @@ const BATCH: usize = 2048;
 /// pipeline sees the same packets in the same order, so the result is the one-thread result.
 fn run_two_threads(
     source: &mut impl PacketSource,
-    profile: Profile,
+    profile: Profiles,
     max_connections: usize,
     opts: &mut Options<'_>,
 ) -> (Pipeline, Defrag, bool) {
@@ -441,12 +443,13 @@ pub fn analyze_file(path: impl AsRef<Path>, opts: Options<'_>) -> Result<Analysi
     analyze_file_with_profile(path, Profile::Auto, opts)
 }
 
-/// Read and analyse a whole capture file under the given OS profile.
+/// Read and analyse a whole capture file under the given OS profiles.
 pub fn analyze_file_with_profile(
     path: impl AsRef<Path>,
-    profile: Profile,
+    profile: impl Into<Profiles>,
     mut opts: Options<'_>,
 ) -> Result<Analysis, OpenError> {
+    let profile = profile.into();
     let path = path.as_ref();
     let mut source = FileSource::open(path)?;
     let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
@@ -465,9 +468,10 @@ pub fn analyze_file_with_profile(
 /// exchange captured at several points. One path that is a file is [`analyze_file_with_profile`].
 pub fn analyze_files_with_profile(
     paths: &[PathBuf],
-    profile: Profile,
+    profile: impl Into<Profiles>,
     mut opts: Options<'_>,
 ) -> Result<Analysis, OpenError> {
+    let profile = profile.into();
     let mut files = Vec::new();
     for p in paths {
         let found = merge::files_in(p).map_err(|source| OpenError::Io {

@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::decode::{Endpoint, IcmpReason};
 use crate::i18n::Lang;
 use crate::ports::profile::proves_range;
-use crate::ports::{OsProfile, Phase, PoolSeries, Pools, PortModel};
+use crate::ports::{OsProfile, Phase, PoolSeries, Pools, PortModel, ProfileOf};
 use crate::tcp::{Connection, Outcome, Role, TcpState, UdpFlow};
 
 const MS: i64 = 1_000_000;
@@ -262,7 +262,7 @@ pub fn from_pools(conns: &[Connection], prep: &PoolPrep, pools: Pools<'_>) -> Ve
     let mut out = Vec::new();
     port_pool_pressure(conns, &prep.uses, pools, &mut out);
     time_wait_pileup(&prep.pileups, pools, &mut out);
-    client_ports_outside_profile(conns, pools.profile, &mut out);
+    client_ports_outside_profile(conns, pools.profiles, &mut out);
     out
 }
 
@@ -411,12 +411,12 @@ fn port_pool_pressure(
     pools: Pools<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let profile = pools.profile;
     let mut dests_of: HashMap<IpAddr, Vec<&PoolSeries>> = HashMap::default();
     for d in pools.destinations {
         dests_of.entry(d.host).or_default().push(d);
     }
     for h in pools.hosts {
+        let profile = pools.profiles.of(h.host);
         let inferred = inferred_range(uses.get(&h.host), profile);
         let dests = dests_of.remove(&h.host).unwrap_or_default();
         if let Some(f) = pool_finding(conns, h, inferred, profile) {
@@ -495,10 +495,13 @@ fn pool_finding(
         advice.push(' ');
     }
     advice.push_str(ADVICE_RANGE);
-    if range_source == "inferred" {
+    // Under `auto` the host's profile already has the inferred range.
+    let not_taken = range_source == "inferred" && (profile.port_lo, profile.port_hi) != range;
+    if not_taken {
         advice.push_str(&format!(
             " To see the timeline against this range: `portlife report FILE --profile \
-             custom:{}-{}:{}`.",
+             {}=custom:{}-{}:{}`.",
+            pool.host,
             range.0,
             range.1,
             profile.time_wait_ns / S
@@ -535,9 +538,10 @@ fn pool_finding(
         zh.push_str(ZH_ADVICE_REUSE_CONNECTIONS);
     }
     zh.push_str(ZH_ADVICE_RANGE);
-    if range_source == "inferred" {
+    if not_taken {
         zh.push_str(&format!(
-            "要以這個範圍檢視時間軸:`portlife report FILE --profile custom:{}-{}:{}`。",
+            "要以這個範圍檢視時間軸:`portlife report FILE --profile {}=custom:{}-{}:{}`。",
+            pool.host,
             range.0,
             range.1,
             profile.time_wait_ns / S
@@ -685,7 +689,8 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
         } = *p;
         let n = connections.len();
         let span_s = (last - first) as f64 / 1e9;
-        let range = pools.profile.range_size();
+        let profile = pools.profiles.of(host);
+        let range = profile.range_size();
         let per_s = n as f64 / span_s.max(1e-3);
         let lasts_s = range as f64 / per_s;
         let peak_tw = pools
@@ -694,7 +699,7 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
             .find(|d| d.host == host && d.destination == Some(dst))
             .map(|d| d.steps.iter().map(|s| s.time_wait).max().unwrap_or(0))
             .unwrap_or(0);
-        let tw_s = pools.profile.time_wait_ns / S;
+        let tw_s = profile.time_wait_ns / S;
         let mut f = Finding::new(
             FindingKind::TimeWaitPileup,
             Severity::Warning,
@@ -712,7 +717,7 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
              each port then waits in TIME-WAIT for {tw_s} s ({}). Ports leave the pool much \
              faster than they come back: at this rate ({:.0} per second) the {} ports of the \
              range last about {:.0} s.",
-            pools.profile.label, per_s, range, lasts_s,
+            profile.label, per_s, range, lasts_s,
         );
         f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
         f.connections = connections.clone();
@@ -727,7 +732,7 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
             "{host} 幾乎每次與 {dst} 交換資料都開一條新連線(每條連線送出的位元組中位數 {sent}、\
              收到 {recv}),而且每條都由自己關閉,所以每個埠接著要在 TIME-WAIT 等待 {tw_s} 秒({})。\
              埠離開池子的速度遠快於回來的速度:以這個速率(每秒 {:.0} 條),範圍中的 {} 個埠大約只能撐 {:.0} 秒。",
-            pools.profile.label,
+            profile.label,
             per_s,
             range,
             lasts_s,
@@ -785,12 +790,14 @@ fn port_reused_in_time_wait(conns: &[Connection], ports: &PortModel, out: &mut V
                 s.server_side,
             ));
     }
-    let tw_s = ports.profile.time_wait_ns / S;
     for ((host, dst), mut v) in groups {
         v.sort_unstable();
         v.dedup_by_key(|x| x.0);
         let after = median(v.iter().map(|x| x.1).collect());
         let server_side = v.iter().any(|x| x.3);
+        // The TIME-WAIT cut short was the client's, unless only the server's ever was.
+        let waited = if v.iter().all(|x| x.3) { dst.ip } else { host };
+        let tw_s = ports.profile_of(waited).time_wait_ns / S;
         let mut f = Finding::new(
             FindingKind::PortReusedInTimeWait,
             Severity::Warning,
@@ -1329,14 +1336,19 @@ fn one_directional(conns: &[Connection], out: &mut Vec<Finding>) {
 // Profile fit.
 
 /// Per client host: TCP client ports (SYN seen, ≥ 1024 — lower ones are fixed, not ephemeral)
-/// outside the profile's range. Suggests the first named profile that holds them all.
-fn client_ports_outside_profile(conns: &[Connection], profile: &OsProfile, out: &mut Vec<Finding>) {
+/// outside the range of that host's profile. Suggests the first named profile that holds them
+/// all, for that host alone.
+fn client_ports_outside_profile(
+    conns: &[Connection],
+    profiles: ProfileOf<'_>,
+    out: &mut Vec<Finding>,
+) {
     let counted = |c: &&Connection| !c.roles_inferred && c.client.port >= 1024;
     // The usual case, checked without building anything: every port fits.
     if conns
         .iter()
         .filter(counted)
-        .all(|c| profile.contains(c.client.port))
+        .all(|c| profiles.of(c.client.ip).contains(c.client.port))
     {
         return;
     }
@@ -1349,6 +1361,7 @@ fn client_ports_outside_profile(conns: &[Connection], profile: &OsProfile, out: 
     uses.sort_unstable();
     for run in uses.chunk_by(|a, b| a.0 == b.0) {
         let host = run[0].0;
+        let profile = profiles.of(host);
         let mut distinct: Vec<u16> = run.iter().map(|u| u.1).collect();
         distinct.dedup();
         let outside: Vec<u16> = distinct
@@ -1397,7 +1410,7 @@ fn client_ports_outside_profile(conns: &[Connection], profile: &OsProfile, out: 
              not match this host's OS (or the application bound its ports explicitly).",
             outside.len()
         );
-        f.advice = format!("Try `--profile {suggestion}`.");
+        f.advice = format!("Try `--profile {host}={suggestion}`.");
         f.zh_tw.title = format!(
             "{host}:{} 個用戶端埠中有 {} 個在 {} 的範圍 {}–{} 之外",
             ports.len(),
@@ -1411,7 +1424,7 @@ fn client_ports_outside_profile(conns: &[Connection], profile: &OsProfile, out: 
              TIME-WAIT 長度可能與這台主機的作業系統不符(或是應用程式明確地綁定了它的埠)。",
             outside.len()
         );
-        f.zh_tw.advice = format!("試試 `--profile {suggestion}`。");
+        f.zh_tw.advice = format!("試試 `--profile {host}={suggestion}`。");
         f.connections = run
             .iter()
             .filter(|u| !profile.contains(u.1))

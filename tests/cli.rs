@@ -205,3 +205,45 @@ fn a_syn_flood_past_the_connection_cap_is_summarised_with_a_warning() {
         .iter()
         .any(|c| c["server"]["port"] == 80 && c["outcome"] == "open_at_end"));
 }
+
+#[test]
+fn profile_per_host_on_the_command_line() {
+    let proxy = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/proxy.pcap"));
+    let out = portlife()
+        .args(["report", "--json", "--profile", "linux"])
+        .args(["--profile", "192.168.1.23=windows"])
+        .arg(&proxy)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The bare profile is every host's, the HOST= one that host's alone.
+    assert_eq!(v["profile"]["name"], "linux");
+    let hosts = v["ports"]["host_profiles"].as_array().unwrap();
+    assert_eq!(hosts.len(), 1, "{hosts:?}");
+    assert_eq!(hosts[0]["host"], "192.168.1.23");
+    assert_eq!(hosts[0]["profile"]["name"], "windows");
+    assert_eq!(hosts[0]["source"], "chosen");
+    let size = |ip: &str| {
+        v["ports"]["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["host"] == ip)
+            .map(|h| h["range_size"].as_u64().unwrap())
+    };
+    assert_eq!(size("192.168.1.23"), Some(16384));
+    assert_eq!(size("192.168.1.31"), Some(28232));
+    // A host that is not an address is a usage error that names the value.
+    let out = portlife()
+        .args(["report", "--profile", "10.0.0=linux"])
+        .arg(&proxy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("10.0.0=linux"));
+}

@@ -264,3 +264,83 @@ fn each_client_hosts_os_is_read_from_its_syns_and_ports() {
     assert_eq!(l.profile.time_wait_ns, 60_000_000_000);
     assert_eq!(l.ports.host_guesses[0].os, "windows");
 }
+
+#[test]
+fn each_client_host_is_modelled_under_its_own_profile() {
+    use portlife::ports::{ProfileSource, Profiles};
+    // The proxy's capture: a Windows client, two Linux clients and the Linux proxy itself.
+    let a = load("proxy.pcap");
+    let range = |a: &Analysis, ip: &str| {
+        a.ports
+            .hosts
+            .iter()
+            .find(|h| h.host.to_string() == ip)
+            .map(|h| h.range_size)
+    };
+    // Each pool is counted against its own host's range: 16 384 ports on Windows, 28 232 on
+    // Linux — one profile for all would give one of them the other's denominator.
+    assert_eq!(range(&a, "192.168.1.23"), Some(16384));
+    assert_eq!(range(&a, "192.168.1.31"), Some(28232));
+    assert_eq!(range(&a, "10.0.1.10"), Some(28232));
+    let win = a
+        .ports
+        .host_profiles
+        .iter()
+        .find(|h| h.host.to_string() == "192.168.1.23")
+        .expect("the Windows client has its own profile");
+    assert_eq!(win.profile.name, "windows");
+    assert_eq!(win.profile.time_wait_ns, 120_000_000_000);
+    assert_eq!(win.source, ProfileSource::Guessed);
+    assert!(a
+        .ports
+        .profile_note
+        .contains("each is modelled under its own"));
+
+    // An override changes its host and no other.
+    let ip: std::net::IpAddr = "192.168.1.31".parse().unwrap();
+    let mut choice = Profiles::default();
+    choice.push("192.168.1.31=custom:1024-2047:45").unwrap();
+    let o = analyze_file_with_profile(sample("proxy.pcap"), choice, Default::default()).unwrap();
+    assert_eq!(range(&o, "192.168.1.31"), Some(1024));
+    assert_eq!(range(&o, "192.168.1.23"), Some(16384));
+    assert_eq!(range(&o, "10.0.1.10"), Some(28232));
+    let of = |a: &Analysis, pred: &dyn Fn(std::net::IpAddr) -> bool| {
+        a.ports
+            .spans
+            .iter()
+            .filter(|s| pred(s.host))
+            .map(|s| (s.host, s.port, s.conn, s.phase, s.start_ns, s.end_ns))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of(&o, &|h| h != ip), of(&a, &|h| h != ip));
+    assert_eq!(
+        o.ports.profile_of(ip).label,
+        "custom 1024–2047, TIME-WAIT 45 s"
+    );
+    let mut text = Vec::new();
+    portlife::report::summary::write_text(&mut text, &o, portlife::i18n::Lang::En).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("192.168.1.31             custom 1024–2047, TIME-WAIT 45 s (ports 1024–2047, TIME-WAIT 45 s), chosen"),
+        "{text}"
+    );
+    assert!(text.contains("192.168.1.23             Windows (Vista and later) (ports 49152–65535, TIME-WAIT 120 s), guessed"));
+
+    // A host the capture holds no SYN of has no guess: it takes the default.
+    let ghost: std::net::IpAddr = "10.9.9.9".parse().unwrap();
+    assert_eq!(o.ports.profile_of(ghost), &o.ports.profile);
+}
+
+#[test]
+fn browser_burst_draws_windows_time_wait_for_its_client() {
+    let a = load("browser-burst.pcap");
+    let tw: Vec<i64> = a
+        .ports
+        .spans
+        .iter()
+        .filter(|s| s.phase == Phase::TimeWait && !s.server_side)
+        .map(|s| s.end_ns - s.start_ns)
+        .collect();
+    assert_eq!(tw.len(), 6);
+    assert!(tw.iter().all(|&d| d == 120_000_000_000), "{tw:?}");
+}

@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use portlife::analysis::{self, Options, Snapshot};
 use portlife::findings::Finding;
-use portlife::ports::{PortModel, Profile};
+use portlife::ports::{PortModel, Profiles};
 use portlife::source::{Progress, Warning};
 use portlife::tcp::{Connection, Outcome, UdpFlow};
 
+#[cfg(test)]
 use super::profile::{CustomParams, ProfileChoice};
 
 /// The outcome groups of the filter panel (the list), over the tracker's finer
@@ -94,7 +95,8 @@ impl CaptureModel {
     /// without a previous model or anything beside).
     #[cfg(test)]
     pub fn derive(&self, choice: ProfileChoice, custom: CustomParams) -> Arc<Derived> {
-        self.derive_after_with(None, choice, custom, |_| ()).0
+        let profiles = Profiles::from(choice.to_profile(custom));
+        self.derive_after_with(None, &profiles, |_| ()).0
     }
 
     /// The port model and findings under the chosen profile: the loader's for `auto`, otherwise
@@ -104,12 +106,10 @@ impl CaptureModel {
     pub fn derive_after_with<T>(
         &self,
         prev: Option<&Derived>,
-        choice: ProfileChoice,
-        custom: CustomParams,
+        profiles: &Profiles,
         beside: impl FnOnce(&PortModel) -> T,
     ) -> (Arc<Derived>, T) {
-        let profile = choice.to_profile(custom);
-        if profile == Profile::Auto {
+        if *profiles == Profiles::default() {
             if let Some(a) = &self.auto {
                 let t = beside(&a.ports);
                 return (Arc::clone(a), t);
@@ -118,7 +118,7 @@ impl CaptureModel {
         let (ports, findings, t) = analysis::derive_with(
             &self.connections,
             &self.udp,
-            &profile,
+            profiles,
             self.capture_end_ns,
             prev.map(|p| (&*p.ports, p.findings.as_slice())),
             beside,

@@ -135,6 +135,22 @@ pub const APP: Catalog = &[
     ("OS profile", "作業系統設定檔"),
     ("Auto", "自動"),
     ("Custom", "自訂"),
+    ("Per host", "各主機"),
+    (
+        "Each client host's ports are modelled under its own profile",
+        "每台用戶端主機的埠都依它自己的設定檔建模",
+    ),
+    (
+        "{}: {} (ports {}–{}, TIME-WAIT {} s)",
+        "{}:{}(埠 {}–{},TIME-WAIT {} 秒)",
+    ),
+    (
+        "no SYN of this host captured: under the default profile",
+        "沒有擷取到這台主機的 SYN:採用預設的設定檔",
+    ),
+    ("as the OS profile selector", "與作業系統設定檔選單相同"),
+    ("Auto (its own guess)", "自動(依它自己的猜測)"),
+    ("… and {} more", "… 另有 {} 個"),
     ("ports from", "埠從"),
     ("to", "到"),
     ("from", "從"),

@@ -95,7 +95,7 @@ impl PoolMapState {
             c.choice = Some((host, choices.into(), Arc::new(reading)));
         }
         let (_, choices, reading) = c.choice.clone().expect("just filled");
-        let profile_label = c.model.profile.label.clone();
+        let profile_label = c.model.profile_of(host).label.clone();
         let hosts = c.hosts.clone();
         self.destination = destination;
         Some(PoolFrame {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use portlife::i18n::Lang;
+use portlife::ports::Profiles;
 
 use super::capture::{CaptureModel, Derived};
 use super::i18n::{self, tf, CjkFont};
@@ -66,7 +67,7 @@ pub struct Loaded {
     /// The port model and findings under `derived_for` (re-derived only when the profile
     /// changes; a filter change reuses them).
     pub derived: Arc<Derived>,
-    pub derived_for: (ProfileChoice, CustomParams),
+    pub derived_for: Profiles,
     pub timeline: Timeline,
 }
 
@@ -76,6 +77,9 @@ pub struct AppState {
     pub loading: Option<LoadJob>,
     pub profile: ProfileChoice,
     pub custom: CustomParams,
+    /// Hosts given a profile of their own (the toolbar's per-host menu); every other host is
+    /// under `profile`.
+    pub host_profiles: Vec<(IpAddr, ProfileChoice)>,
     pub filters: Filters,
     /// Index into the capture's connections.
     pub selection: Option<u32>,
@@ -121,6 +125,7 @@ impl Default for AppState {
             loading: None,
             profile: ProfileChoice::Auto,
             custom: CustomParams::default(),
+            host_profiles: Vec::new(),
             filters: Filters::default(),
             selection: None,
             view: ViewTransform {
@@ -198,7 +203,10 @@ impl AppState {
         // A finding's focus belongs to the capture it came from.
         self.finding_focus = None;
         self.filters.only = None;
-        let (derived, timeline) = capture.derive_after_with(None, self.profile, self.custom, |m| {
+        // Per-host choices belong to the capture whose hosts they name.
+        self.host_profiles.clear();
+        let profiles = self.profiles();
+        let (derived, timeline) = capture.derive_after_with(None, &profiles, |m| {
             view_model::build(&capture, m, &self.filters)
         });
         self.recent.retain(|p| p != &path);
@@ -214,7 +222,7 @@ impl AppState {
             path,
             capture,
             derived,
-            derived_for: (self.profile, self.custom),
+            derived_for: profiles,
             timeline,
         });
     }
@@ -261,13 +269,12 @@ impl AppState {
             self.install(path, capture);
         } else if let Some(l) = self.loaded.as_mut() {
             l.capture = Arc::new(capture);
-            let (derived, timeline) =
-                l.capture
-                    .derive_after_with(None, self.profile, self.custom, |m| {
-                        view_model::build(&l.capture, m, &self.filters)
-                    });
+            let profiles = Self::profiles_of(self.profile, self.custom, &self.host_profiles);
+            let (derived, timeline) = l.capture.derive_after_with(None, &profiles, |m| {
+                view_model::build(&l.capture, m, &self.filters)
+            });
             l.derived = derived;
-            l.derived_for = (self.profile, self.custom);
+            l.derived_for = profiles;
             l.timeline = timeline;
             self.cursor_counts = None;
         }
@@ -294,14 +301,13 @@ impl AppState {
     /// Re-derive the timeline after a profile or filter change (the capture is not re-read).
     pub fn rebuild(&mut self) {
         if let Some(l) = self.loaded.as_mut() {
-            let key = (self.profile, self.custom);
+            let key = Self::profiles_of(self.profile, self.custom, &self.host_profiles);
             if l.derived_for != key {
                 // The timeline rows are built while the findings are recomputed.
                 let (derived, timeline) =
-                    l.capture
-                        .derive_after_with(Some(&l.derived), self.profile, self.custom, |m| {
-                            view_model::build(&l.capture, m, &self.filters)
-                        });
+                    l.capture.derive_after_with(Some(&l.derived), &key, |m| {
+                        view_model::build(&l.capture, m, &self.filters)
+                    });
                 l.derived = derived;
                 l.derived_for = key;
                 l.timeline = timeline;
@@ -315,10 +321,47 @@ impl AppState {
     pub fn set_profile(&mut self, p: ProfileChoice) {
         if p != self.profile {
             self.profile = p;
-            // Findings are recomputed under the new profile: a focus on the old list is stale.
-            self.finding_focus = None;
-            self.filters.only = None;
-            self.rebuild();
+            self.profile_changed();
+        }
+    }
+
+    /// Give one host its own profile (`Auto`: its own guess, whatever the default is); the
+    /// other hosts keep theirs.
+    pub fn set_host_profile(&mut self, host: IpAddr, p: Option<ProfileChoice>) {
+        let before = self.host_profiles.clone();
+        self.host_profiles.retain(|(h, _)| *h != host);
+        if let Some(p) = p {
+            self.host_profiles.push((host, p));
+            self.host_profiles.sort_by_key(|(h, _)| *h);
+        }
+        if self.host_profiles != before {
+            self.profile_changed();
+        }
+    }
+
+    fn profile_changed(&mut self) {
+        // Findings are recomputed under the new profile: a focus on the old list is stale.
+        self.finding_focus = None;
+        self.filters.only = None;
+        self.rebuild();
+    }
+
+    /// The library's choice for every host: the selector's default and the per-host ones.
+    pub fn profiles(&self) -> Profiles {
+        Self::profiles_of(self.profile, self.custom, &self.host_profiles)
+    }
+
+    fn profiles_of(
+        default: ProfileChoice,
+        custom: CustomParams,
+        hosts: &[(IpAddr, ProfileChoice)],
+    ) -> Profiles {
+        Profiles {
+            default: default.to_profile(custom),
+            hosts: hosts
+                .iter()
+                .map(|(h, p)| (*h, p.to_profile(custom)))
+                .collect(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! The capture is written by the test (deterministic, three kinds of connection) so the tests do
 //! not depend on a sample produced elsewhere.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -433,4 +434,55 @@ fn open_without_settling(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
     let st = &mut h.state_mut().state;
     st.loading = None;
     st.finish_load(path.to_path_buf(), result);
+}
+
+fn sample_path(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).join(name)
+}
+
+/// The default sample opens as what it is, a Windows client: the status bar says so and its
+/// ports wait 120 s in TIME-WAIT, without choosing anything.
+#[test]
+fn the_default_sample_opens_as_windows_with_120_s_time_wait() {
+    let mut h = harness();
+    open(&mut h, &sample_path("browser-burst.pcap"));
+    h.run();
+    h.get_by_label_contains("guessed windows");
+    h.get_by_label_contains("TIME-WAIT 120 s");
+    let tl = timeline(&h);
+    let tw: Vec<f64> = tl
+        .rows
+        .iter()
+        .flat_map(|r| r.spans.iter())
+        .filter(|s| s.phase == Phase::TimeWait)
+        .map(|s| s.end - s.start)
+        .collect();
+    assert_eq!(tw.len(), 6);
+    assert!(tw.iter().all(|d| (d - 120.0).abs() < 1e-6), "{tw:?}");
+}
+
+/// The per-host menu gives one host its own profile; the others keep theirs.
+#[test]
+fn one_host_gets_its_own_profile_from_the_per_host_menu() {
+    let mut h = harness_sized(1600.0, 800.0);
+    open(&mut h, &sample_path("proxy.pcap"));
+    h.run();
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    let before = timeline(&h).profile_of(ip("192.168.1.23")).clone();
+    assert_eq!(before.name, "windows");
+    assert_eq!(timeline(&h).profile_of(ip("192.168.1.31")).name, "linux");
+    h.get_by_label("Per host").click_accesskit();
+    h.run();
+    h.get_by_label_contains("192.168.1.31: Linux").hover();
+    h.run();
+    h.get_by_label("macOS").click();
+    h.run();
+    let tl = timeline(&h);
+    assert_eq!(tl.profile_of(ip("192.168.1.31")).name, "macos");
+    assert_eq!(tl.profile_of(ip("192.168.1.23")), &before);
+    assert_eq!(tl.profile_of(ip("10.0.1.10")).name, "linux");
+    assert_eq!(
+        h.state().state.host_profiles,
+        vec![(ip("192.168.1.31"), super::profile::ProfileChoice::MacOs)]
+    );
 }

@@ -203,8 +203,10 @@ pub struct Timeline {
     /// Connections that passed the filters.
     pub shown_connections: usize,
     pub total_connections: usize,
-    /// The profile actually used (Auto resolved).
+    /// The profile actually used (Auto resolved) for every host without its own.
     pub profile: OsProfile,
+    /// The hosts with a profile of their own, sorted by host.
+    pub host_profiles: Vec<ports::HostProfile>,
     /// How the profile was chosen ("guessed …" for Auto).
     pub profile_note: String,
     pub peak: Peak,
@@ -216,7 +218,6 @@ pub struct Timeline {
 pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Timeline {
     let conns = &capture.connections;
     let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
-    let tw_ns = model.profile.time_wait_ns;
     // The first connection's SYN (the axis says "time since first SYN"); in a capture of UDP
     // alone, the first exchange (the pools count UDP ports, so the status bar's peak is there).
     let t0_ns = conns
@@ -230,6 +231,7 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
     let mut extent = (f64::INFINITY, f64::NEG_INFINITY);
     for pr in &model.rows {
         let src = model.row_spans(pr);
+        let tw_ns = model.profile_of(pr.host).time_wait_ns;
         // Sized for the whole row up front: growing from empty was most of a rebuild's time.
         let mut spans: Vec<Span> = Vec::with_capacity(src.len());
         spans.extend(
@@ -302,8 +304,31 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
         shown_connections: accepted.iter().filter(|a| **a).count(),
         total_connections: conns.len(),
         profile: model.profile.clone(),
+        host_profiles: model.host_profiles.clone(),
         profile_note: model.profile_note.clone(),
         peak,
+    }
+}
+
+impl Timeline {
+    /// The profile `host`'s ports are drawn under.
+    pub fn profile_of(&self, host: IpAddr) -> &OsProfile {
+        ports::ProfileOf {
+            default: &self.profile,
+            hosts: &self.host_profiles,
+        }
+        .of(host)
+    }
+
+    /// The TIME-WAIT lengths drawn, in seconds, shortest first (one unless hosts differ).
+    pub fn time_wait_lengths_s(&self) -> Vec<f64> {
+        let mut v: Vec<i64> = std::iter::once(&self.profile)
+            .chain(self.host_profiles.iter().map(|h| &h.profile))
+            .map(|p| p.time_wait_ns)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.into_iter().map(|ns| ns as f64 / 1e9).collect()
     }
 }
 
@@ -667,6 +692,6 @@ pub fn span_info(
         server_state: ss.name(),
         start: span.start,
         end: span.end,
-        sentence: explain(span, row, c, &tl.profile, lang),
+        sentence: explain(span, row, c, tl.profile_of(row.host), lang),
     })
 }

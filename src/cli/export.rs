@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use portlife::analysis;
-use portlife::ports::{self, Profile};
+use portlife::ports::{self, ProfileArg, Profiles};
 use portlife::report::pool_svg;
 use portlife::report::svg::{self, TimelineOptions};
 
@@ -38,17 +38,12 @@ pub struct ExportArgs {
     /// Window end, seconds since the first packet.
     #[arg(long, value_name = "SECONDS")]
     pub to: Option<f64>,
-    /// OS profile (as for `report`).
-    #[arg(long, default_value = "auto", value_parser = parse_profile)]
-    pub profile: Profile,
+    /// OS profile (as for `report`; repeatable, HOST=PROFILE for one host).
+    #[arg(long, value_name = "[HOST=]PROFILE", value_parser = super::report::parse_profile)]
+    pub profile: Vec<ProfileArg>,
     /// Rows beyond this are summarised as "… N more ports".
     #[arg(long, default_value_t = 60)]
     pub max_rows: usize,
-}
-
-fn parse_profile(s: &str) -> Result<Profile, String> {
-    s.parse()
-        .map_err(|e: portlife::ports::ProfileParseError| e.to_string())
 }
 
 pub fn run(args: &ExportArgs) -> Result<()> {
@@ -66,8 +61,11 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         let Some(file) = &args.file else {
             bail!("--svg needs a capture file");
         };
-        let a =
-            analysis::analyze_file_with_profile(file, args.profile.clone(), Default::default())?;
+        let a = analysis::analyze_file_with_profile(
+            file,
+            super::report::profiles(&args.profile),
+            Default::default(),
+        )?;
         for w in &a.warnings {
             eprintln!("warning: {w}");
         }
@@ -86,7 +84,13 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         let Some(at) = args.at else {
             bail!("--pool-map needs --at SECONDS (since the first packet)");
         };
-        export_pool_map(file, out, at, args.host, &args.profile)?;
+        export_pool_map(
+            file,
+            out,
+            at,
+            args.host,
+            super::report::profiles(&args.profile),
+        )?;
     }
     Ok(())
 }
@@ -97,12 +101,12 @@ fn export_pool_map(
     out: &Path,
     at_s: f64,
     host: Option<IpAddr>,
-    profile: &Profile,
+    profile: Profiles,
 ) -> Result<()> {
     if !at_s.is_finite() || at_s < 0.0 {
         bail!("--at must be a number of seconds ≥ 0, got {at_s}");
     }
-    let a = analysis::analyze_file_with_profile(file, profile.clone(), Default::default())?;
+    let a = analysis::analyze_file_with_profile(file, profile, Default::default())?;
     for w in &a.warnings {
         eprintln!("warning: {w}");
     }

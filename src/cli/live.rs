@@ -36,7 +36,7 @@ pub struct LiveArgs {
     #[arg(long)]
     pub filter: Option<String>,
     /// OS profile; default: this machine's own range from net.ipv4.ip_local_port_range.
-    #[arg(long, value_parser = super::report::parse_profile)]
+    #[arg(long, value_parser = parse_profile)]
     pub profile: Option<Profile>,
     /// Ask for promiscuous mode (frames not addressed to this host; needs CAP_NET_ADMIN).
     #[arg(long)]
@@ -97,6 +97,11 @@ pub fn interfaces() -> Result<()> {
         );
     }
     Ok(())
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    s.parse()
+        .map_err(|e: portlife::ports::ProfileParseError| e.to_string())
 }
 
 /// The profile live capture uses unless told otherwise: this machine's real range.
@@ -207,7 +212,9 @@ pub fn run(args: &LiveArgs) -> Result<()> {
         json: false,
         pretty: false,
         lang: None,
-        profile: args.profile.clone().unwrap_or_else(|| machine_profile().0),
+        profile: vec![portlife::ports::ProfileArg::Default(
+            args.profile.clone().unwrap_or_else(|| machine_profile().0),
+        )],
         max_connections: args.max_connections,
     })
 }

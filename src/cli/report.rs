@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use portlife::analysis;
 use portlife::i18n::Lang;
-use portlife::ports::Profile;
+use portlife::ports::{ProfileArg, Profiles};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -23,9 +23,11 @@ pub struct ReportArgs {
     #[arg(long, requires = "json")]
     pub pretty: bool,
     /// OS profile for port ranges and TIME-WAIT: linux, linux-old, windows, macos, freebsd,
-    /// auto (guess from the client ports), or custom:LO-HI:TWSECS.
-    #[arg(long, default_value = "auto", value_parser = parse_profile)]
-    pub profile: Profile,
+    /// auto (each client host's guessed from its SYNs and ports; the default), or
+    /// custom:LO-HI:TWSECS. Repeatable: HOST=PROFILE gives one client host its own
+    /// (e.g. 10.0.0.2=custom:40000-40199:60), a bare PROFILE is every other host's.
+    #[arg(long, value_name = "[HOST=]PROFILE", value_parser = parse_profile)]
+    pub profile: Vec<ProfileArg>,
     /// Keep at most this many connection records; older ones are summarised with a warning
     /// (bounded memory for SYN floods and very long captures; ~1.5 KiB per connection at peak).
     #[arg(long, default_value_t = portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS)]
@@ -41,9 +43,21 @@ pub(crate) fn parse_lang(s: &str) -> Result<Lang, String> {
         .map_err(|e: portlife::i18n::LangParseError| e.to_string())
 }
 
-pub(crate) fn parse_profile(s: &str) -> Result<Profile, String> {
+pub(crate) fn parse_profile(s: &str) -> Result<ProfileArg, String> {
     s.parse()
         .map_err(|e: portlife::ports::ProfileParseError| e.to_string())
+}
+
+/// The `--profile` values, in order, as one choice (the last bare one is the default).
+pub(crate) fn profiles(args: &[ProfileArg]) -> Profiles {
+    let mut p = Profiles::default();
+    for a in args {
+        match a {
+            ProfileArg::Default(d) => p.default = d.clone(),
+            ProfileArg::Host(h, hp) => p.set_host(*h, hp.clone()),
+        }
+    }
+    p
 }
 
 impl ReportArgs {
@@ -54,7 +68,7 @@ impl ReportArgs {
             more: Vec::new(),
             json: false,
             pretty: false,
-            profile: Profile::Auto,
+            profile: Vec::new(),
             max_connections: portlife::tcp::evict::DEFAULT_MAX_CONNECTIONS,
             lang: None,
         }
@@ -68,7 +82,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     };
     let mut files = vec![args.file.clone()];
     files.extend(args.more.iter().cloned());
-    let a = analysis::analyze_files_with_profile(&files, args.profile.clone(), opts)?;
+    let a = analysis::analyze_files_with_profile(&files, profiles(&args.profile), opts)?;
     for w in &a.warnings {
         eprintln!("warning: {w}");
     }

@@ -8,11 +8,16 @@
 //! When the server closes first, its TIME-WAIT is put on the server host's own row
 //! (`server_side: true`), keyed by the 4-tuple like any span.
 //!
-//! [`derive`] is a pure function of the connection list and the profile, so changing the profile
+//! Each client host is modelled under its own profile ([`per_host`]): its Assigned phase ends at
+//! its own connect timeout, its TIME-WAIT lasts its own 2×MSL, its pool is counted against its
+//! own range; a server's TIME-WAIT is timed by the server host's profile.
+//!
+//! [`derive`] is a pure function of the connection list and the profiles, so changing a profile
 //! re-derives the model in memory without re-reading the capture.
 
 pub mod choice;
 pub mod occupancy;
+pub mod per_host;
 pub mod pool;
 pub mod profile;
 
@@ -30,6 +35,7 @@ use crate::tcp::{Connection, TcpState, UdpFlow};
 
 pub use choice::{port_choices, read_choice, ChoicePattern, ChoiceReading, PortChoice};
 pub use occupancy::{Counts, OccupancyStep, PoolSeries};
+pub use per_host::{HostProfile, ProfileArg, ProfileOf, ProfileSource, Profiles};
 pub use pool::{
     client_hosts, destinations_of, grid_columns, pool_map, ClientHost, Holder, PhaseTally, PoolMap,
     PortState,
@@ -96,12 +102,15 @@ pub struct PortRow {
     pub uses: u32,
 }
 
-/// The whole port model of a capture under one profile.
+/// The whole port model of a capture under its profiles.
 #[derive(Clone, Debug, Serialize)]
 pub struct PortModel {
+    /// The profile of every host without one of its own in `host_profiles`.
     pub profile: OsProfile,
-    /// How the profile was chosen; says so when `auto` guessed.
+    /// How the profiles were chosen; says so when `auto` guessed.
     pub profile_note: String,
+    /// The client hosts with a profile of their own (guessed or chosen), sorted by host.
+    pub host_profiles: Vec<HostProfile>,
     /// What each client host's SYNs and ports say about its OS, busiest first (`auto` uses
     /// the first; shown whatever the profile, as what the wire says).
     pub host_guesses: Vec<HostGuess>,
@@ -126,7 +135,7 @@ pub struct PortModel {
 /// read ([`derive_beside`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Pools<'a> {
-    pub profile: &'a OsProfile,
+    pub profiles: ProfileOf<'a>,
     pub hosts: &'a [PoolSeries],
     pub destinations: &'a [PoolSeries],
 }
@@ -135,10 +144,23 @@ impl PortModel {
     /// The model's pool series, as the pool findings read them.
     pub fn pools(&self) -> Pools<'_> {
         Pools {
-            profile: &self.profile,
+            profiles: self.profiles(),
             hosts: &self.hosts,
             destinations: &self.destinations,
         }
+    }
+
+    /// Each host's profile.
+    pub fn profiles(&self) -> ProfileOf<'_> {
+        ProfileOf {
+            default: &self.profile,
+            hosts: &self.host_profiles,
+        }
+    }
+
+    /// The profile `host`'s ports are modelled under.
+    pub fn profile_of(&self, host: IpAddr) -> &OsProfile {
+        self.profiles().of(host)
     }
 
     /// The spans of one row.
@@ -183,14 +205,18 @@ pub fn derive(conns: &[Connection], profile: &OsProfile, capture_end_ns: i64) ->
     derive_with_udp(conns, &[], profile, capture_end_ns)
 }
 
-/// Derive the port model from connections and UDP flows under `profile`.
+/// Derive the port model from connections and UDP flows, every host under `profile`.
 pub fn derive_with_udp(
     conns: &[Connection],
     udp: &[UdpFlow],
     profile: &OsProfile,
     capture_end_ns: i64,
 ) -> PortModel {
-    derive_reusing(conns, udp, profile, capture_end_ns, None, |_| ()).0
+    let of = ProfileOf {
+        default: profile,
+        hosts: &[],
+    };
+    derive_reusing(conns, udp, of, capture_end_ns, None, |_| ()).0
 }
 
 /// Derive under another profile the model `prev` was derived from the same connections and
@@ -202,10 +228,11 @@ pub fn rederive(
     prev: &PortModel,
     conns: &[Connection],
     udp: &[UdpFlow],
-    profile: &Profile,
+    profile: impl Into<Profiles>,
     capture_end_ns: i64,
 ) -> PortModel {
-    derive_beside(conns, udp, profile, capture_end_ns, Some(prev), |_| ()).0
+    let profile = profile.into();
+    derive_beside(conns, udp, &profile, capture_end_ns, Some(prev), |_| ()).0
 }
 
 /// Resolve the user's choice (`auto` guesses) and derive — or, given `prev`, the model of the
@@ -215,23 +242,28 @@ pub fn rederive(
 pub fn derive_beside<T: Send>(
     conns: &[Connection],
     udp: &[UdpFlow],
-    profile: &Profile,
+    profile: &Profiles,
     capture_end_ns: i64,
     prev: Option<&PortModel>,
     after_pools: impl FnOnce(Pools<'_>) -> T + Send,
 ) -> (PortModel, T) {
-    let hosts = profile::host_guesses(conns);
-    let (p, note) = profile.resolve_with(conns, udp, &hosts);
-    let (mut m, t) = derive_reusing(conns, udp, &p, capture_end_ns, prev, after_pools);
+    let guesses = profile::host_guesses(conns);
+    let (default, note, hosts) = per_host::resolve(profile, conns, udp, &guesses);
+    let of = ProfileOf {
+        default: &default,
+        hosts: &hosts,
+    };
+    let (mut m, t) = derive_reusing(conns, udp, of, capture_end_ns, prev, after_pools);
     m.profile_note = note;
-    m.host_guesses = hosts;
+    m.host_guesses = guesses;
+    m.host_profiles = hosts;
     (m, t)
 }
 
 fn derive_reusing<T: Send>(
     conns: &[Connection],
     udp: &[UdpFlow],
-    profile: &OsProfile,
+    profiles: ProfileOf<'_>,
     capture_end_ns: i64,
     prev: Option<&PortModel>,
     after_pools: impl FnOnce(Pools<'_>) -> T + Send,
@@ -246,7 +278,7 @@ fn derive_reusing<T: Send>(
             .map(|n| n.start_ns);
         let cut = next_start.unwrap_or(i64::MAX);
         let before = spans.len();
-        tcp_spans(c, profile, capture_end_ns, cut, &mut spans);
+        tcp_spans(c, profiles, capture_end_ns, cut, &mut spans);
         if c.prev_generation.is_some() {
             reused_4tuples += 1;
         }
@@ -294,9 +326,9 @@ fn derive_reusing<T: Send>(
     });
     let ((rows, spans, layout), ((hosts, destinations), t)) = std::thread::scope(|scope| {
         let counted = scope.spawn(move || {
-            let (hosts, destinations) = occupancy::count(input, profile);
+            let (hosts, destinations) = occupancy::count(input, profiles);
             let t = after_pools(Pools {
-                profile,
+                profiles,
                 hosts: &hosts,
                 destinations: &destinations,
             });
@@ -313,8 +345,9 @@ fn derive_reusing<T: Send>(
         (laid, crate::join_scoped(counted))
     });
     let model = PortModel {
-        profile: profile.clone(),
+        profile: profiles.default.clone(),
         profile_note: String::new(),
+        host_profiles: profiles.hosts.to_vec(),
         host_guesses: Vec::new(),
         capture_end_ns,
         rows,
@@ -381,15 +414,17 @@ fn first_entry(side: &crate::tcp::Side, pred: impl Fn(TcpState) -> bool) -> Opti
 }
 
 /// The spans of one TCP connection: the client's Assigned/Active/TimeWait, the server's
-/// TimeWait. `cut` is when the next connection on the same 4-tuple starts.
+/// TimeWait, each timed by its host's profile. `cut` is when the next connection on the same
+/// 4-tuple starts.
 fn tcp_spans(
     c: &Connection,
-    profile: &OsProfile,
+    profiles: ProfileOf<'_>,
     capture_end: i64,
     cut: i64,
     out: &mut Vec<PortSpan>,
 ) {
     let cs = &c.client_side;
+    let profile = profiles.of(c.client.ip);
     let horizon = capture_end.min(cut);
     let mut push = |host: Endpoint,
                     remote: Endpoint,
@@ -491,7 +526,8 @@ fn tcp_spans(
             .iter()
             .find(|t| t.from == TcpState::TimeWait)
             .map(|t| t.ts_ns);
-        let natural = left.unwrap_or(tw.ts_ns.saturating_add(profile.time_wait_ns));
+        let time_wait_ns = profiles.of(host.ip).time_wait_ns;
+        let natural = left.unwrap_or(tw.ts_ns.saturating_add(time_wait_ns));
         push(
             host,
             remote,
@@ -702,14 +738,15 @@ impl Lanes {
     }
 }
 
-/// Derive under a user's [`Profile`] choice (resolving `auto`), recording how it was chosen.
+/// Derive under a user's [`Profiles`] choice (resolving `auto`), recording how it was chosen.
 pub fn derive_for(
     conns: &[Connection],
     udp: &[UdpFlow],
-    profile: &Profile,
+    profile: impl Into<Profiles>,
     capture_end_ns: i64,
 ) -> PortModel {
-    derive_beside(conns, udp, profile, capture_end_ns, None, |_| ()).0
+    let profile = profile.into();
+    derive_beside(conns, udp, &profile, capture_end_ns, None, |_| ()).0
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{OsProfile, Phase, PortSpan};
+use super::{Phase, PortSpan, ProfileOf};
 use crate::decode::Endpoint;
 
 /// Counts at one moment.
@@ -146,8 +146,11 @@ const NO_GROUP: u32 = u32::MAX;
 
 /// Build the per-host and per-destination series from the spans.
 #[cfg(test)]
-pub(crate) fn pools(spans: &[PortSpan], profile: &OsProfile) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
-    count(collect(spans), profile)
+pub(crate) fn pools(
+    spans: &[PortSpan],
+    profiles: ProfileOf<'_>,
+) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
+    count(collect(spans), profiles)
 }
 
 /// What the pool series need from the spans: each pool's deltas, bucketed (not yet sorted).
@@ -239,11 +242,14 @@ fn first_pass(spans: &[PortSpan]) -> FirstPass {
     }
 }
 
-/// The series of [`collect`]'s input under `profile` (its range size is the denominator).
-pub(crate) fn count(input: PoolInput, profile: &OsProfile) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
+/// The series of [`collect`]'s input, each host's against its own profile's range size.
+pub(crate) fn count(
+    input: PoolInput,
+    profiles: ProfileOf<'_>,
+) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
     match input.0 {
-        Deltas::Packed(i) => count_with(i, profile),
-        Deltas::Wide(i) => count_with(i, profile),
+        Deltas::Packed(i) => count_with(i, profiles),
+        Deltas::Wide(i) => count_with(i, profiles),
     }
 }
 
@@ -290,9 +296,9 @@ fn collect_with<D: Delta>(
 
 fn count_with<D: Delta>(
     input: Input<D>,
-    profile: &OsProfile,
+    profiles: ProfileOf<'_>,
 ) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
-    let size = profile.range_size();
+    let size = |h: IpAddr| profiles.of(h).range_size();
     let Input {
         base,
         mut hosts,
@@ -303,7 +309,7 @@ fn count_with<D: Delta>(
     let host_series: Vec<PoolSeries> = hosts
         .groups
         .iter()
-        .map(|(h, r)| series(*h, None, &hosts.deltas[r.clone()], base, size))
+        .map(|(h, r)| series(*h, None, &hosts.deltas[r.clone()], base, size(*h)))
         .collect();
     drop(hosts);
     let mut dest_series: Vec<PoolSeries> = host_series
@@ -321,7 +327,7 @@ fn count_with<D: Delta>(
         dests
             .groups
             .iter()
-            .map(|((h, dst), r)| series(*h, Some(*dst), &dests.deltas[r.clone()], base, size)),
+            .map(|((h, dst), r)| series(*h, Some(*dst), &dests.deltas[r.clone()], base, size(*h))),
     );
     dest_series.sort_unstable_by_key(|d| (d.host, d.destination));
     (host_series, dest_series)
@@ -472,6 +478,7 @@ fn series<D: Delta>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ports::OsProfile;
     use std::net::Ipv4Addr;
 
     fn span(conn: u32, remote_port: u16, phase: Phase, start_ns: i64, end_ns: i64) -> PortSpan {
@@ -506,14 +513,18 @@ mod tests {
             spans.push(span(c, port, Phase::Active, t + S / 100, t + S));
             spans.push(span(c, port, Phase::TimeWait, t + S, t + 61 * S));
         }
-        let p = OsProfile::linux();
+        let linux = OsProfile::linux();
+        let p = ProfileOf {
+            default: &linux,
+            hosts: &[],
+        };
         let f = first_pass(&spans);
         let base = f.range.unwrap().0;
         let (keys, group, only) = (f.host_keys, f.host_of, f.only);
         let packed = collect_with::<u64>(&spans, base, keys.clone(), group.clone(), only.clone());
         let wide = collect_with::<WideDelta>(&spans, base, keys, group, only);
-        assert_eq!(count_with(packed, &p), count_with(wide, &p));
-        let (hosts, dests) = pools(&spans, &p);
+        assert_eq!(count_with(packed, p), count_with(wide, p));
+        let (hosts, dests) = pools(&spans, p);
         assert_eq!(hosts[0].peak.held(), 50);
         assert_eq!(dests.len(), 2);
     }
@@ -526,7 +537,12 @@ mod tests {
             span(0, 80, Phase::Active, 0, S),
             span(1, 80, Phase::Active, 100 * year, 100 * year + S),
         ];
-        let (hosts, _) = pools(&spans, &OsProfile::linux());
+        let linux = OsProfile::linux();
+        let p = ProfileOf {
+            default: &linux,
+            hosts: &[],
+        };
+        let (hosts, _) = pools(&spans, p);
         let steps: Vec<(i64, u32)> = hosts[0].steps.iter().map(|s| (s.ts_ns, s.held())).collect();
         assert_eq!(
             steps,

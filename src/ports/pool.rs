@@ -120,15 +120,16 @@ impl PoolMap {
 }
 
 /// The pool map of `host` (its client ports; towards `destination` only when given) at `at_ns`,
-/// over the model's profile range.
+/// over the range of that host's profile.
 pub fn pool_map(
     model: &PortModel,
     host: IpAddr,
     destination: Option<Endpoint>,
     at_ns: i64,
 ) -> PoolMap {
-    let (lo, hi) = (model.profile.port_lo, model.profile.port_hi);
-    let size = model.profile.range_size() as usize;
+    let profile = model.profile_of(host);
+    let (lo, hi) = (profile.port_lo, profile.port_hi);
+    let size = profile.range_size() as usize;
     let mut phases = vec![Phase::Available; size];
     let mut held = Vec::new();
     let mut outside = Vec::new();

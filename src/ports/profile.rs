@@ -154,7 +154,7 @@ pub enum Profile {
 
 /// Why a `--profile` value was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown profile {0:?}: expected linux, linux-old, windows, macos, freebsd, auto or custom:LO-HI:TWSECS")]
+#[error("unknown profile {0:?}: expected linux, linux-old, windows, macos, freebsd, auto or custom:LO-HI:TWSECS, optionally after HOST= (one client host's, e.g. 10.0.0.2=windows)")]
 pub struct ProfileParseError(pub String);
 
 impl FromStr for Profile {
@@ -235,6 +235,20 @@ pub struct HostGuess {
     pub observed_range: Option<(u16, u16)>,
     /// Connections whose SYN it sent (the evidence).
     pub connections: u32,
+}
+
+impl HostGuess {
+    /// The profile this host's ports are modelled under: its OS's, with the range its traffic
+    /// proves if narrower.
+    pub fn profile(&self) -> OsProfile {
+        let mut p = OsProfile::named(self.os);
+        if let Some((lo, hi)) = self.observed_range {
+            p.port_lo = lo;
+            p.port_hi = hi;
+            p.label = format!("{}, observed range {lo}–{hi}", p.label);
+        }
+        p
+    }
 }
 
 /// How sure a [`HostGuess`] is.
@@ -419,18 +433,14 @@ fn by_range(min: u16, max: u16) -> (&'static str, &'static str) {
     }
 }
 
-/// `auto`: the profile of the busiest client host, from its SYNs and ports
-/// ([`host_guesses`]), with its observed range if it has one; from the client ports alone when
+/// `auto`'s default, for every host without a guess of its own: the profile of the busiest
+/// client host, from its SYNs and ports ([`host_guesses`]), with its observed range if it has
+/// one; from the client ports alone when
 /// no SYN says more (UDP ones only when there are no TCP ones: UDP "clients" are often fixed
 /// ports — L2TP 1701, NTP 123, mDNS 5353).
 fn guess(conns: &[Connection], udp: &[UdpFlow], hosts: &[HostGuess]) -> (OsProfile, String) {
     if let Some(first) = hosts.first() {
-        let mut p = OsProfile::named(first.os);
-        if let Some((lo, hi)) = first.observed_range {
-            p.port_lo = lo;
-            p.port_hi = hi;
-            p.label = format!("{}, observed range {lo}–{hi}", p.label);
-        }
+        let p = first.profile();
         let clauses: Vec<String> = hosts
             .iter()
             .map(|h| {
@@ -454,7 +464,7 @@ fn guess(conns: &[Connection], udp: &[UdpFlow], hosts: &[HostGuess]) -> (OsProfi
         let mut note = format!("guessed {}: {}", p.name, clauses.join("; "));
         if hosts.iter().any(|h| h.os != first.os) {
             note.push_str(&format!(
-                "; the hosts differ: one profile for all, that of {}",
+                "; the hosts differ: each is modelled under its own, a host with no SYN captured under that of {}",
                 first.host
             ));
         }

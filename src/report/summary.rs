@@ -111,9 +111,10 @@ pub const PROFILE_NOTE: Catalog = &[
     (" (medium confidence, ", "(信心度中,"),
     (" (low confidence, ", "(信心度低,"),
     (
-        "; the hosts differ: one profile for all, that of ",
-        ";各主機不同:所有主機共用一個設定檔,採用這台主機的:",
+        "; the hosts differ: each is modelled under its own, a host with no SYN captured under that of ",
+        ";各主機不同:每台主機各用自己的設定檔,沒有擷取到 SYN 的主機則採用這台主機的:",
     ),
+    (": chosen ", ":已選擇 "),
     (" connections): ", " 條連線):"),
     (" connection): ", " 條連線):"),
     (" client port(s) in ", " 個用戶端埠,位於 "),
@@ -181,6 +182,48 @@ pub fn write_text(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<
     write_connections(out, a, lang)
 }
 
+/// The hosts modelled under a profile other than the default one, each on its line (none
+/// when every host is under the default: the profile line says it all).
+fn write_host_profiles(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<()> {
+    if a.ports.profiles().uniform() {
+        return Ok(());
+    }
+    const SHOWN: usize = 20;
+    writeln!(out, "  {}", tr(lang, "each host's profile:"))?;
+    for h in a.ports.host_profiles.iter().take(SHOWN) {
+        let how = match h.source {
+            crate::ports::ProfileSource::Guessed => tr(lang, "guessed"),
+            crate::ports::ProfileSource::Chosen => tr(lang, "chosen"),
+        };
+        let p = &h.profile;
+        writeln!(
+            out,
+            "    {:<24} {}",
+            h.host.to_string(),
+            trf(
+                lang,
+                "{} (ports {}–{}, TIME-WAIT {}), {}",
+                &[
+                    &p.label,
+                    &p.port_lo,
+                    &p.port_hi,
+                    &secs(p.time_wait_ns),
+                    &how
+                ]
+            )
+        )?;
+    }
+    if a.ports.host_profiles.len() > SHOWN {
+        let more = a.ports.host_profiles.len() - SHOWN;
+        writeln!(out, "    {}", trf(lang, "… and {} more", &[&more]))?;
+    }
+    writeln!(
+        out,
+        "    {}",
+        tr(lang, "(any other host: the profile above)")
+    )
+}
+
 /// Connections, outcomes, port pools, TIME-WAIT, reuse and the ambiguities, as text.
 pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<()> {
     let p = &a.ports.profile;
@@ -199,6 +242,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
             ]
         )
     )?;
+    write_host_profiles(out, a, lang)?;
     writeln!(
         out,
         "  {}",
@@ -478,6 +522,17 @@ pub const REPORT: Catalog = &[
         "profile: {} (ports {}–{}, TIME-WAIT {}) — {}",
         "設定檔:{}(埠 {}–{},TIME-WAIT {})— {}",
     ),
+    ("each host's profile:", "各主機的設定檔:"),
+    ("guessed", "猜測"),
+    ("chosen", "已選擇"),
+    (
+        "{} (ports {}–{}, TIME-WAIT {}), {}",
+        "{}(埠 {}–{},TIME-WAIT {}),{}",
+    ),
+    (
+        "(any other host: the profile above)",
+        "(其他主機:採用上面的設定檔)",
+    ),
     ("TCP connections: {}", "TCP 連線:{}"),
     (
         "UDP flows (request/response, 30 s idle timeout): {}",
@@ -597,7 +652,11 @@ mod tests {
     #[test]
     fn profile_note_phrases_are_complete() {
         assert_eq!(catalog_problems(PROFILE_NOTE), Vec::<String>::new());
-        let src = include_str!("../ports/profile.rs");
+        let src = [
+            include_str!("../ports/profile.rs"),
+            include_str!("../ports/per_host.rs"),
+        ]
+        .concat();
         // Every phrase is one the resolver writes (joined across its line continuations).
         let joined: String = src
             .split("\\\n")

@@ -21,7 +21,7 @@ use super::super::state::AppState;
 struct Request {
     capture: PathBuf,
     out: PathBuf,
-    profile: portlife::ports::Profile,
+    profile: portlife::ports::Profiles,
     /// The window, seconds from the timeline's t0, and that t0 (ns).
     window: (f64, f64),
     t0_ns: i64,
@@ -83,7 +83,7 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
         let req = Request {
             capture: l.path.clone(),
             out: PathBuf::from(state.views.export_path.trim()),
-            profile: state.profile.to_profile(state.custom),
+            profile: state.profiles(),
             window: (state.view.start, state.view.end),
             t0_ns: l.timeline.t0_ns,
             lang,

@@ -67,14 +67,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     }
                 }
             });
+        let p = m.profile_of(occ.host.unwrap_or(host));
         ui.weak(tf(
             lang,
             "{}: range {}–{} ({} ports)",
             &[
                 &profile_note_text(lang, &m.profile_note),
-                &m.profile.port_lo,
-                &m.profile.port_hi,
-                &(u32::from(m.profile.port_hi) - u32::from(m.profile.port_lo) + 1),
+                &p.port_lo,
+                &p.port_hi,
+                &p.range_size(),
             ],
         ));
     });

@@ -87,10 +87,15 @@ fn legend(ui: &mut egui::Ui, state: &AppState) {
                 Phase::Assigned => t(lang, "Assigned (SYN sent, handshake pending)").to_string(),
                 Phase::Active => t(lang, "Active (connection open or closing)").to_string(),
                 Phase::TimeWait => {
-                    let tw = state
-                        .loaded
-                        .as_ref()
-                        .map_or(60.0, |l| l.timeline.profile.time_wait_ns as f64 / 1e9);
+                    let tw = state.loaded.as_ref().map_or("60".to_string(), |l| {
+                        let lengths: Vec<String> = l
+                            .timeline
+                            .time_wait_lengths_s()
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
+                        lengths.join(" / ")
+                    });
                     tf(
                         lang,
                         "TimeWait (this host closed first; waits {} s)",

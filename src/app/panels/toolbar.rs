@@ -27,6 +27,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             language_selector(ui, state);
             ui.separator();
             profile_selector(ui, state);
+            host_profile_menu(ui, state);
             ui.separator();
             loading_progress(ui, state);
         });
@@ -197,6 +198,84 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
                 &(p.time_wait_ns as f64 / 1e9),
             ],
         ));
+    }
+}
+
+/// Hosts listed in the per-host menu, busiest first (a capture can hold thousands).
+const HOST_MENU_MAX: usize = 60;
+
+/// "Per host": each client host's profile, what its SYNs said, and a choice of its own.
+fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(l) = &state.loaded else { return };
+    let model = std::sync::Arc::clone(&l.derived.ports);
+    if model.hosts.is_empty() {
+        return;
+    }
+    let lang = state.lang;
+    let mut hosts: Vec<&portlife::ports::PoolSeries> = model.hosts.iter().collect();
+    hosts.sort_by(|a, b| b.peak.held().cmp(&a.peak.held()).then(a.host.cmp(&b.host)));
+    let mut change = None;
+    ui.menu_button(t(lang, "Per host"), |ui| {
+        ui.weak(t(
+            lang,
+            "Each client host's ports are modelled under its own profile",
+        ));
+        for series in hosts.iter().take(HOST_MENU_MAX) {
+            let host = series.host;
+            let p = model.profile_of(host);
+            let own = state
+                .host_profiles
+                .iter()
+                .find(|(h, _)| *h == host)
+                .map(|x| x.1);
+            let text = tf(
+                lang,
+                "{}: {} (ports {}–{}, TIME-WAIT {} s)",
+                &[
+                    &host,
+                    &p.label,
+                    &p.port_lo,
+                    &p.port_hi,
+                    &(p.time_wait_ns / 1_000_000_000),
+                ],
+            );
+            let guess = model.host_guesses.iter().find(|g| g.host == host);
+            let hover = match guess {
+                Some(g) => {
+                    portlife::report::summary::profile_note_text(lang, &g.reasons.join(", "))
+                }
+                None => t(
+                    lang,
+                    "no SYN of this host captured: under the default profile",
+                )
+                .to_string(),
+            };
+            ui.menu_button(text, |ui| {
+                if ui
+                    .selectable_label(own.is_none(), t(lang, "as the OS profile selector"))
+                    .clicked()
+                {
+                    change = Some((host, None));
+                }
+                for c in ProfileChoice::ALL {
+                    let label = match c {
+                        ProfileChoice::Auto => t(lang, "Auto (its own guess)"),
+                        c => profile_label(lang, c),
+                    };
+                    if ui.selectable_label(own == Some(c), label).clicked() {
+                        change = Some((host, Some(c)));
+                    }
+                }
+            })
+            .response
+            .on_hover_text(hover);
+        }
+        if hosts.len() > HOST_MENU_MAX {
+            ui.weak(tf(lang, "… and {} more", &[&(hosts.len() - HOST_MENU_MAX)]));
+        }
+    });
+    if let Some((host, p)) = change {
+        state.set_host_profile(host, p);
     }
 }
 
