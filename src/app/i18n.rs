@@ -155,7 +155,11 @@ pub const APP: Catalog = &[
     ("to", "到"),
     ("from", "從"),
     ("TIME-WAIT s", "TIME-WAIT 秒數"),
-    ("{}: ports {}–{}, TIME-WAIT {} s", "{}:埠 {}–{},TIME-WAIT {} 秒"),
+    ("ports {}–{}, TIME-WAIT {} s — {}", "埠 {}–{},TIME-WAIT {} 秒 — {}"),
+    (
+        "the hosts differ (Per host); any other: ports {}–{}, TIME-WAIT {} s — {}",
+        "各主機不同(見「各主機」);其他主機:埠 {}–{},TIME-WAIT {} 秒 — {}",
+    ),
     ("Loading {}: {} / {} MB", "正在載入 {}:{} / {} MB"),
     ("Loading {}: {} MB", "正在載入 {}:{} MB"),
     ("Cancel", "取消"),

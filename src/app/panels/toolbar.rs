@@ -27,7 +27,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             language_selector(ui, state);
             ui.separator();
             profile_selector(ui, state);
-            host_profile_menu(ui, state);
             ui.separator();
             loading_progress(ui, state);
         });
@@ -170,6 +169,7 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
             }
         });
     state.set_profile(choice);
+    host_profile_menu(ui, state);
     if state.profile == ProfileChoice::Custom {
         let mut c = state.custom;
         let l = ui.label(t(lang, "ports from"));
@@ -187,17 +187,31 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
         }
     }
     if let Some(l) = &state.loaded {
+        // The numbers first: the note after them can be long (one clause per host) and is
+        // cut at the window's edge, whole on hover.
         let p = &l.timeline.profile;
-        ui.weak(tf(
+        let uniform = portlife::ports::ProfileOf {
+            default: p,
+            hosts: &l.timeline.host_profiles,
+        }
+        .uniform();
+        let template = if uniform {
+            "ports {}–{}, TIME-WAIT {} s — {}"
+        } else {
+            "the hosts differ (Per host); any other: ports {}–{}, TIME-WAIT {} s — {}"
+        };
+        let text = tf(
             lang,
-            "{}: ports {}–{}, TIME-WAIT {} s",
+            template,
             &[
-                &portlife::report::summary::profile_note_text(lang, &l.timeline.profile_note),
                 &p.port_lo,
                 &p.port_hi,
                 &(p.time_wait_ns as f64 / 1e9),
+                &portlife::report::summary::profile_note_text(lang, &l.timeline.profile_note),
             ],
-        ));
+        );
+        ui.add(egui::Label::new(egui::RichText::new(&text).weak()).truncate())
+            .on_hover_text(text);
     }
 }
 
@@ -251,6 +265,7 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
                 .to_string(),
             };
             ui.menu_button(text, |ui| {
+                ui.weak(hover);
                 if ui
                     .selectable_label(own.is_none(), t(lang, "as the OS profile selector"))
                     .clicked()
@@ -266,9 +281,7 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
                         change = Some((host, Some(c)));
                     }
                 }
-            })
-            .response
-            .on_hover_text(hover);
+            });
         }
         if hosts.len() > HOST_MENU_MAX {
             ui.weak(tf(lang, "… and {} more", &[&(hosts.len() - HOST_MENU_MAX)]));
