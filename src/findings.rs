@@ -1377,20 +1377,13 @@ fn client_ports_outside_profile(
         let suggestion = [
             ("linux", OsProfile::linux()),
             ("windows", OsProfile::windows()),
+            ("windows-old", OsProfile::windows_old()),
             ("freebsd", OsProfile::freebsd()),
         ]
         .into_iter()
         .find(|(_, p)| p.contains(lo) && p.contains(hi))
         .map(|(n, _)| n.to_string())
-        .unwrap_or_else(|| {
-            if (1025..=5000).contains(&lo) && hi <= 5000 {
-                // Windows before Vista (XP / Server 2003): 1025–5000, TIME-WAIT 240 s
-                // (KB 929851; TcpTimedWaitDelay as documented for Windows 2000).
-                "custom:1025-5000:240".to_string()
-            } else {
-                format!("custom:{lo}-{hi}:{}", profile.time_wait_ns / S)
-            }
-        });
+        .unwrap_or_else(|| format!("custom:{lo}-{hi}:{}", profile.time_wait_ns / S));
         let mut f = Finding::new(
             FindingKind::ClientPortsOutsideProfile,
             Severity::Info,

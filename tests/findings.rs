@@ -320,3 +320,27 @@ fn time_wait_pile_up_rate_and_runway_are_the_samples() {
     assert!(zh.contains(&format!("{}", per_s.round())), "{zh}");
     assert!(zh.contains(&format!("{}", runway_s.round())), "{zh}");
 }
+
+/// The pool thresholds, seen on the no-keep-alive sample's 500 ports in TIME-WAIT against
+/// ranges a class could configure: 500 of 900 ports (55.6 %) is nothing to report, of 800
+/// (62.5 %) a warning, of 650 (76.9 %) still a warning, of 620 (80.6 %) critical. Moving either
+/// line (60 %, 80 %) by more than a few points changes one of these.
+#[test]
+fn pool_pressure_thresholds_are_sixty_and_eighty_percent() {
+    let mut a = analyze("http-no-keepalive.pcap");
+    let severity = |a: &Analysis| {
+        a.findings
+            .iter()
+            .find(|f| f.kind == FindingKind::PortPoolPressure)
+            .map(|f| (f.severity, f.evidence["peak_pct"].as_f64().unwrap()))
+    };
+    let mut at = |size: u32| {
+        let hi = 32768 + size - 1;
+        a.set_profile(format!("custom:32768-{hi}:60").parse::<Profile>().unwrap());
+        severity(&a)
+    };
+    assert_eq!(at(900), None);
+    assert_eq!(at(800), Some((Severity::Warning, 62.5)));
+    assert_eq!(at(650), Some((Severity::Warning, 76.9)));
+    assert_eq!(at(620), Some((Severity::Critical, 80.6)));
+}

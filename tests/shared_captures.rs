@@ -265,3 +265,38 @@ fn link_types_of_the_shared_captures_are_all_decoded() {
         assert_eq!(a.stats.protocols.get("malformed"), None, "{file}");
     }
 }
+
+/// What the clients of other projects' captures are read as, from their SYNs (TCP timestamps,
+/// initial TTL) and ports, checked by hand against what each capture is known to be:
+/// - dpkt's `http.pcap` is Wireshark's classic http.cap, a Windows XP client (TTL 128, no
+///   timestamps, port 3372 from XP's 1025–5000): the pre-Vista Windows profile, 240 s TIME-WAIT;
+/// - gopacket's loopback capture is a Linux host talking to itself (TTL 64, timestamps).
+#[test]
+fn real_clients_are_read_as_the_systems_they_are() {
+    let Some(dir) = captures_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI every prerequisite must be there: ../shared/captures is not beside this checkout"
+        );
+        eprintln!("skipped: ../shared/captures is not beside this checkout");
+        return;
+    };
+    let guess = |file: &str| {
+        let a = analyze_file(dir.join(file), Options::default()).unwrap();
+        let g = a.ports.host_guesses[0].clone();
+        let p = a.ports.profile_of(g.host).clone();
+        (g, p)
+    };
+    let (g, p) = guess("dpkt_http.pcap");
+    assert_eq!(g.host.to_string(), "145.254.160.237");
+    assert_eq!(g.os, "windows-old");
+    assert!(g.reasons.iter().any(|r| r == "initial TTL 128"), "{g:?}");
+    assert_eq!(
+        (p.port_lo, p.port_hi, p.time_wait_ns),
+        (1025, 5000, 240_000_000_000)
+    );
+    let (g, p) = guess("gopacket_loopback.pcap");
+    assert_eq!(g.os, "linux");
+    assert!(g.reasons.iter().any(|r| r == "initial TTL 64"), "{g:?}");
+    assert_eq!(p.time_wait_ns, 60_000_000_000);
+}

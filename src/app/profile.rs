@@ -9,6 +9,7 @@ pub enum ProfileChoice {
     Linux,
     LinuxOld,
     Windows,
+    WindowsOld,
     MacOs,
     FreeBsd,
     Custom,
@@ -35,10 +36,11 @@ impl Default for CustomParams {
 }
 
 impl ProfileChoice {
-    pub const ALL: [ProfileChoice; 7] = [
+    pub const ALL: [ProfileChoice; 8] = [
         ProfileChoice::Linux,
         ProfileChoice::LinuxOld,
         ProfileChoice::Windows,
+        ProfileChoice::WindowsOld,
         ProfileChoice::MacOs,
         ProfileChoice::FreeBsd,
         ProfileChoice::Custom,
@@ -50,6 +52,7 @@ impl ProfileChoice {
             ProfileChoice::Linux => "Linux",
             ProfileChoice::LinuxOld => "Linux (2.6–3.x)",
             ProfileChoice::Windows => "Windows",
+            ProfileChoice::WindowsOld => "Windows (2000/XP)",
             ProfileChoice::MacOs => "macOS",
             ProfileChoice::FreeBsd => "FreeBSD",
             ProfileChoice::Custom => "Custom",
@@ -63,6 +66,7 @@ impl ProfileChoice {
             ProfileChoice::Linux => Profile::Linux,
             ProfileChoice::LinuxOld => Profile::LinuxOld,
             ProfileChoice::Windows => Profile::Windows,
+            ProfileChoice::WindowsOld => Profile::WindowsOld,
             ProfileChoice::MacOs => Profile::MacOs,
             ProfileChoice::FreeBsd => Profile::FreeBsd,
             ProfileChoice::Custom => Profile::Custom {

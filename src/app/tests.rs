@@ -293,6 +293,7 @@ fn synthetic_model(n: u32) -> super::capture::CaptureModel {
                 window: 1000,
                 payload_len: 0,
                 options: TcpOptions::default(),
+                ttl: 64,
             };
             t.push(idx, ts, &Decoded::Tcp(seg));
             idx += 1;

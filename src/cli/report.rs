@@ -22,8 +22,8 @@ pub struct ReportArgs {
     /// captures).
     #[arg(long, requires = "json")]
     pub pretty: bool,
-    /// OS profile for port ranges and TIME-WAIT: linux, linux-old, windows, macos, freebsd,
-    /// auto (each client host's guessed from its SYNs and ports; the default), or
+    /// OS profile for port ranges and TIME-WAIT: linux, linux-old, windows, windows-old, macos,
+    /// freebsd, auto (each client host's guessed from its SYNs and ports; the default), or
     /// custom:LO-HI:TWSECS. Repeatable: HOST=PROFILE gives one client host its own
     /// (e.g. 10.0.0.2=custom:40000-40199:60), a bare PROFILE is every other host's.
     #[arg(long, value_name = "[HOST=]PROFILE", value_parser = parse_profile)]

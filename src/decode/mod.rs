@@ -123,6 +123,9 @@ pub struct TcpSegment {
     /// snap-length-cut frame still reports the segment's real size.
     pub payload_len: u32,
     pub options: TcpOptions,
+    /// The IP header's TTL (IPv4) or hop limit (IPv6), of the innermost header when tunnelled:
+    /// what is left of the sender's initial value after the routers on the way.
+    pub ttl: u8,
 }
 
 /// One decoded UDP datagram.
@@ -430,7 +433,17 @@ fn tcp_decoded(net: &LaxNetSlice<'_>, tcp: &TcpSlice<'_>) -> Decoded {
         window: tcp.window_size(),
         payload_len: payload_len as u32,
         options: tcp_options(tcp.options()),
+        ttl: ip_ttl(net),
     })
+}
+
+#[inline(always)]
+fn ip_ttl(net: &LaxNetSlice<'_>) -> u8 {
+    match net {
+        LaxNetSlice::Ipv4(v4) => v4.header().ttl(),
+        LaxNetSlice::Ipv6(v6) => v6.header().hop_limit(),
+        _ => 0,
+    }
 }
 
 /// The fast path with its fallback, as [`decode_then`] takes them (the property test compares

@@ -21,6 +21,10 @@
 //!   twice that [MSL of 120 s], or 4 minutes", contradicting its own default column; portlife
 //!   follows the default column. Connect timeout: `TcpMaxConnectRetransmissions` = 2 with a 3 s
 //!   initial RTO: 3+6+12 = 21 s.
+//! - **Windows (2000 / XP / Server 2003)**: 1025–5000, the range before Vista (KB 929851 above:
+//!   "the default dynamic port range ... from 1025 through 5000"); TIME-WAIT 240 s, the default
+//!   of `TcpTimedWaitDelay` (0xF0) on Windows 2000's registry page cc938217. Connect timeout as
+//!   the later Windows: 21 s.
 //! - **macOS**: 49152–65535 (XNU bsd/netinet/in.h `IPPORT_HIFIRSTAUTO`/`IPPORT_HILASTAUTO`; the
 //!   sysctls are `net.inet.ip.portrange.first`/`last`, shown as `hifirst`/`hilast` on OS X 10.5);
 //!   TIME-WAIT = 2×MSL with `net.inet.tcp.msl` = 15000 ms (XNU bsd/netinet/tcp_timer.h
@@ -87,6 +91,15 @@ impl OsProfile {
             21,
         )
     }
+    pub fn windows_old() -> Self {
+        Self::new(
+            "windows-old",
+            "Windows (2000/XP/2003)",
+            (1025, 5000),
+            240,
+            21,
+        )
+    }
     pub fn macos() -> Self {
         Self::new("macos", "macOS", (49152, 65535), 30, 75)
     }
@@ -109,6 +122,7 @@ impl OsProfile {
     pub fn named(name: &str) -> OsProfile {
         match name {
             "windows" => OsProfile::windows(),
+            "windows-old" => OsProfile::windows_old(),
             "macos" => OsProfile::macos(),
             "freebsd" => OsProfile::freebsd(),
             "linux-old" => OsProfile::linux_old(),
@@ -141,6 +155,7 @@ pub enum Profile {
     Linux,
     LinuxOld,
     Windows,
+    WindowsOld,
     MacOs,
     FreeBsd,
     Custom {
@@ -154,7 +169,7 @@ pub enum Profile {
 
 /// Why a `--profile` value was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown profile {0:?}: expected linux, linux-old, windows, macos, freebsd, auto or custom:LO-HI:TWSECS, optionally after HOST= (one client host's, e.g. 10.0.0.2=windows)")]
+#[error("unknown profile {0:?}: expected linux, linux-old, windows, windows-old, macos, freebsd, auto or custom:LO-HI:TWSECS, optionally after HOST= (one client host's, e.g. 10.0.0.2=windows)")]
 pub struct ProfileParseError(pub String);
 
 impl FromStr for Profile {
@@ -166,6 +181,7 @@ impl FromStr for Profile {
             "linux" => Profile::Linux,
             "linux-old" => Profile::LinuxOld,
             "windows" => Profile::Windows,
+            "windows-old" => Profile::WindowsOld,
             "macos" => Profile::MacOs,
             "freebsd" => Profile::FreeBsd,
             "auto" => Profile::Auto,
@@ -206,6 +222,10 @@ impl Profile {
             Profile::Linux => (OsProfile::linux(), "chosen: Linux (modern)".into()),
             Profile::LinuxOld => (OsProfile::linux_old(), "chosen: Linux (old)".into()),
             Profile::Windows => (OsProfile::windows(), "chosen: Windows".into()),
+            Profile::WindowsOld => (
+                OsProfile::windows_old(),
+                "chosen: Windows (2000/XP/2003)".into(),
+            ),
             Profile::MacOs => (OsProfile::macos(), "chosen: macOS".into()),
             Profile::FreeBsd => (OsProfile::freebsd(), "chosen: FreeBSD".into()),
             Profile::Custom {
@@ -226,7 +246,8 @@ impl Profile {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HostGuess {
     pub host: IpAddr,
-    /// The profile name it points to (`linux`, `windows`, `macos`, `freebsd`, `linux-old`).
+    /// The profile name it points to (`linux`, `windows`, `windows-old`, `macos`, `freebsd`,
+    /// `linux-old`).
     pub os: &'static str,
     pub confidence: Confidence,
     /// What the wire showed, in words ("no TCP timestamps in its SYNs", …).
@@ -304,6 +325,8 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
         .collect();
     let with_ts = printed.iter().filter(|o| o.timestamps).count();
     let stamped = !printed.is_empty() && with_ts * 2 > printed.len();
+    let ttl = usual_initial_ttl(printed.iter().map(|o| o.ttl));
+    let (ttl64, ttl128) = (ttl == Some(64), ttl == Some(128));
     let reading = super::choice::read_choice(&ports);
     let sequential = reading.pattern == ChoicePattern::Sequential;
     let parity = matches!(
@@ -313,13 +336,26 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
     let mut reasons: Vec<String> = Vec::new();
     let dynamic = min >= 49152;
     let linux = min >= 32768 && max <= 60999;
-    let (os, confidence) = if !printed.is_empty() && with_ts == 0 && dynamic {
+    // What the TTL says beside the options: Windows starts at 128, the others at 64.
+    let ttl_reason = |reasons: &mut Vec<String>, windows: bool| match (windows, ttl) {
+        (true, Some(128)) | (false, Some(64)) => {
+            reasons.push(format!("initial TTL {}", if windows { 128 } else { 64 }));
+            true
+        }
+        (false, Some(128)) => {
+            reasons.push("but initial TTL 128, Windows' default".into());
+            false
+        }
+        _ => true,
+    };
+    let (os, confidence) = if !printed.is_empty() && with_ts == 0 && dynamic && !ttl64 {
         reasons.push("no TCP timestamps in its SYNs".into());
+        ttl_reason(&mut reasons, true);
         reasons.push("ports in 49152–65535".into());
         if sequential {
             reasons.push("ports taken in sequence".into());
         }
-        let sure = sequential || max > 60999;
+        let sure = sequential || max > 60999 || ttl128;
         (
             "windows",
             if sure {
@@ -328,26 +364,51 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
                 Confidence::Medium
             },
         )
+    } else if !printed.is_empty() && with_ts == 0 && ttl128 {
+        // Windows' SYN below its modern range: Windows before Vista, or a range set by hand
+        // (then the range finding says which profile would hold the ports).
+        reasons.push("no TCP timestamps in its SYNs".into());
+        ttl_reason(&mut reasons, true);
+        if min >= 1025 && max <= 5000 {
+            reasons.push("ports in 1025–5000, Windows' range before Vista".into());
+            ("windows-old", Confidence::Medium)
+        } else {
+            reasons.push(format!(
+                "ports outside Vista's 49152–65535 ({min}–{max}): an older Windows or a tuned \
+                 range"
+            ));
+            ("windows", Confidence::Low)
+        }
     } else if stamped && linux {
         reasons.push("TCP timestamps in its SYNs".into());
+        let agrees = ttl_reason(&mut reasons, false);
         reasons.push("ports in 32768–60999".into());
         if parity {
             reasons.push("ports of one parity first, as Linux connect() takes them".into());
         }
         (
             "linux",
-            if parity {
-                Confidence::High
-            } else {
-                Confidence::Medium
+            match (agrees, parity) {
+                (false, _) => Confidence::Low,
+                (true, true) => Confidence::High,
+                (true, false) => Confidence::Medium,
             },
         )
     } else if stamped && dynamic && max > 60999 {
         reasons.push("TCP timestamps in its SYNs".into());
+        let agrees = ttl_reason(&mut reasons, false);
         reasons.push("ports above Linux's 60999, in 49152–65535".into());
-        ("macos", Confidence::Medium)
+        (
+            "macos",
+            if agrees {
+                Confidence::Medium
+            } else {
+                Confidence::Low
+            },
+        )
     } else if stamped && (10000..32768).contains(&min) {
         reasons.push("TCP timestamps in its SYNs".into());
+        ttl_reason(&mut reasons, false);
         reasons.push("ports below 32768, in FreeBSD's 10000–65535".into());
         // A NAT or a tuned range shows the same: only the range speaks for FreeBSD here.
         ("freebsd", Confidence::Low)
@@ -372,6 +433,26 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
         observed_range,
         connections: cs.len() as u32,
     }
+}
+
+/// The initial TTL most of a host's SYNs started from: the smallest usual initial value (64:
+/// Linux, macOS, FreeBSD; 128: Windows; 255: Solaris and network gear) not below what arrived,
+/// as p0f rounds it. `None` without SYNs. A TTL of 0 says nothing: no router forwards it, so
+/// it was written so (an anonymised or rewritten capture).
+fn usual_initial_ttl(ttls: impl Iterator<Item = u8>) -> Option<u8> {
+    let mut counts = [0u32; 3];
+    for t in ttls.filter(|&t| t > 0) {
+        counts[match t {
+            0..=64 => 0,
+            65..=128 => 1,
+            _ => 2,
+        }] += 1;
+    }
+    let (i, &n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, n)| (**n, 2 - *i))?;
+    (n > 0).then_some([64, 128, 255][i])
 }
 
 /// Smallest block of ports from which a range narrower than the default is inferred.
@@ -516,6 +597,15 @@ mod tests {
         );
         assert!("custom:9-1:4".parse::<Profile>().is_err());
         assert!("solaris".parse::<Profile>().is_err());
+    }
+
+    #[test]
+    fn initial_ttl_is_rounded_up_to_the_usual_starting_values() {
+        assert_eq!(usual_initial_ttl([64, 63, 57].into_iter()), Some(64));
+        assert_eq!(usual_initial_ttl([128, 117, 64].into_iter()), Some(128));
+        assert_eq!(usual_initial_ttl([250].into_iter()), Some(255));
+        assert_eq!(usual_initial_ttl([0, 0].into_iter()), None);
+        assert_eq!(usual_initial_ttl(std::iter::empty()), None);
     }
 
     #[test]

@@ -87,6 +87,23 @@ pub const PROFILE_NOTE: Catalog = &[
         "some below 10000, outside every profile's range; assumed Linux (modern)",
         "部分低於 10000,在所有設定檔的範圍之外;假設為 Linux (modern)",
     ),
+    (
+        "but initial TTL 128, Windows' default",
+        "但初始 TTL 是 128,也就是 Windows 的預設值",
+    ),
+    ("initial TTL ", "初始 TTL "),
+    (
+        "ports in 1025–5000, Windows' range before Vista",
+        "埠位於 1025–5000,Vista 之前 Windows 的範圍",
+    ),
+    (
+        "ports outside Vista's 49152–65535 (",
+        "埠不在 Vista 以後的 49152–65535 之內(",
+    ),
+    (
+        "): an older Windows or a tuned range",
+        "):較舊的 Windows 或調整過的範圍",
+    ),
     ("no TCP timestamps in its SYNs", "SYN 不帶 TCP 時間戳記"),
     ("TCP timestamps in its SYNs", "SYN 帶有 TCP 時間戳記"),
     ("ports taken in sequence", "埠依序取用"),

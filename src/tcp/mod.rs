@@ -90,11 +90,14 @@ impl Outcome {
     }
 }
 
-/// The TCP options of a SYN, as far as they tell which OS sent it (p0f's approach): Windows
-/// leaves RFC 7323 timestamps off by default, Linux, macOS and FreeBSD send them; the window
-/// scale and MSS differ by OS and link.
+/// The TCP options of a SYN and its IP TTL, as far as they tell which OS sent it (p0f's
+/// approach): Windows leaves RFC 7323 timestamps off by default, Linux, macOS and FreeBSD send
+/// them; Windows starts its TTL at 128, the others at 64; the window scale and MSS differ by OS
+/// and link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SynOptions {
+    /// The TTL (hop limit) the SYN arrived with at the capture point.
+    pub ttl: u8,
     pub window: u16,
     pub mss: Option<u16>,
     pub window_scale: Option<u8>,

@@ -680,7 +680,7 @@ proptest::proptest! {
                 0 | 1 => Decoded::Tcp(crate::decode::TcpSegment {
                     src: a, dst: b, seq: sq, ack: ak,
                     flags: crate::decode::TcpFlags(flags), window: 0,
-                    payload_len: len, options: Default::default(),
+                    payload_len: len, options: Default::default(), ttl: 64,
                 }),
                 2 => Decoded::Udp(crate::decode::UdpDatagram { src: a, dst: b, payload_len: len }),
                 _ => Decoded::Icmp(IcmpError {

@@ -37,5 +37,6 @@ pub(crate) fn seg(
         window: 65535,
         payload_len: len,
         options: TcpOptions::default(),
+        ttl: 64,
     })
 }

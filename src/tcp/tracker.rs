@@ -319,6 +319,7 @@ impl Connection {
                         if s == Role::Client {
                             let o = &seg.options;
                             self.syn_options = Some(super::SynOptions {
+                                ttl: seg.ttl,
                                 window: seg.window,
                                 mss: o.mss,
                                 window_scale: o.window_scale,
