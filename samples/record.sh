@@ -158,7 +158,13 @@ def tw_early_exits():
     time.sleep(0.3)
     ports = []
     for i in range(2):
-        with socket.create_connection((HOST, port), timeout=5) as c:
+        # SO_REUSEADDR before bind: a TIME-WAIT socket lets bind() take its port again only
+        # when both sockets asked for it.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as c:
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            c.settimeout(5)
+            c.bind((HOST, 0))
+            c.connect((HOST, port))
             ports.append(c.getsockname()[1])
             request(c, i, False)
         time.sleep(0.3)
@@ -176,6 +182,7 @@ def tw_early_exits():
     c.connect((HOST, port))
     request(c, 2, False)
     c.close()
+    print("reused port %d while it was in TIME-WAIT" % ports[1])
     time.sleep(0.3)
     stop.set()
     w.join()

@@ -271,14 +271,24 @@ fn derive_reusing<T: Send>(
     let mut spans = Vec::with_capacity(conns.len() * 3 + udp.len());
     let mut reused_4tuples = 0;
     let mut reused_during_time_wait = 0;
+    // A client's connections mostly follow each other: its profile is looked up once a run.
+    let mut last: Option<(IpAddr, &OsProfile)> = None;
     for c in conns {
+        let client_profile = match last {
+            Some((h, p)) if h == c.client.ip => p,
+            _ => {
+                let p = profiles.of(c.client.ip);
+                last = Some((c.client.ip, p));
+                p
+            }
+        };
         let next_start = c
             .next_generation
             .and_then(|n| conns.get(n as usize))
             .map(|n| n.start_ns);
         let cut = next_start.unwrap_or(i64::MAX);
         let before = spans.len();
-        tcp_spans(c, profiles, capture_end_ns, cut, &mut spans);
+        tcp_spans(c, client_profile, profiles, capture_end_ns, cut, &mut spans);
         if c.prev_generation.is_some() {
             reused_4tuples += 1;
         }
@@ -414,17 +424,17 @@ fn first_entry(side: &crate::tcp::Side, pred: impl Fn(TcpState) -> bool) -> Opti
 }
 
 /// The spans of one TCP connection: the client's Assigned/Active/TimeWait, the server's
-/// TimeWait, each timed by its host's profile. `cut` is when the next connection on the same
-/// 4-tuple starts.
+/// TimeWait, each timed by its host's profile (`profile` is the client's). `cut` is when the
+/// next connection on the same 4-tuple starts.
 fn tcp_spans(
     c: &Connection,
+    profile: &OsProfile,
     profiles: ProfileOf<'_>,
     capture_end: i64,
     cut: i64,
     out: &mut Vec<PortSpan>,
 ) {
     let cs = &c.client_side;
-    let profile = profiles.of(c.client.ip);
     let horizon = capture_end.min(cut);
     let mut push = |host: Endpoint,
                     remote: Endpoint,
@@ -526,7 +536,11 @@ fn tcp_spans(
             .iter()
             .find(|t| t.from == TcpState::TimeWait)
             .map(|t| t.ts_ns);
-        let time_wait_ns = profiles.of(host.ip).time_wait_ns;
+        let time_wait_ns = if server_side {
+            profiles.of(host.ip).time_wait_ns
+        } else {
+            profile.time_wait_ns
+        };
         let natural = left.unwrap_or(tw.ts_ns.saturating_add(time_wait_ns));
         push(
             host,
