@@ -66,6 +66,8 @@ pub enum FindingKind {
     TimeWaitPileup,
     /// A new SYN reused a 4-tuple whose previous connection was still in TIME-WAIT.
     PortReusedInTimeWait,
+    /// A RST ended a socket's TIME-WAIT before its 2×MSL (RFC 1337's "TIME-WAIT assassination").
+    TimeWaitEndedByRst,
     /// SYNs retransmitted without any answer.
     SynUnanswered,
     /// The server answered with SYN-ACK but never saw the final ACK.
@@ -93,6 +95,7 @@ impl FindingKind {
             FindingKind::PortPoolPressure => "port_pool_pressure",
             FindingKind::TimeWaitPileup => "time_wait_pileup",
             FindingKind::PortReusedInTimeWait => "port_reused_in_time_wait",
+            FindingKind::TimeWaitEndedByRst => "time_wait_ended_by_rst",
             FindingKind::SynUnanswered => "syn_unanswered",
             FindingKind::SynAckUnacknowledged => "syn_ack_unacknowledged",
             FindingKind::ConnectionRefused => "connection_refused",
@@ -113,6 +116,7 @@ impl FindingKind {
             FindingKind::PortPoolPressure
                 | FindingKind::TimeWaitPileup
                 | FindingKind::PortReusedInTimeWait
+                | FindingKind::TimeWaitEndedByRst
                 | FindingKind::ClientPortsOutsideProfile
         )
     }
@@ -270,6 +274,7 @@ pub fn from_pools(conns: &[Connection], prep: &PoolPrep, pools: Pools<'_>) -> Ve
 pub fn from_spans(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
     let mut out = Vec::new();
     port_reused_in_time_wait(conns, ports, &mut out);
+    time_wait_ended_by_rst(conns, ports, &mut out);
     out
 }
 
@@ -850,6 +855,89 @@ fn port_reused_in_time_wait(conns: &[Connection], ports: &PortModel, out: &mut V
         f = f
             .ev("reuses", v.len())
             .ev("median_reuse_after_ms", after / MS)
+            .ev("time_wait_s", tw_s);
+        out.push(f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TIME-WAIT ended by a RST.
+
+/// Every TIME-WAIT a RST ended early, one finding per (host holding it, other end). Linux
+/// honours such a RST while `net.ipv4.tcp_rfc1337` is 0, its default (tcp_timewait_state_process:
+/// "TIME_WAIT assassination"); RFC 1337 §3 recommends ignoring it.
+fn time_wait_ended_by_rst(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
+    // (connection id, ns the TIME-WAIT lasted, port)
+    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<(u32, i64, u16)>> = BTreeMap::new();
+    for c in conns {
+        for (side, holder, other) in [
+            (&c.client_side, c.client, c.server),
+            (&c.server_side, c.server, c.client),
+        ] {
+            let Some(tw) = side.entered(TcpState::TimeWait) else {
+                continue;
+            };
+            let ended = side
+                .transitions
+                .iter()
+                .find(|t| t.from == TcpState::TimeWait && t.to == TcpState::Closed);
+            if let Some(e) = ended {
+                groups.entry((holder.ip, other)).or_default().push((
+                    c.id,
+                    e.ts_ns - tw.ts_ns,
+                    holder.port,
+                ));
+            }
+        }
+    }
+    for ((host, other), v) in groups {
+        let tw_s = ports.profile_of(host).time_wait_ns / S;
+        let after = median(v.iter().map(|x| x.1).collect());
+        let mut f = Finding::new(
+            FindingKind::TimeWaitEndedByRst,
+            Severity::Info,
+            "ch04-time-wait.md",
+        );
+        f.title = format!(
+            "{} TIME-WAIT(s) of {host} with {other} ended early by a RST",
+            v.len()
+        );
+        f.explanation = format!(
+            "A RST from {other} arrived while {host}'s socket was in TIME-WAIT and ended it a \
+             median {:.1} s in, instead of after {tw_s} s: RFC 1337's \"TIME-WAIT \
+             assassination\". Linux honours such a RST while net.ipv4.tcp_rfc1337 is 0 (the \
+             default); the port is Available again at once, and a late segment of the old \
+             connection could then be taken for part of a new one on the same 4-tuple.",
+            after as f64 / 1e9
+        );
+        f.advice = "Usually harmless. RFC 1337 recommends ignoring a RST in TIME-WAIT: on Linux \
+                    `sysctl net.ipv4.tcp_rfc1337=1`."
+            .into();
+        f.zh_tw.title = format!(
+            "{host} 與 {other} 之間有 {} 個 TIME-WAIT 被 RST 提前結束",
+            v.len()
+        );
+        f.zh_tw.explanation = format!(
+            "{host} 的 socket 還在 TIME-WAIT 時收到了來自 {other} 的 RST,於是在中位數 {:.1} 秒時就結束,\
+             而不是等滿 {tw_s} 秒:這就是 RFC 1337 所說的「TIME-WAIT assassination」(TIME-WAIT 暗殺)。\
+             只要 net.ipv4.tcp_rfc1337 是 0(預設值),Linux 就會接受這樣的 RST;埠立刻回到可用狀態,\
+             而舊連線遲到的區段就可能被當成同一個四元組上新連線的一部分。",
+            after as f64 / 1e9
+        );
+        f.zh_tw.advice =
+            "通常無害。RFC 1337 建議在 TIME-WAIT 時忽略 RST:在 Linux 上可設定 `sysctl net.ipv4.tcp_rfc1337=1`。"
+                .into();
+        f.connections = v.iter().map(|x| x.0).collect();
+        f.ports = v
+            .iter()
+            .map(|x| Endpoint::new(host, x.2))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        f.ports.push(other);
+        f = f
+            .ev("ended", v.len())
+            .ev("median_after_ms", after / MS)
             .ev("time_wait_s", tw_s);
         out.push(f);
     }

@@ -58,6 +58,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("real-one-direction.pcap", &["one_directional"]),
     ("real-refused.pcap", &["connection_refused"]),
     ("real-server-closes-first.pcap", &["server_closes_first"]),
+    (
+        "real-time-wait-early-exit.pcap",
+        &["port_reused_in_time_wait", "time_wait_ended_by_rst"],
+    ),
 ];
 
 #[test]

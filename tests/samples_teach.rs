@@ -344,3 +344,45 @@ fn browser_burst_draws_windows_time_wait_for_its_client() {
     assert_eq!(tw.len(), 6);
     assert!(tw.iter().all(|&d| d == 120_000_000_000), "{tw:?}");
 }
+
+/// A real Linux kernel's TIME-WAIT, three ways (samples/record.sh): ended at once by a RST
+/// (RFC 1337's assassination, honoured while net.ipv4.tcp_rfc1337 = 0), cut short by a new SYN
+/// on the same 4-tuple (tcp_tw_reuse on loopback), and left to run its 60 s past the capture.
+#[test]
+fn time_wait_ends_early_on_a_rst_or_a_reusing_syn() {
+    let a = load("real-time-wait-early-exit.pcap");
+    assert_eq!(a.connections.len(), 3);
+    let tw: Vec<_> = a
+        .ports
+        .spans
+        .iter()
+        .filter(|s| s.phase == Phase::TimeWait)
+        .map(|s| (s.conn, s))
+        .collect();
+    assert_eq!(tw.len(), 3);
+    let span = |conn: u32| tw.iter().find(|(c, _)| *c == conn).unwrap().1;
+    let c0 = &a.connections[0];
+    let entered = c0
+        .client_side
+        .entered(portlife::tcp::TcpState::TimeWait)
+        .unwrap();
+    let left = c0
+        .client_side
+        .transitions
+        .iter()
+        .find(|t| t.from == portlife::tcp::TcpState::TimeWait)
+        .expect("the RST ends the client's TIME-WAIT");
+    assert_eq!(left.to, portlife::tcp::TcpState::Closed);
+    // Ended by the RST, about 0.6 s in: at the RST, not after 60 s.
+    assert_eq!(span(0).end_ns, left.ts_ns);
+    let lasted = left.ts_ns - entered.ts_ns;
+    assert!(lasted > 100_000_000 && lasted < 5_000_000_000, "{lasted}");
+    assert!(!span(0).truncated_by_capture_end && !span(0).cut_by_reuse);
+    // Cut by the reusing SYN of connection 2, which starts then.
+    assert!(span(1).cut_by_reuse);
+    assert_eq!(span(1).end_ns, a.connections[2].start_ns);
+    assert_eq!(a.connections[2].client.port, a.connections[1].client.port);
+    // The last one runs its whole 60 s, past the capture's end.
+    assert!(span(2).truncated_by_capture_end);
+    assert_eq!(span(2).end_ns - span(2).start_ns, 60_000_000_000);
+}

@@ -443,3 +443,62 @@ proptest! {
         }
     }
 }
+
+/// A RST in TIME-WAIT ends it there (RFC 9293 §3.10.7.4: TIME-WAIT enters CLOSED on a RST, which
+/// Linux honours unless net.ipv4.tcp_rfc1337 is set): the port is Available at once, whatever
+/// the profile's 2×MSL.
+#[test]
+fn a_rst_in_time_wait_ends_it_at_the_rst() {
+    let (c, s) = (ep(2, 54321), ep(5, 443));
+    let mut p = closed_by(Role::Client, 54321);
+    p.push((T0 + 3 * S, seg(s, c, "R", 502, 0, 0)));
+    let t = run(&p, T0 + 300 * S);
+    for profile in [OsProfile::linux(), OsProfile::windows()] {
+        let m = derive(t.connections(), &profile, T0 + 300 * S);
+        assert_eq!(
+            phases(&m, 0, false)[2],
+            (Phase::TimeWait, S + 20 * MS, 3 * S),
+            "{}",
+            profile.name
+        );
+        assert_eq!(m.phase_at(c.ip, 54321, T0 + 4 * S), Phase::Available);
+    }
+}
+
+/// Two clients, two systems: each one's TIME-WAIT and pool follow its own profile, and an
+/// override moves its host alone.
+#[test]
+fn each_client_host_times_its_ports_under_its_own_profile() {
+    let mut p = closed_by(Role::Client, 54321);
+    let other = closed_by(Role::Client, 40000);
+    // The second client is host .3 (closed_by's client is .2).
+    let (c2, s) = (ep(3, 40000), ep(5, 443));
+    p.extend(other.iter().enumerate().map(|(i, (ts, _))| {
+        let d = match i {
+            0 => seg(c2, s, "S", 100, 0, 0),
+            1 => seg(s, c2, "SA", 500, 101, 0),
+            2 => seg(c2, s, "A", 101, 501, 0),
+            3 => seg(c2, s, "FA", 101, 501, 0),
+            4 => seg(s, c2, "FA", 501, 102, 0),
+            _ => seg(c2, s, "A", 102, 502, 0),
+        };
+        (*ts + 5 * MS, d)
+    }));
+    p.sort_by_key(|x| x.0);
+    let t = run(&p, T0 + 300 * S);
+    let mut choice = Profiles::from(Profile::Linux);
+    choice.set_host(c2.ip, Profile::Windows);
+    let m = derive_for(t.connections(), &[], &choice, T0 + 300 * S);
+    let tw = |host| {
+        m.spans
+            .iter()
+            .find(|s| s.host == host && s.phase == Phase::TimeWait)
+            .map(|s| s.end_ns - s.start_ns)
+    };
+    assert_eq!(tw(ep(2, 0).ip), Some(60 * S));
+    assert_eq!(tw(c2.ip), Some(120 * S));
+    let size = |host| m.hosts.iter().find(|h| h.host == host).unwrap().range_size;
+    assert_eq!((size(ep(2, 0).ip), size(c2.ip)), (28232, 16384));
+    assert_eq!(m.profile_of(c2.ip).name, "windows");
+    assert_eq!(m.host_profiles.len(), 1);
+}
