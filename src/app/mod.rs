@@ -42,6 +42,17 @@ use state::AppState;
 /// The eframe application: state plus the panels that draw it.
 pub struct PortlifeApp {
     pub state: AppState,
+    /// `PORTLIFE_FRAME_LOG=FILE`: every frame's whole cost written there (scripts/frame-times.sh).
+    frame_log: Option<FrameLog>,
+}
+
+/// One line per frame: ms since the app started, the previous frame's whole cost as eframe
+/// measures it (UI, tessellation and painting, without the wait for vsync), this frame's UI
+/// time, and the connections loaded. Repaints continuously while it is on, so the frames
+/// measured are back to back.
+struct FrameLog {
+    out: std::io::BufWriter<std::fs::File>,
+    started: Instant,
 }
 
 impl PortlifeApp {
@@ -51,7 +62,10 @@ impl PortlifeApp {
         if let Some(f) = file {
             state.open(f, ctx);
         }
-        PortlifeApp { state }
+        PortlifeApp {
+            state,
+            frame_log: None,
+        }
     }
 
     /// One frame: poll the loader, take dropped files, draw every panel.
@@ -98,8 +112,27 @@ impl PortlifeApp {
 }
 
 impl eframe::App for PortlifeApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        let ui_started = Instant::now();
         self.show(ui);
+        if let Some(log) = self.frame_log.as_mut() {
+            use std::io::Write;
+            let conns = self
+                .state
+                .loaded
+                .as_ref()
+                .map_or(0, |l| l.capture.connections.len());
+            let whole = frame.info().cpu_usage.map_or(f32::NAN, |s| s * 1000.0);
+            // A log that cannot be written is not worth stopping the app for.
+            let _ = writeln!(
+                log.out,
+                "{:.3} {:.3} {:.3} {conns}",
+                log.started.elapsed().as_secs_f64() * 1000.0,
+                whole,
+                ui_started.elapsed().as_secs_f64() * 1000.0
+            );
+            ui.ctx().request_repaint();
+        }
     }
 }
 
@@ -118,6 +151,14 @@ pub fn run(file: Option<PathBuf>) -> Result<(), String> {
         Box::new(move |cc| {
             let mut app = PortlifeApp::new(&cc.egui_ctx, file);
             app.state.lang = portlife::i18n::Lang::from_env();
+            if let Some(path) = std::env::var_os("PORTLIFE_FRAME_LOG") {
+                let f = std::fs::File::create(&path)
+                    .map_err(|e| format!("PORTLIFE_FRAME_LOG {}: {e}", path.to_string_lossy()))?;
+                app.frame_log = Some(FrameLog {
+                    out: std::io::BufWriter::new(f),
+                    started: Instant::now(),
+                });
+            }
             Ok(Box::new(app))
         }),
     )
