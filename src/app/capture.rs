@@ -158,8 +158,11 @@ pub fn load(
     mut on_progress: impl FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<CaptureModel, String> {
-    let a = analysis::analyze_file(
-        path,
+    // A folder is the capture files in it, read as one merged by timestamp (tcpdump's rotated
+    // files); a file is itself.
+    let a = analysis::analyze_files_with_profile(
+        &[path.to_path_buf()],
+        portlife::ports::Profile::Auto,
         Options {
             on_progress: Some(&mut on_progress),
             cancel: Some(cancel),

@@ -136,6 +136,11 @@ pub const APP: Catalog = &[
     ("Auto", "自動"),
     ("Custom", "自訂"),
     ("Per host", "各主機"),
+    ("Open folder…", "開啟資料夾…"),
+    (
+        "Every capture file in a folder, read as one capture merged by time (tcpdump's rotated files)",
+        "資料夾中的每個擷取檔,依時間合併成一份擷取來讀(例如 tcpdump 輪替產生的檔案)",
+    ),
     (
         "Each client host's ports are modelled under its own profile",
         "每台用戶端主機的埠都依它自己的設定檔建模",

@@ -20,6 +20,7 @@ use crossbeam_channel::{Receiver, TryRecvError};
 use portlife::decode::{self, Decoded, TcpFlags};
 use portlife::i18n::Lang;
 use portlife::sanitize::{Sanitizer, Verdict};
+use portlife::source::merge::MergedSource;
 use portlife::source::FileSource;
 use portlife::tcp::{Connection, Side, TcpState};
 
@@ -214,6 +215,34 @@ pub struct RawSegment {
     pub payload: u32,
 }
 
+/// The packets of what the app opened: one file, or a folder's files merged by timestamp as
+/// the loader read them (so packet indexes mean the same).
+enum Packets {
+    One(FileSource),
+    Merged(MergedSource),
+}
+
+impl Packets {
+    fn open(path: &Path) -> Result<Packets, String> {
+        if !path.is_dir() {
+            return FileSource::open(path)
+                .map(Packets::One)
+                .map_err(|e| e.to_string());
+        }
+        let files = portlife::source::merge::files_in(path).map_err(|e| e.to_string())?;
+        MergedSource::open(&files)
+            .map(Packets::Merged)
+            .map_err(|e| e.to_string())
+    }
+
+    fn next_packet(&mut self) -> Option<portlife::source::Packet<'_>> {
+        match self {
+            Packets::One(s) => s.next_packet(),
+            Packets::Merged(s) => s.next_packet(),
+        }
+    }
+}
+
 /// Read the segments of `conn` from the capture at `path`. `next_first_index` is the first
 /// packet of the next generation on the same 4-tuple (it ends this one's range). Stops early,
 /// with what it has, once `cancel` is set.
@@ -223,7 +252,7 @@ pub fn read_packets(
     next_first_index: Option<u64>,
     cancel: &AtomicBool,
 ) -> Result<(Vec<RawSegment>, bool), String> {
-    let mut src = FileSource::open(path).map_err(|e| e.to_string())?;
+    let mut src = Packets::open(path)?;
     let mut sanitizer = Sanitizer::default();
     let want = conn.packets() as usize;
     let mut out = Vec::new();

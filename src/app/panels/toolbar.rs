@@ -49,7 +49,19 @@ fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     ui.menu_button(t(lang, "File"), |ui| {
         if ui.button(t(lang, "Open…")).clicked() {
-            start_dialog(ui.ctx());
+            start_dialog(ui.ctx(), false);
+            state.show_path_input = true;
+            ui.close();
+        }
+        if ui
+            .button(t(lang, "Open folder…"))
+            .on_hover_text(t(
+                lang,
+                "Every capture file in a folder, read as one capture merged by time (tcpdump's rotated files)",
+            ))
+            .clicked()
+        {
+            start_dialog(ui.ctx(), true);
             state.show_path_input = true;
             ui.close();
         }
@@ -372,17 +384,22 @@ fn path_field(ui: &mut egui::Ui, state: &mut AppState) {
     });
 }
 
-/// Run the native dialog (rfd, xdg portal) on its own thread. With no portal (e.g. under Xvfb)
-/// it returns nothing and the path field, shown alongside, is the way in.
-fn start_dialog(ctx: &egui::Context) {
+/// Run the native dialog (rfd, xdg portal) on its own thread, for a file or a folder. With no
+/// portal (e.g. under Xvfb) it returns nothing and the path field, shown alongside, is the way
+/// in (it takes a folder too).
+fn start_dialog(ctx: &egui::Context, folder: bool) {
     let (tx, rx) = crossbeam_channel::bounded(1);
     let ctx2 = ctx.clone();
     let started = std::thread::Builder::new()
         .name("portlife-dialog".into())
         .spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .add_filter("captures", &["pcap", "pcapng", "cap", "gz"])
-                .pick_file();
+            let picked = if folder {
+                rfd::FileDialog::new().pick_folder()
+            } else {
+                rfd::FileDialog::new()
+                    .add_filter("captures", &["pcap", "pcapng", "cap", "gz", "zst", "lz4"])
+                    .pick_file()
+            };
             let _ = tx.send(picked);
             ctx2.request_repaint();
         });
