@@ -867,8 +867,9 @@ fn port_reused_in_time_wait(conns: &[Connection], ports: &PortModel, out: &mut V
 /// honours such a RST while `net.ipv4.tcp_rfc1337` is 0, its default (tcp_timewait_state_process:
 /// "TIME_WAIT assassination"); RFC 1337 §3 recommends ignoring it.
 fn time_wait_ended_by_rst(conns: &[Connection], ports: &PortModel, out: &mut Vec<Finding>) {
-    // (connection id, ns the TIME-WAIT lasted, port)
-    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<(u32, i64, u16)>> = BTreeMap::new();
+    /// (connection id, ns the TIME-WAIT lasted, port).
+    type Ended = (u32, i64, u16);
+    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<Ended>> = BTreeMap::new();
     for c in conns {
         for (side, holder, other) in [
             (&c.client_side, c.client, c.server),
