@@ -12,10 +12,10 @@ use crate::decode;
 use crate::defrag::{Defrag, FirstFragment};
 use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile, Profiles};
-use crate::report::CaptureStats;
 use crate::sanitize::{self, Sanitizer, Verdict};
 use crate::source::merge::{self, MergedSource};
 use crate::source::{FileSource, Format, OpenError, Packet, PacketMeta, Progress, Warning};
+use crate::stats::CaptureStats;
 use crate::tcp::evict::DEFAULT_MAX_CONNECTIONS;
 use crate::tcp::{Connection, Evictions, Tracker, UdpFlow};
 

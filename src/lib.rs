@@ -13,6 +13,7 @@ pub mod ports;
 pub mod report;
 pub mod sanitize;
 pub mod source;
+pub mod stats;
 pub mod synth;
 pub mod tcp;
 

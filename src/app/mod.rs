@@ -2,14 +2,15 @@
 //! not. Layout follows egui's demo app: [`state::AppState`] holds what is shown, the `panels`
 //! draw it, and [`view_model`] turns the capture model into rows and spans to draw.
 //!
-//! Room is left for issue 7 (ladder, state diagram, occupancy chart, table, replay) and issue 14
-//! (port pool map): each is another panel reading the same `AppState` and view-model.
+//! The views under the timeline (ladder, state diagram, occupancy chart, table, replay) and
+//! the pool map window are panels too, reading the same `AppState` and the open capture.
 
 pub mod capture;
 pub mod diagram_model;
 pub mod i18n;
 pub mod ladder_model;
 pub mod live_capture;
+pub mod loaded;
 pub mod loader;
 pub mod occupancy_model;
 pub mod panels;

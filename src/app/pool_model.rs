@@ -1,5 +1,5 @@
 //! View-model of the pool map window: the port model of the open capture under the chosen
-//! profile (the one the timeline shows, [`super::state::Loaded::derived`], with the UDP flows
+//! profile (the one the timeline shows, [`super::loaded::Loaded::derived`], with the UDP flows
 //! as the report derives it, so the counters are the report's), the hosts and port-choice
 //! reading cached until that model changes, and the map at the shared time cursor.
 //!
@@ -13,7 +13,7 @@ use portlife::decode::Endpoint;
 use portlife::ports::{self, ChoiceReading, ClientHost, PoolMap, PortChoice, PortModel};
 
 use super::capture::CaptureModel;
-use super::state::Loaded;
+use super::loaded::Loaded;
 
 /// What the pool map window shows and remembers between frames.
 #[derive(Default)]

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use portlife::i18n::Lang;
 use portlife::ports::Profiles;
 
-use super::capture::{CaptureModel, Derived};
+use super::capture::CaptureModel;
 use super::i18n::{self, tf, CjkFont};
 use super::live_capture::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
 use super::pool_model::PoolMapState;
 use super::profile::{CustomParams, ProfileChoice};
 use super::samples::{self, Sample};
-use super::view_model::{self, Filters, PhaseCounts, Timeline};
+use super::view_model::{self, Filters, PhaseCounts};
 
 /// How the x axis is labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,16 +60,7 @@ impl ViewTransform {
     }
 }
 
-/// A capture that is open, with everything derived from it.
-pub struct Loaded {
-    pub path: PathBuf,
-    pub capture: Arc<CaptureModel>,
-    /// The port model and findings under `derived_for` (re-derived only when the profile
-    /// changes; a filter change reuses them).
-    pub derived: Arc<Derived>,
-    pub derived_for: Profiles,
-    pub timeline: Timeline,
-}
+pub use super::loaded::Loaded;
 
 /// Everything the panels read and change.
 pub struct AppState {
@@ -108,9 +99,9 @@ pub struct AppState {
     pub live: LiveState,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
-    /// The ladder, state diagram, occupancy, table, replay and export views (issue 7).
+    /// The ladder, state diagram, occupancy, table, replay and export views under the timeline.
     pub views: super::views::ViewsState,
-    /// The pool map window (issue 14): open or not, host, destination, cached port model.
+    /// The pool map window: open or not, host, destination, cached port model.
     pub pool_map: PoolMapState,
     /// The language of every text (English by default; `app::run` takes the system locale).
     pub lang: Lang,

@@ -1,4 +1,4 @@
-//! egui_kittest tests of the issue-7 views: ladder, state diagram, occupancy chart, connection
+//! egui_kittest tests of the views under the timeline: ladder, state diagram, occupancy chart, connection
 //! table, replay and SVG export, driven through the real app (loader and ladder threads
 //! included), plus the pure view-model functions behind them.
 

@@ -1,6 +1,5 @@
-//! State of the issue-7 views (ladder, state diagram, occupancy chart, connection table, replay,
-//! SVG export), kept in one field of [`super::state::AppState`] so the rest of the state stays
-//! as it was. Caches here are keyed by what they were built from and rebuilt when that changes.
+//! State of the views under the timeline (ladder, state diagram, occupancy chart, connection table, replay,
+//! SVG export), kept in one field of [`super::state::AppState`]. Caches here are keyed by what they were built from and rebuilt when that changes.
 
 use std::collections::{BTreeSet, HashSet};
 use std::net::IpAddr;
@@ -91,7 +90,7 @@ pub type ChartKey = (usize, IpAddr, Option<Endpoint>);
 /// What the cached state-change times were computed for: capture address and selection.
 pub type ChangeTimesKey = (usize, Option<u32>);
 
-/// Everything the issue-7 views remember between frames.
+/// Everything the views under the timeline remember between frames.
 pub struct ViewsState {
     pub tab: Tab,
     pub ladder: LadderSlot,

@@ -1,8 +1,7 @@
-//! Views for the CLI and the book: text and JSON reports (and, later, SVG export).
+//! Views for the CLI and the book: the text and JSON reports and the SVG figures.
 
 pub mod pool_svg;
-pub mod stats;
 pub mod summary;
 pub mod svg;
 
-pub use stats::CaptureStats;
+pub use crate::stats::CaptureStats;

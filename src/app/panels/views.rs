@@ -1,4 +1,4 @@
-//! The bottom panel of the issue-7 views: the replay bar (shared time cursor), SVG export of
+//! The bottom panel of the views under the timeline: the replay bar (shared time cursor), SVG export of
 //! the timeline window, and the tabs Ladder | States | Occupancy | Table. Every view shows the state at `AppState::time_cursor`.
 
 use egui::Color32;
