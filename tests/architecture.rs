@@ -65,7 +65,7 @@ fn imports(file: &Path, text: &str) -> BTreeSet<Vec<String>> {
         .collect::<Vec<_>>()
         .join("\n");
     let bytes = code.as_bytes();
-    for (start, _) in code.match_indices(|c: char| c == 'c' || c == 's' || c == 'p') {
+    for (start, _) in code.match_indices(['c', 's', 'p']) {
         let rest = &code[start..];
         let (root, after) = if let Some(r) = rest.strip_prefix("crate::") {
             (Root::Crate, r)
