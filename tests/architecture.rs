@@ -76,7 +76,11 @@ fn imports(file: &Path, text: &str) -> BTreeSet<Vec<String>> {
         } else {
             continue;
         };
+        // Inside a longer path (`x_crate::`, `super::super::`): that path was read whole.
         if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+            continue;
+        }
+        if code[..start].ends_with("::") {
             continue;
         }
         // super::super:: chains.
@@ -86,15 +90,6 @@ fn imports(file: &Path, text: &str) -> BTreeSet<Vec<String>> {
             ups += 1;
             after = r;
         }
-        let segs: Vec<String> = after
-            .split("::")
-            .map(|s| {
-                s.chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect::<String>()
-            })
-            .take_while(|s| !s.is_empty() && s.chars().next().is_some_and(|c| c.is_lowercase()))
-            .collect();
         let mut base: Vec<String> = match root {
             Root::Crate if in_bin => vec!["bin".into()],
             Root::Crate | Root::Lib => Vec::new(),
@@ -107,10 +102,65 @@ fn imports(file: &Path, text: &str) -> BTreeSet<Vec<String>> {
                 m
             }
         };
-        base.extend(segs);
-        out.insert(base);
+        let mut found = Vec::new();
+        paths_in(after, &mut Vec::new(), &mut found);
+        for p in found {
+            let mut m = base.clone();
+            m.extend(p);
+            out.insert(m);
+        }
+        base.clear();
     }
     out
+}
+
+/// The module paths a use tree names (`a::b::{c, d::e}` → a::b::c, a::b::d::e): lowercase
+/// segments only (a type or a function ends the module part).
+fn paths_in(text: &str, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    let mut rest = text;
+    let depth_at_start = prefix.len();
+    loop {
+        let seg: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if rest.starts_with('{') {
+            // Split the group's items at its top level and read each under the prefix.
+            let body = &rest[1..];
+            let mut depth = 0;
+            let mut item_start = 0;
+            for (i, c) in body.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => {
+                        paths_in(body[item_start..i].trim(), prefix, out);
+                        break;
+                    }
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        paths_in(body[item_start..i].trim(), prefix, out);
+                        item_start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            break;
+        }
+        if seg.is_empty() || !seg.starts_with(|c: char| c.is_lowercase()) || seg == "self" {
+            out.push(prefix.clone());
+            break;
+        }
+        prefix.push(seg.clone());
+        rest = &rest[seg.len()..];
+        match rest.strip_prefix("::") {
+            Some(r) => rest = r,
+            None => {
+                out.push(prefix.clone());
+                break;
+            }
+        }
+    }
+    prefix.truncate(depth_at_start);
 }
 
 #[derive(PartialEq, Clone, Copy)]

@@ -6,6 +6,11 @@ use egui::Color32;
 
 use super::view_model::Phase;
 
+/// The client end's colour in every view (Okabe–Ito sky blue).
+pub const CLIENT_COLOR: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
+/// The server end's colour (Okabe–Ito vermillion).
+pub const SERVER_COLOR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+
 /// Okabe–Ito orange.
 pub const ASSIGNED: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
 /// Okabe–Ito blue.

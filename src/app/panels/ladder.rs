@@ -13,8 +13,8 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use super::super::i18n::{t, tf};
 use super::super::ladder_model::{Ladder, LadderItem, LadderJob};
 use super::super::state::AppState;
+use super::super::theme::{CLIENT_COLOR, SERVER_COLOR};
 use super::super::views::LadderSlot;
-use super::views::{CLIENT_COLOR, SERVER_COLOR};
 
 const ROW_H: f32 = 30.0;
 const TIME_W: f32 = 110.0;

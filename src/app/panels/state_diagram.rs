@@ -16,9 +16,9 @@ use super::super::diagram_model::{self, AtCursor, Node, TransitionCounts, EDGES,
 use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 use super::super::theme;
+use super::super::theme::{CLIENT_COLOR, SERVER_COLOR};
 use super::super::view_model::Phase;
 use super::super::views::capture_key;
-use super::views::{CLIENT_COLOR, SERVER_COLOR};
 
 const BOX: Vec2 = Vec2::new(104.0, 24.0);
 const LIFECYCLE_W: f32 = 230.0;

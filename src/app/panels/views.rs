@@ -1,16 +1,9 @@
 //! The bottom panel of the views under the timeline: the replay bar (shared time cursor), SVG export of
 //! the timeline window, and the tabs Ladder | States | Occupancy | Table. Every view shows the state at `AppState::time_cursor`.
 
-use egui::Color32;
-
 use super::super::state::AppState;
 use super::super::views::Tab;
 use super::{export, ladder, occupancy, replay, state_diagram, table};
-
-/// The client end's colour in every view (Okabe–Ito sky blue).
-pub const CLIENT_COLOR: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
-/// The server end's colour (Okabe–Ito vermillion).
-pub const SERVER_COLOR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     if state.loaded.is_none() {
