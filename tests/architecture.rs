@@ -124,9 +124,8 @@ fn paths_in(text: &str, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        if rest.starts_with('{') {
+        if let Some(body) = rest.strip_prefix('{') {
             // Split the group's items at its top level and read each under the prefix.
-            let body = &rest[1..];
             let mut depth = 0;
             let mut item_start = 0;
             for (i, c) in body.char_indices() {
