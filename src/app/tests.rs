@@ -487,3 +487,26 @@ fn one_host_gets_its_own_profile_from_the_per_host_menu() {
         vec![(ip("192.168.1.31"), super::profile::ProfileChoice::MacOs)]
     );
 }
+
+/// A refused connection lasts a fraction of a millisecond — far less than a pixel on a timeline
+/// that shows the 60 s TIME-WAIT beside it — and can still be hovered and clicked.
+#[test]
+fn a_refused_connection_can_be_hovered_and_clicked() {
+    let mut h = harness();
+    open(&mut h, &sample_path("refused.pcap"));
+    h.run();
+    let label = "10.0.0.2:51016 Assigned span";
+    h.get_by_label(label).hover();
+    h.run();
+    h.get_by_label_contains("10.0.0.2:51016 -> ");
+    h.get_by_label(label).click();
+    h.run();
+    let sel = h
+        .state()
+        .state
+        .selection
+        .expect("the refused connection is selected");
+    let c = &h.state().state.loaded.as_ref().unwrap().capture.connections[sel as usize];
+    assert_eq!(c.client.port, 51016);
+    assert_eq!(c.outcome, portlife::tcp::Outcome::Refused);
+}

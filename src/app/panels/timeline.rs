@@ -24,6 +24,8 @@ const ROW_PAD: f32 = 4.0;
 const AXIS_H: f32 = 44.0;
 /// At most this many span widgets per frame (hover/click/accessibility); the rest are paint only.
 const MAX_SPAN_WIDGETS: usize = 4000;
+/// The narrowest a span's hit target gets, in points (a finger's or a shaky mouse's width).
+const MIN_HIT: f32 = 7.0;
 
 /// One line of the virtualised list.
 #[derive(Clone, Copy)]
@@ -474,28 +476,28 @@ fn draw_row(
         let y0 = top + ROW_PAD / 2.0 + s.lane as f32 * LANE_H + 1.0;
         let y1 = y0 + LANE_H - 2.0;
         let color = theme::phase_color(s.phase);
-        if x1 - x0 < 1.0 {
+        let rect = if x1 - x0 < 1.0 {
             let col = x0.floor() as i32;
             let slot = &mut last_col[s.lane as usize];
             if slot.0 == col && slot.1 >= Some(s.phase) {
                 continue;
             }
             *slot = (col, Some(s.phase));
-            plot_painter.rect_filled(
-                Rect::from_min_max(Pos2::new(col as f32, y0), Pos2::new(col as f32 + 1.0, y1)),
-                0.0,
-                color,
-            );
-            continue;
-        }
-        let rect = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1.max(x0 + 1.0), y1));
-        plot_painter.rect_filled(rect, 2.0, color);
-        if let Some(d) = s.derived_after {
-            // Past the capture's end: known from the profile, not seen. Drawn fainter.
-            let xd = x_of(view, plot_x, d).clamp(x0, rect.right());
-            let faded = Rect::from_min_max(Pos2::new(xd, y0), rect.max);
-            plot_painter.rect_filled(faded, 0.0, visuals.extreme_bg_color.gamma_multiply(0.45));
-        }
+            let tick =
+                Rect::from_min_max(Pos2::new(col as f32, y0), Pos2::new(col as f32 + 1.0, y1));
+            plot_painter.rect_filled(tick, 0.0, color);
+            tick
+        } else {
+            let rect = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1.max(x0 + 1.0), y1));
+            plot_painter.rect_filled(rect, 2.0, color);
+            if let Some(d) = s.derived_after {
+                // Past the capture's end: known from the profile, not seen. Drawn fainter.
+                let xd = x_of(view, plot_x, d).clamp(x0, rect.right());
+                let faded = Rect::from_min_max(Pos2::new(xd, y0), rect.max);
+                plot_painter.rect_filled(faded, 0.0, visuals.extreme_bg_color.gamma_multiply(0.45));
+            }
+            rect
+        };
         if state.selection == Some(s.conn) {
             plot_painter.rect_stroke(
                 rect,
@@ -504,9 +506,17 @@ fn draw_row(
                 egui::StrokeKind::Outside,
             );
         }
-        if x1 - x0 >= 2.0 && *budget > 0 {
+        // Every span can be hovered and clicked, however short: a refused SYN's Assigned phase
+        // lasts a fraction of a millisecond, a pixel or less at any useful zoom. Narrow ones get
+        // a hit target MIN_HIT wide around them (the tooltip gives the true duration).
+        let hit = if rect.width() < MIN_HIT {
+            Rect::from_center_size(rect.center(), Vec2::new(MIN_HIT, rect.height()))
+        } else {
+            rect
+        };
+        if *budget > 0 {
             *budget -= 1;
-            let hit = rect.intersect(plot_painter.clip_rect());
+            let hit = hit.intersect(plot_painter.clip_rect());
             let r = ui.interact(hit, ui.scope_id().with(("span", ri, si)), Sense::click());
             let label = format!("{} {} span", row.label, s.phase.name());
             r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
