@@ -845,19 +845,24 @@ fn port_reused_in_time_wait(conns: &[Connection], ports: &PortModel, out: &mut V
             }
         );
         f.zh_tw.advice = format!("{ZH_ADVICE_REUSE_CONNECTIONS}{ZH_ADVICE_TW_REUSE}");
-        f.ports = v
-            .iter()
-            .map(|x| Endpoint::new(host, x.2))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        f.ports.push(dst);
+        f.ports = ports_then(host, v.iter().map(|x| x.2), dst);
         f = f
             .ev("reuses", v.len())
             .ev("median_reuse_after_ms", after / MS)
             .ev("time_wait_s", tw_s);
         out.push(f);
     }
+}
+
+/// A finding's ports: `host`'s distinct `ports` in order, then the other end.
+fn ports_then(host: IpAddr, ports: impl Iterator<Item = u16>, other: Endpoint) -> Vec<Endpoint> {
+    let mut v: Vec<Endpoint> = ports
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|p| Endpoint::new(host, p))
+        .collect();
+    v.push(other);
+    v
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -929,13 +934,7 @@ fn time_wait_ended_by_rst(conns: &[Connection], ports: &PortModel, out: &mut Vec
             "通常無害。RFC 1337 建議在 TIME-WAIT 時忽略 RST:在 Linux 上可設定 `sysctl net.ipv4.tcp_rfc1337=1`。"
                 .into();
         f.connections = v.iter().map(|x| x.0).collect();
-        f.ports = v
-            .iter()
-            .map(|x| Endpoint::new(host, x.2))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        f.ports.push(other);
+        f.ports = ports_then(host, v.iter().map(|x| x.2), other);
         f = f
             .ev("ended", v.len())
             .ev("median_after_ms", after / MS)

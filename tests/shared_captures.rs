@@ -13,6 +13,19 @@ fn captures_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// The shared captures; without them a test is skipped (said on stderr), and fails under CI.
+fn captures_or_skip() -> Option<PathBuf> {
+    let dir = captures_dir();
+    if dir.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI every prerequisite must be there: ../shared/captures is not beside this checkout"
+        );
+        eprintln!("skipped: ../shared/captures is not beside this checkout");
+    }
+    dir
+}
+
 /// (file, packets, first ts µs, last ts µs, packets without a timestamp)
 type Expected = (&'static str, u64, Option<i64>, Option<i64>, u64);
 const EXPECTED: &[Expected] = &[
@@ -192,12 +205,7 @@ const EXPECTED: &[Expected] = &[
 
 #[test]
 fn every_shared_capture_reads_with_the_expected_counts_and_times() {
-    let Some(dir) = captures_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "under CI every prerequisite must be there: ../shared/captures is not beside this checkout"
-        );
-        eprintln!("skipped: ../shared/captures is not beside this checkout");
+    let Some(dir) = captures_or_skip() else {
         return;
     };
     let mut seen = 0;
@@ -238,12 +246,7 @@ fn every_shared_capture_reads_with_the_expected_counts_and_times() {
 
 #[test]
 fn link_types_of_the_shared_captures_are_all_decoded() {
-    let Some(dir) = captures_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "under CI every prerequisite must be there: ../shared/captures is not beside this checkout"
-        );
-        eprintln!("skipped: ../shared/captures is not beside this checkout");
+    let Some(dir) = captures_or_skip() else {
         return;
     };
     for (file, link) in [
@@ -273,12 +276,7 @@ fn link_types_of_the_shared_captures_are_all_decoded() {
 /// - gopacket's loopback capture is a Linux host talking to itself (TTL 64, timestamps).
 #[test]
 fn real_clients_are_read_as_the_systems_they_are() {
-    let Some(dir) = captures_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "under CI every prerequisite must be there: ../shared/captures is not beside this checkout"
-        );
-        eprintln!("skipped: ../shared/captures is not beside this checkout");
+    let Some(dir) = captures_or_skip() else {
         return;
     };
     let guess = |file: &str| {
