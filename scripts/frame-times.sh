@@ -72,7 +72,8 @@ app=
 python3 - "$work/frames.log" "$start_ms" "$stop_ms" <<'PY'
 import math, sys
 path, start, stop = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-rows = [l.split() for l in open(path) if l.strip()]
+# The last line can be cut short when the app is stopped mid-write.
+rows = [l.split() for l in open(path) if len(l.split()) == 4]
 rows = [(float(t), float(w), float(u), int(c)) for t, w, u, c in rows if start <= float(t) <= stop]
 def pct(v, p):
     v = sorted(x for x in v if not math.isnan(x))

@@ -52,7 +52,7 @@ pub struct PortlifeApp {
 /// time, and the connections loaded. Repaints continuously while it is on, so the frames
 /// measured are back to back.
 struct FrameLog {
-    out: std::io::BufWriter<std::fs::File>,
+    out: std::io::LineWriter<std::fs::File>,
     started: Instant,
 }
 
@@ -156,7 +156,7 @@ pub fn run(file: Option<PathBuf>) -> Result<(), String> {
                 let f = std::fs::File::create(&path)
                     .map_err(|e| format!("PORTLIFE_FRAME_LOG {}: {e}", path.to_string_lossy()))?;
                 app.frame_log = Some(FrameLog {
-                    out: std::io::BufWriter::new(f),
+                    out: std::io::LineWriter::new(f),
                     started: Instant::now(),
                 });
             }
