@@ -326,6 +326,13 @@ fn each_client_host_is_modelled_under_its_own_profile() {
     );
     assert!(text.contains("192.168.1.23             Windows (Vista and later) (ports 49152–65535, TIME-WAIT 120 s), guessed"));
 
+    // One client, one system: the profile line says it all, no per-host lines.
+    let mut one = Vec::new();
+    let b = load("browser-burst.pcap");
+    portlife::report::summary::write_text(&mut one, &b, portlife::i18n::Lang::En).unwrap();
+    assert!(!String::from_utf8(one)
+        .unwrap()
+        .contains("each host's profile:"));
     // A host the capture holds no SYN of has no guess: it takes the default.
     let ghost: std::net::IpAddr = "10.9.9.9".parse().unwrap();
     assert_eq!(o.ports.profile_of(ghost), &o.ports.profile);
