@@ -326,6 +326,16 @@ fn each_client_host_is_modelled_under_its_own_profile() {
     );
     assert!(text.contains("192.168.1.23             Windows (Vista and later) (ports 49152–65535, TIME-WAIT 120 s), guessed"));
 
+    // Everyone Linux but one host left to its own guess.
+    let mut back = Profiles::from(Profile::Linux);
+    back.push("192.168.1.23=auto").unwrap();
+    let w = analyze_file_with_profile(sample("proxy.pcap"), back, Default::default()).unwrap();
+    let win: std::net::IpAddr = "192.168.1.23".parse().unwrap();
+    assert_eq!(w.ports.profile_of(win).name, "windows");
+    assert_eq!(w.ports.host_profiles[0].source, ProfileSource::Guessed);
+    assert_eq!(range(&w, "192.168.1.23"), Some(16384));
+    assert_eq!(range(&w, "192.168.1.31"), Some(28232));
+    assert_eq!(w.profile.name, "linux");
     // One client, one system: the profile line says it all, no per-host lines.
     let mut one = Vec::new();
     let b = load("browser-burst.pcap");
