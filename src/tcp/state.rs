@@ -259,6 +259,12 @@ mod tests {
         // with no listener is CLOSED before and after its RST.
         assert_eq!(next_state(Listen, SendRst), Listen);
         assert_eq!(next_state(Closed, SendRst), Closed);
+        // §3.10.7.2 LISTEN, first check: "An incoming RST segment could not be valid ... it
+        // should be ignored"; a stray RST does not close a listener.
+        for passive in [false, true] {
+            assert_eq!(next_state(Listen, RcvRst { passive }), Listen);
+            assert_eq!(next_state(Closed, RcvRst { passive }), Closed);
+        }
         assert_eq!(next_state(SynSent, IcmpHardError), Closed);
         assert_eq!(next_state(Established, IcmpHardError), Established);
     }
