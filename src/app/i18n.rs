@@ -138,6 +138,10 @@ pub const APP: Catalog = &[
     ("Per host", "各主機"),
     ("Open folder…", "開啟資料夾…"),
     (
+        "! This capture is cut short or damaged ({}); the {} packets read before it are shown",
+        "! 這份擷取檔被截斷或已損壞({});以下顯示損壞處之前讀到的 {} 個封包",
+    ),
+    (
         "Every capture file in a folder, read as one capture merged by time (tcpdump's rotated files)",
         "資料夾中的每個擷取檔,依時間合併成一份擷取來讀(例如 tcpdump 輪替產生的檔案)",
     ),

@@ -510,3 +510,27 @@ fn a_refused_connection_can_be_hovered_and_clicked() {
     assert_eq!(c.client.port, 51016);
     assert_eq!(c.outcome, portlife::tcp::Outcome::Refused);
 }
+
+/// A capture cut short says so where it cannot be missed, with what was read.
+#[test]
+fn a_cut_capture_shows_a_banner_with_what_was_read() {
+    let mut h = harness();
+    let cut = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/malformed/cut-mid-packet.pcap"
+    ));
+    open(&mut h, &cut);
+    h.run();
+    h.get_by_label_contains(
+        "! This capture is cut short or damaged (capture truncated at byte 2300",
+    );
+    h.get_by_label_contains("the 9 packets read before it are shown");
+    // A whole file has no banner.
+    open(&mut h, &sample_path("browser-burst.pcap"));
+    h.run();
+    assert_eq!(
+        h.query_all_by_label_contains("cut short or damaged")
+            .count(),
+        0
+    );
+}

@@ -34,6 +34,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         if state.show_path_input {
             path_field(ui, state);
         }
+        damage_banner(ui, state);
         if let Some(err) = state.error.clone() {
             ui.horizontal(|ui| {
                 ui.colored_label(ui.visuals().error_fg_color, format!("! {err}"));
@@ -43,6 +44,33 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             });
         }
     });
+}
+
+/// Warning kinds that mean the file itself is cut short or damaged: what follows the damage
+/// was not read, and the user must know before reading the timeline as the whole capture.
+const DAMAGE: [&str; 5] = [
+    "truncated",
+    "bad_block",
+    "bad_length",
+    "read_error",
+    "damaged_compression",
+];
+
+/// A banner under the menus while the open capture is damaged: where, and how much was read.
+fn damage_banner(ui: &mut egui::Ui, state: &AppState) {
+    let Some(l) = &state.loaded else { return };
+    let Some(w) = l.capture.warnings.iter().find(|w| DAMAGE.contains(&w.kind)) else {
+        return;
+    };
+    let lang = state.lang;
+    ui.colored_label(
+        ui.visuals().warn_fg_color,
+        tf(
+            lang,
+            "! This capture is cut short or damaged ({}); the {} packets read before it are shown",
+            &[&w.message, &l.capture.packets],
+        ),
+    );
 }
 
 fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
