@@ -534,3 +534,15 @@ fn a_cut_capture_shows_a_banner_with_what_was_read() {
         0
     );
 }
+
+/// Ctrl+O opens a capture as File › Open… does: the path field is there at once (the native
+/// dialog, when the desktop has one, opens beside it).
+#[test]
+fn ctrl_o_opens_the_open_dialog_and_the_path_field() {
+    let mut h = harness();
+    h.run();
+    assert!(!h.state().state.show_path_input);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    assert!(h.state().state.show_path_input);
+}

@@ -9,8 +9,18 @@ use super::super::i18n::{t, tf};
 use super::super::profile::ProfileChoice;
 use super::super::state::{AppState, TimeAxis};
 
+/// Ctrl+O (⌘O on macOS): open a capture, as File › Open….
+const OPEN: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::O);
+
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
+    if ui.input_mut(|i| i.consume_shortcut(&OPEN)) {
+        // The path field shows at once: with no native dialog (no portal, e.g. under Xvfb)
+        // it is the way in, and it says so by being there.
+        start_dialog(ui.ctx(), false);
+        state.show_path_input = true;
+    }
     egui::Panel::top("toolbar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             file_menu(ui, state);
@@ -76,7 +86,8 @@ fn damage_banner(ui: &mut egui::Ui, state: &AppState) {
 fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     ui.menu_button(t(lang, "File"), |ui| {
-        if ui.button(t(lang, "Open…")).clicked() {
+        let open = egui::Button::new(t(lang, "Open…")).shortcut_text(ui.ctx().format_shortcut(&OPEN));
+        if ui.add(open).clicked() {
             start_dialog(ui.ctx(), false);
             state.show_path_input = true;
             ui.close();
