@@ -50,14 +50,7 @@ pub(crate) fn parse_profile(s: &str) -> Result<ProfileArg, String> {
 
 /// The `--profile` values, in order, as one choice (the last bare one is the default).
 pub(crate) fn profiles(args: &[ProfileArg]) -> Profiles {
-    let mut p = Profiles::default();
-    for a in args {
-        match a {
-            ProfileArg::Default(d) => p.default = d.clone(),
-            ProfileArg::Host(h, hp) => p.set_host(*h, hp.clone()),
-        }
-    }
-    p
+    args.iter().cloned().collect()
 }
 
 impl ReportArgs {

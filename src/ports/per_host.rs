@@ -50,11 +50,16 @@ impl From<&Profiles> for Profiles {
 impl Profiles {
     /// Add one `--profile` value: `P` sets the default, `HOST=P` overrides one host.
     pub fn push(&mut self, arg: &str) -> Result<(), ProfileParseError> {
-        match ProfileArg::from_str(arg)? {
+        self.apply(ProfileArg::from_str(arg)?);
+        Ok(())
+    }
+
+    /// Take one parsed `--profile` value: the default, or one host's.
+    pub fn apply(&mut self, arg: ProfileArg) {
+        match arg {
             ProfileArg::Default(p) => self.default = p,
             ProfileArg::Host(h, p) => self.set_host(h, p),
         }
-        Ok(())
     }
 
     /// Override one host's profile (`auto`: back to its own guess).
@@ -70,6 +75,15 @@ impl Profiles {
             .rev()
             .find(|(h, _)| *h == host)
             .map(|x| &x.1)
+    }
+}
+
+/// `--profile` values in order: the last bare one is the default, the last per host wins.
+impl FromIterator<ProfileArg> for Profiles {
+    fn from_iter<I: IntoIterator<Item = ProfileArg>>(args: I) -> Self {
+        let mut p = Profiles::default();
+        args.into_iter().for_each(|a| p.apply(a));
+        p
     }
 }
 
