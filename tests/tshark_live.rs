@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use portlife::analysis::analyze_file;
+use portlife::decode::linktype;
+
+mod common;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -196,4 +199,81 @@ fn completeness_is_wiresharks_on_every_capture() {
         "{compared} compared:\n{}",
         wrong.join("\n")
     );
+}
+
+/// Juniper's capture header (link type 178), in the three shapes the router writes: bare, with
+/// extension TLVs (an interface index and name), and with the link layer stripped. No capture
+/// of it from a real router is within reach, so the frames are built here from the layout
+/// tcpdump's print-juniper.c and Wireshark's packet-juniper.c read, and Wireshark's dissector
+/// is the peer: both must find the same TCP streams, on the same ports.
+#[test]
+fn juniper_ethernet_frames_decode_as_wiresharks_do() {
+    if Command::new("tshark").arg("-v").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tshark is missing: .ci/run installs it"
+        );
+        eprintln!("skipped: tshark not installed");
+        return;
+    }
+    let heads: [&[u8]; 3] = [
+        b"MGC\x01",
+        b"MGC\x81\x00\x0b\x04\x02\x00\x07\x01\x05ge-0/",
+        b"MGC\x03\x02\x00\x00\x00",
+    ];
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    {
+        let mut w =
+            portlife::source::PcapWriter::new(file.as_file_mut(), linktype::JUNIPER_ETHER).unwrap();
+        for (k, head) in heads.iter().enumerate() {
+            let port = 40000 + k as u16;
+            let (c, s) = (([10, 0, 0, 2], port), ([10, 0, 0, 5], 443));
+            let t = common::T0 + k as i64 * common::S;
+            for (i, (from_client, flags, seq, ack)) in [
+                (true, "S", 100, 0),
+                (false, "SA", 500, 101),
+                (true, "A", 101, 501),
+                (true, "FA", 101, 501),
+                (false, "FA", 501, 102),
+                (true, "A", 102, 502),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let (a, b) = if from_client { (c, s) } else { (s, c) };
+                let frame = common::tcp(a, b, flags, seq, ack, &[]);
+                // Without the link layer the router keeps the IP packet alone.
+                let l2 = if head[3] & 0x02 != 0 { &frame[14..] } else { &frame[..] };
+                w.write_packet(t + i as i64 * common::MS, &[*head, l2].concat())
+                    .unwrap();
+            }
+        }
+    }
+    let out = Command::new("tshark")
+        .args(["-n", "-r"])
+        .arg(file.path())
+        .args(["-T", "fields", "-e", "tcp.stream", "-e", "tcp.srcport", "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0"])
+        .output()
+        .expect("tshark runs");
+    let theirs: Vec<(u64, u16)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (s, p) = l.split_once('\t')?;
+            Some((s.parse().ok()?, p.parse().ok()?))
+        })
+        .collect();
+    assert_eq!(theirs, [(0, 40000), (1, 40001), (2, 40002)], "Wireshark's reading");
+    let a = analyze_file(file.path(), Default::default()).unwrap();
+    let ours: Vec<(usize, u16)> = a
+        .connections
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, c.client.port))
+        .collect();
+    assert_eq!(ours, [(0, 40000), (1, 40001), (2, 40002)]);
+    for c in &a.connections {
+        assert!(c.is_over(), "{c:?}");
+        assert_eq!(serde_json::to_value(c.encapsulation).unwrap(), serde_json::json!(["juniper"]));
+    }
+    assert!(a.stats.not_decoded.is_empty(), "{:?}", a.stats.not_decoded);
 }

@@ -30,10 +30,11 @@ pub enum Encap {
     Wlan,
     Radiotap,
     Wccp,
+    Juniper,
 }
 
 impl Encap {
-    const ALL: [Encap; 22] = [
+    const ALL: [Encap; 23] = [
         Encap::Vlan,
         Encap::Mpls,
         Encap::Pppoe,
@@ -56,6 +57,7 @@ impl Encap {
         Encap::Wlan,
         Encap::Radiotap,
         Encap::Wccp,
+        Encap::Juniper,
     ];
 
     fn from_u8(b: u8) -> Option<Encap> {
@@ -87,6 +89,7 @@ impl Encap {
             Encap::Wlan => "802.11",
             Encap::Radiotap => "radiotap",
             Encap::Wccp => "wccp",
+            Encap::Juniper => "juniper",
         }
     }
 
@@ -115,6 +118,7 @@ impl Encap {
             Encap::Wlan => "802.11",
             Encap::Radiotap => "radiotap",
             Encap::Wccp => "WCCP redirect",
+            Encap::Juniper => "Juniper capture header",
         }
     }
 }

@@ -223,6 +223,30 @@ fn cases() -> Vec<(u16, Vec<u8>, Vec<&'static str>)> {
             cat(&[&[0; 40], &[0x08, 0x00, 0, 0], &ip]),
             vec!["ipoib"],
         ),
+        // Juniper's capture header: bare, with two extension TLVs (an interface index and a
+        // name), and with the link layer stripped (4 bytes of protocol family, then IP).
+        (
+            linktype::JUNIPER_ETHER,
+            cat(&[b"MGC", &[0x01], &ether(0x0800, &ip)]),
+            vec!["juniper"],
+        ),
+        (
+            linktype::JUNIPER_ETHER,
+            cat(&[
+                b"MGC",
+                &[0x81, 0, 11],
+                &[4, 2, 0, 7],
+                &[1, 5],
+                b"ge-0/",
+                &ether(0x8100, &vlan(4, 0x0800, &ip)),
+            ]),
+            vec!["juniper", "vlan"],
+        ),
+        (
+            linktype::JUNIPER_ETHER,
+            cat(&[b"MGC", &[0x03], &[2, 0, 0, 0], &ip]),
+            vec!["juniper"],
+        ),
         // Cooked capture of an InfiniBand interface.
         (
             linktype::LINUX_SLL,
@@ -475,6 +499,19 @@ fn non_ip_payloads_are_quiet_and_unknown_ones_are_said() {
     assert!(matches!(d, Decoded::Udp(_)), "{d:?}");
     let (d, _) = decode_layers(linktype::RAW, &udp4(32900, &cat(&[&t6, &[0]])));
     assert!(matches!(d, Decoded::Udp(_)), "{d:?}");
+    // A Juniper capture whose header lacks the magic number is said, not guessed through.
+    let (d, layers) = decode_layers(
+        linktype::JUNIPER_ETHER,
+        &cat(&[b"MGX", &[0x01], &ether(0x0800, &ip4_tcp())]),
+    );
+    assert_eq!(d, Decoded::Other(OtherKind::NotIp));
+    assert_eq!(
+        layers.undecoded,
+        Some(Undecoded {
+            at: Some(Encap::Juniper),
+            why: Why::Unsupported("no Juniper magic number")
+        })
+    );
     // A UDP datagram on the VXLAN port that is not VXLAN stays UDP.
     let (d, layers) = decode_layers(linktype::RAW, &udp4(4789, &[0; 12]));
     assert!(matches!(d, Decoded::Udp(_)), "{d:?}");
@@ -583,6 +620,7 @@ proptest! {
         lt in proptest::sample::select(vec![
             linktype::PPP, linktype::PPP_HDLC, linktype::PPP_ETHER, linktype::C_HDLC,
             linktype::IEEE802_11, linktype::IEEE802_11_RADIOTAP, linktype::IPOIB,
+            linktype::JUNIPER_ETHER,
             linktype::ETHERNET, linktype::RAW,
         ]),
         bytes in proptest::collection::vec(any::<u8>(), 0..300),

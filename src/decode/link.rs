@@ -13,7 +13,8 @@
 //! TS 29.281 (GTP-U), RFC 4380 (Teredo), RFC 5415/5416 (CAPWAP data, 802.11 binding), IEEE
 //! 802.11 and radiotap.org, draft-mclaggan-wccp-v2 §4.12 (WCCP redirect header), tcpdump's
 //! print-ipoib.c (the 44-byte LINKTYPE_IPOIB header), Cisco's FabricPath and VN-Tag formats as
-//! Wireshark's packet-cfp.c and packet-vntag.c read them.
+//! Wireshark's packet-cfp.c and packet-vntag.c read them, and the Juniper capture header as
+//! tcpdump's print-juniper.c and Wireshark's packet-juniper.c read it.
 
 use super::encap::{be16, Encap, EncapPath, Stop, Why, MAX_DEPTH};
 use super::linktype;
@@ -181,6 +182,10 @@ fn link_general<'a>(lt: u16, frame: &'a [u8], path: &mut EncapPath) -> Result<&'
             let proto = be16(frame, 40).ok_or_else(|| truncated(path))?;
             Inner::Typed(proto, tail(frame, 44, path)?)
         }
+        JUNIPER_ETHER => {
+            push(path, Encap::Juniper)?;
+            juniper(frame, path)?
+        }
         IEEE802_11 => Inner::Wlan(frame),
         IEEE802_11_RADIOTAP => {
             push(path, Encap::Radiotap)?;
@@ -203,6 +208,31 @@ fn link_general<'a>(lt: u16, frame: &'a [u8], path: &mut EncapPath) -> Result<&'
 }
 
 const ARPHRD_INFINIBAND: u16 = 32;
+
+/// The header a Juniper router puts before each captured frame: the magic "MGC", a flags byte,
+/// then (flag 0x80) a 2-byte length and that many bytes of TLV extensions (interface names and
+/// indexes). Flag 0x02 says the router stripped the link layer: 4 more bytes (a protocol family,
+/// in the router's byte order) and then the IP packet; otherwise an Ethernet frame follows. The
+/// extensions' total length is what tells where the frame starts, so the TLVs are skipped
+/// without being read.
+fn juniper<'a>(frame: &'a [u8], path: &EncapPath) -> Result<Inner<'a>, Stop> {
+    const MAGIC: &[u8] = b"MGC";
+    const EXTENSIONS: u8 = 0x80;
+    const NO_L2: u8 = 0x02;
+    let head = frame.get(0..4).ok_or_else(|| truncated(path))?;
+    if &head[0..3] != MAGIC {
+        return Err(Stop::at(path.last(), Why::Unsupported("no Juniper magic number")));
+    }
+    let flags = head[3];
+    let mut len = 4;
+    if flags & EXTENSIONS != 0 {
+        len += 2 + be16(frame, 4).ok_or_else(|| truncated(path))? as usize;
+    }
+    if flags & NO_L2 != 0 {
+        return Ok(Inner::Ip(tail(frame, len + 4, path)?));
+    }
+    Ok(Inner::Ether(tail(frame, len, path)?))
+}
 
 /// A cooked (SLL) protocol: an EtherType, or one of Linux's small ETH_P_* numbers.
 fn sll_protocol(proto: u16, rest: &[u8]) -> Inner<'_> {

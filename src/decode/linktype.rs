@@ -23,6 +23,8 @@ pub const C_HDLC: u16 = 104;
 pub const IEEE802_11: u16 = 105;
 pub const IEEE802_11_RADIOTAP: u16 = 127;
 pub const IPOIB: u16 = 242;
+/// Juniper routers' Ethernet captures: a "MGC" header, maybe with extensions, before the frame.
+pub const JUNIPER_ETHER: u16 = 178;
 
 /// A short human name for a link type, for reports.
 pub fn name(lt: u16) -> &'static str {
@@ -43,6 +45,7 @@ pub fn name(lt: u16) -> &'static str {
         IEEE802_11 => "802.11",
         IEEE802_11_RADIOTAP => "802.11 radiotap",
         IPOIB => "ipoib",
+        JUNIPER_ETHER => "juniper-ether",
         _ => "unsupported",
     }
 }
