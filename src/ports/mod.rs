@@ -16,6 +16,7 @@
 //! re-derives the model in memory without re-reading the capture.
 
 pub mod choice;
+pub mod end_state;
 pub mod occupancy;
 pub mod per_host;
 pub mod pool;
@@ -33,6 +34,7 @@ use serde::Serialize;
 use crate::decode::Endpoint;
 use crate::tcp::{Connection, TcpState, UdpFlow};
 
+pub use end_state::{Basis, EndState};
 pub use choice::{port_choices, read_choice, ChoicePattern, ChoiceReading, PortChoice};
 pub use occupancy::{Counts, OccupancyStep, PoolSeries};
 pub use per_host::{HostProfile, ProfileArg, ProfileOf, ProfileSource, Profiles};

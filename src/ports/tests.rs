@@ -89,6 +89,63 @@ fn time_wait_outlasting_capture_runs_to_its_projected_end() {
 }
 
 #[test]
+fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
+    // The capture ends 10 s after the client's TIME-WAIT began: the socket is still in
+    // TIME-WAIT after the capture, by the 60 s timer, and CLOSED once it fired.
+    let t = run(&closed_by(Role::Client, 54321), T0 + 10 * S);
+    let c = &t.connections()[0];
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let tw_start = T0 + S + 20 * MS;
+    let at = |ns| m.end_state_at(c, Role::Client, ns);
+    assert_eq!(at(T0 + 5 * S), EndState { state: TcpState::TimeWait, basis: Basis::Seen });
+    assert_eq!(at(T0 + 30 * S), EndState { state: TcpState::TimeWait, basis: Basis::Timer });
+    assert_eq!(at(tw_start + 60 * S), EndState { state: TcpState::Closed, basis: Basis::Timer });
+    // The port phase drawn beside it agrees at every moment.
+    for s in [5, 30, 61, 62, 120] {
+        let ns = T0 + s * S;
+        let tw = m.phase_at(c.client.ip, 54321, ns) == Phase::TimeWait;
+        assert_eq!(at(ns).state == TcpState::TimeWait, tw, "at {s} s");
+    }
+    // Under Windows' 120 s the same moment is still TIME-WAIT.
+    let w = derive(t.connections(), &OsProfile::windows(), T0 + 10 * S);
+    assert_eq!(w.end_state_at(c, Role::Client, tw_start + 60 * S).state, TcpState::TimeWait);
+    // The server end was CLOSED by the capture's own last ACK.
+    assert_eq!(m.end_state_at(c, Role::Server, T0 + 30 * S).basis, Basis::Seen);
+
+    // An unanswered SYN: CLOSED when connect() gives up (127 s on Linux) if the capture
+    // lasts that long; past a shorter capture's end its fate is unknown.
+    let (cl, sv) = (ep(2, 40000), ep(5, 443));
+    let p = vec![(T0, seg(cl, sv, "S", 100, 0, 0))];
+    let t = run(&p, T0 + 500 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 500 * S);
+    let c = &t.connections()[0];
+    assert_eq!(m.end_state_at(c, Role::Client, T0 + 100 * S).state, TcpState::SynSent);
+    assert_eq!(
+        m.end_state_at(c, Role::Client, T0 + 127 * S),
+        EndState { state: TcpState::Closed, basis: Basis::Timer }
+    );
+    let t = run(&p, T0 + 5 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    let c = &t.connections()[0];
+    assert_eq!(
+        m.end_state_at(c, Role::Client, T0 + 200 * S),
+        EndState { state: TcpState::SynSent, basis: Basis::Unknown }
+    );
+
+    // An open connection past the capture's end: its last state, said to be unknown.
+    let mut p = closed_by(Role::Client, 50000);
+    p.truncate(3);
+    let t = run(&p, T0 + 2 * S);
+    let m = derive(t.connections(), &OsProfile::linux(), T0 + 2 * S);
+    let c = &t.connections()[0];
+    assert_eq!(m.end_state_at(c, Role::Client, T0 + S).basis, Basis::Seen);
+    assert_eq!(
+        m.end_state_at(c, Role::Client, T0 + 3 * S),
+        EndState { state: TcpState::Established, basis: Basis::Unknown }
+    );
+}
+
+#[test]
 fn server_closing_first_puts_time_wait_on_server_row() {
     let t = run(&closed_by(Role::Server, 54321), T0 + 300 * S);
     let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
