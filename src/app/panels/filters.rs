@@ -6,7 +6,7 @@ use super::super::i18n::t;
 use super::super::state::AppState;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
-    egui::Panel::left("filters")
+    egui::Panel::left(state.panel_id("filters"))
         .default_size(200.0)
         .resizable(true)
         .show(ui, |ui| {
@@ -69,23 +69,23 @@ fn labelled_text(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str)
 /// How to read the picture, for a student who has not read the manual.
 fn legend_help(ui: &mut egui::Ui, lang: portlife::i18n::Lang) {
     ui.label(egui::RichText::new(t(lang, "How to read it")).strong());
-    ui.small(t(
+    ui.label(t(
         lang,
         "Each row is one client port (host:port). Empty = Available: no socket holds it.",
     ));
-    ui.small(t(
+    ui.label(t(
         lang,
         "Orange: Assigned — SYN sent, waiting for the handshake.",
     ));
-    ui.small(t(
+    ui.label(t(
         lang,
         "Blue: Active — the connection is open (or closing).",
     ));
-    ui.small(t(
+    ui.label(t(
         lang,
-        "Purple: TimeWait — this host closed first and must wait 2×MSL before reuse.",
+        "Pink: TimeWait — this host closed first and must wait 2×MSL before reuse.",
     ));
-    ui.small(t(
+    ui.label(t(
         lang,
         "Ctrl+wheel or pinch: zoom · drag: pan · click a bar: details.",
     ));
