@@ -243,7 +243,11 @@ fn juniper_ethernet_frames_decode_as_wiresharks_do() {
                 let (a, b) = if from_client { (c, s) } else { (s, c) };
                 let frame = common::tcp(a, b, flags, seq, ack, &[]);
                 // Without the link layer the router keeps the IP packet alone.
-                let l2 = if head[3] & 0x02 != 0 { &frame[14..] } else { &frame[..] };
+                let l2 = if head[3] & 0x02 != 0 {
+                    &frame[14..]
+                } else {
+                    &frame[..]
+                };
                 w.write_packet(t + i as i64 * common::MS, &[*head, l2].concat())
                     .unwrap();
             }
@@ -252,7 +256,16 @@ fn juniper_ethernet_frames_decode_as_wiresharks_do() {
     let out = Command::new("tshark")
         .args(["-n", "-r"])
         .arg(file.path())
-        .args(["-T", "fields", "-e", "tcp.stream", "-e", "tcp.srcport", "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0"])
+        .args([
+            "-T",
+            "fields",
+            "-e",
+            "tcp.stream",
+            "-e",
+            "tcp.srcport",
+            "-Y",
+            "tcp.flags.syn==1 && tcp.flags.ack==0",
+        ])
         .output()
         .expect("tshark runs");
     let theirs: Vec<(u64, u16)> = String::from_utf8_lossy(&out.stdout)
@@ -262,7 +275,11 @@ fn juniper_ethernet_frames_decode_as_wiresharks_do() {
             Some((s.parse().ok()?, p.parse().ok()?))
         })
         .collect();
-    assert_eq!(theirs, [(0, 40000), (1, 40001), (2, 40002)], "Wireshark's reading");
+    assert_eq!(
+        theirs,
+        [(0, 40000), (1, 40001), (2, 40002)],
+        "Wireshark's reading"
+    );
     let a = analyze_file(file.path(), Default::default()).unwrap();
     let ours: Vec<(usize, u16)> = a
         .connections
@@ -273,7 +290,10 @@ fn juniper_ethernet_frames_decode_as_wiresharks_do() {
     assert_eq!(ours, [(0, 40000), (1, 40001), (2, 40002)]);
     for c in &a.connections {
         assert!(c.is_over(), "{c:?}");
-        assert_eq!(serde_json::to_value(c.encapsulation).unwrap(), serde_json::json!(["juniper"]));
+        assert_eq!(
+            serde_json::to_value(c.encapsulation).unwrap(),
+            serde_json::json!(["juniper"])
+        );
     }
     assert!(a.stats.not_decoded.is_empty(), "{:?}", a.stats.not_decoded);
 }

@@ -221,7 +221,10 @@ fn juniper<'a>(frame: &'a [u8], path: &EncapPath) -> Result<Inner<'a>, Stop> {
     const NO_L2: u8 = 0x02;
     let head = frame.get(0..4).ok_or_else(|| truncated(path))?;
     if &head[0..3] != MAGIC {
-        return Err(Stop::at(path.last(), Why::Unsupported("no Juniper magic number")));
+        return Err(Stop::at(
+            path.last(),
+            Why::Unsupported("no Juniper magic number"),
+        ));
     }
     let flags = head[3];
     let mut len = 4;

@@ -34,8 +34,8 @@ use serde::Serialize;
 use crate::decode::Endpoint;
 use crate::tcp::{Connection, TcpState, UdpFlow};
 
-pub use end_state::{Basis, EndState};
 pub use choice::{port_choices, read_choice, ChoicePattern, ChoiceReading, PortChoice};
+pub use end_state::{Basis, EndState};
 pub use occupancy::{Counts, OccupancyStep, PoolSeries};
 pub use per_host::{HostProfile, ProfileArg, ProfileOf, ProfileSource, Profiles};
 pub use pool::{

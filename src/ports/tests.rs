@@ -97,9 +97,27 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
     let m = derive(t.connections(), &OsProfile::linux(), T0 + 10 * S);
     let tw_start = T0 + S + 20 * MS;
     let at = |ns| m.end_state_at(c, Role::Client, ns);
-    assert_eq!(at(T0 + 5 * S), EndState { state: TcpState::TimeWait, basis: Basis::Seen });
-    assert_eq!(at(T0 + 30 * S), EndState { state: TcpState::TimeWait, basis: Basis::Timer });
-    assert_eq!(at(tw_start + 60 * S), EndState { state: TcpState::Closed, basis: Basis::Timer });
+    assert_eq!(
+        at(T0 + 5 * S),
+        EndState {
+            state: TcpState::TimeWait,
+            basis: Basis::Seen
+        }
+    );
+    assert_eq!(
+        at(T0 + 30 * S),
+        EndState {
+            state: TcpState::TimeWait,
+            basis: Basis::Timer
+        }
+    );
+    assert_eq!(
+        at(tw_start + 60 * S),
+        EndState {
+            state: TcpState::Closed,
+            basis: Basis::Timer
+        }
+    );
     // The port phase drawn beside it agrees at every moment.
     for s in [5, 30, 61, 62, 120] {
         let ns = T0 + s * S;
@@ -108,9 +126,15 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
     }
     // Under Windows' 120 s the same moment is still TIME-WAIT.
     let w = derive(t.connections(), &OsProfile::windows(), T0 + 10 * S);
-    assert_eq!(w.end_state_at(c, Role::Client, tw_start + 60 * S).state, TcpState::TimeWait);
+    assert_eq!(
+        w.end_state_at(c, Role::Client, tw_start + 60 * S).state,
+        TcpState::TimeWait
+    );
     // The server end was CLOSED by the capture's own last ACK.
-    assert_eq!(m.end_state_at(c, Role::Server, T0 + 30 * S).basis, Basis::Seen);
+    assert_eq!(
+        m.end_state_at(c, Role::Server, T0 + 30 * S).basis,
+        Basis::Seen
+    );
 
     // An unanswered SYN: CLOSED when connect() gives up (127 s on Linux) if the capture
     // lasts that long; past a shorter capture's end its fate is unknown.
@@ -119,17 +143,26 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
     let t = run(&p, T0 + 500 * S);
     let m = derive(t.connections(), &OsProfile::linux(), T0 + 500 * S);
     let c = &t.connections()[0];
-    assert_eq!(m.end_state_at(c, Role::Client, T0 + 100 * S).state, TcpState::SynSent);
+    assert_eq!(
+        m.end_state_at(c, Role::Client, T0 + 100 * S).state,
+        TcpState::SynSent
+    );
     assert_eq!(
         m.end_state_at(c, Role::Client, T0 + 127 * S),
-        EndState { state: TcpState::Closed, basis: Basis::Timer }
+        EndState {
+            state: TcpState::Closed,
+            basis: Basis::Timer
+        }
     );
     let t = run(&p, T0 + 5 * S);
     let m = derive(t.connections(), &OsProfile::linux(), T0 + 5 * S);
     let c = &t.connections()[0];
     assert_eq!(
         m.end_state_at(c, Role::Client, T0 + 200 * S),
-        EndState { state: TcpState::SynSent, basis: Basis::Unknown }
+        EndState {
+            state: TcpState::SynSent,
+            basis: Basis::Unknown
+        }
     );
 
     // An open connection past the capture's end: its last state, said to be unknown.
@@ -141,7 +174,10 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
     assert_eq!(m.end_state_at(c, Role::Client, T0 + S).basis, Basis::Seen);
     assert_eq!(
         m.end_state_at(c, Role::Client, T0 + 3 * S),
-        EndState { state: TcpState::Established, basis: Basis::Unknown }
+        EndState {
+            state: TcpState::Established,
+            basis: Basis::Unknown
+        }
     );
 }
 
