@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use portlife::ports::{EndState, PortModel};
 use portlife::tcp::TcpState;
 
 use super::capture::CaptureModel;
@@ -159,22 +160,29 @@ pub fn off_figure(counts: &TransitionCounts) -> Vec<((TcpState, TcpState), u32)>
 /// The selected connection at the cursor: both ends' states and its client port's phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AtCursor {
-    pub client: TcpState,
-    pub server: TcpState,
+    /// Each end's state as its kernel had it (past the last packet, the profile's timers).
+    pub client: EndState,
+    pub server: EndState,
     /// `None` = Available (the port is not held by this connection at that time).
     pub phase: Option<Phase>,
 }
 
 /// Where connection `conn` is at `t` (seconds from the timeline's t0).
-pub fn at_cursor(capture: &CaptureModel, tl: &Timeline, conn: u32, t: f64) -> Option<AtCursor> {
+pub fn at_cursor(
+    capture: &CaptureModel,
+    ports: &PortModel,
+    tl: &Timeline,
+    conn: u32,
+    t: f64,
+) -> Option<AtCursor> {
     let c = capture.connections.get(conn as usize)?;
-    let (client, server) = c.state_at(tl.abs_ns(t));
+    let (client, server) = ports.states_at(c, tl.abs_ns(t));
     let phase = tl
         .rows
         .iter()
         .filter(|r| !r.server_side)
         .flat_map(|r| r.spans.iter())
-        .find(|s| s.conn == conn && s.start <= t && t < s.end)
+        .find(|s| s.conn == conn && !s.udp && s.start <= t && t < s.end)
         .map(|s| s.phase);
     Some(AtCursor {
         client,

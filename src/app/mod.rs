@@ -18,6 +18,7 @@ pub mod pool_model;
 pub mod profile;
 pub mod replay_model;
 pub mod samples;
+pub mod settings;
 pub mod state;
 pub mod table_model;
 pub mod theme;
@@ -45,6 +46,8 @@ pub struct PortlifeApp {
     pub state: AppState,
     /// `PORTLIFE_FRAME_LOG=FILE`: every frame's whole cost written there (scripts/frame-times.sh).
     frame_log: Option<FrameLog>,
+    /// The window's context, for what `save` reads from it (the theme, the zoom).
+    ctx: Option<egui::Context>,
 }
 
 /// One line per frame: ms since the app started, the previous frame's whole cost as eframe
@@ -66,6 +69,7 @@ impl PortlifeApp {
         PortlifeApp {
             state,
             frame_log: None,
+            ctx: None,
         }
     }
 
@@ -113,6 +117,17 @@ impl PortlifeApp {
 }
 
 impl eframe::App for PortlifeApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Called by eframe now and then and on exit: what to remember for the next start.
+        if let Some(ctx) = self.ctx.as_ref() {
+            eframe::set_value(
+                storage,
+                settings::KEY,
+                &settings::Settings::of(&self.state, ctx),
+            );
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ui_started = Instant::now();
         self.show(ui);
@@ -152,6 +167,14 @@ pub fn run(file: Option<PathBuf>) -> Result<(), String> {
         Box::new(move |cc| {
             let mut app = PortlifeApp::new(&cc.egui_ctx, file);
             app.state.lang = portlife::i18n::Lang::from_env();
+            // What the last session left: recent files, language, theme, presentation mode.
+            if let Some(s) = cc
+                .storage
+                .and_then(|st| eframe::get_value::<settings::Settings>(st, settings::KEY))
+            {
+                s.apply(&mut app.state, &cc.egui_ctx);
+            }
+            app.ctx = Some(cc.egui_ctx.clone());
             if let Some(path) = std::env::var_os("PORTLIFE_FRAME_LOG") {
                 let f = std::fs::File::create(&path)
                     .map_err(|e| format!("PORTLIFE_FRAME_LOG {}: {e}", path.to_string_lossy()))?;

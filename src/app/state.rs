@@ -62,6 +62,16 @@ impl ViewTransform {
 
 pub use super::loaded::Loaded;
 
+/// [`ViewTransform::fit`] on the drawn axis: its margins are a share of what is drawn, not of
+/// the real span, which an idle break of days would make days wide.
+fn fit_squeezed(tl: &view_model::Timeline, a: f64, b: f64) -> ViewTransform {
+    let v = ViewTransform::fit(tl.squeeze(a), tl.squeeze(b));
+    ViewTransform {
+        start: tl.unsqueeze(v.start),
+        end: tl.unsqueeze(v.end),
+    }
+}
+
 /// Everything the panels read and change.
 pub struct AppState {
     pub loaded: Option<Loaded>,
@@ -107,6 +117,14 @@ pub struct AppState {
     pub lang: Lang,
     /// The CJK font, loaded the first time a language needs it.
     pub cjk_font: CjkFont,
+    /// Bumped by View › Reset layout: the side and bottom panels are keyed by it, so a new
+    /// value gives them their default sizes again (egui remembers a panel's size by its id).
+    pub layout_generation: u32,
+    /// The profiles before the last profile switch, outlined on the timeline until the user
+    /// hides them or opens another capture.
+    pub ghost: Option<view_model::ProfileGhost>,
+    /// Presentation mode (View menu): zoomed for a projector, text at full contrast.
+    pub presentation: bool,
 }
 
 impl Default for AppState {
@@ -138,6 +156,9 @@ impl Default for AppState {
             show_frame_time: true,
             live: LiveState::default(),
             views: super::views::ViewsState::default(),
+            layout_generation: 0,
+            ghost: None,
+            presentation: false,
             pool_map: PoolMapState::default(),
             lang: Lang::En,
             cjk_font: CjkFont::NotLoaded,
@@ -206,9 +227,10 @@ impl AppState {
         self.selection = None;
         self.time_cursor = None;
         self.cursor_counts = None;
+        self.ghost = None;
         self.collapsed.clear();
         self.views.reset_for_new_capture();
-        self.view = ViewTransform::fit(timeline.extent.0, timeline.extent.1);
+        self.view = fit_squeezed(&timeline, timeline.extent.0, timeline.extent.1);
         self.loaded = Some(Loaded {
             path,
             capture,
@@ -334,7 +356,18 @@ impl AppState {
         // Findings are recomputed under the new profile: a focus on the old list is stale.
         self.finding_focus = None;
         self.filters.only = None;
+        let before = self
+            .loaded
+            .as_ref()
+            .map(|l| view_model::ProfileGhost::of(&l.timeline));
         self.rebuild();
+        // Refit so the new lengths are on screen, with the old ones outlined beside them.
+        self.ghost = before.filter(|g| {
+            self.loaded
+                .as_ref()
+                .is_some_and(|l| g.extent_end(&l.timeline).is_some())
+        });
+        self.fit_all();
     }
 
     /// The library's choice for every host: the selector's default and the per-host ones.
@@ -382,16 +415,44 @@ impl AppState {
         }
     }
 
+    /// The whole capture in view, and every ghost TIME-WAIT end with it.
     pub fn fit_all(&mut self) {
         if let Some(l) = &self.loaded {
-            self.view = ViewTransform::fit(l.timeline.extent.0, l.timeline.extent.1);
+            let tl = &l.timeline;
+            let ghost_end = self.ghost.as_ref().and_then(|g| g.extent_end(tl));
+            let end = ghost_end.map_or(tl.extent.1, |g| g.max(tl.extent.1));
+            self.view = fit_squeezed(tl, tl.extent.0, end);
         }
+    }
+
+    /// How much larger presentation mode draws everything.
+    pub const PRESENTATION_ZOOM: f32 = 1.5;
+
+    /// Presentation mode on or off: the zoom factor, and every text at the theme's strongest
+    /// colour (weak grey hints vanish on a projector).
+    pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
+        self.presentation = on;
+        ctx.set_zoom_factor(if on { Self::PRESENTATION_ZOOM } else { 1.0 });
+        ctx.all_styles_mut(|s| {
+            s.visuals.override_text_color = on.then(|| s.visuals.strong_text_color());
+        });
+    }
+
+    /// The panels back to their default sizes, and the whole capture in view.
+    pub fn reset_layout(&mut self) {
+        self.layout_generation = self.layout_generation.wrapping_add(1);
+        self.fit_all();
+    }
+
+    /// The id of a panel under the current layout generation.
+    pub fn panel_id(&self, name: &'static str) -> (&'static str, u32) {
+        (name, self.layout_generation)
     }
 
     pub fn zoom_to_selection(&mut self) {
         if let (Some(l), Some(sel)) = (&self.loaded, self.selection) {
             if let Some((a, b)) = l.timeline.connection_extent(sel) {
-                self.view = ViewTransform::fit(a, b);
+                self.view = fit_squeezed(&l.timeline, a, b);
             }
         }
     }

@@ -1,5 +1,6 @@
 //! The connection table's view-model: one row per connection (4-tuple, generation, start,
-//! duration, outcome, who closed, bytes each way, Zeek history), sorting, filtering and CSV.
+//! duration, outcome, who closed, bytes each way, Zeek history) and per UDP flow, sorting,
+//! filtering and CSV.
 
 use portlife::i18n::Lang;
 use portlife::tcp::Role;
@@ -11,8 +12,10 @@ use super::view_model::fmt_duration;
 /// One connection as the table shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableRow {
-    /// Index into the capture's connections.
+    /// Index into the capture's connections, or into its UDP flows when `udp`.
     pub conn: u32,
+    /// A UDP flow: no states, no closer, no history.
+    pub udp: bool,
     pub client: String,
     pub server: String,
     pub generation: u32,
@@ -36,8 +39,13 @@ impl TableRow {
     /// Lower-cased text the filter box matches against.
     fn haystack(&self) -> String {
         format!(
-            "{} {} {} {} {}",
-            self.client, self.server, self.outcome, self.closed_by, self.history
+            "{} {} {} {} {} {}",
+            self.client,
+            self.server,
+            self.outcome,
+            self.closed_by,
+            self.history,
+            if self.udp { "udp" } else { "tcp" }
         )
         .to_lowercase()
     }
@@ -102,14 +110,34 @@ impl Default for Sort {
     }
 }
 
-/// Every connection of the capture as a row, in capture order. `t0_ns` is the timeline's t0.
+/// Every connection of the capture as a row, in capture order, then every UDP flow. `t0_ns`
+/// is the timeline's t0.
 pub fn rows(capture: &CaptureModel, t0_ns: i64) -> Vec<TableRow> {
+    let udp = capture.udp.iter().map(|f| TableRow {
+        conn: f.id,
+        udp: true,
+        client: f.client.to_string(),
+        server: f.server.to_string(),
+        generation: 0,
+        start: (f.start_ns - t0_ns) as f64 / 1e9,
+        duration: (f.end_ns - f.start_ns).max(0) as f64 / 1e9,
+        outcome: if f.icmp.is_some() {
+            "UDP flow answered by an ICMP error"
+        } else {
+            "UDP flow"
+        },
+        closed_by: "-",
+        bytes_to_server: f.client_bytes,
+        bytes_to_client: f.server_bytes,
+        history: String::new(),
+    });
     capture
         .connections
         .iter()
         .enumerate()
         .map(|(i, c)| TableRow {
             conn: i as u32,
+            udp: false,
             client: c.client.to_string(),
             server: c.server.to_string(),
             generation: c.generation,
@@ -125,6 +153,7 @@ pub fn rows(capture: &CaptureModel, t0_ns: i64) -> Vec<TableRow> {
             bytes_to_client: c.server_side.bytes,
             history: c.history.to_string(),
         })
+        .chain(udp)
         .collect()
 }
 
@@ -150,6 +179,7 @@ pub fn view(rows: &[TableRow], filter: &str, sort: Sort) -> Vec<usize> {
         };
         let ord = if sort.descending { ord.reverse() } else { ord };
         ord.then(ra.start.total_cmp(&rb.start))
+            .then(ra.udp.cmp(&rb.udp))
             .then(ra.conn.cmp(&rb.conn))
     });
     idx
@@ -163,6 +193,7 @@ pub fn cell(row: &TableRow, col: Column, lang: Lang) -> String {
         Column::Generation => row.generation.to_string(),
         Column::Start => format!("{:.6}", row.start),
         Column::Duration => fmt_duration(row.duration),
+        Column::Outcome if row.udp => t(lang, row.outcome).to_string(),
         Column::Outcome => portlife::report::summary::tr(lang, row.outcome).to_string(),
         Column::ClosedBy => match row.closed_by {
             "client" => t(lang, "client").to_string(),
@@ -187,7 +218,7 @@ fn csv_field(s: &str) -> String {
 /// `rows` as CSV with a header line (RFC 4180), numbers unformatted.
 pub fn to_csv<'a>(rows: impl IntoIterator<Item = &'a TableRow>) -> String {
     let mut out = String::from(
-        "client,server,generation,start_s,duration_s,outcome,closed_by,bytes_to_server,bytes_to_client,history\n",
+        "client,server,generation,start_s,duration_s,outcome,closed_by,bytes_to_server,bytes_to_client,history,protocol\n",
     );
     for r in rows {
         let fields = [
@@ -201,6 +232,7 @@ pub fn to_csv<'a>(rows: impl IntoIterator<Item = &'a TableRow>) -> String {
             r.bytes_to_server.to_string(),
             r.bytes_to_client.to_string(),
             r.history.clone(),
+            if r.udp { "udp" } else { "tcp" }.to_string(),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out += &line.join(",");

@@ -196,3 +196,34 @@ fn a_udp_only_capture_dates_its_peak_within_the_capture() {
         tl.capture_end
     );
 }
+
+/// A clicked finding shows its explanation and advice under the list, where a class can read
+/// them without hovering, and its commands without the backticks of the source text.
+#[test]
+fn a_clicked_finding_shows_its_advice_readably() {
+    let mut h = harness();
+    open(&mut h, &sample("http-no-keepalive.pcap"));
+    let (i, advice) = {
+        let l = h.state().state.loaded.as_ref().unwrap();
+        let (i, f) = l
+            .derived
+            .findings
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.advice.contains('`'))
+            .expect("a finding whose advice names a command");
+        (i, f.advice.replace('`', ""))
+    };
+    let title = h.state().state.loaded.as_ref().unwrap().derived.findings[i]
+        .title
+        .clone();
+    h.get_by_label(&title).click();
+    h.run();
+    assert_eq!(h.state().state.finding_focus, Some(i));
+    h.get_by_label(&advice);
+    h.get_by_label_contains("Book: ch");
+    assert!(
+        h.query_all_by_label_contains("`").next().is_none(),
+        "no raw backtick on screen"
+    );
+}

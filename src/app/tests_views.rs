@@ -13,6 +13,7 @@ use portlife::source::PcapWriter;
 use super::ladder_model::{self, LadderItem};
 use super::profile::{CustomParams, ProfileChoice};
 use super::tests::{harness, open, temp_capture};
+use super::view_model::Phase;
 use super::views::{LadderSlot, Tab};
 use super::{diagram_model, occupancy_model, replay_model, table_model, PortlifeApp};
 
@@ -214,9 +215,10 @@ fn state_diagram_highlights_established_between_handshake_and_fin() {
     h.run();
     h.get_by_label("client: FIN-WAIT-2");
     h.get_by_label("server: LAST-ACK");
+    // After the capture's last packet (1.52 s) the wait goes on by the profile's timer.
     h.state_mut().state.time_cursor = Some(2.0);
     h.run();
-    h.get_by_label("client: TIME-WAIT");
+    h.get_by_label("client: TIME-WAIT (by the profile's timer)");
     h.get_by_label("server: CLOSED");
     h.get_by_label("port phase: TimeWait");
     // Before the SYN-ACK the client waits in SYN-SENT; its port is only Assigned.
@@ -224,6 +226,130 @@ fn state_diagram_highlights_established_between_handshake_and_fin() {
     h.run();
     h.get_by_label("client: SYN-SENT");
     h.get_by_label("port phase: Assigned");
+}
+
+#[test]
+fn past_the_last_packet_every_view_agrees_with_the_time_wait_timer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = tall_harness();
+    open(&mut h, &http_capture(&dir));
+    select_and_wait_ladder(&mut h, "10.0.0.2:40001 Active span");
+    let (tw_start, tw_end) = {
+        let tl = super::tests::timeline(&h);
+        let tw = tl
+            .rows
+            .iter()
+            .flat_map(|r| &r.spans)
+            .find(|s| s.phase == Phase::TimeWait);
+        let tw = tw.expect("the client's TIME-WAIT");
+        (tw.start, tw.end)
+    };
+    assert!(
+        (tw_start - 1.52).abs() < 1e-6,
+        "TIME-WAIT starts at the last ACK"
+    );
+    h.get_by_label("States").click();
+    h.run();
+    // 10 s after the capture's last packet the client still waits, by its profile's timer.
+    h.state_mut().state.time_cursor = Some(tw_start + 10.0);
+    h.run();
+    h.get_by_label("client: TIME-WAIT (by the profile's timer)");
+    h.get_by_label("server: CLOSED");
+    h.get_by_label("port phase: TimeWait");
+    h.get_by_label("Ladder").click();
+    h.run();
+    h.get_by_label(
+        "after the last packet: client TIME-WAIT (by the profile's timer) · server CLOSED",
+    );
+    h.get_by_label("States").click();
+    h.run();
+    // Once 2×MSL has passed the socket is gone and the port Available: no view says TIME-WAIT.
+    h.state_mut().state.time_cursor = Some(tw_end + 1.0);
+    h.run();
+    h.get_by_label("client: CLOSED (by the profile's timer)");
+    h.get_by_label("port phase: Available");
+    h.get_by_label("Ladder").click();
+    h.run();
+    h.get_by_label("after the last packet: client CLOSED (by the profile's timer) · server CLOSED");
+    h.get_by_label("Table").click();
+    h.run();
+    h.get_by_label("CLOSED (by the profile's timer) / CLOSED");
+    // Space plays from there (the cursor is at the end, so it starts over) and pauses.
+    h.key_press(egui::Key::Space);
+    h.step();
+    assert!(h.state().state.views.playing, "Space plays");
+    h.key_press(egui::Key::Space);
+    h.step();
+    assert!(!h.state().state.views.playing, "Space pauses");
+}
+
+/// Drag the splitter above the views panel (the timeline's bottom edge) to height `y`.
+fn drag_splitter_to(h: &mut Harness<'static, PortlifeApp>, y: f32) {
+    let r = h.state().state.views.timeline_rect.expect("timeline drawn");
+    let from = egui::pos2(r.center().x, r.bottom() + 1.0);
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=4 {
+        h.hover_at(egui::pos2(from.x, from.y + (y - from.y) * k as f32 / 4.0));
+        h.step();
+    }
+    h.drop_at(egui::pos2(from.x, y));
+    h.run_steps(4);
+}
+
+fn timeline_height(h: &Harness<'static, PortlifeApp>) -> f32 {
+    h.state()
+        .state
+        .views
+        .timeline_rect
+        .expect("timeline drawn")
+        .height()
+}
+
+#[test]
+fn the_timeline_keeps_its_height_whatever_the_splitter_and_tabs_do() {
+    use super::panels::views::{MIN_TIMELINE_H, MIN_VIEWS_H};
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    open(&mut h, &http_capture(&dir));
+    let default_h = timeline_height(&h);
+    assert!(default_h >= MIN_TIMELINE_H, "{default_h}");
+    // Splitter dragged to the top of the window: the timeline keeps its minimum.
+    drag_splitter_to(&mut h, 0.0);
+    let top = timeline_height(&h);
+    assert!((MIN_TIMELINE_H - 1.0..default_h).contains(&top), "{top}");
+    // Every tab, the ladder unfolded: still there.
+    select_and_wait_ladder(&mut h, "10.0.0.2:40001 Active span");
+    for tab in ["States", "Occupancy", "Table", "Ladder"] {
+        h.get_by_label(tab).click();
+        h.run();
+        assert!(
+            timeline_height(&h) >= MIN_TIMELINE_H - 1.0,
+            "{tab}: {}",
+            timeline_height(&h)
+        );
+    }
+    // Dragged to the bottom: the views keep theirs, the timeline takes the rest.
+    let window_h = h.ctx.content_rect().height();
+    drag_splitter_to(&mut h, window_h);
+    let bottom = timeline_height(&h);
+    assert!(bottom > default_h, "{bottom} vs {default_h}");
+    let views_top = h.state().state.views.timeline_rect.unwrap().bottom();
+    assert!(
+        window_h - views_top >= MIN_VIEWS_H,
+        "views panel {}",
+        window_h - views_top
+    );
+    // View › Reset layout gives the default back.
+    h.get_by_label("View").click_accesskit();
+    h.run();
+    h.get_by_label("Reset layout").click();
+    h.run_steps(4);
+    let reset = timeline_height(&h);
+    assert!((reset - default_h).abs() < 20.0, "{reset} vs {default_h}");
+    assert!(reset < bottom - 50.0, "{reset} vs dragged {bottom}");
 }
 
 #[test]
@@ -387,8 +513,14 @@ fn replay_steps_through_state_changes_and_plays() {
     assert!(t > 0.0);
     h.get_by_label("Pause");
     h.state_mut().state.views.speed = 1000.0;
-    let end = super::tests::timeline(&h).capture_end;
-    for _ in 0..200 {
+    // Replay ends when the last TIME-WAIT has expired, past the last packet.
+    let tl = super::tests::timeline(&h);
+    let end = tl.extent.1;
+    assert!(
+        end > tl.capture_end + 30.0,
+        "a TIME-WAIT outlasts the capture"
+    );
+    for _ in 0..400 {
         h.step();
         if !h.state().state.views.playing {
             break;

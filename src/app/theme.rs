@@ -30,3 +30,35 @@ pub fn phase_color(p: Phase) -> Color32 {
 pub fn selection_stroke(visuals: &egui::Visuals) -> egui::Stroke {
     egui::Stroke::new(2.0, visuals.strong_text_color())
 }
+
+/// Black or white, whichever reads better on `fill` (the larger WCAG 2 contrast ratio): white
+/// on the Active blue, black on the Assigned orange and the TIME-WAIT pink.
+pub fn text_on(fill: egui::Color32) -> egui::Color32 {
+    let lin = |c: u8| {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(fill.r()) + 0.7152 * lin(fill.g()) + 0.0722 * lin(fill.b());
+    // Contrast with white: 1.05 / (l + 0.05); with black: (l + 0.05) / 0.05.
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
+        egui::Color32::WHITE
+    } else {
+        egui::Color32::BLACK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_on_the_phase_colours_take_the_readable_ink() {
+        assert_eq!(text_on(ACTIVE), egui::Color32::WHITE);
+        assert_eq!(text_on(ASSIGNED), egui::Color32::BLACK);
+        assert_eq!(text_on(TIME_WAIT), egui::Color32::BLACK);
+    }
+}

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use portlife::i18n::Lang;
-use portlife::ports::{self, OsProfile, PortModel};
+use portlife::ports::{self, Basis, EndState, OsProfile, PortModel};
 use portlife::report::summary::outcome_text;
-use portlife::tcp::{Connection, Outcome, Role};
+use portlife::tcp::{Connection, Outcome, Role, UdpFlow};
 
 use super::capture::{CaptureModel, OutcomeGroup};
 use super::i18n::{t, tf};
@@ -55,8 +55,14 @@ impl Phase {
 /// One coloured bar: a connection holding a port in one phase.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Span {
-    /// Index into `CaptureModel::connections`.
+    /// Index into `CaptureModel::connections`, or into `CaptureModel::udp` when `udp`.
     pub conn: u32,
+    /// A UDP flow (drawn Active while its datagrams go back and forth; UDP has no handshake
+    /// and no TIME-WAIT), not a TCP connection.
+    pub udp: bool,
+    /// A TIME-WAIT cut short because a new SYN took the same 4-tuple (a shorter TIME-WAIT not
+    /// cut so was ended by a RST).
+    pub cut_by_reuse: bool,
     pub phase: Phase,
     pub start: f64,
     pub end: f64,
@@ -123,6 +129,29 @@ impl Default for Filters {
 }
 
 impl Filters {
+    /// A UDP flow passes the host, destination, port and search filters; the outcome groups
+    /// and a finding's connection list are about TCP and leave UDP out only when a finding is
+    /// focused.
+    pub fn accepts_udp(&self, f: &UdpFlow) -> bool {
+        if self.only.is_some() {
+            return false;
+        }
+        if f.client.port < self.port_min || f.client.port > self.port_max {
+            return false;
+        }
+        if !self.host.is_empty() && !f.client.ip.to_string().contains(self.host.trim()) {
+            return false;
+        }
+        if !self.destination.is_empty() && !f.server.to_string().contains(self.destination.trim()) {
+            return false;
+        }
+        let needle = self.search.trim().to_lowercase();
+        needle.is_empty()
+            || format!("{} {} udp", f.client, f.server)
+                .to_lowercase()
+                .contains(&needle)
+    }
+
     pub fn accepts(&self, c: &Connection) -> bool {
         if let Some(only) = &self.only {
             if only.binary_search(&c.id).is_err() {
@@ -202,6 +231,8 @@ pub struct Timeline {
     pub rows: Vec<Row>,
     /// Connections that passed the filters.
     pub shown_connections: usize,
+    /// UDP flows that passed them (drawn on their ports' rows, marked UDP).
+    pub shown_udp: usize,
     pub total_connections: usize,
     /// The profile actually used (Auto resolved) for every host without its own.
     pub profile: OsProfile,
@@ -210,6 +241,50 @@ pub struct Timeline {
     /// How the profile was chosen ("guessed …" for Auto).
     pub profile_note: String,
     pub peak: Peak,
+    /// Stretches without a packet long enough to crush everything else on a linear axis (a
+    /// capture spanning days with traffic in bursts), in time order: the timeline draws each
+    /// squeezed to `break_len` and says how long it really was.
+    pub breaks: Vec<AxisBreak>,
+    /// The squeezed length (seconds of the drawn axis) of every break.
+    pub break_len: f64,
+}
+
+/// An idle stretch of the time axis drawn squeezed (seconds from t0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AxisBreak {
+    pub from: f64,
+    pub to: f64,
+}
+
+/// A stretch is broken when no packet falls in it for at least this long …
+const BREAK_MIN_S: f64 = 600.0;
+/// … and for this many times the time that does hold traffic.
+const BREAK_VS_ACTIVE: f64 = 4.0;
+/// A break is drawn as this share of the time that holds traffic.
+const BREAK_SHARE: f64 = 0.04;
+
+/// The idle stretches of `intervals` (seconds, any order) worth breaking the axis for, and the
+/// squeezed length to draw each with.
+pub fn axis_breaks(mut intervals: Vec<(f64, f64)>) -> (Vec<AxisBreak>, f64) {
+    intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in intervals {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b.max(a))),
+        }
+    }
+    let active: f64 = merged.iter().map(|(a, b)| b - a).sum();
+    let min_gap = BREAK_MIN_S.max(BREAK_VS_ACTIVE * active);
+    let breaks = merged
+        .windows(2)
+        .filter(|w| w[1].0 - w[0].1 >= min_gap)
+        .map(|w| AxisBreak {
+            from: w[0].1,
+            to: w[1].0,
+        })
+        .collect();
+    (breaks, (active * BREAK_SHARE).max(1e-3))
 }
 
 /// Build the timeline from the capture's port model under the chosen profile (derived once per
@@ -218,6 +293,11 @@ pub struct Timeline {
 pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Timeline {
     let conns = &capture.connections;
     let accepted: Vec<bool> = conns.iter().map(|c| filters.accepts(c)).collect();
+    let accepted_udp: Vec<bool> = capture.udp.iter().map(|f| filters.accepts_udp(f)).collect();
+    let accepts = |s: &ports::PortSpan| {
+        let list = if s.udp { &accepted_udp } else { &accepted };
+        list.get(s.conn as usize).copied().unwrap_or(false)
+    };
     // The first connection's SYN (the axis says "time since first SYN"); in a capture of UDP
     // alone, the first exchange (the pools count UDP ports, so the status bar's peak is there).
     let t0_ns = conns
@@ -234,34 +314,30 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
         let tw_ns = model.profile_of(pr.host).time_wait_ns;
         // Sized for the whole row up front: growing from empty was most of a rebuild's time.
         let mut spans: Vec<Span> = Vec::with_capacity(src.len());
-        spans.extend(
-            src.iter()
-                .filter(|s| !s.udp && accepted.get(s.conn as usize).copied().unwrap_or(false))
-                .filter_map(|s| {
-                    let phase = Phase::from_ports(s.phase)?;
-                    // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
-                    // profile says when it ends even though no packet does. Draw it whole (marked as
-                    // derived) so the profile's TIME-WAIT length is visible.
-                    let full_tw =
-                        phase == Phase::TimeWait && s.truncated_by_capture_end && !s.cut_by_reuse;
-                    let end_ns = if full_tw {
-                        s.start_ns + tw_ns
-                    } else {
-                        s.end_ns.max(s.start_ns)
-                    };
-                    Some(Span {
-                        conn: s.conn,
-                        phase,
-                        start: secs(s.start_ns),
-                        end: secs(end_ns),
-                        lane: s.lane,
-                        // The span runs past the capture's end (projected from the profile); fade
-                        // what was not seen.
-                        derived_after: full_tw
-                            .then(|| secs(capture.capture_end_ns.max(s.start_ns))),
-                    })
-                }),
-        );
+        spans.extend(src.iter().filter(|s| accepts(s)).filter_map(|s| {
+            let phase = Phase::from_ports(s.phase)?;
+            // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
+            // profile says when it ends even though no packet does. Draw it whole (marked as
+            // derived) so the profile's TIME-WAIT length is visible.
+            let full_tw = phase == Phase::TimeWait && s.truncated_by_capture_end && !s.cut_by_reuse;
+            let end_ns = if full_tw {
+                s.start_ns + tw_ns
+            } else {
+                s.end_ns.max(s.start_ns)
+            };
+            Some(Span {
+                conn: s.conn,
+                udp: s.udp,
+                cut_by_reuse: s.cut_by_reuse,
+                phase,
+                start: secs(s.start_ns),
+                end: secs(end_ns),
+                lane: s.lane,
+                // The span runs past the capture's end (projected from the profile); fade
+                // what was not seen.
+                derived_after: full_tw.then(|| secs(capture.capture_end_ns.max(s.start_ns))),
+            })
+        }));
         if spans.is_empty() {
             continue;
         }
@@ -269,7 +345,13 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
             extent.0 = extent.0.min(s.start);
             extent.1 = extent.1.max(s.end);
         }
-        let label = portlife::decode::Endpoint::new(pr.host, pr.port).to_string();
+        // UDP and TCP port numbers are separate spaces: a row holding UDP says so.
+        let endpoint = portlife::decode::Endpoint::new(pr.host, pr.port);
+        let label = match (spans.iter().any(|s| s.udp), spans.iter().all(|s| s.udp)) {
+            (false, _) => endpoint.to_string(),
+            (true, true) => format!("{endpoint} UDP"),
+            (true, false) => format!("{endpoint} TCP+UDP"),
+        };
         rows.push(Row {
             host: pr.host,
             port: pr.port,
@@ -283,6 +365,27 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
     if !extent.0.is_finite() {
         extent = (0.0, 1.0);
     }
+    // Where traffic is: every drawn span, an idle connection's Active phase split around its
+    // longest silence (beyond the keep-alive time no packet crossed it).
+    let mut busy: Vec<(f64, f64)> = Vec::new();
+    for r in &rows {
+        for s in &r.spans {
+            let idle = (!s.udp && s.phase == Phase::Active)
+                .then(|| conns.get(s.conn as usize))
+                .flatten()
+                .filter(|c| c.idle_beyond_keepalive)
+                .map(|c| {
+                    let from = secs(c.longest_idle_from_ns);
+                    (from, from + c.longest_idle_ns as f64 / 1e9)
+                })
+                .filter(|(a, b)| s.start <= *a && *b <= s.end);
+            match idle {
+                Some((a, b)) => busy.extend([(s.start, a), (b, s.end)]),
+                None => busy.push((s.start, s.end)),
+            }
+        }
+    }
+    let (breaks, break_len) = axis_breaks(busy);
     let groups = group_rows(&rows);
     let peak = model
         .hosts
@@ -302,11 +405,14 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
         groups,
         rows,
         shown_connections: accepted.iter().filter(|a| **a).count(),
+        shown_udp: accepted_udp.iter().filter(|a| **a).count(),
         total_connections: conns.len(),
         profile: model.profile.clone(),
         host_profiles: model.host_profiles.clone(),
         profile_note: model.profile_note.clone(),
         peak,
+        breaks,
+        break_len,
     }
 }
 
@@ -329,6 +435,57 @@ impl Timeline {
         v.sort_unstable();
         v.dedup();
         v.into_iter().map(|ns| ns as f64 / 1e9).collect()
+    }
+}
+
+/// The profiles in force before a profile switch, kept so the timeline can outline where each
+/// TIME-WAIT would have ended under them: the lesson of a switch is the difference, and with
+/// only the new bars on screen, Linux and Windows look alike after a refit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileGhost {
+    /// The previous default profile's name for people ("Linux (modern)").
+    pub label: String,
+    pub default: OsProfile,
+    pub hosts: Vec<ports::HostProfile>,
+}
+
+impl ProfileGhost {
+    /// The profiles `tl` was drawn under.
+    pub fn of(tl: &Timeline) -> ProfileGhost {
+        ProfileGhost {
+            label: tl.profile.label.clone(),
+            default: tl.profile.clone(),
+            hosts: tl.host_profiles.clone(),
+        }
+    }
+
+    fn time_wait_s(&self, host: IpAddr) -> f64 {
+        let of = ports::ProfileOf {
+            default: &self.default,
+            hosts: &self.hosts,
+        };
+        of.of(host).time_wait_ns as f64 / 1e9
+    }
+
+    /// Where span `s` of `row` would have ended under the ghost's profile: for a TIME-WAIT
+    /// that runs its full 2×MSL now (one cut short by a new SYN or a RST would end the same
+    /// way under any profile) and whose length differs there.
+    pub fn end_of(&self, tl: &Timeline, row: &Row, s: &Span) -> Option<f64> {
+        if s.phase != Phase::TimeWait || s.cut_by_reuse {
+            return None;
+        }
+        let now = tl.profile_of(row.host).time_wait_ns as f64 / 1e9;
+        let then = self.time_wait_s(row.host);
+        let full = ((s.end - s.start) - now).abs() < 1e-6;
+        (full && (then - now).abs() > 1e-6).then_some(s.start + then)
+    }
+
+    /// The latest ghost end in `tl` (for a fit that shows both).
+    pub fn extent_end(&self, tl: &Timeline) -> Option<f64> {
+        tl.rows
+            .iter()
+            .flat_map(|r| r.spans.iter().filter_map(move |s| self.end_of(tl, r, s)))
+            .reduce(f64::max)
     }
 }
 
@@ -389,7 +546,7 @@ impl Timeline {
     pub fn connection_extent(&self, conn: u32) -> Option<(f64, f64)> {
         let mut ext: Option<(f64, f64)> = None;
         for r in &self.rows {
-            for s in r.spans.iter().filter(|s| s.conn == conn) {
+            for s in r.spans.iter().filter(|s| s.conn == conn && !s.udp) {
                 ext = Some(match ext {
                     Some((a, b)) => (a.min(s.start), b.max(s.end)),
                     None => (s.start, s.end),
@@ -397,6 +554,43 @@ impl Timeline {
             }
         }
         ext
+    }
+
+    /// Time `t` (seconds from t0) on the drawn axis, where every break lasts `break_len`.
+    pub fn squeeze(&self, t: f64) -> f64 {
+        let mut cut = 0.0;
+        for b in &self.breaks {
+            if t <= b.from {
+                break;
+            }
+            let len = b.to - b.from;
+            if t < b.to {
+                return t - cut - (t - b.from) + (t - b.from) / len * self.break_len;
+            }
+            cut += len - self.break_len;
+        }
+        t - cut
+    }
+
+    /// The inverse of [`Timeline::squeeze`].
+    pub fn unsqueeze(&self, d: f64) -> f64 {
+        let mut cut = 0.0;
+        for b in &self.breaks {
+            let from = b.from - cut;
+            if d <= from {
+                break;
+            }
+            if d < from + self.break_len {
+                return b.from + (d - from) / self.break_len * (b.to - b.from);
+            }
+            cut += b.to - b.from - self.break_len;
+        }
+        d + cut
+    }
+
+    /// The break `t` falls in, if any.
+    pub fn break_at(&self, t: f64) -> Option<AxisBreak> {
+        self.breaks.iter().copied().find(|b| b.from < t && t < b.to)
     }
 
     /// Nanosecond timestamp of `s` seconds from t0.
@@ -416,8 +610,10 @@ impl HostGroup {
     }
 }
 
-/// Human-readable duration: `850 ms`, `12.3 s`, `2 min 5 s`.
+/// Human-readable duration: `850 ms`, `12.3 s`, `2 min 5 s`, `3 h 20 min`, `12 d 4 h`.
 pub fn fmt_duration(s: f64) -> String {
+    const H: f64 = 3600.0;
+    const D: f64 = 86400.0;
     if s < 1.0 {
         format!("{:.0} ms", s * 1000.0)
     } else if s < 120.0 {
@@ -427,8 +623,12 @@ pub fn fmt_duration(s: f64) -> String {
         } else {
             format!("{r:.1} s")
         }
+    } else if s < 2.0 * H {
+        format!("{} min {:.0} s", (s / 60.0).floor(), (s % 60.0).floor())
+    } else if s < 2.0 * D {
+        format!("{} h {} min", (s / H).floor(), ((s % H) / 60.0).floor())
     } else {
-        format!("{} min {:.0} s", (s / 60.0).floor(), s % 60.0)
+        format!("{} d {} h", (s / D).floor(), ((s % D) / H).floor())
     }
 }
 
@@ -446,10 +646,16 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile, lang
         (Phase::TimeWait, false) => {
             let tw = profile.time_wait_ns as f64 / 1e9;
             let full = fmt_duration(tw);
-            if span.end - span.start + 1e-6 < tw {
+            if span.end - span.start + 1e-6 < tw && span.cut_by_reuse {
                 tf(
                     lang,
                     "port {} waits in TIME-WAIT because this host closed first; after {} (of {}) a new SYN reused the same 4-tuple",
+                    &[&port, &dur, &full],
+                )
+            } else if span.end - span.start + 1e-6 < tw {
+                tf(
+                    lang,
+                    "port {} waits in TIME-WAIT because this host closed first; a RST from the other end ended the wait after {} (of {}), as Linux allows while net.ipv4.tcp_rfc1337 is 0 (RFC 1337 calls it TIME-WAIT assassination)",
                     &[&port, &dur, &full],
                 )
             } else {
@@ -661,14 +867,28 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
     })
 }
 
+/// An end's state as the views print it: the state's RFC name, and when no packet of the
+/// capture put it there, what did (the profile's timer, the port's reuse) or that the capture
+/// cannot tell.
+pub fn end_state_text(e: EndState, lang: Lang) -> String {
+    let name = e.state.name();
+    match e.basis {
+        Basis::Seen => name.to_string(),
+        Basis::Timer => tf(lang, "{} (by the profile's timer)", &[&name]),
+        Basis::Reused => tf(lang, "{} (its port reused)", &[&name]),
+        Basis::Unknown => tf(lang, "{} (last seen; after the capture unknown)", &[&name]),
+    }
+}
+
 /// What the tooltip over a span says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpanInfo {
     /// `client:port → server:port`.
     pub tuple: String,
     pub phase: Phase,
-    pub client_state: &'static str,
-    pub server_state: &'static str,
+    /// Both ends' TCP states at the hovered moment, client first (`None` for UDP, which has
+    /// none).
+    pub states: Option<(String, String)>,
     pub start: f64,
     pub end: f64,
     pub sentence: String,
@@ -677,19 +897,34 @@ pub struct SpanInfo {
 /// Describe a span, with both ends' TCP states at time `at` (seconds from t0).
 pub fn span_info(
     capture: &CaptureModel,
+    ports: &PortModel,
     tl: &Timeline,
     row: &Row,
     span: &Span,
     at: f64,
     lang: Lang,
 ) -> Option<SpanInfo> {
+    if span.udp {
+        let f = capture.udp.get(span.conn as usize)?;
+        return Some(SpanInfo {
+            tuple: format!("{} -> {} UDP", f.client, f.server),
+            phase: span.phase,
+            states: None,
+            start: span.start,
+            end: span.end,
+            sentence: tf(
+                lang,
+                "UDP port {} held for an exchange with {}: {} datagrams out, {} back; UDP has no handshake and no TIME-WAIT, so the port is free as soon as the socket is closed",
+                &[&row.port, &f.server, &f.client_packets, &f.server_packets],
+            ),
+        });
+    }
     let c = capture.connections.get(span.conn as usize)?;
-    let (cs, ss) = c.state_at(tl.abs_ns(at.clamp(span.start, span.end)));
+    let (cs, ss) = ports.states_at(c, tl.abs_ns(at.clamp(span.start, span.end)));
     Some(SpanInfo {
         tuple: format!("{} -> {}", c.client, c.server),
         phase: span.phase,
-        client_state: cs.name(),
-        server_state: ss.name(),
+        states: Some((end_state_text(cs, lang), end_state_text(ss, lang))),
         start: span.start,
         end: span.end,
         sentence: explain(span, row, c, tl.profile_of(row.host), lang),

@@ -116,6 +116,14 @@ pub struct ViewsState {
     pub timeline_rect: Option<egui::Rect>,
     /// A connection the timeline should scroll to (set by the table; taken by the timeline).
     pub reveal_in_timeline: Option<u32>,
+    /// The "Go to" field over the timeline: a host, or host:port, typed by the user.
+    pub jump_input: String,
+    /// A row or host to bring into sight (set by the "Go to" field; taken by the timeline).
+    pub jump_to: Option<String>,
+    /// A scroll position the minimap asked for (points from the top of the rows).
+    pub scroll_to: Option<f32>,
+    /// The timeline's scroll position and height last frame, for the minimap's viewport.
+    pub scrolled: (f32, f32),
     /// State change times (seconds from t0): key = (capture address, selection).
     pub change_times: Option<(ChangeTimesKey, Arc<Vec<f64>>)>,
 }
@@ -137,6 +145,10 @@ impl Default for ViewsState {
             export_job: None,
             change_times: None,
             reveal_in_timeline: None,
+            jump_input: String::new(),
+            jump_to: None,
+            scroll_to: None,
+            scrolled: (0.0, 0.0),
             fig5_counts: None,
             timeline_rect: None,
         }

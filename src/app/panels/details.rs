@@ -17,7 +17,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     };
     let mut close = false;
-    egui::Panel::right("details")
+    egui::Panel::right(state.panel_id("details"))
         .default_size(380.0)
         .resizable(true)
         .show(ui, |ui| {

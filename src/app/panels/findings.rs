@@ -1,6 +1,7 @@
 //! Findings strip under the toolbar: what portlife diagnosed in this capture, most severe first
 //! (the same list `portlife report` prints). Hover a finding for its explanation, advice and book
-//! chapter; click it to show only its connections on the timeline.
+//! chapter; click it to show only its connections on the timeline and its explanation and advice
+//! under the list, readable on a projector, with a link that opens its book chapter.
 
 use egui::{Color32, RichText};
 use portlife::findings::{Finding, Severity};
@@ -48,8 +49,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                         }
                     });
                 }
+                // Every finding reachable: the list scrolls (its bar always shown, so a fourth
+                // finding is not hidden below the third) within a quarter of the window.
+                let max_h = (ui.ctx().content_rect().height() * 0.25).max(120.0);
                 egui::ScrollArea::vertical()
-                    .max_height(120.0)
+                    .id_salt("findings-list")
+                    .max_height(max_h)
+                    .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
                     .show(ui, |ui| {
                         for (i, f) in findings.iter().enumerate() {
                             if finding_row(ui, f, state.finding_focus == Some(i), lang).clicked() {
@@ -57,6 +63,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                             }
                         }
                     });
+                if let Some(f) = state.finding_focus.and_then(|i| findings.get(i)) {
+                    ui.separator();
+                    details(ui, f, lang);
+                }
             });
     });
     if clear {
@@ -68,6 +78,64 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             state.focus_finding(i);
         }
     }
+}
+
+/// The focused finding in full: explanation, advice with its commands in monospace, and the
+/// book chapter as a link.
+fn details(ui: &mut egui::Ui, f: &Finding, lang: Lang) {
+    let text = f.text(lang);
+    egui::ScrollArea::vertical()
+        .id_salt("finding-details")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            ui.label(prose(ui, text.explanation));
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(t(lang, "What to do:")).strong());
+                ui.label(prose(ui, text.advice));
+            });
+            let chapter = chapter_path(lang, f.chapter);
+            match book_page(&chapter) {
+                Some(url) => {
+                    ui.hyperlink_to(tf(lang, "Book: {}", &[&chapter]), url);
+                }
+                None => {
+                    ui.label(tf(lang, "Book: {}", &[&chapter])).on_hover_text(t(
+                        lang,
+                        "Build the book (scripts/build-book.sh) to open the chapter from here",
+                    ));
+                }
+            }
+        });
+}
+
+/// Text whose `backticked` parts are commands or settings: drawn in monospace, without the
+/// backticks a reader would otherwise see.
+pub fn prose(ui: &egui::Ui, text: &str) -> egui::text::LayoutJob {
+    let style = ui.style();
+    let body = egui::TextStyle::Body.resolve(style);
+    let mono = egui::TextStyle::Monospace.resolve(style);
+    let color = ui.visuals().text_color();
+    let mut job = egui::text::LayoutJob::default();
+    for (k, part) in text.split('`').enumerate() {
+        let font = if k % 2 == 1 {
+            mono.clone()
+        } else {
+            body.clone()
+        };
+        job.append(part, 0.0, egui::TextFormat::simple(font, color));
+    }
+    job.wrap.max_width = ui.available_width();
+    job
+}
+
+/// The built book's page for `chapter` (`ch04-time-wait.md`, `zh-TW/ch04-time-wait.md`), as a
+/// file URL, when the book was built beside the sources (scripts/build-book.sh).
+fn book_page(chapter: &str) -> Option<String> {
+    let html = chapter.strip_suffix(".md").unwrap_or(chapter).to_string() + ".html";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("book/build")
+        .join(html);
+    path.is_file().then(|| format!("file://{}", path.display()))
 }
 
 /// One line: severity badge and title; the hover card explains and advises.
@@ -94,8 +162,8 @@ fn finding_row(ui: &mut egui::Ui, f: &Finding, focused: bool, lang: Lang) -> egu
         r.on_hover_ui(|ui| {
             ui.set_max_width(520.0);
             ui.label(RichText::new(text.title).strong());
-            ui.label(text.explanation);
-            ui.label(RichText::new(tf(lang, "What to do: {}", &[&text.advice])));
+            ui.label(prose(ui, text.explanation));
+            ui.label(prose(ui, &tf(lang, "What to do: {}", &[&text.advice])));
             ui.small(tf(lang, "Book: {}", &[&chapter_path(lang, f.chapter)]));
             ui.small(hint);
         })

@@ -13,7 +13,10 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use super::super::i18n::{t, tf};
 use super::super::ladder_model::{Ladder, LadderItem, LadderJob};
 use super::super::state::AppState;
+use portlife::ports;
+
 use super::super::theme::{CLIENT_COLOR, SERVER_COLOR};
+use super::super::view_model;
 use super::super::views::LadderSlot;
 
 const ROW_H: f32 = 30.0;
@@ -78,6 +81,32 @@ pub fn current_packet(state: &AppState, ladder: &Ladder) -> Option<usize> {
     ladder.packet_at(tl.abs_ns(t) + 1)
 }
 
+/// With the cursor past the connection's last packet, where its ends went with no packet to
+/// show it (a TIME-WAIT expiring by its timer, say): the same answer as the table, the tooltip
+/// and the state diagram give there. `None` while the last packet still says it all.
+fn after_last_packet(state: &AppState, ladder: &Ladder) -> Option<String> {
+    let l = state.loaded.as_ref()?;
+    let ns = l.timeline.abs_ns(state.time_cursor?) + 1;
+    let last = ladder.packets.last()?;
+    let c = l.capture.connections.get(ladder.conn as usize)?;
+    if ladder.truncated || ns <= last.ts_ns {
+        return None;
+    }
+    let (cs, ss) = l.derived.ports.states_at(c, ns);
+    let unchanged = |e: ports::EndState, s| e.state == s && e.basis == ports::Basis::Seen;
+    if unchanged(cs, last.client_state) && unchanged(ss, last.server_state) {
+        return None;
+    }
+    Some(tf(
+        state.lang,
+        "after the last packet: client {} · server {}",
+        &[
+            &view_model::end_state_text(cs, state.lang),
+            &view_model::end_state_text(ss, state.lang),
+        ],
+    ))
+}
+
 /// Make packet `p` the current one: the shared cursor moves to its time.
 pub fn go_to_packet(state: &mut AppState, p: usize) {
     let Some(l) = &state.loaded else { return };
@@ -117,10 +146,34 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     ensure(ui.ctx(), state);
     let lang = state.lang;
     let Some(sel) = state.selection else {
+        // Where the story starts: the capture's first connection, one click away.
+        let first = state.loaded.as_ref().and_then(|l| {
+            l.capture
+                .connections
+                .iter()
+                .min_by_key(|c| (c.start_ns, c.id))
+                .map(|c| (c.id, c.client.to_string()))
+        });
         ui.label(t(
             lang,
             "Select a connection (click a span in the timeline, or a row of the Table) to see its ladder.",
         ));
+        if let Some((id, client)) = first {
+            if ui
+                .button(tf(
+                    lang,
+                    "Start here: the first connection, from {}",
+                    &[&client],
+                ))
+                .on_hover_text(t(
+                    lang,
+                    "Select the capture's first connection and show its packets, SYN first",
+                ))
+                .clicked()
+            {
+                super::table::select(state, id);
+            }
+        }
         return;
     };
     match &state.views.ladder {
@@ -188,6 +241,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     ui.visuals().warn_fg_color,
                     t(lang, "(only the first packets are shown)"),
                 );
+            }
+            if let Some(after) = after_last_packet(state, ladder) {
+                ui.colored_label(ui.visuals().warn_fg_color, after);
             }
         }
     });

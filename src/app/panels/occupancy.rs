@@ -116,7 +116,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let total_h = ui.available_height();
     let link = egui::Id::unique("occupancy-link");
     Plot::new("occupancy-pct")
-        .height((total_h * 0.58).max(80.0))
+        .height((total_h * 0.55).max(80.0))
         .legend(Legend::default().position(egui_plot::Corner::RightBottom))
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
@@ -151,8 +151,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 p.vline(VLine::new(t(lang, "cursor"), at).width(2.0));
             }
         });
+    // Tall enough that egui_plot keeps its y tick labels (it drops them when rows crowd).
     Plot::new("occupancy-tw")
-        .height(ui.available_height().max(60.0))
+        .height(ui.available_height().max(120.0))
+        .show_axes([true, true])
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .include_y(0.0)

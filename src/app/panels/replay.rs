@@ -1,5 +1,10 @@
-//! The replay bar: the shared time cursor's position, play/pause at ×1 … ×1000, and stepping to
-//! the previous/next state change (of the selected connection, or of any connection).
+//! The replay bar: the shared time cursor's position, play/pause at ×1 … ×1000 (Space), and
+//! stepping to the previous/next state change (of the selected connection, or of any
+//! connection).
+//!
+//! Replay runs past the capture's last packet until the last TIME-WAIT has expired: the lesson
+//! of TIME-WAIT is the wait, and after the capture only the hosts' profile timers move the ports
+//! on (the bar says so while the cursor is there).
 
 use std::sync::Arc;
 
@@ -14,16 +19,27 @@ pub fn tick(ui: &egui::Ui, state: &mut AppState) {
         return;
     }
     let Some(l) = &state.loaded else { return };
-    let end = l.timeline.capture_end.max(l.timeline.extent.0);
+    let end = replay_end(l);
     let dt = f64::from(ui.input(|i| i.stable_dt).min(0.1));
     let from = state.time_cursor.unwrap_or(l.timeline.extent.0);
-    let (t, done) = replay_model::advance(from, dt, state.views.speed, end);
+    let (mut t, done) = replay_model::advance(from, dt, state.views.speed, end);
+    // No packet in a break: replay jumps over it rather than playing days of nothing.
+    if let Some(b) = l.timeline.break_at(t) {
+        t = b.to;
+    }
     state.time_cursor = Some(t);
     if done {
         state.views.playing = false;
     } else {
         ui.ctx().request_repaint();
     }
+}
+
+/// Where replay stops: the last span's end (a TIME-WAIT running on after the capture, by its
+/// profile), or the last packet when nothing outlasts it.
+fn replay_end(l: &super::super::loaded::Loaded) -> f64 {
+    let tl = &l.timeline;
+    tl.capture_end.max(tl.extent.1).max(tl.extent.0)
 }
 
 /// State-change times for stepping, cached per capture and selection.
@@ -50,6 +66,10 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(l) = &state.loaded else { return };
     let lang = state.lang;
     let start = l.timeline.extent.0;
+    let end = replay_end(l);
+    let capture_end = l.timeline.capture_end;
+    let space = !ui.ctx().egui_wants_keyboard_input()
+        && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Space));
     let play_text = if state.views.playing {
         t(lang, "Pause")
     } else {
@@ -59,16 +79,13 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
         .button(play_text)
         .on_hover_text(t(
             lang,
-            "Replay the capture: the time cursor moves and every view follows",
+            "Replay the capture (Space): the time cursor moves and every view follows, on past the last packet until the last TIME-WAIT has expired",
         ))
         .clicked()
+        || space
     {
         state.views.playing = !state.views.playing;
-        if state.views.playing
-            && state
-                .time_cursor
-                .is_none_or(|t| t >= l.timeline.capture_end)
-        {
+        if state.views.playing && state.time_cursor.is_none_or(|t| t >= end) {
             state.time_cursor = Some(start);
         }
     }
@@ -121,6 +138,16 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     match state.time_cursor {
         Some(at) => {
             ui.label(tf(lang, "cursor at {} s", &[&format!("{at:.6}")]));
+            if at > capture_end {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    tf(
+                        lang,
+                        "after the capture ({} s past its last packet): only the profiles' timers move the ports on",
+                        &[&format!("{:.1}", at - capture_end)],
+                    ),
+                );
+            }
             if ui
                 .small_button("x")
                 .on_hover_text(t(

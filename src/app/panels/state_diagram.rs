@@ -17,7 +17,7 @@ use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 use super::super::theme;
 use super::super::theme::{CLIENT_COLOR, SERVER_COLOR};
-use super::super::view_model::Phase;
+use super::super::view_model::{self, Phase};
 use super::super::views::capture_key;
 
 const BOX: Vec2 = Vec2::new(104.0, 24.0);
@@ -38,12 +38,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let at_s = state.time_cursor.unwrap_or(l.timeline.capture_end);
     let at = state
         .selection
-        .and_then(|s| diagram_model::at_cursor(&l.capture, &l.timeline, s, at_s));
+        .and_then(|s| diagram_model::at_cursor(&l.capture, &l.derived.ports, &l.timeline, s, at_s));
     ui.horizontal(|ui| {
         match at {
             Some(a) => {
-                ui.colored_label(CLIENT_COLOR, tf(lang, "client: {}", &[&a.client.name()]));
-                ui.colored_label(SERVER_COLOR, tf(lang, "server: {}", &[&a.server.name()]));
+                ui.colored_label(CLIENT_COLOR, tf(lang, "client: {}", &[&view_model::end_state_text(a.client, lang)]));
+                ui.colored_label(SERVER_COLOR, tf(lang, "server: {}", &[&view_model::end_state_text(a.server, lang)]));
                 ui.label(tf(lang, "port phase: {}", &[&phase_text(a.phase, lang)]));
                 ui.weak(if state.time_cursor.is_some() {
                     tf(lang, "at {} s", &[&format!("{at_s:.6}")])
@@ -179,8 +179,8 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
         let c = centre(rect, node);
         let r = Rect::from_center_size(c, BOX);
         let s = node.state();
-        let is_client = at.is_some_and(|a| a.client == s);
-        let is_server = at.is_some_and(|a| a.server == s);
+        let is_client = at.is_some_and(|a| a.client.state == s);
+        let is_server = at.is_some_and(|a| a.server.state == s);
         let fill = if is_client || is_server {
             visuals.selection.bg_fill.gamma_multiply(0.6)
         } else {
@@ -312,7 +312,7 @@ fn lifecycle(ui: &egui::Ui, rect: Rect, phase: Option<Option<Phase>>, lang: Lang
         let text_color = if p.is_none() {
             visuals.strong_text_color()
         } else {
-            Color32::WHITE
+            theme::text_on(*color)
         };
         painter.text(
             r.center(),

@@ -47,11 +47,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             if tl.shown_connections == tl.total_connections {
                 ui.label(tf(lang, "{} connections", &[&tl.total_connections]));
                 if !l.capture.udp.is_empty() {
-                    ui.weak(tf(
-                        lang,
-                        "(+{} UDP flows, not drawn)",
-                        &[&l.capture.udp.len()],
-                    ));
+                    ui.label(tf(lang, "· {} UDP flows", &[&tl.shown_udp]));
                 }
             } else {
                 ui.label(tf(

@@ -11,6 +11,7 @@ use egui_extras::{Column as TColumn, TableBuilder};
 use super::super::i18n::{t, tf};
 use super::super::state::AppState;
 use super::super::table_model::{self, Column, Sort, TableRow};
+use super::super::view_model;
 use super::super::views::capture_key;
 
 /// The rows of the open capture, cached.
@@ -51,8 +52,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         let marked: Vec<&TableRow> = rows
             .iter()
             .filter(|r| {
-                state.views.table.marked.contains(&r.conn)
-                    || (state.views.table.marked.is_empty() && state.selection == Some(r.conn))
+                !r.udp
+                    && (state.views.table.marked.contains(&r.conn)
+                        || (state.views.table.marked.is_empty() && state.selection == Some(r.conn)))
             })
             .collect();
         if ui
@@ -86,18 +88,38 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             o
         }
     };
-    ui.weak(tf(
-        lang,
-        "{} of {} connections",
-        &[&order.len(), &rows.len()],
-    ));
+    let udp = rows.iter().filter(|r| r.udp).count();
+    if udp == 0 {
+        ui.weak(tf(
+            lang,
+            "{} of {} connections",
+            &[&order.len(), &rows.len()],
+        ));
+    } else {
+        ui.weak(tf(
+            lang,
+            "{} of {} rows ({} connections, {} UDP flows)",
+            &[&order.len(), &rows.len(), &(rows.len() - udp), &udp],
+        ));
+    }
     // Follow a selection made elsewhere (timeline): scroll to its row once.
     let scroll_to = match state.selection {
         Some(s) if state.views.table.followed != Some(s) => {
             state.views.table.followed = Some(s);
-            order.iter().position(|i| rows[*i].conn == s)
+            order
+                .iter()
+                .position(|i| !rows[*i].udp && rows[*i].conn == s)
         }
         _ => None,
+    };
+    let tuple_w = {
+        let longest = rows
+            .iter()
+            .map(|r| r.client.len() + r.server.len() + 4)
+            .max();
+        let mono = egui::TextStyle::Monospace.resolve(ui.style());
+        let char_w = ui.ctx().fonts_mut(|f| f.glyph_width(&mono, '0'));
+        (longest.unwrap_or(30) as f32 * char_w + 16.0).clamp(230.0, 760.0)
     };
     let mut sort = state.views.table.sort;
     let mut clicked: Option<(u32, bool)> = None;
@@ -111,7 +133,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             .resizable(true)
             .sense(egui::Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(TColumn::initial(230.0).at_least(120.0).clip(true))
+            // Wide enough for the longest 4-tuple (IPv6 included), so no server address is cut
+            // off; still resizable by dragging the header's edge.
+            .column(TColumn::initial(tuple_w).at_least(120.0).clip(true))
             .columns(TColumn::auto().at_least(40.0), 8)
             .column(TColumn::remainder().at_least(80.0).clip(true));
         if let Some(r) = scroll_to {
@@ -157,13 +181,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             .body(|body| {
                 body.rows(20.0, order.len(), |mut row| {
                     let r = &rows[order[row.index()]];
-                    let selected =
-                        state.selection == Some(r.conn) || state.views.table.marked.contains(&r.conn);
+                    let selected = !r.udp
+                        && (state.selection == Some(r.conn)
+                            || state.views.table.marked.contains(&r.conn));
                     row.set_selected(selected);
                     for col in Column::ALL {
                         if col == Column::History {
                             row.col(|ui| {
-                                ui.add(egui::Label::new(at_cursor(state, r.conn)).selectable(false));
+                                let text = if r.udp {
+                                    "UDP".to_string()
+                                } else {
+                                    at_cursor(state, r.conn)
+                                };
+                                ui.add(egui::Label::new(text).selectable(false));
                             });
                         }
                         row.col(|ui| {
@@ -179,7 +209,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                         });
                     }
                     let resp = row.response();
-                    if resp.clicked() {
+                    if resp.clicked() && !r.udp {
                         let multi = resp.ctx.input(|i| i.modifiers.command);
                         clicked = Some((r.conn, multi));
                     }
@@ -212,6 +242,10 @@ fn at_cursor(state: &AppState, conn: u32) -> String {
     if ns < c.start_ns {
         return t(state.lang, "not yet").into();
     }
-    let (cs, ss) = c.state_at(ns);
-    format!("{} / {}", cs.name(), ss.name())
+    let (cs, ss) = l.derived.ports.states_at(c, ns);
+    format!(
+        "{} / {}",
+        view_model::end_state_text(cs, state.lang),
+        view_model::end_state_text(ss, state.lang)
+    )
 }

@@ -54,16 +54,23 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             });
             return;
         }
-        legend(ui, state);
+        if legend(ui, state) {
+            state.ghost = None;
+        }
         let full = ui.available_rect_before_wrap();
-        let plot_x = egui::Rangef::new(full.left() + LABEL_W, full.right() - 6.0);
+        // The rows end before the overview strip and its scroll bar.
+        let plot_x = egui::Rangef::new(full.left() + LABEL_W, full.right() - 10.0 - MINIMAP_W);
         let axis_rect = Rect::from_x_y_ranges(full.x_range(), full.top()..=full.top() + AXIS_H);
         let axis = ui.allocate_rect(axis_rect, Sense::click_and_drag());
         axis.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Time axis"));
         // Clicking or dragging on the axis places the shared time cursor (replay, ladder, …).
         if axis.clicked() || axis.dragged() {
             if let Some(p) = axis.interact_pointer_pos().filter(|p| plot_x.contains(p.x)) {
-                state.time_cursor = Some(t_of(&state.view, plot_x, p.x));
+                let at = state
+                    .loaded
+                    .as_ref()
+                    .map(|l| t_of(&l.timeline, &state.view, plot_x, p.x));
+                state.time_cursor = at.or(state.time_cursor);
             }
         }
         draw_axis(ui, state, axis_rect, plot_x);
@@ -72,8 +79,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 /// The colour key, with Available shown as the empty baseline it is.
-fn legend(ui: &mut egui::Ui, state: &AppState) {
+/// The legend; `true` when the user asked to hide the previous profile's outlines. It ends
+/// with the "Go to" field.
+fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
     let lang = state.lang;
+    let mut hide_ghost = false;
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(t(lang, "Port phases:")).strong());
         let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
@@ -112,7 +122,189 @@ fn legend(ui: &mut egui::Ui, state: &AppState) {
         ui.painter()
             .rect_filled(r, 0.0, ui.visuals().extreme_bg_color.gamma_multiply(0.45));
         ui.label(t(lang, "after the capture ended (from the OS profile)"));
+        if let Some(g) = &state.ghost {
+            let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
+            ghost_outline(ui.painter(), r.left(), r.right(), r.top(), r.bottom());
+            ui.label(tf(
+                lang,
+                "where each TIME-WAIT ended under {} before the switch",
+                &[&g.label],
+            ));
+            if ui
+                .small_button(t(lang, "Hide"))
+                .on_hover_text(t(lang, "Stop outlining the previous profile's TIME-WAIT"))
+                .clicked()
+            {
+                hide_ghost = true;
+            }
+        }
+        if state
+            .loaded
+            .as_ref()
+            .is_some_and(|l| l.timeline.shown_udp > 0)
+        {
+            let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
+            ui.painter()
+                .rect_filled(r, 2.0, theme::phase_color(Phase::Active));
+            udp_hatch(ui.painter(), r, ui.visuals());
+            ui.label(t(lang, "UDP flow (no handshake, no TIME-WAIT)"));
+        }
+        ui.separator();
+        let l = ui.label(t(lang, "Go to:"));
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.views.jump_input)
+                    .hint_text(t(lang, "host or host:port, Enter"))
+                    .desired_width(170.0),
+            )
+            .labelled_by(l.id);
+        if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            let q = state.views.jump_input.trim().to_string();
+            if !q.is_empty() {
+                state.views.jump_to = Some(q);
+            }
+        }
     });
+    hide_ghost
+}
+
+/// The first line whose row or host matches `q`: a row whose `host:port` label starts with
+/// it, else a host group whose address does.
+fn jump_target(tl: &Timeline, lines: &[(Line, f32)], q: &str) -> Option<f32> {
+    let row = lines.iter().find(|(line, _)| match line {
+        Line::Row(ri) => tl.rows[*ri as usize].label.starts_with(q),
+        Line::Group(_) => false,
+    });
+    let group = || {
+        lines.iter().find(|(line, _)| match line {
+            Line::Group(gi) => tl.groups[*gi].host.to_string().starts_with(q),
+            Line::Row(_) => false,
+        })
+    };
+    row.or_else(group).map(|(_, y)| *y)
+}
+
+/// Width of the overview strip at the right of the rows.
+const MINIMAP_W: f32 = 14.0;
+
+/// The overview strip: every line of the timeline squeezed into the strip's height, each
+/// pixel coloured by the phase its rows spend most time in (grey for a host header), with the
+/// visible part outlined. Clicking or dragging scrolls there. Returns the scroll offset asked
+/// for.
+fn minimap(
+    ui: &egui::Ui,
+    tl: &Timeline,
+    lines: &[(Line, f32)],
+    total_h: f32,
+    rect: Rect,
+    scrolled: (f32, f32),
+) -> Option<f32> {
+    if total_h <= rect.height() || lines.is_empty() {
+        return None;
+    }
+    let painter = ui.painter().with_clip_rect(rect);
+    let visuals = ui.visuals();
+    painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
+    let px = rect.height().max(1.0) as usize;
+    let mut k = 0;
+    for y in 0..px {
+        let (from, to) = (
+            y as f32 * total_h / px as f32,
+            (y + 1) as f32 * total_h / px as f32,
+        );
+        let mut time = [0.0f64; 3];
+        let mut header = false;
+        while k < lines.len() && lines[k].1 < to {
+            match lines[k].0 {
+                Line::Group(_) => header = true,
+                Line::Row(ri) => {
+                    for s in &tl.rows[ri as usize].spans {
+                        let i = match s.phase {
+                            Phase::Assigned => 0,
+                            Phase::Active => 1,
+                            Phase::TimeWait => 2,
+                        };
+                        time[i] += s.end - s.start;
+                    }
+                }
+            }
+            k += 1;
+        }
+        let _ = from;
+        let color = match time.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) {
+            Some((i, t)) if *t > 0.0 => theme::phase_color(Phase::ALL[i]),
+            _ if header => visuals.weak_text_color(),
+            _ => continue,
+        };
+        let yy = rect.top() + y as f32;
+        painter.line_segment(
+            [
+                Pos2::new(rect.left() + 2.0, yy),
+                Pos2::new(rect.right() - 2.0, yy),
+            ],
+            Stroke::new(1.0, color),
+        );
+    }
+    let (offset, visible) = scrolled;
+    let view = Rect::from_x_y_ranges(
+        rect.x_range(),
+        rect.top() + offset / total_h * rect.height()
+            ..=rect.top() + ((offset + visible) / total_h * rect.height()).min(rect.height()),
+    );
+    painter.rect_stroke(
+        view,
+        2.0,
+        Stroke::new(1.5, visuals.strong_text_color()),
+        egui::StrokeKind::Inside,
+    );
+    let r = ui.interact(
+        rect,
+        ui.scope_id().with("timeline-minimap"),
+        Sense::click_and_drag(),
+    );
+    r.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::ScrollBar, true, "Overview of all rows")
+    });
+    let p = r
+        .interact_pointer_pos()
+        .filter(|_| r.clicked() || r.dragged())?;
+    // The strip's top shows the first rows, its bottom the last: the pointer's share of the
+    // strip is the share of the scrollable range.
+    // (A few points at each end stand for the very top and bottom.)
+    let frac = ((p.y - rect.top() - 3.0) / (rect.height() - 6.0).max(1.0)).clamp(0.0, 1.0);
+    Some(frac * (total_h - visible).max(0.0))
+}
+
+/// Where a TIME-WAIT would have ended under the profile before the switch: a dashed outline
+/// from its start, so the new bar and the old length are seen together.
+fn ghost_outline(painter: &egui::Painter, x0: f32, x1: f32, y0: f32, y1: f32) {
+    let stroke = Stroke::new(1.5, theme::TIME_WAIT);
+    let pts = [
+        Pos2::new(x0, y0),
+        Pos2::new(x1, y0),
+        Pos2::new(x1, y1),
+        Pos2::new(x0, y1),
+    ];
+    painter.extend(egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0));
+}
+
+/// The mark of a UDP flow: diagonal lines across its bar, so it never reads as a TCP
+/// connection's Active phase.
+fn udp_hatch(painter: &egui::Painter, rect: Rect, visuals: &egui::Visuals) {
+    const GAP: f32 = 6.0;
+    let p = painter.with_clip_rect(painter.clip_rect().intersect(rect));
+    let stroke = Stroke::new(1.5, visuals.extreme_bg_color.gamma_multiply(0.8));
+    let h = rect.height();
+    // Lines start left of the bar so its first pixels are hatched too; bounded per bar.
+    let first = rect.left() - h;
+    let n = (((rect.width() + h) / GAP).ceil() as usize).min(400);
+    for i in 0..n {
+        let x = first + i as f32 * GAP;
+        p.line_segment(
+            [Pos2::new(x, rect.bottom()), Pos2::new(x + h, rect.top())],
+            stroke,
+        );
+    }
 }
 
 /// Seconds per tick giving about `target_px` between ticks: 1, 2 or 5 × 10ⁿ.
@@ -126,12 +318,60 @@ fn nice_step(view: &ViewTransform, plot_w: f32, target_px: f32) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
-fn x_of(view: &ViewTransform, plot_x: egui::Rangef, t: f64) -> f32 {
-    plot_x.min + ((t - view.start) / view.width()) as f32 * plot_x.span()
+/// The stretches of `view` between the axis breaks.
+fn segments(tl: &Timeline, view: &ViewTransform) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut cur = view.start;
+    for b in visible_breaks(tl, view) {
+        if b.from > cur {
+            out.push((cur, b.from));
+        }
+        cur = cur.max(b.to);
+    }
+    if cur < view.end {
+        out.push((cur, view.end));
+    }
+    out
 }
 
-fn t_of(view: &ViewTransform, plot_x: egui::Rangef, x: f32) -> f64 {
-    view.start + ((x - plot_x.min) / plot_x.span()) as f64 * view.width()
+fn visible_breaks<'a>(
+    tl: &'a Timeline,
+    view: &'a ViewTransform,
+) -> impl Iterator<Item = view_model::AxisBreak> + 'a {
+    tl.breaks
+        .iter()
+        .copied()
+        .filter(|b| b.to > view.start && b.from < view.end)
+}
+
+/// The mark of a broken axis: a zigzag from `top` to `bottom` at `x`.
+fn zigzag(painter: &egui::Painter, x: f32, top: f32, bottom: f32, color: egui::Color32) {
+    let n = ((bottom - top) / 4.0).max(1.0) as usize;
+    let pts: Vec<Pos2> = (0..=n)
+        .map(|i| {
+            let dx = if i % 2 == 0 { -3.0 } else { 3.0 };
+            Pos2::new(x + dx, top + (bottom - top) * i as f32 / n as f32)
+        })
+        .collect();
+    painter.add(egui::Shape::line(pts, Stroke::new(1.5, color)));
+}
+
+/// The view in the axis's squeezed seconds (every idle break drawn short).
+fn squeezed(tl: &Timeline, view: &ViewTransform) -> ViewTransform {
+    ViewTransform {
+        start: tl.squeeze(view.start),
+        end: tl.squeeze(view.end),
+    }
+}
+
+fn x_of(tl: &Timeline, view: &ViewTransform, plot_x: egui::Rangef, t: f64) -> f32 {
+    let v = squeezed(tl, view);
+    plot_x.min + ((tl.squeeze(t) - v.start) / v.width()) as f32 * plot_x.span()
+}
+
+fn t_of(tl: &Timeline, view: &ViewTransform, plot_x: egui::Rangef, x: f32) -> f64 {
+    let v = squeezed(tl, view);
+    tl.unsqueeze(v.start + ((x - plot_x.min) / plot_x.span()) as f64 * v.width())
 }
 
 fn tick_label(axis: TimeAxis, tl: &Timeline, t: f64, step: f64) -> String {
@@ -173,9 +413,7 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
         FontId::proportional(12.0),
         visuals.weak_text_color(),
     );
-    let step = nice_step(&state.view, plot_x.span(), 110.0);
-    let first = (state.view.start / step).ceil() as i64;
-    let last = (state.view.end / step).floor() as i64;
+    let tl = &l.timeline;
     let baseline = rect.bottom() - 2.0;
     painter.line_segment(
         [
@@ -184,7 +422,7 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
         ],
         Stroke::new(1.0, text_color),
     );
-    let xe = x_of(&state.view, plot_x, l.timeline.capture_end);
+    let xe = x_of(&l.timeline, &state.view, plot_x, l.timeline.capture_end);
     if plot_x.contains(xe) {
         painter.text(
             Pos2::new(xe + 3.0, rect.top() + 1.0),
@@ -194,27 +432,98 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
             visuals.strong_text_color(),
         );
     }
-    for k in first..=last.min(first + 200) {
-        let t = k as f64 * step;
-        let x = x_of(&state.view, plot_x, t);
-        painter.line_segment(
-            [Pos2::new(x, baseline - 5.0), Pos2::new(x, baseline)],
-            Stroke::new(1.0, text_color),
+    // Ticks per stretch between breaks: each has its own seconds per pixel.
+    for (a, b) in segments(tl, &state.view) {
+        let (xa, xb) = (
+            x_of(tl, &state.view, plot_x, a),
+            x_of(tl, &state.view, plot_x, b),
+        );
+        if xb - xa < 40.0 {
+            continue;
+        }
+        let step = nice_step(&ViewTransform { start: a, end: b }, xb - xa, 110.0);
+        let first = (a / step).ceil() as i64;
+        let last = (b / step).floor() as i64;
+        for k in first..=last.min(first + 200) {
+            let t = k as f64 * step;
+            let x = x_of(tl, &state.view, plot_x, t);
+            painter.line_segment(
+                [Pos2::new(x, baseline - 5.0), Pos2::new(x, baseline)],
+                Stroke::new(1.0, text_color),
+            );
+            painter.text(
+                Pos2::new(x, baseline - 6.0),
+                Align2::CENTER_BOTTOM,
+                tick_label(state.axis, tl, t, step),
+                FontId::proportional(12.0),
+                text_color,
+            );
+        }
+    }
+    // Each break: a zigzag across the baseline and how long the silence really was.
+    for (i, br) in visible_breaks(tl, &state.view).enumerate() {
+        let (x0, x1) = (
+            x_of(tl, &state.view, plot_x, br.from),
+            x_of(tl, &state.view, plot_x, br.to),
+        );
+        let mid = (x0 + x1) / 2.0;
+        let text = tf(
+            lang,
+            "{} without a packet",
+            &[&view_model::fmt_duration(br.to - br.from)],
+        );
+        let band = Rect::from_x_y_ranges(x0.max(plot_x.min)..=x1.min(plot_x.max), rect.y_range());
+        let r = ui.interact(band, ui.scope_id().with(("axis-break", i)), Sense::hover());
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
+        r.on_hover_text(t(
+            lang,
+            "The axis is broken here: no packet of any connection shown fell in this stretch, so it is drawn short",
+        ));
+        painter.rect_filled(
+            Rect::from_x_y_ranges(x0..=x1, rect.y_range()),
+            0.0,
+            visuals.extreme_bg_color,
+        );
+        zigzag(
+            &painter,
+            mid,
+            rect.top() + 2.0,
+            baseline,
+            visuals.strong_text_color(),
         );
         painter.text(
-            Pos2::new(x, baseline - 6.0),
-            Align2::CENTER_BOTTOM,
-            tick_label(state.axis, &l.timeline, t, step),
-            FontId::proportional(12.0),
-            text_color,
+            Pos2::new(mid, rect.top() + 1.0),
+            Align2::CENTER_TOP,
+            text,
+            FontId::proportional(11.0),
+            visuals.strong_text_color(),
         );
     }
 }
 
 /// The scrolled body: group headers and rows, only those in view.
 fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
-    // A connection another view asked to bring into sight (the table's selection).
+    // A connection another view asked to bring into sight (the table's selection), a row the
+    // "Go to" field named (its host unfolded first), a place on the overview strip.
     let reveal = state.views.reveal_in_timeline.take();
+    let mut jump = state.views.jump_to.take();
+    let scroll_to = state.views.scroll_to.take();
+    if let Some(q) = &jump {
+        let host = state.loaded.as_ref().and_then(|l| {
+            let tl = &l.timeline;
+            tl.rows
+                .iter()
+                .find(|r| r.label.starts_with(q.as_str()))
+                .map(|r| r.host)
+        });
+        // A folded host is unfolded first; the scroll area learns its new height this frame
+        // and would clamp the jump to the old one, so the jump waits a frame.
+        if host.is_some_and(|h| state.collapsed.remove(&h)) {
+            state.views.jump_to = jump.take();
+            ui.ctx().request_repaint();
+        }
+    }
+    let outer = ui.available_rect_before_wrap();
     let Some(l) = state.loaded.as_ref() else {
         return;
     };
@@ -236,21 +545,30 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
     let total_h = y;
     let reveal_y = reveal.and_then(|conn| {
         lines.iter().find_map(|(line, ly)| match line {
-            Line::Row(ri) if tl.rows[*ri as usize].spans.iter().any(|s| s.conn == conn) => {
+            Line::Row(ri)
+                if tl.rows[*ri as usize]
+                    .spans
+                    .iter()
+                    .any(|s| s.conn == conn && !s.udp) =>
+            {
                 Some(*ly)
             }
             _ => None,
         })
     });
+    let jump_y = jump.and_then(|q| jump_target(tl, &lines, &q));
     let mut actions = Actions::default();
     let pointer = ui.input(|i| i.pointer.hover_pos());
     let mut area = egui::ScrollArea::vertical();
-    if let Some(y) = reveal_y {
-        // Within the scrollable range (beyond it the area would spring back).
-        let max = (total_h - ui.available_height()).max(0.0);
+    // Within the scrollable range (beyond it the area would spring back).
+    let max = (total_h - ui.available_height()).max(0.0);
+    if let Some(y) = reveal_y.or(jump_y) {
         area = area.vertical_scroll_offset((y - 3.0 * GROUP_H).clamp(0.0, max));
+    } else if let Some(y) = scroll_to {
+        area = area.vertical_scroll_offset(y.clamp(0.0, max));
     }
-    area.auto_shrink([false, false])
+    let out = area
+        .auto_shrink([false, false])
         .scroll_source(egui::scroll_area::ScrollSource {
             drag: egui::scroll_area::DragScroll::Never,
             ..Default::default()
@@ -346,7 +664,17 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                     }
                 }
             }
-            let xe = x_of(&state.view, plot_x, tl.capture_end);
+            // Breaks: a faint band over the rows, so a bar crossing one reads as squeezed.
+            for br in visible_breaks(tl, &state.view) {
+                let x0 = x_of(tl, &state.view, plot_x, br.from).max(plot_x.min);
+                let x1 = x_of(tl, &state.view, plot_x, br.to).min(plot_x.max);
+                painter.rect_filled(
+                    Rect::from_x_y_ranges(x0..=x1, clip.y_range()),
+                    0.0,
+                    visuals.extreme_bg_color.gamma_multiply(0.6),
+                );
+            }
+            let xe = x_of(tl, &state.view, plot_x, tl.capture_end);
             if plot_x.contains(xe) {
                 painter.line_segment(
                     [Pos2::new(xe, clip.top()), Pos2::new(xe, clip.bottom())],
@@ -354,7 +682,7 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                 );
             }
             if let Some(tc) = state.time_cursor {
-                let xc = x_of(&state.view, plot_x, tc);
+                let xc = x_of(tl, &state.view, plot_x, tc);
                 if plot_x.contains(xc) {
                     painter.line_segment(
                         [Pos2::new(xc, clip.top()), Pos2::new(xc, clip.bottom())],
@@ -367,10 +695,21 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
                     [Pos2::new(p.x, clip.top()), Pos2::new(p.x, clip.bottom())],
                     Stroke::new(1.0, visuals.weak_text_color()),
                 );
-                actions.cursor = Some(t_of(&state.view, plot_x, p.x));
+                actions.cursor = Some(t_of(tl, &state.view, plot_x, p.x));
             }
         });
+    let strip = Rect::from_x_y_ranges(
+        plot_x.max + 2.0..=plot_x.max + 2.0 + MINIMAP_W,
+        outer.y_range(),
+    );
+    let asked = minimap(ui, tl, &lines, total_h, strip, state.views.scrolled);
+    let scrolled = (out.state.clamped_offset().y, out.inner_rect.height());
     apply(state, actions, plot_x);
+    state.views.scrolled = scrolled;
+    if let Some(y) = asked {
+        state.views.scroll_to = Some(y);
+        ui.ctx().request_repaint();
+    }
 }
 
 /// What the user asked for this frame, applied after drawing (the view-model is borrowed while
@@ -386,15 +725,23 @@ struct Actions {
 }
 
 fn apply(state: &mut AppState, a: Actions, plot_x: egui::Rangef) {
-    if a.pan_px != 0.0 {
-        let dt = -(a.pan_px as f64) / plot_x.span().max(1.0) as f64 * state.view.width();
-        state.view.pan(dt);
-    }
-    if a.zoom != 0.0 && a.zoom != 1.0 {
-        let anchor = a
-            .cursor
-            .unwrap_or((state.view.start + state.view.end) / 2.0);
-        state.view.zoom(a.zoom as f64, anchor);
+    // Pan and zoom act on the drawn (squeezed) axis, so a break moves by its drawn width.
+    if let Some(l) = &state.loaded {
+        let tl = &l.timeline;
+        let mut v = squeezed(tl, &state.view);
+        if a.pan_px != 0.0 {
+            v.pan(-(a.pan_px as f64) / plot_x.span().max(1.0) as f64 * v.width());
+        }
+        if a.zoom != 0.0 && a.zoom != 1.0 {
+            let anchor = a.cursor.map_or((v.start + v.end) / 2.0, |c| tl.squeeze(c));
+            v.zoom(a.zoom as f64, anchor);
+        }
+        if a.pan_px != 0.0 || (a.zoom != 0.0 && a.zoom != 1.0) {
+            state.view = ViewTransform {
+                start: tl.unsqueeze(v.start),
+                end: tl.unsqueeze(v.end),
+            };
+        }
     }
     if let Some(s) = a.select {
         state.selection = Some(s);
@@ -471,8 +818,8 @@ fn draw_row(
         if s.end < view.start {
             continue;
         }
-        let x0 = x_of(view, plot_x, s.start).max(plot_x.min - 2.0);
-        let x1 = x_of(view, plot_x, s.end).min(plot_x.max + 2.0);
+        let x0 = x_of(tl, view, plot_x, s.start).max(plot_x.min - 2.0);
+        let x1 = x_of(tl, view, plot_x, s.end).min(plot_x.max + 2.0);
         let y0 = top + ROW_PAD / 2.0 + s.lane as f32 * LANE_H + 1.0;
         let y1 = y0 + LANE_H - 2.0;
         let color = theme::phase_color(s.phase);
@@ -490,15 +837,27 @@ fn draw_row(
         } else {
             let rect = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1.max(x0 + 1.0), y1));
             plot_painter.rect_filled(rect, 2.0, color);
+            if s.udp {
+                udp_hatch(&plot_painter, rect, visuals);
+            }
             if let Some(d) = s.derived_after {
                 // Past the capture's end: known from the profile, not seen. Drawn fainter.
-                let xd = x_of(view, plot_x, d).clamp(x0, rect.right());
+                let xd = x_of(tl, view, plot_x, d).clamp(x0, rect.right());
                 let faded = Rect::from_min_max(Pos2::new(xd, y0), rect.max);
                 plot_painter.rect_filled(faded, 0.0, visuals.extreme_bg_color.gamma_multiply(0.45));
             }
             rect
         };
-        if state.selection == Some(s.conn) {
+        if let Some(ge) = state.ghost.as_ref().and_then(|g| g.end_of(tl, row, s)) {
+            ghost_outline(
+                &plot_painter,
+                x_of(tl, view, plot_x, s.start),
+                x_of(tl, view, plot_x, ge),
+                y0,
+                y1,
+            );
+        }
+        if !s.udp && state.selection == Some(s.conn) {
             plot_painter.rect_stroke(
                 rect,
                 2.0,
@@ -520,15 +879,23 @@ fn draw_row(
             let r = ui.interact(hit, ui.scope_id().with(("span", ri, si)), Sense::click());
             let label = format!("{} {} span", row.label, s.phase.name());
             r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-            if r.clicked() {
+            if r.clicked() && !s.udp {
                 actions.select = Some(s.conn);
             }
             if r.hovered() {
-                let at = r.hover_pos().map_or(s.start, |p| t_of(view, plot_x, p.x));
+                let at = r
+                    .hover_pos()
+                    .map_or(s.start, |p| t_of(tl, view, plot_x, p.x));
                 if let Some(l) = &state.loaded {
-                    if let Some(info) =
-                        view_model::span_info(&l.capture, tl, row, s, at, state.lang)
-                    {
+                    if let Some(info) = view_model::span_info(
+                        &l.capture,
+                        &l.derived.ports,
+                        tl,
+                        row,
+                        s,
+                        at,
+                        state.lang,
+                    ) {
                         r.on_hover_ui(|ui| span_tooltip(ui, &info, state.axis, tl, state.lang));
                     }
                 }
@@ -552,11 +919,9 @@ fn span_tooltip(
             .rect_filled(r, 2.0, theme::phase_color(info.phase));
         ui.label(egui::RichText::new(info.phase.text(lang)).strong());
     });
-    ui.label(tf(
-        lang,
-        "client {} · server {}",
-        &[&info.client_state, &info.server_state],
-    ));
+    if let Some((client, server)) = &info.states {
+        ui.label(tf(lang, "client {} · server {}", &[client, server]));
+    }
     let step = 0.001;
     ui.label(format!(
         "{} -> {} ({})",

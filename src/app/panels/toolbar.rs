@@ -146,6 +146,38 @@ fn samples_menu(ui: &mut egui::Ui, state: &mut AppState) {
     });
 }
 
+/// Zoom in / out / actual size (egui answers Ctrl +, Ctrl −, Ctrl 0 itself; the menu names the
+/// keys), and presentation mode for a projector.
+fn zoom_items(ui: &mut egui::Ui, state: &mut AppState) {
+    use egui::gui_zoom::kb_shortcuts::{ZOOM_IN, ZOOM_OUT, ZOOM_RESET};
+    let lang = state.lang;
+    let ctx = ui.ctx().clone();
+    let item = |ui: &mut egui::Ui, text: &str, key: &egui::KeyboardShortcut| {
+        ui.add(egui::Button::new(text).shortcut_text(ctx.format_shortcut(key)))
+            .clicked()
+    };
+    if item(ui, t(lang, "Zoom in"), &ZOOM_IN) {
+        egui::gui_zoom::zoom_in(&ctx);
+    }
+    if item(ui, t(lang, "Zoom out"), &ZOOM_OUT) {
+        egui::gui_zoom::zoom_out(&ctx);
+    }
+    if item(ui, t(lang, "Actual size"), &ZOOM_RESET) {
+        ctx.set_zoom_factor(1.0);
+    }
+    let mut on = state.presentation;
+    if ui
+        .checkbox(&mut on, t(lang, "Presentation mode"))
+        .on_hover_text(t(
+            lang,
+            "For a projector: everything larger, text at full contrast, bars taller",
+        ))
+        .changed()
+    {
+        state.set_presentation(&ctx, on);
+    }
+}
+
 fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     ui.menu_button(t(lang, "View"), |ui| {
@@ -164,6 +196,20 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
             ui.close();
         }
         ui.separator();
+        zoom_items(ui, state);
+        ui.separator();
+        if ui
+            .button(t(lang, "Reset layout"))
+            .on_hover_text(t(
+                lang,
+                "Give every panel its default size again and fit the whole capture",
+            ))
+            .clicked()
+        {
+            state.reset_layout();
+            ui.close();
+        }
+        ui.separator();
         ui.radio_value(
             &mut state.axis,
             TimeAxis::Relative,
@@ -175,7 +221,23 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
             t(lang, "Wall-clock (UTC)"),
         );
         ui.separator();
-        egui::widgets::global_theme_preference_buttons(ui);
+        // Words, not egui's sun/moon glyphs: those need an emoji font and show as empty boxes
+        // where the CJK fallback font is the one that gets asked.
+        let mut pref = ui.ctx().options(|o| o.theme_preference);
+        let before = pref;
+        for (p, text) in [
+            (
+                egui::ThemePreference::System,
+                t(lang, "Theme: follow the system"),
+            ),
+            (egui::ThemePreference::Light, t(lang, "Theme: light")),
+            (egui::ThemePreference::Dark, t(lang, "Theme: dark")),
+        ] {
+            ui.radio_value(&mut pref, p, text);
+        }
+        if pref != before {
+            ui.ctx().set_theme(pref);
+        }
     });
     if ui
         .button(t(lang, "Fit all"))

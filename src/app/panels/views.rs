@@ -5,17 +5,26 @@ use super::super::state::AppState;
 use super::super::views::Tab;
 use super::{export, ladder, occupancy, replay, state_diagram, table};
 
+/// The height the timeline keeps, however the views panel is dragged or filled.
+pub const MIN_TIMELINE_H: f32 = 220.0;
+/// The least the views panel shrinks to: its tab bar, replay bar and a few lines.
+pub const MIN_VIEWS_H: f32 = 140.0;
+
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     if state.loaded.is_none() {
         return;
     }
     replay::tick(ui, state);
-    // About 45 % of the window at first (resizable), never under 300 px.
-    let default_h = (ui.available_height() * 0.45).max(300.0);
-    egui::Panel::bottom("views")
+    // About 45 % of the window at first. The splitter moves it within bounds that leave the
+    // timeline its own minimum, whatever a tab's content asks for: an unfolded ladder or the
+    // state diagram must never push the timeline out of the window.
+    let avail = ui.available_height();
+    let max_h = (avail - MIN_TIMELINE_H).max(MIN_VIEWS_H);
+    let default_h = (avail * 0.45).clamp(MIN_VIEWS_H, max_h);
+    egui::Panel::bottom(state.panel_id("views"))
         .resizable(true)
         .default_size(default_h)
-        .min_size(300.0)
+        .size_range(MIN_VIEWS_H..=max_h)
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 for tab in Tab::ALL {
