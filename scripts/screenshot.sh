@@ -11,6 +11,9 @@
 # With xdotool installed, SHOT_CLICK="X,Y" clicks there (select a connection: the details panel
 # opens) and SHOT_HOVER="X,Y" then rests the pointer there (a span's tooltip), screen pixels on
 # the 1600x1000 display. The defaults fit the default sample; set them to "" to skip.
+# SHOT_ARGS passes options to the app (e.g. "--presentation --lang zh-TW --theme light"). The app
+# runs with settings of its own (a fresh XDG_DATA_HOME), so what a desktop session remembered
+# (theme, language, presentation mode) never leaks into a shot.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 capture=${1:-$repo/samples/browser-burst.pcap}
@@ -48,7 +51,10 @@ cleanup() {
 trap cleanup EXIT
 sleep 1
 log=$(mktemp)
-DISPLAY=$disp LIBGL_ALWAYS_SOFTWARE=1 WINIT_UNIX_BACKEND=x11 "$bin" "$capture" >"$log" 2>&1 &
+data=$(mktemp -d)
+# shellcheck disable=SC2086 # SHOT_ARGS is a list of options
+XDG_DATA_HOME=$data DISPLAY=$disp LIBGL_ALWAYS_SOFTWARE=1 WINIT_UNIX_BACKEND=x11 \
+  "$bin" ${SHOT_ARGS:-} "$capture" >"$log" 2>&1 &
 app=$!
 sleep "$wait_s"
 if ! kill -0 "$app" 2>/dev/null; then
@@ -57,8 +63,8 @@ if ! kill -0 "$app" 2>/dev/null; then
   exit 1
 fi
 if command -v xdotool >/dev/null; then
-  click=${SHOT_CLICK-450,176}
-  hover=${SHOT_HOVER-1000,212}
+  click=${SHOT_CLICK-440,181}
+  hover=${SHOT_HOVER-1000,199}
   if [ -n "$click" ]; then
     DISPLAY=$disp xdotool mousemove "${click%,*}" "${click#*,}" click 1
     sleep 2

@@ -190,8 +190,8 @@ pub const APP: Catalog = &[
     ("! {} warnings", "! {} 個警告"),
     ("{} connections", "{} 條連線"),
     ("· {} UDP flows", "· {} 個 UDP 流"),
-    ("UDP flow (no handshake, no TIME-WAIT)", "UDP 流（沒有交握，沒有 TIME-WAIT）"),
-    ("UDP port {} held for an exchange with {}: {} datagrams out, {} back; UDP has no handshake and no TIME-WAIT, so the port is free as soon as the socket is closed", "UDP 埠 {} 為了與 {} 交換資料而被占用：送出 {} 個封包，收回 {} 個；UDP 沒有交握也沒有 TIME-WAIT，socket 一關閉埠就空出來"),
+    ("UDP flow (no handshake, no TIME-WAIT)", "UDP 流（沒有握手，沒有 TIME-WAIT）"),
+    ("UDP port {} held for an exchange with {}: {} datagrams out, {} back; UDP has no handshake and no TIME-WAIT, so the port is free as soon as the socket is closed", "UDP 埠 {} 為了與 {} 交換資料而被占用：送出 {} 個封包，收回 {} 個；UDP 沒有握手也沒有 TIME-WAIT，socket 一關閉埠就空出來"),
     ("port {} waits in TIME-WAIT because this host closed first; a RST from the other end ended the wait after {} (of {}), as Linux allows while net.ipv4.tcp_rfc1337 is 0 (RFC 1337 calls it TIME-WAIT assassination)", "埠 {} 因為這台主機先關閉而進入 TIME-WAIT；對方送來的 RST 在 {}（共 {}）後結束了等待：net.ipv4.tcp_rfc1337 為 0 時 Linux 允許這樣做（RFC 1337 稱之為 TIME-WAIT 暗殺）"),
     ("{} of {} connections (filtered)", "{} / {} 條連線(已過濾)"),
     (

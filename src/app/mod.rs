@@ -153,7 +153,7 @@ impl eframe::App for PortlifeApp {
 }
 
 /// Open the desktop window on `file`.
-pub fn run(file: Option<PathBuf>) -> Result<(), String> {
+pub fn run(file: Option<PathBuf>, start: crate::cli::StartOptions) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("portlife")
@@ -173,6 +173,16 @@ pub fn run(file: Option<PathBuf>) -> Result<(), String> {
                 .and_then(|st| eframe::get_value::<settings::Settings>(st, settings::KEY))
             {
                 s.apply(&mut app.state, &cc.egui_ctx);
+            }
+            // The command line has the last word.
+            if let Some(lang) = start.lang {
+                app.state.lang = lang;
+            }
+            if let Some(theme) = &start.theme {
+                settings::set_theme(&cc.egui_ctx, theme);
+            }
+            if start.presentation {
+                app.state.set_presentation(&cc.egui_ctx, true);
             }
             app.ctx = Some(cc.egui_ctx.clone());
             if let Some(path) = std::env::var_os("PORTLIFE_FRAME_LOG") {

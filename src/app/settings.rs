@@ -48,19 +48,25 @@ impl Settings {
         if let Some(tag) = self.lang {
             state.lang = Lang::from_locale(&tag);
         }
-        let theme = match self.theme.as_deref() {
-            Some("dark") => Some(egui::ThemePreference::Dark),
-            Some("light") => Some(egui::ThemePreference::Light),
-            Some("system") => Some(egui::ThemePreference::System),
-            _ => None,
-        };
-        if let Some(t) = theme {
-            ctx.set_theme(t);
+        if let Some(name) = &self.theme {
+            set_theme(ctx, name);
         }
         if self.presentation {
             state.set_presentation(ctx, true);
         }
     }
+}
+
+/// Set the theme named `dark`, `light` or `system` (`--theme`, the stored setting); any other
+/// name changes nothing.
+pub fn set_theme(ctx: &egui::Context, name: &str) {
+    let theme = match name {
+        "dark" => egui::ThemePreference::Dark,
+        "light" => egui::ThemePreference::Light,
+        "system" => egui::ThemePreference::System,
+        _ => return,
+    };
+    ctx.set_theme(theme);
 }
 
 #[cfg(test)]

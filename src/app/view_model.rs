@@ -920,7 +920,14 @@ pub fn span_info(
         });
     }
     let c = capture.connections.get(span.conn as usize)?;
-    let (cs, ss) = ports.states_at(c, tl.abs_ns(at.clamp(span.start, span.end)));
+    // Within the span: its states while it lasted, not those of the moment it ended (a refused
+    // SYN's Assigned lasts a fraction of a millisecond and would otherwise read CLOSED).
+    let within = if at >= span.end {
+        span.start
+    } else {
+        at.max(span.start)
+    };
+    let (cs, ss) = ports.states_at(c, tl.abs_ns(within));
     Some(SpanInfo {
         tuple: format!("{} -> {}", c.client, c.server),
         phase: span.phase,

@@ -24,6 +24,15 @@ pub const DEFAULT_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/b
 struct Cli {
     /// Capture to open (pcap, pcapng, optionally .gz). Without one, a bundled sample opens.
     file: Option<PathBuf>,
+    /// Open the app in presentation mode (larger, full-contrast text: for a projector).
+    #[arg(long)]
+    presentation: bool,
+    /// The app's language (`en` or `zh-TW`); default: the last one used, else the system's.
+    #[arg(long, value_parser = report::parse_lang)]
+    lang: Option<portlife::i18n::Lang>,
+    /// The app's theme: `light`, `dark` or `system`; default: the last one used.
+    #[arg(long, value_parser = ["light", "dark", "system"])]
+    theme: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -50,7 +59,14 @@ pub fn run() -> ExitCode {
         Some(Command::Live(args)) => live::run(&args),
         Some(Command::Interfaces) => live::interfaces(),
         Some(Command::Export(args)) => export::run(&args),
-        None => open_default(cli.file),
+        None => open_default(
+            cli.file,
+            StartOptions {
+                presentation: cli.presentation,
+                lang: cli.lang,
+                theme: cli.theme,
+            },
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,16 +88,24 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// How the app starts when the command line says so (over what it remembered).
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    pub presentation: bool,
+    pub lang: Option<portlife::i18n::Lang>,
+    pub theme: Option<String>,
+}
+
 /// `portlife [FILE]` with the `gui` feature: open the desktop app on FILE or the bundled sample.
 #[cfg(feature = "gui")]
-fn open_default(file: Option<PathBuf>) -> anyhow::Result<()> {
+fn open_default(file: Option<PathBuf>, start: StartOptions) -> anyhow::Result<()> {
     let file = file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
-    crate::app::run(Some(file)).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    crate::app::run(Some(file), start).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
 
 /// `portlife [FILE]` without the `gui` feature: print the report.
 #[cfg(not(feature = "gui"))]
-fn open_default(file: Option<PathBuf>) -> anyhow::Result<()> {
+fn open_default(file: Option<PathBuf>, _start: StartOptions) -> anyhow::Result<()> {
     let file = file.unwrap_or_else(|| PathBuf::from(DEFAULT_SAMPLE));
     report::run(&report::ReportArgs::for_file(file))
 }

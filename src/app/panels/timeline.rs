@@ -184,6 +184,52 @@ fn jump_target(tl: &Timeline, lines: &[(Line, f32)], q: &str) -> Option<f32> {
     row.or_else(group).map(|(_, y)| *y)
 }
 
+/// What the overview strip's colours depend on: the rows, how many lines (folding), their
+/// height, the strip's height in pixels, the theme.
+type MinimapKey = (usize, usize, u32, usize, bool);
+
+/// Each pixel row of the overview strip: the phase its rows spend most time in, grey for a
+/// host header alone, nothing where no line falls.
+fn minimap_colours(
+    tl: &Timeline,
+    lines: &[(Line, f32)],
+    total_h: f32,
+    px: usize,
+    visuals: &egui::Visuals,
+) -> Vec<Option<egui::Color32>> {
+    let mut out = Vec::with_capacity(px);
+    let mut k = 0;
+    for y in 0..px {
+        let to = (y + 1) as f32 * total_h / px as f32;
+        let mut time = [0.0f64; 3];
+        let mut header = false;
+        while k < lines.len() && lines[k].1 < to {
+            match lines[k].0 {
+                Line::Group(_) => header = true,
+                Line::Row(ri) => {
+                    for s in &tl.rows[ri as usize].spans {
+                        let i = match s.phase {
+                            Phase::Assigned => 0,
+                            Phase::Active => 1,
+                            Phase::TimeWait => 2,
+                        };
+                        time[i] += s.end - s.start;
+                    }
+                }
+            }
+            k += 1;
+        }
+        out.push(
+            match time.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) {
+                Some((i, t)) if *t > 0.0 => Some(theme::phase_color(Phase::ALL[i])),
+                _ if header => Some(visuals.weak_text_color()),
+                _ => None,
+            },
+        );
+    }
+    out
+}
+
 /// Width of the overview strip at the right of the rows.
 const MINIMAP_W: f32 = 14.0;
 
@@ -206,36 +252,32 @@ fn minimap(
     let visuals = ui.visuals();
     painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
     let px = rect.height().max(1.0) as usize;
-    let mut k = 0;
-    for y in 0..px {
-        let (from, to) = (
-            y as f32 * total_h / px as f32,
-            (y + 1) as f32 * total_h / px as f32,
-        );
-        let mut time = [0.0f64; 3];
-        let mut header = false;
-        while k < lines.len() && lines[k].1 < to {
-            match lines[k].0 {
-                Line::Group(_) => header = true,
-                Line::Row(ri) => {
-                    for s in &tl.rows[ri as usize].spans {
-                        let i = match s.phase {
-                            Phase::Assigned => 0,
-                            Phase::Active => 1,
-                            Phase::TimeWait => 2,
-                        };
-                        time[i] += s.end - s.start;
-                    }
-                }
-            }
-            k += 1;
+    // The strip's colours read every span once: kept in egui's memory until the rows, their
+    // folding or the strip's height change, so a frame at 100 000 rows does not pay for it.
+    type Cached = (MinimapKey, std::sync::Arc<Vec<Option<egui::Color32>>>);
+    let key: MinimapKey = (
+        tl.rows.as_ptr() as usize,
+        lines.len(),
+        total_h.to_bits(),
+        px,
+        visuals.dark_mode,
+    );
+    let id = ui.scope_id().with("timeline-minimap-colours");
+    let cached = ui
+        .ctx()
+        .data(|d| d.get_temp::<Cached>(id))
+        .filter(|(k, _)| *k == key);
+    let colours = match cached {
+        Some((_, c)) => c,
+        None => {
+            let c = std::sync::Arc::new(minimap_colours(tl, lines, total_h, px, visuals));
+            ui.ctx()
+                .data_mut(|d| d.insert_temp::<Cached>(id, (key, c.clone())));
+            c
         }
-        let _ = from;
-        let color = match time.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) {
-            Some((i, t)) if *t > 0.0 => theme::phase_color(Phase::ALL[i]),
-            _ if header => visuals.weak_text_color(),
-            _ => continue,
-        };
+    };
+    for (y, colour) in colours.iter().enumerate() {
+        let Some(color) = *colour else { continue };
         let yy = rect.top() + y as f32;
         painter.line_segment(
             [
@@ -424,11 +466,24 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
     );
     let xe = x_of(&l.timeline, &state.view, plot_x, l.timeline.capture_end);
     if plot_x.contains(xe) {
+        // Right of the line, or left of it when the line is near the right edge.
+        let text = t(lang, "capture ends | later: from the OS profile");
+        let font = FontId::proportional(11.0);
+        let w = ui.ctx().fonts_mut(|f| {
+            f.layout_no_wrap(text.to_string(), font.clone(), visuals.strong_text_color())
+                .size()
+                .x
+        });
+        let (x, align) = if xe + 3.0 + w > plot_x.max {
+            (xe - 3.0, Align2::RIGHT_TOP)
+        } else {
+            (xe + 3.0, Align2::LEFT_TOP)
+        };
         painter.text(
-            Pos2::new(xe + 3.0, rect.top() + 1.0),
-            Align2::LEFT_TOP,
-            t(lang, "capture ends | later: from the OS profile"),
-            FontId::proportional(11.0),
+            Pos2::new(x, rect.top() + 1.0),
+            align,
+            text,
+            font,
             visuals.strong_text_color(),
         );
     }
