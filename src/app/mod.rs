@@ -26,6 +26,8 @@ pub mod view_model;
 pub mod views;
 
 #[cfg(test)]
+mod book_shots;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_capture;
