@@ -25,6 +25,8 @@ use std::net::IpAddr;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
+
 use crate::decode::{Endpoint, IcmpReason};
 use crate::i18n::Lang;
 use crate::ports::profile::proves_range;
@@ -339,11 +341,6 @@ const ZH_ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` 允許對外連線在 
 // ---------------------------------------------------------------------------------------------
 // Port pool pressure.
 
-/// Warning at ≥ 60 % of the range held at once, critical at ≥ 80 % (the monitoring thresholds of
-/// the tutorial's source material, DESIGN.md "Monitoring thresholds").
-const POOL_WARNING_PCT: f64 = 60.0;
-const POOL_CRITICAL_PCT: f64 = 80.0;
-
 /// The range a host's kernel really used, when the capture proves it is narrower than the
 /// profile's: the host's TCP client ports (SYN seen) fill a contiguous block of
 /// ≥ [`crate::ports::profile::OBSERVED_RANGE_MIN_PORTS`] ports completely, no port outside it, and *every* port of the
@@ -398,9 +395,9 @@ fn client_port_uses(conns: &[Connection]) -> HashMap<IpAddr, PortUse> {
 }
 
 fn pool_severity(pct: f64) -> Option<Severity> {
-    if pct >= POOL_CRITICAL_PCT {
+    if pct >= CRITICAL_PCT {
         Some(Severity::Critical)
-    } else if pct >= POOL_WARNING_PCT {
+    } else if pct >= WARNING_PCT {
         Some(Severity::Warning)
     } else {
         None

@@ -14,10 +14,7 @@ use super::capture::CaptureModel;
 #[cfg(test)]
 use super::profile::{CustomParams, ProfileChoice};
 
-/// Occupancy at which the pool is worth watching (%).
-pub const WARNING_PCT: f64 = 60.0;
-/// Occupancy at which `connect()` starts failing soon (%).
-pub const CRITICAL_PCT: f64 = 80.0;
+pub use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 
 /// The port model of `capture` under the chosen profile (what the app keeps in
 /// [`super::state::Loaded::derived`]).

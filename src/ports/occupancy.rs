@@ -7,6 +7,13 @@
 //! Per-destination series matter because Linux can reuse a port towards different destinations,
 //! so exhaustion happens per (destination ip, port) first.
 
+/// A pool held at or above this share of its range (%) is worth watching: the monitoring
+/// threshold of the tutorial's source material (DESIGN.md "Monitoring thresholds"), which the
+/// pressure finding, the pool map and the occupancy chart all draw from here.
+pub const WARNING_PCT: f64 = 60.0;
+/// At or above this share (%), `connect()` is about to fail with EADDRNOTAVAIL.
+pub const CRITICAL_PCT: f64 = 80.0;
+
 use std::net::IpAddr;
 use std::sync::Arc;
 

@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 use super::svg::{document, file_name, phase_colour};
 use crate::analysis::Analysis;
+use crate::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 use crate::ports::{grid_columns, Phase, PoolMap};
 
 const LEFT: f64 = 70.0;
@@ -18,9 +19,6 @@ const GRID_W: f64 = 860.0;
 const MAX_CELL: f64 = 24.0;
 /// Available cells: a light grey that reads as "free" on white paper.
 pub const AVAILABLE_FILL: &str = "#EEEEEE";
-/// Occupancy thresholds (the `port_pool_pressure` finding's): warning and critical.
-pub const WARN_PCT: f64 = 60.0;
-pub const CRITICAL_PCT: f64 = 80.0;
 
 fn fill(p: Phase) -> &'static str {
     phase_colour(p).unwrap_or(AVAILABLE_FILL)
@@ -30,7 +28,7 @@ fn fill(p: Phase) -> &'static str {
 pub fn threshold_word(pct: f64) -> &'static str {
     if pct >= CRITICAL_PCT {
         "critical (≥ 80 %)"
-    } else if pct >= WARN_PCT {
+    } else if pct >= WARNING_PCT {
         "warning (≥ 60 %)"
     } else {
         "below the 60 % warning"

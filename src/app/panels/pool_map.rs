@@ -9,8 +9,9 @@
 use egui::{Color32, Mesh, Pos2, Rect, Sense, Vec2};
 use portlife::i18n::Lang;
 use portlife::ports::choice::{ChoicePattern, ChoiceReading, MIN_CONNECTIONS};
+use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 use portlife::ports::{Phase, PoolMap, PortState};
-use portlife::report::pool_svg::{threshold_word, CRITICAL_PCT, WARN_PCT};
+use portlife::report::pool_svg::threshold_word;
 
 use super::super::i18n::{t, tf};
 use super::super::pool_model::PoolFrame;
@@ -311,7 +312,7 @@ fn counters(ui: &mut egui::Ui, f: &PoolFrame, lang: Lang) {
     let pct = m.report.occupancy_pct;
     let colour = if pct >= CRITICAL_PCT {
         ui.visuals().error_fg_color
-    } else if pct >= WARN_PCT {
+    } else if pct >= WARNING_PCT {
         ui.visuals().warn_fg_color
     } else {
         ui.visuals().text_color()
