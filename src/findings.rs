@@ -295,8 +295,15 @@ pub fn from_connections(conns: &[Connection], udp: &[UdpFlow]) -> Vec<Finding> {
 }
 
 /// The order every list of findings is shown in: most severe first, then by kind and first
-/// connection.
+/// connection; their English counts said in the singular or plural they call for.
 pub fn most_severe_first(mut out: Vec<Finding>) -> Vec<Finding> {
+    for f in &mut out {
+        for text in [&mut f.title, &mut f.explanation, &mut f.advice] {
+            if text.contains("(s)") {
+                *text = crate::i18n::english_counts(text);
+            }
+        }
+    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

@@ -99,7 +99,42 @@ pub fn lookup(catalog: Catalog, lang: Lang, english: &'static str) -> &'static s
     }
 }
 
-/// `template` with each `{}` replaced by the next of `args` (extra placeholders stay as they are).
+/// English whose `word(s)` endings take the form their count asks for: the nearest number
+/// before each one decides (`1 connection(s)` → `1 connection`, `0 port(s)` → `0 ports`). An
+/// ending with no number before it, and a `(s)` standing alone (`time (s)`: seconds), stay as
+/// written. Texts in other languages have no such endings and pass through unchanged.
+pub fn english_counts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut count: Option<u64> = None;
+    let mut word = String::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let attached = word.chars().last().is_some_and(char::is_alphabetic);
+        if attached && rest.starts_with("(s)") {
+            match count {
+                Some(1) => {}
+                Some(_) => out.push('s'),
+                None => out.push_str("(s)"),
+            }
+            rest = &rest[3..];
+            continue;
+        }
+        if c.is_whitespace() {
+            if !word.is_empty() && word.chars().all(|d| d.is_ascii_digit()) {
+                count = word.parse().ok().or(Some(2));
+            }
+            word.clear();
+        } else {
+            word.push(c);
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// `template` with each `{}` replaced by the next of `args` (extra placeholders stay as they are),
+/// English `(s)` endings resolved by their counts ([`english_counts`]).
 pub fn fill(template: &str, args: &[&dyn Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16 * args.len());
     let mut args = args.iter();
@@ -113,7 +148,11 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
         rest = &rest[i + 2..];
     }
     out.push_str(rest);
-    out
+    if template.contains("(s)") {
+        english_counts(&out)
+    } else {
+        out
+    }
 }
 
 /// Problems of a catalog: empty or untranslated entries, placeholder counts that differ, keys
@@ -207,6 +246,41 @@ mod tests {
             assert_eq!(l.tag().parse::<Lang>(), Ok(l));
         }
         assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn english_counts_take_their_number() {
+        assert_eq!(
+            english_counts("1 connection(s) refused"),
+            "1 connection refused"
+        );
+        assert_eq!(
+            english_counts("20 connection(s) refused"),
+            "20 connections refused"
+        );
+        assert_eq!(english_counts("0 port(s)"), "0 ports");
+        assert_eq!(
+            english_counts("TIME-WAIT: 1 client port(s), 3 server socket(s)"),
+            "TIME-WAIT: 1 client port, 3 server sockets"
+        );
+        assert_eq!(
+            english_counts("2 UDP exchange(s) with 10.0.0.1:53"),
+            "2 UDP exchanges with 10.0.0.1:53"
+        );
+        assert_eq!(english_counts("time (s)"), "time (s)");
+        assert_eq!(
+            english_counts("connection(s) of the finding"),
+            "connection(s) of the finding"
+        );
+        assert_eq!(
+            english_counts("1 TIME-WAIT(s) of 10.0.0.2"),
+            "1 TIME-WAIT of 10.0.0.2"
+        );
+        assert_eq!(
+            fill("{} attempt(s) to {}", &[&1, &"10.0.0.5:80"]),
+            "1 attempt to 10.0.0.5:80"
+        );
+        assert_eq!(english_counts("用戶端埠(秒)"), "用戶端埠(秒)");
     }
 
     #[test]

@@ -71,7 +71,7 @@ fn switching_profile_redraws_the_grid_with_the_new_range() {
     h.run();
     h.get_by_label_contains("16384 ports (49152–65535)");
     // This Linux client's ports (41774–42772) are all below Windows' range: marked outside.
-    h.get_by_label_contains("500 port(s) used outside 49152–65535");
+    h.get_by_label_contains("500 ports used outside 49152–65535");
     // FreeBSD's 55 536 cells, drawn every frame; the frame time is printed, not asserted.
     h.state_mut().state.set_profile(ProfileChoice::FreeBsd);
     h.state_mut().state.show_frame_time = true;

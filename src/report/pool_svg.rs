@@ -110,12 +110,12 @@ pub fn pool_map_svg(a: &Analysis, map: &PoolMap, at_s: f64) -> String {
             map.port_lo, map.port_hi
         );
     } else {
+        let n = map.outside.len();
+        let ports = if n == 1 { "port" } else { "ports" };
         let _ = writeln!(
             body,
-            r#"<text x="{LEFT:.1}" y="{y:.1}" class="legend">{} client port(s) used outside {}–{}: the profile does not fit this client</text>"#,
-            map.outside.len(),
-            map.port_lo,
-            map.port_hi
+            r#"<text x="{LEFT:.1}" y="{y:.1}" class="legend">{n} client {ports} used outside {}–{}: the profile does not fit this client</text>"#,
+            map.port_lo, map.port_hi
         );
         y += 8.0;
         let per_row = 60;
