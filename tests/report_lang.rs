@@ -49,13 +49,13 @@ fn zh_tw_report_has_chinese_headings_and_the_same_numbers() {
     let en = text(&report(&[SAMPLE, "--lang", "en"], &[]));
     let zh = text(&report(&[SAMPLE, "--lang", "zh-TW"], &[]));
     for heading in [
-        "TCP 連線:500",
-        "先關閉的一方:用戶端 500,伺服器 0",
-        "各主機的尖峰占用量:",
-        "各目的地的尖峰占用量:",
-        "診斷結果(1 項):",
+        "TCP 連線：500",
+        "先關閉的一方：用戶端 500，伺服器 0",
+        "各主機的尖峰占用量：",
+        "各目的地的尖峰占用量：",
+        "診斷結果（1 項）：",
         "[警告]",
-        "設定檔:",
+        "設定檔：",
     ] {
         assert!(
             zh.contains(heading),
@@ -84,7 +84,7 @@ fn zh_tw_report_has_chinese_headings_and_the_same_numbers() {
 #[test]
 fn the_default_language_follows_the_locale() {
     let zh = text(&report(&[SAMPLE], &[("LANG", "zh_TW.UTF-8")]));
-    assert!(zh.contains("TCP 連線:500"), "{zh}");
+    assert!(zh.contains("TCP 連線：500"), "{zh}");
     let en = text(&report(&[SAMPLE], &[("LANG", "de_DE.UTF-8")]));
     assert!(en.contains("TCP connections: 500"), "{en}");
     // --lang wins over the locale.
