@@ -184,3 +184,57 @@ fn every_finding_of_every_sample_is_translated() {
         seen.len()
     );
 }
+
+/// Every finding any sample raises writes its zh-TW title, explanation and advice with ，；：？！（）
+/// beside Chinese, as the book does (its rule: `portlife::i18n::half_width_beside_chinese`). The
+/// profile labels a text quotes ("Linux (modern)") are names, not Chinese prose: they are taken
+/// out first.
+#[test]
+fn every_finding_of_every_sample_uses_full_width_punctuation() {
+    use portlife::i18n::half_width_beside_chinese;
+    use portlife::ports::OsProfile;
+    let mut labels: Vec<String> = [
+        "linux",
+        "linux-old",
+        "windows",
+        "windows-old",
+        "macos",
+        "freebsd",
+    ]
+    .into_iter()
+    .map(|name| OsProfile::named(name).label)
+    .collect();
+    labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    let mut bad = Vec::new();
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pcap") {
+            continue;
+        }
+        let a = analyze_file(&path, Default::default()).unwrap();
+        for f in &a.findings {
+            let zh = f.text(Lang::ZhTw);
+            for text in [zh.title, zh.explanation, zh.advice] {
+                n += 1;
+                let prose = labels
+                    .iter()
+                    .fold(text.to_string(), |t, l| t.replace(l.as_str(), "OS"));
+                let marks = half_width_beside_chinese(&prose);
+                if !marks.is_empty() {
+                    bad.push(format!(
+                        "{}: {}: {marks:?} in {text}",
+                        path.display(),
+                        f.kind.id()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(n > 0, "no finding texts checked");
+    assert!(
+        bad.is_empty(),
+        "half-width punctuation beside Chinese (write ，：；？！（） instead):\n{}",
+        bad.join("\n")
+    );
+}

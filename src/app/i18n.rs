@@ -588,7 +588,9 @@ pub const APP: Catalog = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portlife::i18n::{catalog_problems, literals_passed_to};
+    use portlife::i18n::{
+        catalog_problems, half_width_beside_chinese, literals_passed_to, punctuation_problems,
+    };
 
     /// The sources whose texts must all be in [`APP`].
     const SOURCES: &[(&str, &str)] = &[
@@ -647,6 +649,17 @@ mod tests {
             );
             assert_eq!(t(Lang::ZhTw, en), *zh);
         }
+    }
+
+    /// The app's Chinese writes ，；：？！（） beside Chinese, as the book does (its rule:
+    /// [`half_width_beside_chinese`]).
+    #[test]
+    fn app_texts_use_full_width_punctuation() {
+        assert_eq!(punctuation_problems(APP), Vec::<String>::new());
+        assert_eq!(
+            half_width_beside_chinese(&missing_font_warning()),
+            Vec::<char>::new()
+        );
     }
 
     #[test]
