@@ -331,18 +331,18 @@ default since Linux 4.19). It does nothing for a server's TIME-WAIT. Do not look
 `tcp_tw_recycle`: it broke clients behind NAT and was removed in Linux 4.12.";
 
 const ZH_ADVICE_REUSE_CONNECTIONS: &str =
-    "重複使用連線,而不是每個請求都開一條新連線:HTTP keep-alive\
-(HTTP/1.1 持續連線,或 HTTP/2)或連線池(資料庫驅動程式的連線池、HTTP 用戶端的 session)\
-只讓少數幾個埠忙碌,而不是讓數百個埠停在 TIME-WAIT。";
+    "重複使用連線，而不是每個請求都開一條新連線：HTTP keep-alive\
+（HTTP/1.1 持續連線，或 HTTP/2）或連線池（資料庫驅動程式的連線池、HTTP 用戶端的 session）\
+只讓少數幾個埠忙碌，而不是讓數百個埠停在 TIME-WAIT。";
 
-const ZH_ADVICE_RANGE: &str = "如果負載是真實的,就擴大範圍:`sysctl net.ipv4.ip_local_port_range` \
-會顯示範圍,`sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` 可以設定它(Linux 4.2 起 connect() \
-優先使用偶數埠、bind() 使用奇數埠,所以範圍的兩端要一奇一偶)。把連線分散到更多目的地 IP 或埠也有幫助,\
+const ZH_ADVICE_RANGE: &str = "如果負載是真實的，就擴大範圍：`sysctl net.ipv4.ip_local_port_range` \
+會顯示範圍，`sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` 可以設定它（Linux 4.2 起 connect() \
+優先使用偶數埠、bind() 使用奇數埠，所以範圍的兩端要一奇一偶）。把連線分散到更多目的地 IP 或埠也有幫助，\
 因為 Linux 是以目的地計算埠的。";
 
-const ZH_ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` 允許對外連線在 TCP 時間戳記確保安全時,\
-重複使用處於 TIME-WAIT 的四元組:0 = 關閉,1 = 開啟,2 = 只限 loopback(Linux 4.19 起的預設值)。\
-它對伺服器的 TIME-WAIT 沒有作用。不要去找 `tcp_tw_recycle`:它讓 NAT 後方的用戶端出問題,\
+const ZH_ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` 允許對外連線在 TCP 時間戳記確保安全時，\
+重複使用處於 TIME-WAIT 的四元組：0 = 關閉，1 = 開啟，2 = 只限 loopback（Linux 4.19 起的預設值）。\
+它對伺服器的 TIME-WAIT 沒有作用。不要去找 `tcp_tw_recycle`：它讓 NAT 後方的用戶端出問題，\
 已在 Linux 4.12 中移除。";
 
 // ---------------------------------------------------------------------------------------------
@@ -517,9 +517,9 @@ fn pool_finding(
         ));
     }
     f.advice = advice;
-    f.zh_tw.title = format!("{who}:同時占用 {size} 個用戶端埠中的 {held} 個({pct:.0} %)");
+    f.zh_tw.title = format!("{who}：同時占用 {size} 個用戶端埠中的 {held} 個（{pct:.0} %）");
     let mut zh = format!(
-        "在尖峰時,這台主機{}占用了 {held} 個臨時埠(已分配 {}、使用中 {}、TIME-WAIT {}),\
+        "在尖峰時，這台主機{}占用了 {held} 個臨時埠（已分配 {}、使用中 {}、TIME-WAIT {}），\
          範圍共有 {size} 個埠。",
         match pool.destination {
             Some(d) => format!("對 {d} "),
@@ -531,25 +531,25 @@ fn pool_finding(
     );
     if range_source == "inferred" {
         zh.push_str(&format!(
-            "擷取檔顯示範圍只有 {}–{}:這一段的每個埠都被使用、而且被重複使用,範圍外則沒有任何埠——\
+            "擷取檔顯示範圍只有 {}–{}：這一段的每個埠都被使用、而且被重複使用，範圍外則沒有任何埠——\
              比 {} 的 {}–{} 窄得多。",
             range.0, range.1, default.label, default.port_lo, default.port_hi
         ));
     }
     zh.push_str(
-        "當每個埠都被占用時,connect() 會以 EADDRNOTAVAIL(「Cannot assign requested address」,\
-         無法分配請求的位址)失敗:什麼都不會送出,所以在線路上看不到這些失敗——請留意新連線中出現的空白時段。",
+        "當每個埠都被占用時，connect() 會以 EADDRNOTAVAIL（「Cannot assign requested address」，\
+         無法分配請求的位址）失敗：什麼都不會送出，所以在線路上看不到這些失敗——請留意新連線中出現的空白時段。",
     );
     f.zh_tw.explanation = zh;
     let mut zh = String::new();
     if pool.peak.time_wait * 2 >= held {
-        zh.push_str("被占用的埠大多處於 TIME-WAIT:");
+        zh.push_str("被占用的埠大多處於 TIME-WAIT：");
         zh.push_str(ZH_ADVICE_REUSE_CONNECTIONS);
     }
     zh.push_str(ZH_ADVICE_RANGE);
     if not_taken {
         zh.push_str(&format!(
-            "要以這個範圍檢視時間軸:`portlife report FILE --profile {}=custom:{}-{}:{}`。",
+            "要以這個範圍檢視時間軸：`portlife report FILE --profile {}=custom:{}-{}:{}`。",
             pool.host,
             range.0,
             range.1,
@@ -732,15 +732,15 @@ fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut Vec<Finding>
         f.connections = connections.clone();
         f.ports = vec![Endpoint::new(host, 0), dst];
         f.zh_tw.title = format!(
-            "{host} 在 {span_s:.1} 秒內對 {dst} 開了 {} 條短連線,存續時間中位數 {},\
+            "{host} 在 {span_s:.1} 秒內對 {dst} 開了 {} 條短連線，存續時間中位數 {}，\
              最多 {peak_tw} 個埠處於 TIME-WAIT",
             n,
             fmt_ms(med_ns)
         );
         f.zh_tw.explanation = format!(
-            "{host} 幾乎每次與 {dst} 交換資料都開一條新連線(每條連線送出的位元組中位數 {sent}、\
-             收到 {recv}),而且每條都由自己關閉,所以每個埠接著要在 TIME-WAIT 等待 {tw_s} 秒({})。\
-             埠離開池子的速度遠快於回來的速度:以這個速率(每秒 {:.0} 條),範圍中的 {} 個埠大約只能撐 {:.0} 秒。",
+            "{host} 幾乎每次與 {dst} 交換資料都開一條新連線（每條連線送出的位元組中位數 {sent}、\
+             收到 {recv}），而且每條都由自己關閉，所以每個埠接著要在 TIME-WAIT 等待 {tw_s} 秒（{}）。\
+             埠離開池子的速度遠快於回來的速度：以這個速率（每秒 {:.0} 條），範圍中的 {} 個埠大約只能撐 {:.0} 秒。",
             profile.label,
             per_s,
             range,
@@ -837,13 +837,13 @@ fn port_reused_in_time_wait(conns: &[Connection], ports: &PortModel, out: &mut V
             v.len()
         );
         f.zh_tw.explanation = format!(
-            "新的 SYN 使用了同一個四元組(相同的用戶端埠、相同的伺服器),而使用它的前一條連線在中位數 {:.1} 秒前\
-             才結束,仍在它 {tw_s} 秒的 TIME-WAIT 之內{}。Wireshark 會把這種 SYN 標示為「TCP Port numbers \
-             reused」。只要另一端接受新的 SYN(序號較大或 TCP 時間戳記較新)就能運作;否則 SYN 會收到舊的 ACK \
-             或被丟棄,連線就會卡住。這麼早就重複使用,表示用戶端缺少埠,或啟用了 tcp_tw_reuse。",
+            "新的 SYN 使用了同一個四元組（相同的用戶端埠、相同的伺服器），而使用它的前一條連線在中位數 {:.1} 秒前\
+             才結束，仍在它 {tw_s} 秒的 TIME-WAIT 之內{}。Wireshark 會把這種 SYN 標示為「TCP Port numbers \
+             reused」。只要另一端接受新的 SYN（序號較大或 TCP 時間戳記較新）就能運作；否則 SYN 會收到舊的 ACK \
+             或被丟棄，連線就會卡住。這麼早就重複使用，表示用戶端缺少埠，或啟用了 tcp_tw_reuse。",
             after as f64 / 1e9,
             if server_side {
-                "(處於 TIME-WAIT 的是伺服器的 socket)"
+                "（處於 TIME-WAIT 的是伺服器的 socket）"
             } else {
                 ""
             }
@@ -928,14 +928,14 @@ fn time_wait_ended_by_rst(conns: &[Connection], ports: &PortModel, out: &mut Vec
             v.len()
         );
         f.zh_tw.explanation = format!(
-            "{host} 的 socket 還在 TIME-WAIT 時收到了來自 {other} 的 RST,於是在中位數 {:.1} 秒時就結束,\
-             而不是等滿 {tw_s} 秒:這就是 RFC 1337 所說的「TIME-WAIT assassination」(TIME-WAIT 暗殺)。\
-             只要 net.ipv4.tcp_rfc1337 是 0(預設值),Linux 就會接受這樣的 RST;埠立刻回到可用狀態,\
+            "{host} 的 socket 還在 TIME-WAIT 時收到了來自 {other} 的 RST，於是在中位數 {:.1} 秒時就結束，\
+             而不是等滿 {tw_s} 秒：這就是 RFC 1337 所說的「TIME-WAIT assassination」（TIME-WAIT 暗殺）。\
+             只要 net.ipv4.tcp_rfc1337 是 0（預設值），Linux 就會接受這樣的 RST；埠立刻回到可用狀態，\
              而舊連線遲到的區段就可能被當成同一個四元組上新連線的一部分。",
             after as f64 / 1e9
         );
         f.zh_tw.advice =
-            "通常無害。RFC 1337 建議在 TIME-WAIT 時忽略 RST:在 Linux 上可設定 `sysctl net.ipv4.tcp_rfc1337=1`。"
+            "通常無害。RFC 1337 建議在 TIME-WAIT 時忽略 RST：在 Linux 上可設定 `sysctl net.ipv4.tcp_rfc1337=1`。"
                 .into();
         f.connections = v.iter().map(|x| x.0).collect();
         f.ports = ports_then(host, v.iter().map(|x| x.2), other);
@@ -1004,20 +1004,20 @@ fn syn_unanswered(conns: &[Connection], out: &mut Vec<Finding>) {
             dst.port
         );
         f.zh_tw.title = format!(
-            "對 {dst} 的 {} 次連線嘗試沒有得到任何回應(SYN 送了 {} 次)",
+            "對 {dst} 的 {} 次連線嘗試沒有得到任何回應（SYN 送了 {} 次）",
             cs.len(),
             retx + 1
         );
         f.zh_tw.explanation = format!(
-            "用戶端送出 SYN,並在 {:.0} 秒內重傳了 {retx} 次,每次等待的時間加倍,卻什麼都沒回來:\
-             沒有 SYN-ACK、沒有 RST、沒有 ICMP 錯誤。要不是路上的防火牆默默丟棄了封包,就是主機已停機或不存在。\
-             在 connect() 放棄之前,用戶端的埠一直處於已分配(Assigned)。",
+            "用戶端送出 SYN，並在 {:.0} 秒內重傳了 {retx} 次，每次等待的時間加倍，卻什麼都沒回來：\
+             沒有 SYN-ACK、沒有 RST、沒有 ICMP 錯誤。要不是路上的防火牆默默丟棄了封包，就是主機已停機或不存在。\
+             在 connect() 放棄之前，用戶端的埠一直處於已分配（Assigned）。",
             wait as f64 / 1e9
         );
         f.zh_tw.advice = format!(
-            "確認 {dst} 正常運作,而且防火牆(主機防火牆、安全群組、網路 ACL)允許這個用戶端連到 TCP 埠 {};\
-             以拒絕(RST 或 ICMP admin-prohibited)取代丟棄的防火牆,能讓用戶端快速失敗而不是卡住。\
-             在用戶端設定比作業系統更短的連線逾時(Linux 在 tcp_syn_retries=6 時約 127 秒後才放棄)。",
+            "確認 {dst} 正常運作，而且防火牆（主機防火牆、安全群組、網路 ACL）允許這個用戶端連到 TCP 埠 {}；\
+             以拒絕（RST 或 ICMP admin-prohibited）取代丟棄的防火牆，能讓用戶端快速失敗而不是卡住。\
+             在用戶端設定比作業系統更短的連線逾時（Linux 在 tcp_syn_retries=6 時約 127 秒後才放棄）。",
             dst.port
         );
         f.connections = cs.iter().map(|c| c.id).collect();
@@ -1062,16 +1062,16 @@ fn syn_ack_unacknowledged(conns: &[Connection], out: &mut Vec<Finding>) {
             replies. Check that replies leave by the same path the request came in."
             .to_string();
         f.zh_tw.title = format!(
-            "與 {dst} 的 {} 次握手:已送出 SYN-ACK,卻從未看到最後的 ACK",
+            "與 {dst} 的 {} 次握手：已送出 SYN-ACK，卻從未看到最後的 ACK",
             cs.len()
         );
         f.zh_tw.explanation = format!(
-            "SYN 到達了,{dst} 也以 SYN-ACK 回應({synacks} 次),但用戶端的 ACK 從未出現;用戶端一直重傳它的 SYN\
-             ({retx} 次),彷彿從沒收到回應。回應在回程中遺失了:典型的原因是沒有看到對外 SYN 的狀態防火牆或 NAT\
-             (非對稱路由),或是一條阻擋送往用戶端臨時埠之流量的輸出規則。"
+            "SYN 到達了，{dst} 也以 SYN-ACK 回應（{synacks} 次），但用戶端的 ACK 從未出現；用戶端一直重傳它的 SYN\
+             （{retx} 次），彷彿從沒收到回應。回應在回程中遺失了：典型的原因是沒有看到對外 SYN 的狀態防火牆或 NAT\
+             （非對稱路由），或是一條阻擋送往用戶端臨時埠之流量的輸出規則。"
         );
-        f.zh_tw.advice = "允許回傳流量到達用戶端的臨時埠:狀態防火牆靠追蹤連線(「established, related」)\
-            做到這一點;無狀態 ACL 則需要為回應開放臨時埠範圍(例如 Linux 為 32768–60999,Windows 為 49152–65535)。\
+        f.zh_tw.advice = "允許回傳流量到達用戶端的臨時埠：狀態防火牆靠追蹤連線（「established, related」）\
+            做到這一點；無狀態 ACL 則需要為回應開放臨時埠範圍（例如 Linux 為 32768–60999,Windows 為 49152–65535）。\
             並確認回應走的路徑與請求進來的路徑相同。"
             .to_string();
         f.connections = cs.iter().map(|c| c.id).collect();
@@ -1117,15 +1117,15 @@ fn connection_refused(conns: &[Connection], out: &mut Vec<Finding>) {
              the right address (not only 127.0.0.1) and port. If it restarts, retry with back-off \
              rather than in a tight loop."
         );
-        f.zh_tw.title = format!("對 {dst} 的 {} 條連線被拒絕(SYN 收到 RST)", cs.len());
+        f.zh_tw.title = format!("對 {dst} 的 {} 條連線被拒絕（SYN 收到 RST）", cs.len());
         f.zh_tw.explanation = format!(
-            "{dst} 對每個 SYN 都回應 RST:主機正常運作,但埠 {} 上沒有任何程式在監聽(或是防火牆以 RST 拒絕)。\
-             用戶端立刻得到 ECONNREFUSED,它的埠直接回到可用(Available)——沒有 TIME-WAIT。",
+            "{dst} 對每個 SYN 都回應 RST：主機正常運作，但埠 {} 上沒有任何程式在監聽（或是防火牆以 RST 拒絕）。\
+             用戶端立刻得到 ECONNREFUSED，它的埠直接回到可用（Available）——沒有 TIME-WAIT。",
             dst.port
         );
         f.zh_tw.advice = format!(
-            "確認服務正在執行,並在 {dst} 上監聽(在伺服器上用 `ss -ltn`),而且位址(不只是 127.0.0.1)\
-             與埠都正確。如果服務正在重新啟動,請以退避(back-off)方式重試,而不是在緊密迴圈中重試。"
+            "確認服務正在執行，並在 {dst} 上監聽（在伺服器上用 `ss -ltn`），而且位址（不只是 127.0.0.1）\
+             與埠都正確。如果服務正在重新啟動，請以退避（back-off）方式重試，而不是在緊密迴圈中重試。"
         );
         f.connections = cs.iter().map(|c| c.id).collect();
         f.ports = vec![dst];
@@ -1206,32 +1206,32 @@ fn icmp_unreachable(conns: &[Connection], udp: &[UdpFlow], out: &mut Vec<Finding
             _ => "Check routing and that the host is up.".to_string(),
         };
         let zh_what = match reason {
-            "port_unreachable" => "埠無法到達(port unreachable)",
-            "admin_prohibited" => "管理上禁止(administratively prohibited)",
-            _ => "目的地無法到達(destination unreachable)",
+            "port_unreachable" => "埠無法到達（port unreachable）",
+            "admin_prohibited" => "管理上禁止（administratively prohibited）",
+            _ => "目的地無法到達（destination unreachable）",
         };
         f.zh_tw.title = format!("與 {dst} 的 {n} 次 {proto} 交換收到 ICMP {zh_what}");
         f.zh_tw.explanation = match reason {
             "port_unreachable" => format!(
-                "{dst}(或替它轉送的路由器)以 ICMP 表示 {proto} 埠 {} 上沒有任何程式在監聽。\
-                 對 UDP 來說,這就是「連線被拒絕」的樣子;用戶端的埠會立刻再度可用。",
+                "{dst}（或替它轉送的路由器）以 ICMP 表示 {proto} 埠 {} 上沒有任何程式在監聽。\
+                 對 UDP 來說，這就是「連線被拒絕」的樣子；用戶端的埠會立刻再度可用。",
                 dst.port
             ),
             "admin_prohibited" => format!(
-                "防火牆拒絕了送往 {dst} 的 {proto} 封包,並以 ICMP「administratively prohibited」\
-                 告知:有一條規則禁止這種流量。"
+                "防火牆拒絕了送往 {dst} 的 {proto} 封包，並以 ICMP「administratively prohibited」\
+                 告知：有一條規則禁止這種流量。"
             ),
-            _ => format!("一個 ICMP 錯誤表示無法到達 {dst}(沒有路由或主機已停機)。"),
+            _ => format!("一個 ICMP 錯誤表示無法到達 {dst}（沒有路由或主機已停機）。"),
         };
         f.zh_tw.advice = match reason {
             "port_unreachable" => format!(
-                "確認 {dst} 上的服務正在執行,或讓用戶端改連到有在執行的服務(DNS 的話:檢查解析器清單)。"
+                "確認 {dst} 上的服務正在執行，或讓用戶端改連到有在執行的服務（DNS 的話：檢查解析器清單）。"
             ),
             "admin_prohibited" => format!(
-                "找出拒絕 {proto} 埠 {} 送往 {} 的防火牆規則;如果這是正當流量,就允許它。",
+                "找出拒絕 {proto} 埠 {} 送往 {} 的防火牆規則；如果這是正當流量，就允許它。",
                 dst.port, dst.ip
             ),
-            _ => "檢查路由,並確認主機正常運作。".to_string(),
+            _ => "檢查路由，並確認主機正常運作。".to_string(),
         };
         f.connections = tcp_ids;
         f.udp_flows = udp_ids;
@@ -1281,18 +1281,18 @@ fn server_closes_first(conns: &[Connection], out: &mut Vec<Finding>) {
             `tcp_tw_reuse` does not help here: it only affects outgoing connections."
             .to_string();
         f.zh_tw.title = format!(
-            "{srv} 在 {} 條連線中的 {} 條先關閉:TIME-WAIT 落在伺服器上",
+            "{srv} 在 {} 條連線中的 {} 條先關閉：TIME-WAIT 落在伺服器上",
             cs.len(),
             first.len()
         );
         f.zh_tw.explanation = format!(
-            "先送出 FIN 的一方進入 TIME-WAIT。這裡是伺服器 {srv},所以它的 socket(以每個用戶端的四元組區分)\
-             在 TIME-WAIT 中等待,而用戶端的埠立刻就自由了。這不會耗用臨時埠,但繁忙的伺服器會累積 TIME-WAIT \
-             socket(耗用記憶體,可用 `ss -tan state time-wait` 計數)——這是 HTTP 使用 `Connection: close` \
+            "先送出 FIN 的一方進入 TIME-WAIT。這裡是伺服器 {srv}，所以它的 socket（以每個用戶端的四元組區分）\
+             在 TIME-WAIT 中等待，而用戶端的埠立刻就自由了。這不會耗用臨時埠，但繁忙的伺服器會累積 TIME-WAIT \
+             socket（耗用記憶體，可用 `ss -tan state time-wait` 計數）——這是 HTTP 使用 `Connection: close` \
              或伺服器端閒置逾時的典型現象。"
         );
-        f.zh_tw.advice = "對伺服器的埠來說通常無害。要避免這種反覆開關,就讓連線保持開啟(HTTP keep-alive、\
-            較長的伺服器閒置逾時),或讓用戶端先關閉。`tcp_tw_reuse` 在這裡幫不上忙:它只影響對外連線。"
+        f.zh_tw.advice = "對伺服器的埠來說通常無害。要避免這種反覆開關，就讓連線保持開啟（HTTP keep-alive、\
+            較長的伺服器閒置逾時），或讓用戶端先關閉。`tcp_tw_reuse` 在這裡幫不上忙：它只影響對外連線。"
             .to_string();
         f.connections = first.iter().map(|c| c.id).collect();
         f.ports = vec![srv];
@@ -1335,10 +1335,10 @@ fn start_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
         .to_string();
     f.zh_tw.title = format!("{} 條連線在擷取開始前就已建立", ids.len());
     f.zh_tw.explanation =
-        "它們的 SYN 不在擷取檔中,所以哪一方是用戶端是猜測的(送出 SYN-ACK 的是伺服器;\
-        否則,位於臨時埠範圍內的埠屬於用戶端),而且它們的埠缺少已分配(Assigned)階段。"
+        "它們的 SYN 不在擷取檔中，所以哪一方是用戶端是猜測的（送出 SYN-ACK 的是伺服器；\
+        否則，位於臨時埠範圍內的埠屬於用戶端），而且它們的埠缺少已分配（Assigned）階段。"
             .to_string();
-    f.zh_tw.advice = "在應用程式連線之前就開始擷取,或接受最初的幾條連線是不完整的。".to_string();
+    f.zh_tw.advice = "在應用程式連線之前就開始擷取，或接受最初的幾條連線是不完整的。".to_string();
     f = f.ev("connections", ids.len());
     f.connections = ids;
     out.push(f);
@@ -1375,10 +1375,10 @@ fn end_not_captured(conns: &[Connection], out: &mut Vec<Finding>) {
     f.advice = "Capture longer if the close matters.".to_string();
     f.zh_tw.title = format!("{} 條連線在擷取結束時仍開著", ids.len());
     f.zh_tw.explanation =
-        "它們的關閉(FIN 或 RST)以及可能的 TIME-WAIT 都在擷取結束之後:它們的埠顯示為\
+        "它們的關閉（FIN 或 RST）以及可能的 TIME-WAIT 都在擷取結束之後：它們的埠顯示為\
         一直被占用到擷取結束。對連線池來說這是預料中的——長壽的連線正是它的目的。"
             .to_string();
-    f.zh_tw.advice = "如果關閉過程很重要,就擷取久一點。".to_string();
+    f.zh_tw.advice = "如果關閉過程很重要，就擷取久一點。".to_string();
     f = f.ev("connections", ids.len());
     f.connections = ids;
     out.push(f);
@@ -1413,11 +1413,11 @@ fn one_directional(conns: &[Connection], out: &mut Vec<Finding>) {
         directions), or check the capture filter."
         .to_string();
     f.zh_tw.title = format!("{} 條連線只看到單一方向", ids.len());
-    f.zh_tw.explanation = "擷取檔中只有這些連線其中一方的封包,但它們帶有需要另一方才會有的確認或資料:\
-        擷取點只看得到一個方向(非對稱路由、鏡像埠或擷取過濾器)。看不到的那一方的狀態變化是從看得到的一方的行為推斷出來的(已標明),而每條連線如何結束不在擷取中:它的埠只畫到最後一個封包為止。"
+    f.zh_tw.explanation = "擷取檔中只有這些連線其中一方的封包，但它們帶有需要另一方才會有的確認或資料：\
+        擷取點只看得到一個方向（非對稱路由、鏡像埠或擷取過濾器）。看不到的那一方的狀態變化是從看得到的一方的行為推斷出來的（已標明），而每條連線如何結束不在擷取中：它的埠只畫到最後一個封包為止。"
         .to_string();
     f.zh_tw.advice =
-        "在兩個方向都會經過的地方擷取(在兩台主機之一上,或鏡像兩個方向),或檢查擷取過濾器。"
+        "在兩個方向都會經過的地方擷取（在兩台主機之一上，或鏡像兩個方向），或檢查擷取過濾器。"
             .to_string();
     f = f.ev("connections", ids.len());
     f.connections = ids;
@@ -1505,8 +1505,8 @@ fn client_ports_outside_profile(
             profile.port_hi
         );
         f.zh_tw.explanation = format!(
-            "這台主機使用了用戶端埠 {lo}–{hi};其中 {} 個在所選設定檔的臨時埠範圍之外,所以占用百分比與 \
-             TIME-WAIT 長度可能與這台主機的作業系統不符(或是應用程式明確地綁定了它的埠)。",
+            "這台主機使用了用戶端埠 {lo}–{hi}；其中 {} 個在所選設定檔的臨時埠範圍之外，所以占用百分比與 \
+             TIME-WAIT 長度可能與這台主機的作業系統不符（或是應用程式明確地綁定了它的埠）。",
             outside.len()
         );
         f.zh_tw.advice = format!("試試 `--profile {host}={suggestion}`。");

@@ -174,6 +174,80 @@ pub fn catalog_problems(catalog: Catalog) -> Vec<String> {
     problems
 }
 
+/// A Han character or a full-width punctuation mark: what a half-width mark may not stand
+/// beside (the rule of the Chinese book's test, `tests/book.rs`).
+pub fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
+/// The half-width `,;:?!()` of a zh-TW text that stand beside Chinese, in order: Taiwanese prose
+/// writes them ，；：？！（）. The rule is the Chinese book's
+/// (`tests/book.rs`, `zh_tw_prose_uses_full_width_punctuation`): code in backticks and a name
+/// with its arguments (`connect()`, `tcp(4)`) are not prose; a mark's neighbours are the nearest
+/// characters that are not a space, `*` or `_`; a colon before a digit belongs to an address or a
+/// time (`10.0.0.2:54321`, `12:30`); a mark is wrong when a neighbour is [`is_cjk`].
+pub fn half_width_beside_chinese(text: &str) -> Vec<char> {
+    let mut s = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        // `connect()`, `tcp(4)`: a function or a manual page named in the text, not punctuation
+        if c.is_ascii_alphanumeric() {
+            if let Some(inner) = rest[1..].strip_prefix('(') {
+                if let Some(j) = inner.find(')') {
+                    if inner[..j].chars().all(|d| d.is_ascii_alphanumeric()) {
+                        s.push(c);
+                        s.push_str("  ");
+                        rest = &inner[j + 1..];
+                        continue;
+                    }
+                }
+            }
+        }
+        if c == '`' {
+            if let Some(j) = rest[1..].find('`') {
+                rest = &rest[1 + j + 1..];
+                s.push(' ');
+                continue;
+            }
+        }
+        s.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut bad = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !",;:?!()".contains(c) {
+            continue;
+        }
+        let skip = |c: &&char| **c != ' ' && **c != '*' && **c != '_';
+        let prev = chars[..i].iter().rev().find(skip).copied();
+        let next = chars[i + 1..].iter().find(skip).copied();
+        // `10.0.0.2:54321`, `10:00:00`: a colon before a digit is part of an address or a time.
+        if c == ':' && next.is_some_and(|d| d.is_ascii_digit()) {
+            continue;
+        }
+        if prev.is_some_and(is_cjk) || next.is_some_and(is_cjk) {
+            bad.push(c);
+        }
+    }
+    bad
+}
+
+/// The translations of `catalog` with half-width punctuation beside Chinese
+/// ([`half_width_beside_chinese`]). Empty when every one writes ，；：？！（） (what the tests
+/// assert).
+pub fn punctuation_problems(catalog: Catalog) -> Vec<String> {
+    catalog
+        .iter()
+        .filter_map(|(en, zh)| {
+            let bad = half_width_beside_chinese(zh);
+            (!bad.is_empty()).then(|| format!("{bad:?} beside Chinese in {zh:?} (for {en:?})"))
+        })
+        .collect()
+}
+
 /// The string literals passed as the second argument of `call(` in a Rust source text, e.g. every
 /// `"…"` in `tr(lang, "…")`. Lets a test prove that every text the code looks up is in its
 /// catalog. A call whose arguments hold no string literal (a variable, `o.describe()`) is skipped.
@@ -291,6 +365,52 @@ mod tests {
         assert_eq!(lookup(C, Lang::ZhTw, "missing"), "missing");
         assert!(catalog_problems(C).is_empty());
         assert_eq!(catalog_problems(&[("{} a", "甲"), ("b", " ")]).len(), 2);
+    }
+
+    #[test]
+    fn half_width_punctuation_beside_chinese_is_found() {
+        // zh-punct-check: off (scripts/zh-punct-check.py: these are meant to be found)
+        assert_eq!(half_width_beside_chinese("格式:{}"), vec![':']);
+        assert_eq!(half_width_beside_chinese("(尚無)"), vec!['(', ')']);
+        assert_eq!(half_width_beside_chinese("連線 , 埠?"), vec![',', '?']);
+        // English in parentheses beside Chinese, and a mark beside a full-width one.
+        assert_eq!(half_width_beside_chinese("歷程(Zeek)"), vec!['(']);
+        assert_eq!(half_width_beside_chinese("秒（Linux (modern)）"), vec![')']);
+        assert_eq!(
+            half_width_beside_chinese("找 `tcp_tw_recycle`:它"),
+            vec![':']
+        );
+        for fine in [
+            "格式：{}（埠 {}–{}），時間 {}；好？是！",
+            "連到 10.0.0.2:54321，在 12:30 時",
+            "TCP 連線:500",
+            "connect() 失敗，tcp(4) 說明",
+            "用 `sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` 設定",
+            "{}:{}，假設為 Linux (modern)",
+            "1,000 個埠",
+            "{pct:.0} %",
+        ] {
+            assert_eq!(
+                half_width_beside_chinese(fine),
+                Vec::<char>::new(),
+                "{fine}"
+            );
+        }
+        assert_eq!(
+            punctuation_problems(&[("a: {}", "甲：{}"), ("b: {}", "乙:{}")]).len(),
+            1
+        );
+        // zh-punct-check: on
+    }
+
+    /// The report's texts (the app's are checked in `app::i18n`, the findings' in
+    /// `tests/report_lang.rs`) write Chinese punctuation full-width, as the book does.
+    #[test]
+    fn zh_tw_catalogs_use_full_width_punctuation() {
+        use crate::report::summary::{PROFILE_NOTE, REPORT};
+        for catalog in [REPORT, PROFILE_NOTE] {
+            assert_eq!(punctuation_problems(catalog), Vec::<String>::new());
+        }
     }
 
     #[test]

@@ -49,13 +49,13 @@ fn zh_tw_report_has_chinese_headings_and_the_same_numbers() {
     let en = text(&report(&[SAMPLE, "--lang", "en"], &[]));
     let zh = text(&report(&[SAMPLE, "--lang", "zh-TW"], &[]));
     for heading in [
-        "TCP 連線:500",
-        "先關閉的一方:用戶端 500,伺服器 0",
-        "各主機的尖峰占用量:",
-        "各目的地的尖峰占用量:",
-        "診斷結果(1 項):",
+        "TCP 連線：500",
+        "先關閉的一方：用戶端 500，伺服器 0",
+        "各主機的尖峰占用量：",
+        "各目的地的尖峰占用量：",
+        "診斷結果（1 項）：",
         "[警告]",
-        "設定檔:",
+        "設定檔：",
     ] {
         assert!(
             zh.contains(heading),
@@ -84,7 +84,7 @@ fn zh_tw_report_has_chinese_headings_and_the_same_numbers() {
 #[test]
 fn the_default_language_follows_the_locale() {
     let zh = text(&report(&[SAMPLE], &[("LANG", "zh_TW.UTF-8")]));
-    assert!(zh.contains("TCP 連線:500"), "{zh}");
+    assert!(zh.contains("TCP 連線：500"), "{zh}");
     let en = text(&report(&[SAMPLE], &[("LANG", "de_DE.UTF-8")]));
     assert!(en.contains("TCP connections: 500"), "{en}");
     // --lang wins over the locale.
@@ -182,5 +182,59 @@ fn every_finding_of_every_sample_is_translated() {
         seen.len() >= 6,
         "only {} finding kinds seen: {seen:?}",
         seen.len()
+    );
+}
+
+/// Every finding any sample raises writes its zh-TW title, explanation and advice with ，；：？！（）
+/// beside Chinese, as the book does (its rule: `portlife::i18n::half_width_beside_chinese`). The
+/// profile labels a text quotes ("Linux (modern)") are names, not Chinese prose: they are taken
+/// out first.
+#[test]
+fn every_finding_of_every_sample_uses_full_width_punctuation() {
+    use portlife::i18n::half_width_beside_chinese;
+    use portlife::ports::OsProfile;
+    let mut labels: Vec<String> = [
+        "linux",
+        "linux-old",
+        "windows",
+        "windows-old",
+        "macos",
+        "freebsd",
+    ]
+    .into_iter()
+    .map(|name| OsProfile::named(name).label)
+    .collect();
+    labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    let mut bad = Vec::new();
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pcap") {
+            continue;
+        }
+        let a = analyze_file(&path, Default::default()).unwrap();
+        for f in &a.findings {
+            let zh = f.text(Lang::ZhTw);
+            for text in [zh.title, zh.explanation, zh.advice] {
+                n += 1;
+                let prose = labels
+                    .iter()
+                    .fold(text.to_string(), |t, l| t.replace(l.as_str(), "OS"));
+                let marks = half_width_beside_chinese(&prose);
+                if !marks.is_empty() {
+                    bad.push(format!(
+                        "{}: {}: {marks:?} in {text}",
+                        path.display(),
+                        f.kind.id()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(n > 0, "no finding texts checked");
+    assert!(
+        bad.is_empty(),
+        "half-width punctuation beside Chinese (write ，：；？！（） instead):\n{}",
+        bad.join("\n")
     );
 }

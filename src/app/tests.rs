@@ -274,12 +274,12 @@ fn the_app_speaks_traditional_chinese() {
     assert_eq!(h.state().state.lang, portlife::i18n::Lang::ZhTw);
     h.get_by_label("過濾條件");
     h.get_by_label("作業系統設定檔");
-    h.get_by_label("埠的階段:");
+    h.get_by_label("埠的階段：");
     h.get_by_label("10.0.0.2 — 3 個用戶端埠");
     h.get_by_label("3 條連線");
     h.get_by_label("10.0.0.2:40001 TimeWait span").hover();
     h.run();
-    h.get_by_label_contains("因為這台主機先關閉,在 TIME-WAIT 中等待 60 s");
+    h.get_by_label_contains("因為這台主機先關閉，在 TIME-WAIT 中等待 60 s");
     assert!(
         matches!(h.state().state.cjk_font, super::i18n::CjkFont::Loaded(_)),
         "no CJK font loaded ({:?}): install {}",

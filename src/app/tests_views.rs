@@ -763,13 +763,13 @@ fn the_views_and_the_pool_map_speak_traditional_chinese() {
     );
     select_and_wait_ladder(&mut h, "10.0.0.2:40001 Active span");
     h.get_by_label("下一個封包 >");
-    h.get_by_label("12 個區段:100 B(共 2 個區段)-> · 9.0 KB(共 10 個區段)<-(重傳 1 個)");
+    h.get_by_label("12 個區段：100 B（共 2 個區段）-> · 9.0 KB（共 10 個區段）<-（重傳 1 個）");
     h.get_by_label("播放");
     // States: RFC state names stay English inside Chinese sentences.
     h.get_by_label("狀態圖").click();
     h.run();
     h.get_by_label("狀態 ESTABLISHED");
-    h.get_by_label_contains("用戶端:");
+    h.get_by_label_contains("用戶端：");
     // Occupancy: the verdict line.
     h.get_by_label("占用量").click();
     h.run();
