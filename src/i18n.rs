@@ -354,7 +354,7 @@ mod tests {
             fill("{} attempt(s) to {}", &[&1, &"10.0.0.5:80"]),
             "1 attempt to 10.0.0.5:80"
         );
-        assert_eq!(english_counts("用戶端埠(秒)"), "用戶端埠(秒)");
+        assert_eq!(english_counts("用戶端埠（秒）"), "用戶端埠（秒）");
     }
 
     #[test]

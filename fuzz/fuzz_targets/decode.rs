@@ -7,8 +7,9 @@ use portlife::decode;
 
 /// Link types portlife decodes (DESIGN.md), so most inputs reach a real decoder; Ethernet and
 /// raw IP twice more, since every tunnel peeler is reached through them.
-const LINKTYPES: [u16; 22] = [
-    1, 0, 12, 14, 101, 108, 113, 239, 276, 228, 229, 9, 50, 51, 104, 105, 127, 242, 1, 1, 101, 101,
+const LINKTYPES: [u16; 23] = [
+    1, 0, 12, 14, 101, 108, 113, 239, 276, 228, 229, 9, 50, 51, 104, 105, 127, 242, 178, 1, 1, 101,
+    101,
 ];
 
 fuzz_target!(|data: &[u8]| {
