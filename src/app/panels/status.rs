@@ -84,7 +84,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     ],
                 ));
             }
-            if state.show_frame_time {
+            // A class has no use for the frame time, and at 1.5× it would cover the peak.
+            if state.show_frame_time && !state.presentation {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.weak(tf(
                         lang,
