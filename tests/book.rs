@@ -940,22 +940,10 @@ fn zh_tw_prose_uses_full_width_punctuation() {
     let mut bad = Vec::new();
     for page in pages_of(BOOKS[1]) {
         let text = std::fs::read_to_string(&page).unwrap();
+        // The same rule as the app's and the report's texts (portlife::i18n).
         for (n, line) in prose(&text).iter().enumerate() {
-            let chars: Vec<char> = line.chars().collect();
-            for (i, &c) in chars.iter().enumerate() {
-                if !",;:?!()".contains(c) {
-                    continue;
-                }
-                let skip = |c: &&char| **c != ' ' && **c != '*' && **c != '_';
-                let prev = chars[..i].iter().rev().find(skip).copied();
-                let next = chars[i + 1..].iter().find(skip).copied();
-                // `CDN :443`, `10:00:00`: a colon before a digit is part of an address or a time.
-                if c == ':' && next.is_some_and(|d| d.is_ascii_digit()) {
-                    continue;
-                }
-                if prev.is_some_and(is_cjk) || next.is_some_and(is_cjk) {
-                    bad.push(format!("{}:{}: {c:?} in {line}", file_name(&page), n + 1));
-                }
+            for c in portlife::i18n::half_width_beside_chinese(line) {
+                bad.push(format!("{}:{}: {c:?} in {line}", file_name(&page), n + 1));
             }
         }
     }

@@ -113,6 +113,20 @@ fn captures() -> Vec<PathBuf> {
     out
 }
 
+/// Whether tshark can be run; outside CI a missing one skips the test (and says so), under
+/// `CI=true` it fails it.
+fn tshark_present() -> bool {
+    if Command::new("tshark").arg("-v").output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tshark is missing: .ci/run installs it"
+    );
+    eprintln!("skipped: tshark not installed");
+    false
+}
+
 /// Per tcp.stream: (first frame, completeness, packets), from `tshark -2`.
 fn tshark_streams(file: &Path) -> BTreeMap<u64, (u64, u8, u64)> {
     let out = Command::new("tshark")
@@ -139,12 +153,7 @@ fn tshark_streams(file: &Path) -> BTreeMap<u64, (u64, u8, u64)> {
 
 #[test]
 fn completeness_is_wiresharks_on_every_capture() {
-    if Command::new("tshark").arg("-v").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is missing: .ci/run installs it"
-        );
-        eprintln!("skipped: tshark not installed");
+    if !tshark_present() {
         return;
     }
     let mut compared = 0;
@@ -208,12 +217,7 @@ fn completeness_is_wiresharks_on_every_capture() {
 /// is the peer: both must find the same TCP streams, on the same ports.
 #[test]
 fn juniper_ethernet_frames_decode_as_wiresharks_do() {
-    if Command::new("tshark").arg("-v").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is missing: .ci/run installs it"
-        );
-        eprintln!("skipped: tshark not installed");
+    if !tshark_present() {
         return;
     }
     let heads: [&[u8]; 3] = [
