@@ -42,7 +42,7 @@ cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; kill "$xvfb" 2>/dev/null; 
 trap cleanup EXIT
 sleep 1
 export DISPLAY=$disp XDG_RUNTIME_DIR=$work
-PORTLIFE_FRAME_LOG=$work/frames.log "$bin" "$capture" >"$work/app.log" 2>&1 &
+XDG_DATA_HOME=$work PORTLIFE_FRAME_LOG=$work/frames.log "$bin" "$capture" >"$work/app.log" 2>&1 &
 app=$!
 
 # Loaded when the log's last column (connections) is no longer 0; then let it settle.
