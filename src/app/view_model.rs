@@ -233,6 +233,8 @@ pub struct Timeline {
     pub shown_connections: usize,
     /// UDP flows that passed them (drawn on their ports' rows, marked UDP).
     pub shown_udp: usize,
+    /// The connection whose SYN came first (where the story of the capture starts).
+    pub first_connection: Option<u32>,
     pub total_connections: usize,
     /// The profile actually used (Auto resolved) for every host without its own.
     pub profile: OsProfile,
@@ -406,6 +408,10 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
         rows,
         shown_connections: accepted.iter().filter(|a| **a).count(),
         shown_udp: accepted_udp.iter().filter(|a| **a).count(),
+        first_connection: conns
+            .iter()
+            .min_by_key(|c| (c.start_ns, c.id))
+            .map(|c| c.id),
         total_connections: conns.len(),
         profile: model.profile.clone(),
         host_profiles: model.host_profiles.clone(),

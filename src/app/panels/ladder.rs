@@ -148,11 +148,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(sel) = state.selection else {
         // Where the story starts: the capture's first connection, one click away.
         let first = state.loaded.as_ref().and_then(|l| {
-            l.capture
-                .connections
-                .iter()
-                .min_by_key(|c| (c.start_ns, c.id))
-                .map(|c| (c.id, c.client.to_string()))
+            let id = l.timeline.first_connection?;
+            let c = l.capture.connections.get(id as usize)?;
+            Some((id, c.client.to_string()))
         });
         ui.label(t(
             lang,
