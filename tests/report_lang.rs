@@ -144,18 +144,31 @@ fn every_profile_note_is_translated() {
     }
 }
 
+/// The findings of every sample capture, analysed once for the tests that read them all.
+fn sample_findings() -> &'static [(std::path::PathBuf, Vec<portlife::findings::Finding>)] {
+    static ALL: std::sync::OnceLock<Vec<(std::path::PathBuf, Vec<portlife::findings::Finding>)>> =
+        std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "pcap") {
+                let a = analyze_file(&path, Default::default()).unwrap();
+                out.push((path, a.findings));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    })
+}
+
 /// Every finding any sample raises has its title, explanation and advice in zh-TW, in Chinese,
 /// with the same numbers in the title as the English one.
 #[test]
 fn every_finding_of_every_sample_is_translated() {
     let mut seen = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "pcap") {
-            continue;
-        }
-        let a = analyze_file(&path, Default::default()).unwrap();
-        for f in &a.findings {
+    for (path, findings) in sample_findings() {
+        for f in findings {
             seen.insert(f.kind.id());
             let zh = f.text(Lang::ZhTw);
             let en = f.text(Lang::En);
@@ -207,13 +220,8 @@ fn every_finding_of_every_sample_uses_full_width_punctuation() {
     labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
     let mut bad = Vec::new();
     let mut n = 0;
-    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "pcap") {
-            continue;
-        }
-        let a = analyze_file(&path, Default::default()).unwrap();
-        for f in &a.findings {
+    for (path, findings) in sample_findings() {
+        for f in findings {
             let zh = f.text(Lang::ZhTw);
             for text in [zh.title, zh.explanation, zh.advice] {
                 n += 1;
