@@ -133,16 +133,7 @@ impl Filters {
     /// and a finding's connection list are about TCP and leave UDP out only when a finding is
     /// focused.
     pub fn accepts_udp(&self, f: &UdpFlow) -> bool {
-        if self.only.is_some() {
-            return false;
-        }
-        if f.client.port < self.port_min || f.client.port > self.port_max {
-            return false;
-        }
-        if !self.host.is_empty() && !f.client.ip.to_string().contains(self.host.trim()) {
-            return false;
-        }
-        if !self.destination.is_empty() && !f.server.to_string().contains(self.destination.trim()) {
+        if self.only.is_some() || !self.accepts_ends(f.client, f.server) {
             return false;
         }
         let needle = self.search.trim().to_lowercase();
@@ -150,6 +141,18 @@ impl Filters {
             || format!("{} {} udp", f.client, f.server)
                 .to_lowercase()
                 .contains(&needle)
+    }
+
+    /// The client port range, the host and the destination filters, which TCP connections and
+    /// UDP flows share.
+    fn accepts_ends(
+        &self,
+        client: portlife::decode::Endpoint,
+        server: portlife::decode::Endpoint,
+    ) -> bool {
+        (self.port_min..=self.port_max).contains(&client.port)
+            && (self.host.is_empty() || client.ip.to_string().contains(self.host.trim()))
+            && (self.destination.is_empty() || server.to_string().contains(self.destination.trim()))
     }
 
     pub fn accepts(&self, c: &Connection) -> bool {
@@ -163,16 +166,7 @@ impl Filters {
             .iter()
             .position(|o| *o == group)
             .unwrap_or(0);
-        if !self.outcomes[oi] {
-            return false;
-        }
-        if c.client.port < self.port_min || c.client.port > self.port_max {
-            return false;
-        }
-        if !self.host.is_empty() && !c.client.ip.to_string().contains(self.host.trim()) {
-            return false;
-        }
-        if !self.destination.is_empty() && !c.server.to_string().contains(self.destination.trim()) {
+        if !self.outcomes[oi] || !self.accepts_ends(c.client, c.server) {
             return false;
         }
         if !self.search.is_empty() {
