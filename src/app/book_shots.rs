@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
-use super::profile::{CustomParams, ProfileChoice};
 use super::views::{LadderSlot, Tab};
 use super::PortlifeApp;
 
@@ -97,12 +96,7 @@ fn book_pictures() {
 
     // Occupancy and the pool map: the exhaustion sample under its real range (ch10).
     let mut h = light_harness();
-    h.state_mut().state.custom = CustomParams {
-        lo: 40000,
-        hi: 40199,
-        time_wait_s: 60,
-    };
-    h.state_mut().state.profile = ProfileChoice::Custom;
+    super::tests_pool_map::exhaustion_range(&mut h.state_mut().state);
     super::tests::open(&mut h, &sample("port-exhaustion.pcap"));
     h.state_mut().state.views.tab = Tab::Occupancy;
     h.state_mut().state.time_cursor = Some(5.0);

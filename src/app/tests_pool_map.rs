@@ -89,16 +89,21 @@ fn switching_profile_redraws_the_grid_with_the_new_range() {
     );
 }
 
-/// The exhaustion sample under its real range (40000–40199, narrowed `ip_local_port_range`), the
-/// map open at 5 s: with that range the grid is the whole pool and every cell is TIME-WAIT.
-fn exhaustion_at_5s() -> Harness<'static, PortlifeApp> {
-    let mut h = harness();
-    h.state_mut().state.custom = CustomParams {
+/// The exhaustion sample's real range, 40000–40199 with a 60 s TIME-WAIT, as the custom profile.
+pub(super) fn exhaustion_range(state: &mut super::state::AppState) {
+    state.custom = CustomParams {
         lo: 40000,
         hi: 40199,
         time_wait_s: 60,
     };
-    h.state_mut().state.profile = ProfileChoice::Custom;
+    state.profile = ProfileChoice::Custom;
+}
+
+/// The exhaustion sample under its real range (40000–40199, narrowed `ip_local_port_range`), the
+/// map open at 5 s: with that range the grid is the whole pool and every cell is TIME-WAIT.
+fn exhaustion_at_5s() -> Harness<'static, PortlifeApp> {
+    let mut h = harness();
+    exhaustion_range(&mut h.state_mut().state);
     open_with_pool_map(&mut h, &sample("port-exhaustion.pcap"));
     h.state_mut().state.time_cursor = Some(5.0);
     h.run();
