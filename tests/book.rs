@@ -886,19 +886,6 @@ fn strip_line(line: &str, in_comment: &mut bool) -> String {
                 continue;
             }
         }
-        // `connect()`, `tcp(4)`: a function or a manual page named in the text, not punctuation
-        if c.is_ascii_alphanumeric() {
-            if let Some(inner) = rest[1..].strip_prefix('(') {
-                if let Some(j) = inner.find(')') {
-                    if inner[..j].chars().all(|d| d.is_ascii_alphanumeric()) {
-                        s.push(c);
-                        s.push_str("  ");
-                        rest = &inner[j + 1..];
-                        continue;
-                    }
-                }
-            }
-        }
         let (skip, close) = match c {
             '<' => (1, Some('>')),
             '`' => (1, Some('`')),
