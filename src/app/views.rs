@@ -73,6 +73,9 @@ pub struct TableState {
     pub followed: Option<u32>,
     /// Row order for (rows address, filter, sort): re-sorted only when one of them changes.
     pub order: Option<(OrderKey, Arc<Vec<usize>>)>,
+    /// The longest `client -> server` of the rows with this address, in characters (the 4-tuple
+    /// column's width).
+    pub longest_tuple: Option<(usize, usize)>,
 }
 
 /// The occupancy chart's state.

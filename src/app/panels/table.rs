@@ -113,13 +113,18 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         _ => None,
     };
     let tuple_w = {
-        let longest = rows
-            .iter()
-            .map(|r| r.client.len() + r.server.len() + 4)
-            .max();
+        let key = Arc::as_ptr(&rows) as usize;
+        let longest = match state.views.table.longest_tuple {
+            Some((k, n)) if k == key => n,
+            _ => {
+                let n = rows.iter().map(|r| r.tuple().len()).max().unwrap_or(30);
+                state.views.table.longest_tuple = Some((key, n));
+                n
+            }
+        };
         let mono = egui::TextStyle::Monospace.resolve(ui.style());
         let char_w = ui.ctx().fonts_mut(|f| f.glyph_width(&mono, '0'));
-        (longest.unwrap_or(30) as f32 * char_w + 16.0).clamp(230.0, 760.0)
+        (longest as f32 * char_w + 16.0).clamp(230.0, 760.0)
     };
     let mut sort = state.views.table.sort;
     let mut clicked: Option<(u32, bool)> = None;
