@@ -10,6 +10,8 @@
 
 use serde::Serialize;
 
+use foldhash::{HashMap, HashMapExt};
+
 use super::{Phase, PortModel, PortSpan};
 use crate::tcp::{Connection, Role, TcpState};
 
@@ -90,10 +92,16 @@ impl PortModel {
             Role::Client => (c.client, false),
             Role::Server => (c.server, true),
         };
-        self.rows
+        let index = self.row_index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.rows.len());
+            for (i, r) in self.rows.iter().enumerate() {
+                index.insert((r.host, r.port, r.server_side), i as u32);
+            }
+            index
+        });
+        let row = &self.rows[*index.get(&(ep.ip, ep.port, server_side))? as usize];
+        self.row_spans(row)
             .iter()
-            .filter(|r| r.host == ep.ip && r.port == ep.port && r.server_side == server_side)
-            .flat_map(|r| self.row_spans(r))
             .find(|s| s.conn == c.id && !s.udp && s.phase == phase)
     }
 }

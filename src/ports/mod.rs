@@ -131,6 +131,10 @@ pub struct PortModel {
     /// the row layout, which no profile changes ([`rederive`] reuses it).
     #[serde(skip)]
     layout: Arc<[u32]>,
+    /// Each row by its (host, port, server side), built the first time a state at a moment is
+    /// asked for ([`PortModel::end_state_at`]: the app asks every frame; the CLI never does).
+    #[serde(skip)]
+    row_index: std::sync::OnceLock<HashMap<RowKey, u32>>,
 }
 
 /// A port model's pool series, which exist before its rows are laid out: what the pool findings
@@ -369,6 +373,7 @@ fn derive_reusing<T: Send>(
         reused_4tuples,
         reused_during_time_wait,
         layout,
+        row_index: std::sync::OnceLock::new(),
     };
     (model, t)
 }
