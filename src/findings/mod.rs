@@ -1,0 +1,448 @@
+//! Diagnostics ("expert info"): what went wrong in a capture, which connections and ports it is
+//! about, the numbers that show it, what to do, and the book chapter that explains it.
+//!
+//! [`compute`] is a pure function of the connections, UDP flows and the port model (itself derived
+//! under one OS profile), so it is recomputed whenever the profile changes. Each finding kind has
+//! one detector; its doc comment states the rule and the threshold, and why. The detectors live
+//! in one file per family:
+//! - [`pool`]: a host's port pool filling, and ports used outside the range its profile gives;
+//! - [`time_wait`]: TIME-WAIT piling up, cut short by a reused 4-tuple or a RST, or landing on
+//!   the server because it closes first;
+//! - [`handshake`]: SYNs unanswered or refused, handshakes that never completed, ICMP errors;
+//! - [`capture`]: what the capture itself could not see (its start, its end, one direction).
+//!
+//! Advice rules (checked against primary sources):
+//! - Pooling and keep-alive come first: they remove the cause (one connection per request).
+//! - `net.ipv4.ip_local_port_range`: since Linux 4.2 (commit 07f4c90062f8, "tcp/dccp: try to not
+//!   exhaust ip_local_port_range in connect()") connect() prefers ports of one parity and bind()
+//!   the other, so a range should have ends of different parity (e.g. `32768 60999`).
+//! - `net.ipv4.tcp_tw_reuse` (Documentation/networking/ip-sysctl.rst): 0 off, 1 on, 2 loopback
+//!   only — the default since Linux 4.19 (commit 79e9fed46038). It lets *outgoing* connections
+//!   (connect()) reuse a TIME-WAIT 4-tuple when it is safe, which needs TCP timestamps; it does
+//!   nothing for a server's TIME-WAIT sockets.
+//! - `tcp_tw_recycle` is never recommended: it was removed in Linux 4.12 (commit 4396e46187ca)
+//!   because it dropped connections from clients behind NAT (per-host timestamp checks).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::HashMap;
+use std::net::IpAddr;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
+
+use crate::decode::{Endpoint, IcmpReason};
+use crate::i18n::Lang;
+use crate::ports::profile::proves_range;
+use crate::ports::{OsProfile, Phase, PoolSeries, Pools, PortModel, ProfileOf};
+use crate::tcp::{Connection, Outcome, Role, TcpState, UdpFlow};
+
+mod capture;
+mod handshake;
+mod pool;
+mod time_wait;
+
+use capture::{end_not_captured, one_directional, start_not_captured};
+use handshake::{
+    connection_refused, handshake_stuck, icmp_unreachable, syn_ack_unacknowledged, syn_unanswered,
+};
+use pool::{client_port_uses, client_ports_outside_profile, port_pool_pressure, PortUse};
+use time_wait::{
+    pileups, port_reused_in_time_wait, server_closes_first, time_wait_ended_by_rst,
+    time_wait_pileup, Pileup,
+};
+
+const MS: i64 = 1_000_000;
+const S: i64 = 1_000_000_000;
+
+/// How bad a finding is. Ordered: `Info < Warning < Critical`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; nothing is failing.
+    Info,
+    /// Something failed or will fail if it grows.
+    Warning,
+    /// Connections are failing or about to: act now.
+    Critical,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// What a finding is about; the serde name is its stable id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A host's client-port pool (or its pool towards one destination) was ≥ 60 % full.
+    PortPoolPressure,
+    /// Many short connections to one destination, each leaving a port in TIME-WAIT.
+    TimeWaitPileup,
+    /// A new SYN reused a 4-tuple whose previous connection was still in TIME-WAIT.
+    PortReusedInTimeWait,
+    /// A RST ended a socket's TIME-WAIT before its 2×MSL (RFC 1337's "TIME-WAIT assassination").
+    TimeWaitEndedByRst,
+    /// SYNs retransmitted without any answer.
+    SynUnanswered,
+    /// The server answered with SYN-ACK but never saw the final ACK.
+    SynAckUnacknowledged,
+    /// SYN answered by RST.
+    ConnectionRefused,
+    /// An ICMP destination-unreachable error ended a TCP attempt or answered UDP.
+    IcmpUnreachable,
+    /// The server sent the first FIN, so TIME-WAIT lands on the server.
+    ServerClosesFirst,
+    /// Connections whose start (the SYN) is not in the capture.
+    StartNotCaptured,
+    /// Established connections still open when the capture ended.
+    EndNotCaptured,
+    /// Only one direction of a connection is in the capture.
+    OneDirectional,
+    /// Client ports outside the selected profile's ephemeral range.
+    ClientPortsOutsideProfile,
+}
+
+impl FindingKind {
+    /// The stable snake_case id (the JSON value).
+    pub fn id(self) -> &'static str {
+        match self {
+            FindingKind::PortPoolPressure => "port_pool_pressure",
+            FindingKind::TimeWaitPileup => "time_wait_pileup",
+            FindingKind::PortReusedInTimeWait => "port_reused_in_time_wait",
+            FindingKind::TimeWaitEndedByRst => "time_wait_ended_by_rst",
+            FindingKind::SynUnanswered => "syn_unanswered",
+            FindingKind::SynAckUnacknowledged => "syn_ack_unacknowledged",
+            FindingKind::ConnectionRefused => "connection_refused",
+            FindingKind::IcmpUnreachable => "icmp_unreachable",
+            FindingKind::ServerClosesFirst => "server_closes_first",
+            FindingKind::StartNotCaptured => "start_not_captured",
+            FindingKind::EndNotCaptured => "end_not_captured",
+            FindingKind::OneDirectional => "one_directional",
+            FindingKind::ClientPortsOutsideProfile => "client_ports_outside_profile",
+        }
+    }
+
+    /// Whether the OS profile changes this finding (port phases, the range, TIME-WAIT length).
+    /// The others come from the connections alone and survive a profile switch unchanged.
+    pub fn depends_on_profile(self) -> bool {
+        matches!(
+            self,
+            FindingKind::PortPoolPressure
+                | FindingKind::TimeWaitPileup
+                | FindingKind::PortReusedInTimeWait
+                | FindingKind::TimeWaitEndedByRst
+                | FindingKind::ClientPortsOutsideProfile
+        )
+    }
+}
+
+/// One diagnostic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// One line.
+    pub title: String,
+    /// What it means, in plain words.
+    pub explanation: String,
+    /// Connection ids (indexes into `Analysis::connections`) it is about; for
+    /// `icmp_unreachable` over UDP, see `udp_flows`.
+    pub connections: Vec<u32>,
+    /// UDP flow ids it is about.
+    pub udp_flows: Vec<u32>,
+    /// The (host, port) pairs it is about, where that helps (a pool's host has port 0).
+    pub ports: Vec<Endpoint>,
+    /// The numbers behind it (names are stable, units in the name: `_ns`, `_ms`, `_pct`).
+    pub evidence: BTreeMap<String, Value>,
+    /// What to do.
+    pub advice: String,
+    /// The book chapter that explains it (file name under book/src/; the zh-TW book under
+    /// book/zh-TW/src/ has the same names).
+    pub chapter: &'static str,
+    /// Title, explanation and advice in Traditional Chinese, written by the same detector from
+    /// the same numbers (not in JSON: the JSON report is language-neutral). See [`Finding::text`].
+    #[serde(skip)]
+    pub zh_tw: FindingText,
+}
+
+/// The human-readable texts of a finding in one language.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FindingText {
+    pub title: String,
+    pub explanation: String,
+    pub advice: String,
+}
+
+/// Borrowed texts of a finding in one language ([`Finding::text`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FindingTextRef<'a> {
+    pub title: &'a str,
+    pub explanation: &'a str,
+    pub advice: &'a str,
+}
+
+impl Finding {
+    fn new(kind: FindingKind, severity: Severity, chapter: &'static str) -> Self {
+        Finding {
+            kind,
+            severity,
+            title: String::new(),
+            explanation: String::new(),
+            connections: Vec::new(),
+            udp_flows: Vec::new(),
+            ports: Vec::new(),
+            evidence: BTreeMap::new(),
+            advice: String::new(),
+            chapter,
+            zh_tw: FindingText::default(),
+        }
+    }
+
+    /// Title, explanation and advice in `lang` (English is the `title`, `explanation` and
+    /// `advice` fields; a missing translation falls back to them).
+    pub fn text(&self, lang: Lang) -> FindingTextRef<'_> {
+        let en = FindingTextRef {
+            title: &self.title,
+            explanation: &self.explanation,
+            advice: &self.advice,
+        };
+        match lang {
+            Lang::En => en,
+            Lang::ZhTw => FindingTextRef {
+                title: translated_or(&self.zh_tw.title, en.title),
+                explanation: translated_or(&self.zh_tw.explanation, en.explanation),
+                advice: translated_or(&self.zh_tw.advice, en.advice),
+            },
+        }
+    }
+
+    fn ev(mut self, key: &str, v: impl Into<Value>) -> Self {
+        self.evidence.insert(key.to_string(), v.into());
+        self
+    }
+
+    /// The evidence as one line, `key=value` pairs.
+    pub fn evidence_line(&self) -> String {
+        self.evidence
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k}={s}"),
+                v => format!("{k}={v}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A text in the other language, or the English one where it has none.
+fn translated_or<'a>(text: &'a str, fallback: &'a str) -> &'a str {
+    if text.is_empty() {
+        fallback
+    } else {
+        text
+    }
+}
+
+/// All findings, most severe first (then by kind, then by the first connection).
+pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<Finding> {
+    let mut out = from_connections(conns, udp);
+    out.extend(from_ports(conns, ports));
+    most_severe_first(out)
+}
+
+/// The findings that depend on the OS profile ([`FindingKind::depends_on_profile`]), unsorted.
+pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
+    let mut out = from_pools(conns, &PoolPrep::new(conns), ports.pools());
+    out.extend(from_spans(conns, ports));
+    out
+}
+
+/// What the pool findings need from the connections alone, worked out before the pool series
+/// exist (the analysis does it on one core while the other builds the port spans): each client
+/// host's port uses, and the TIME-WAIT pile-up candidates with their figures.
+pub struct PoolPrep {
+    uses: HashMap<IpAddr, PortUse>,
+    pileups: Vec<Pileup>,
+}
+
+impl PoolPrep {
+    pub fn new(conns: &[Connection]) -> PoolPrep {
+        PoolPrep {
+            uses: client_port_uses(conns),
+            pileups: pileups(conns),
+        }
+    }
+}
+
+/// Those of [`from_ports`] that need only the pool series, not the row layout: the port
+/// derivation works them out on one core while it lays out the rows on the other
+/// ([`crate::ports::derive_beside`]). `prep` is [`PoolPrep::new`] of the same connections.
+pub fn from_pools(conns: &[Connection], prep: &PoolPrep, pools: Pools<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    port_pool_pressure(conns, &prep.uses, pools, &mut out);
+    time_wait_pileup(&prep.pileups, pools, &mut out);
+    client_ports_outside_profile(conns, pools.profiles, &mut out);
+    out
+}
+
+/// The rest of [`from_ports`]: what the spans say (ports reused while in TIME-WAIT).
+pub fn from_spans(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
+    let mut out = Vec::new();
+    port_reused_in_time_wait(conns, ports, &mut out);
+    time_wait_ended_by_rst(conns, ports, &mut out);
+    out
+}
+
+/// The findings the connections alone decide (the same under every profile), unsorted.
+pub fn from_connections(conns: &[Connection], udp: &[UdpFlow]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    syn_unanswered(conns, &mut out);
+    syn_ack_unacknowledged(conns, &mut out);
+    connection_refused(conns, &mut out);
+    icmp_unreachable(conns, udp, &mut out);
+    server_closes_first(conns, &mut out);
+    start_not_captured(conns, &mut out);
+    end_not_captured(conns, &mut out);
+    one_directional(conns, &mut out);
+    out
+}
+
+/// The order every list of findings is shown in: most severe first, then by kind and first
+/// connection; their English counts said in the singular or plural they call for.
+pub fn most_severe_first(mut out: Vec<Finding>) -> Vec<Finding> {
+    for f in &mut out {
+        for text in [&mut f.title, &mut f.explanation, &mut f.advice] {
+            if text.contains("(s)") {
+                *text = crate::i18n::english_counts(text);
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.connections.first().cmp(&b.connections.first()))
+    });
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared advice texts.
+
+const ADVICE_REUSE_CONNECTIONS: &str = "Reuse connections instead of opening one per request: \
+HTTP keep-alive (HTTP/1.1 persistent connections, or HTTP/2) or a connection pool (a database \
+driver's pool, an HTTP client session) keeps a few ports busy instead of hundreds in TIME-WAIT.";
+
+const ADVICE_RANGE: &str = "If the load is real, widen the range: `sysctl net.ipv4.ip_local_port_range` \
+shows it, `sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` sets it (Linux since 4.2 prefers \
+even ports for connect() and odd ones for bind(), so pick ends of different parity). Spreading \
+connections over more destination IPs or ports also helps, since Linux counts ports per destination.";
+
+const ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` lets outgoing connections reuse a \
+TIME-WAIT 4-tuple when TCP timestamps make it safe: 0 = off, 1 = on, 2 = loopback only (the \
+default since Linux 4.19). It does nothing for a server's TIME-WAIT. Do not look for \
+`tcp_tw_recycle`: it broke clients behind NAT and was removed in Linux 4.12.";
+
+const ZH_ADVICE_REUSE_CONNECTIONS: &str =
+    "重複使用連線，而不是每個請求都開一條新連線：HTTP keep-alive\
+（HTTP/1.1 持續連線，或 HTTP/2）或連線池（資料庫驅動程式的連線池、HTTP 用戶端的 session）\
+只讓少數幾個埠忙碌，而不是讓數百個埠停在 TIME-WAIT。";
+
+const ZH_ADVICE_RANGE: &str = "如果負載是真實的，就擴大範圍：`sysctl net.ipv4.ip_local_port_range` \
+會顯示範圍，`sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` 可以設定它（Linux 4.2 起 connect() \
+優先使用偶數埠、bind() 使用奇數埠，所以範圍的兩端要一奇一偶）。把連線分散到更多目的地 IP 或埠也有幫助，\
+因為 Linux 是以目的地計算埠的。";
+
+const ZH_ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` 允許對外連線在 TCP 時間戳記確保安全時，\
+重複使用處於 TIME-WAIT 的四元組：0 = 關閉，1 = 開啟，2 = 只限 loopback（Linux 4.19 起的預設值）。\
+它對伺服器的 TIME-WAIT 沒有作用。不要去找 `tcp_tw_recycle`：它讓 NAT 後方的用戶端出問題，\
+已在 Linux 4.12 中移除。";
+
+// ---------------------------------------------------------------------------------------------
+// Port pool pressure.
+
+// ---------------------------------------------------------------------------------------------
+// Helpers the families share.
+
+pub(super) fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+pub(super) fn fmt_ms(ns: i64) -> String {
+    let ms = ns as f64 / 1e6;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// A finding's ports: `host`'s distinct `ports` in order, then the other end.
+pub(super) fn ports_then(
+    host: IpAddr,
+    ports: impl Iterator<Item = u16>,
+    other: Endpoint,
+) -> Vec<Endpoint> {
+    let mut v: Vec<Endpoint> = ports
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|p| Endpoint::new(host, p))
+        .collect();
+    v.push(other);
+    v
+}
+
+/// Group connections by their server endpoint.
+pub(super) fn by_server<'a>(
+    conns: impl Iterator<Item = &'a Connection>,
+) -> BTreeMap<Endpoint, Vec<&'a Connection>> {
+    let mut m: BTreeMap<Endpoint, Vec<&Connection>> = BTreeMap::new();
+    for c in conns {
+        m.entry(c.server).or_default().push(c);
+    }
+    m
+}
+
+pub(super) fn median(mut v: Vec<i64>) -> i64 {
+    match v.len() {
+        0 => 0,
+        // The element a sort would put at n/2, found in linear time.
+        n => *v.select_nth_unstable(n / 2).1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pool::pool_severity;
+    use super::*;
+
+    #[test]
+    fn severities_order_most_severe_last() {
+        assert!(Severity::Critical > Severity::Warning);
+        assert!(Severity::Warning > Severity::Info);
+        assert_eq!(pool_severity(59.9), None);
+        assert_eq!(pool_severity(60.0), Some(Severity::Warning));
+        assert_eq!(pool_severity(80.0), Some(Severity::Critical));
+    }
+
+    #[test]
+    fn kind_ids_match_serde() {
+        let v = serde_json::to_value(FindingKind::PortReusedInTimeWait).unwrap();
+        assert_eq!(v, serde_json::json!(FindingKind::PortReusedInTimeWait.id()));
+    }
+
+    #[test]
+    fn median_of_odd_and_empty() {
+        assert_eq!(median(vec![3, 1, 2]), 2);
+        assert_eq!(median(vec![]), 0);
+    }
+}

@@ -1,0 +1,364 @@
+//! Port pool pressure: a host's client ports held at once against its range, and ports used outside the range the profile gives.
+
+use super::*;
+
+/// The range a host's kernel really used, when the capture proves it is narrower than the
+/// profile's: the host's TCP client ports (SYN seen) fill a contiguous block of
+/// ≥ [`crate::ports::profile::OBSERVED_RANGE_MIN_PORTS`] ports completely, no port outside it, and *every* port of the
+/// block was used by more than one connection. A kernel picking from a wide range would not come
+/// back to every port of a small block; one configured with that block has no other choice
+/// (e.g. `ip_local_port_range 40000 40199`). The profile's range is then the wrong denominator.
+pub(super) fn inferred_range(uses: Option<&PortUse>, profile: &OsProfile) -> Option<(u16, u16)> {
+    let u = uses?;
+    let proves = |default| proves_range(u.lo, u.hi, u.ports, u.all_reused, default);
+    // `auto` may have taken the proven range as the profile's: it is still an inferred one.
+    let taken = (profile.port_lo, profile.port_hi) == (u.lo, u.hi) && proves(u32::MAX);
+    (proves(profile.range_size()) || taken).then_some((u.lo, u.hi))
+}
+
+/// What one host's client ports (connections with a captured SYN) looked like.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PortUse {
+    pub(super) lo: u16,
+    pub(super) hi: u16,
+    /// Distinct ports.
+    pub(super) ports: u32,
+    /// Every one of them used by more than one connection.
+    pub(super) all_reused: bool,
+}
+
+/// Each client host's [`PortUse`]: one pass over the connections and one over the distinct
+/// (host, port) pairs, so hosts × connections never multiply (a SYN flood has as many hosts as
+/// connections).
+pub(super) fn client_port_uses(conns: &[Connection]) -> HashMap<IpAddr, PortUse> {
+    let mut per_port: HashMap<(IpAddr, u16), u32> = HashMap::default();
+    for c in conns.iter().filter(|c| !c.roles_inferred) {
+        *per_port.entry((c.client.ip, c.client.port)).or_default() += 1;
+    }
+    let mut by_host: HashMap<IpAddr, PortUse> = HashMap::default();
+    for ((host, port), n) in per_port {
+        by_host
+            .entry(host)
+            .and_modify(|u| {
+                u.lo = u.lo.min(port);
+                u.hi = u.hi.max(port);
+                u.ports += 1;
+                u.all_reused &= n > 1;
+            })
+            .or_insert(PortUse {
+                lo: port,
+                hi: port,
+                ports: 1,
+                all_reused: n > 1,
+            });
+    }
+    by_host
+}
+
+pub(super) fn pool_severity(pct: f64) -> Option<Severity> {
+    if pct >= CRITICAL_PCT {
+        Some(Severity::Critical)
+    } else if pct >= WARNING_PCT {
+        Some(Severity::Warning)
+    } else {
+        None
+    }
+}
+
+/// One finding per host pool over the threshold, and per destination pool over it unless the
+/// destination held all of the host's peak (then the host finding says it). The percentage is of
+/// the profile's range, or of the inferred narrower range (see [`inferred_range`]) if larger.
+pub(super) fn port_pool_pressure(
+    conns: &[Connection],
+    uses: &HashMap<IpAddr, PortUse>,
+    pools: Pools<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let mut dests_of: HashMap<IpAddr, Vec<&PoolSeries>> = HashMap::default();
+    for d in pools.destinations {
+        dests_of.entry(d.host).or_default().push(d);
+    }
+    for h in pools.hosts {
+        let profile = pools.profiles.of(h.host);
+        let inferred = inferred_range(uses.get(&h.host), profile);
+        let dests = dests_of.remove(&h.host).unwrap_or_default();
+        if let Some(f) = pool_finding(conns, h, inferred, profile) {
+            out.push(f);
+        }
+        for d in dests {
+            if d.peak.held() == h.peak.held() {
+                continue;
+            }
+            if let Some(f) = pool_finding(conns, d, inferred, profile) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+pub(super) fn pool_finding(
+    conns: &[Connection],
+    pool: &PoolSeries,
+    inferred: Option<(u16, u16)>,
+    profile: &OsProfile,
+) -> Option<Finding> {
+    let held = pool.peak.held();
+    // Against the OS's default range, also when `auto` took the proven narrower one.
+    let default = profile.os_default();
+    let profile_pct = held as f64 * 100.0 / default.range_size().max(1) as f64;
+    let (range, range_source) = match inferred {
+        Some((lo, hi)) => ((lo, hi), "inferred"),
+        None => ((profile.port_lo, profile.port_hi), "profile"),
+    };
+    let size = range.1 as u32 - range.0 as u32 + 1;
+    let pct = held as f64 * 100.0 / size.max(1) as f64;
+    let severity = pool_severity(pct.max(profile_pct))?;
+    let who = match pool.destination {
+        Some(d) => format!("{} → {d}", pool.host),
+        None => pool.host.to_string(),
+    };
+    let mut f = Finding::new(
+        FindingKind::PortPoolPressure,
+        severity,
+        if severity == Severity::Critical {
+            "ch10-troubleshooting.md"
+        } else {
+            "ch08-good-practice.md"
+        },
+    );
+    f.title = format!("{who}: {held} of {size} client ports held at once ({pct:.0} %)");
+    let mut expl = format!(
+        "At its peak this host held {held} ephemeral ports ({} assigned, {} active, {} in \
+         TIME-WAIT){} out of a range of {size}. ",
+        pool.peak.assigned,
+        pool.peak.active,
+        pool.peak.time_wait,
+        match pool.destination {
+            Some(d) => format!(" towards {d}"),
+            None => String::new(),
+        }
+    );
+    if range_source == "inferred" {
+        expl.push_str(&format!(
+            "The capture shows the range is only {}–{}: every port of that block was used, and \
+             used again, and no port outside it — a range much narrower than {}'s {}–{}. ",
+            range.0, range.1, default.label, default.port_lo, default.port_hi
+        ));
+    }
+    expl.push_str(
+        "When every port is held, connect() fails with EADDRNOTAVAIL (\"Cannot assign requested \
+         address\"): nothing is sent, so the failures are invisible on the wire — look for a \
+         silence in new connections.",
+    );
+    f.explanation = expl;
+    let mut advice = String::new();
+    if pool.peak.time_wait * 2 >= held {
+        advice.push_str("Most held ports are in TIME-WAIT: ");
+        advice.push_str(ADVICE_REUSE_CONNECTIONS);
+        advice.push(' ');
+    }
+    advice.push_str(ADVICE_RANGE);
+    // Under `auto` the host's profile already has the inferred range.
+    let not_taken = range_source == "inferred" && (profile.port_lo, profile.port_hi) != range;
+    if not_taken {
+        advice.push_str(&format!(
+            " To see the timeline against this range: `portlife report FILE --profile \
+             {}=custom:{}-{}:{}`.",
+            pool.host,
+            range.0,
+            range.1,
+            profile.time_wait_ns / S
+        ));
+    }
+    f.advice = advice;
+    f.zh_tw.title = format!("{who}：同時占用 {size} 個用戶端埠中的 {held} 個（{pct:.0} %）");
+    let mut zh = format!(
+        "在尖峰時，這台主機{}占用了 {held} 個臨時埠（已分配 {}、使用中 {}、TIME-WAIT {}），\
+         範圍共有 {size} 個埠。",
+        match pool.destination {
+            Some(d) => format!("對 {d} "),
+            None => String::new(),
+        },
+        pool.peak.assigned,
+        pool.peak.active,
+        pool.peak.time_wait,
+    );
+    if range_source == "inferred" {
+        zh.push_str(&format!(
+            "擷取檔顯示範圍只有 {}–{}：這一段的每個埠都被使用、而且被重複使用，範圍外則沒有任何埠——\
+             比 {} 的 {}–{} 窄得多。",
+            range.0, range.1, default.label, default.port_lo, default.port_hi
+        ));
+    }
+    zh.push_str(
+        "當每個埠都被占用時，connect() 會以 EADDRNOTAVAIL（「Cannot assign requested address」，\
+         無法分配請求的位址）失敗：什麼都不會送出，所以在線路上看不到這些失敗——請留意新連線中出現的空白時段。",
+    );
+    f.zh_tw.explanation = zh;
+    let mut zh = String::new();
+    if pool.peak.time_wait * 2 >= held {
+        zh.push_str("被占用的埠大多處於 TIME-WAIT：");
+        zh.push_str(ZH_ADVICE_REUSE_CONNECTIONS);
+    }
+    zh.push_str(ZH_ADVICE_RANGE);
+    if not_taken {
+        zh.push_str(&format!(
+            "要以這個範圍檢視時間軸：`portlife report FILE --profile {}=custom:{}-{}:{}`。",
+            pool.host,
+            range.0,
+            range.1,
+            profile.time_wait_ns / S
+        ));
+    }
+    f.zh_tw.advice = zh;
+    f.ports = vec![Endpoint::new(pool.host, 0)];
+    if let Some(d) = pool.destination {
+        f.ports.push(d);
+    }
+    f.connections = conns
+        .iter()
+        .filter(|c| {
+            c.client.ip == pool.host
+                && pool.destination.is_none_or(|d| d == c.server)
+                && c.start_ns <= pool.peak.ts_ns
+                && c.end_ns.max(c.start_ns) >= pool.peak.ts_ns - 2 * profile.time_wait_ns
+        })
+        .map(|c| c.id)
+        .collect();
+    let pause = longest_pause(conns, pool.host);
+    let mut f = f
+        .ev("held", held)
+        .ev("assigned", pool.peak.assigned)
+        .ev("active", pool.peak.active)
+        .ev("time_wait", pool.peak.time_wait)
+        .ev("range_lo", range.0)
+        .ev("range_hi", range.1)
+        .ev("range_size", size)
+        .ev("range_source", range_source)
+        .ev("peak_pct", round1(pct))
+        .ev("profile_pct", round1(profile_pct))
+        .ev("peak_ns", pool.peak.ts_ns);
+    if let Some((gap, at)) = pause.filter(|(gap, _)| *gap >= S) {
+        f = f
+            .ev("longest_pause_ms", gap / MS)
+            .ev("longest_pause_from_ns", at);
+    }
+    Some(f)
+}
+
+/// The longest time between two consecutive new connections (SYNs) of `host`, and its start.
+pub(super) fn longest_pause(conns: &[Connection], host: IpAddr) -> Option<(i64, i64)> {
+    let mut starts: Vec<i64> = conns
+        .iter()
+        .filter(|c| !c.roles_inferred && c.client.ip == host)
+        .map(|c| c.start_ns)
+        .collect();
+    starts.sort_unstable();
+    starts
+        .windows(2)
+        .map(|w| (w[1] - w[0], w[0]))
+        .max_by_key(|(g, _)| *g)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile fit.
+
+/// Per client host: TCP client ports (SYN seen, ≥ 1024 — lower ones are fixed, not ephemeral)
+/// outside the range of that host's profile. Suggests the first named profile that holds them
+/// all, for that host alone.
+pub(super) fn client_ports_outside_profile(
+    conns: &[Connection],
+    profiles: ProfileOf<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let counted = |c: &&Connection| !c.roles_inferred && c.client.port >= 1024;
+    // The usual case, checked without building anything: every port fits.
+    if conns
+        .iter()
+        .filter(counted)
+        .all(|c| profiles.of(c.client.ip).contains(c.client.port))
+    {
+        return;
+    }
+    // (host, port, connection) sorted: each host's uses are one run, its ports in order.
+    let mut uses: Vec<(IpAddr, u16, u32)> = conns
+        .iter()
+        .filter(counted)
+        .map(|c| (c.client.ip, c.client.port, c.id))
+        .collect();
+    uses.sort_unstable();
+    for run in uses.chunk_by(|a, b| a.0 == b.0) {
+        let host = run[0].0;
+        let profile = profiles.of(host);
+        let mut distinct: Vec<u16> = run.iter().map(|u| u.1).collect();
+        distinct.dedup();
+        let outside: Vec<u16> = distinct
+            .iter()
+            .copied()
+            .filter(|p| !profile.contains(*p))
+            .collect();
+        if outside.is_empty() {
+            continue;
+        }
+        let (lo, hi) = (distinct[0], distinct[distinct.len() - 1]);
+        let ports = &distinct;
+        let suggestion = [
+            ("linux", OsProfile::linux()),
+            ("windows", OsProfile::windows()),
+            ("windows-old", OsProfile::windows_old()),
+            ("freebsd", OsProfile::freebsd()),
+        ]
+        .into_iter()
+        .find(|(_, p)| p.contains(lo) && p.contains(hi))
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_else(|| format!("custom:{lo}-{hi}:{}", profile.time_wait_ns / S));
+        let mut f = Finding::new(
+            FindingKind::ClientPortsOutsideProfile,
+            Severity::Info,
+            "ch05-ranges.md",
+        );
+        f.title = format!(
+            "{host}: {} of {} client ports outside {}'s range {}–{}",
+            outside.len(),
+            ports.len(),
+            profile.label,
+            profile.port_lo,
+            profile.port_hi
+        );
+        f.explanation = format!(
+            "This host used client ports {lo}–{hi}; {} of them are outside the selected \
+             profile's ephemeral range, so the occupancy percentages and TIME-WAIT lengths may \
+             not match this host's OS (or the application bound its ports explicitly).",
+            outside.len()
+        );
+        f.advice = format!("Try `--profile {host}={suggestion}`.");
+        f.zh_tw.title = format!(
+            "{host}:{} 個用戶端埠中有 {} 個在 {} 的範圍 {}–{} 之外",
+            ports.len(),
+            outside.len(),
+            profile.label,
+            profile.port_lo,
+            profile.port_hi
+        );
+        f.zh_tw.explanation = format!(
+            "這台主機使用了用戶端埠 {lo}–{hi}；其中 {} 個在所選設定檔的臨時埠範圍之外，所以占用百分比與 \
+             TIME-WAIT 長度可能與這台主機的作業系統不符（或是應用程式明確地綁定了它的埠）。",
+            outside.len()
+        );
+        f.zh_tw.advice = format!("試試 `--profile {host}={suggestion}`。");
+        f.connections = run
+            .iter()
+            .filter(|u| !profile.contains(u.1))
+            .map(|u| u.2)
+            .collect();
+        f.connections.sort_unstable();
+        f.ports = outside.iter().map(|p| Endpoint::new(host, *p)).collect();
+        f = f
+            .ev("outside", outside.len())
+            .ev("client_ports", ports.len())
+            .ev("lowest", lo)
+            .ev("highest", hi)
+            .ev("suggested_profile", suggestion);
+        out.push(f);
+    }
+}
