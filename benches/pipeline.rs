@@ -65,7 +65,7 @@ fn benches(c: &mut Criterion) {
         ("derive windows", Profile::Windows),
     ] {
         g.bench_function(name, |b| {
-            b.iter(|| ports::derive_for(&conns, &udp, &profile, end).spans.len())
+            b.iter(|| ports::derive(&conns, &udp, &profile, end).spans.len())
         });
     }
     g.finish();

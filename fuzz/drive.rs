@@ -33,7 +33,7 @@ pub fn pipeline(data: &[u8]) -> usize {
     let json = serde_json::to_vec(&snap).expect("the model serialises");
     assert!(!json.is_empty());
     let end = snap.stats.last_ts_ns.unwrap_or(0);
-    let m = ports::derive_for(&snap.connections, &snap.udp_flows, &Profile::Windows, end);
+    let m = ports::derive(&snap.connections, &snap.udp_flows, &Profile::Windows, end);
     let _ = portlife::findings::compute(&snap.connections, &snap.udp_flows, &m);
     n
 }

@@ -194,12 +194,10 @@ fn completed(mut stats: CaptureStats, tracker: &Tracker) -> CaptureStats {
 /// The port model and findings of finished connections under `profile`: derived afresh, or
 /// from `prev` — the model and findings of the same connections under another profile, whose
 /// row layout (`ports::rederive`) and profile-independent findings carry over. `beside` runs on
-/// the new model on this thread (the app builds its timeline there). The work is spread over
-/// both cores: derived afresh, what needs the connections alone (the profile-independent
-/// findings, [`findings::PoolPrep`]) goes beside the port spans, and the pool findings beside
-/// the row layout ([`ports::derive_beside`]); re-derived (the layout is reused, so little is
-/// left to lay out), the profile's findings go beside `beside`. The report, a profile switch
-/// and the app all come through here.
+/// the new model on this thread (the app builds its timeline there). The report, a profile
+/// switch and the app all come through here, and this is where their work meets the two
+/// cores: the findings the connections alone decide are found beside the port derivation, and
+/// those the profile decides beside `beside`.
 pub fn derive_with<T>(
     connections: &[Connection],
     udp_flows: &[UdpFlow],
@@ -208,50 +206,28 @@ pub fn derive_with<T>(
     prev: Option<(&PortModel, &[Finding])>,
     beside: impl FnOnce(&PortModel) -> T,
 ) -> (PortModel, Vec<Finding>, T) {
-    let (ports, all, t) = match prev {
+    let (ports, mut all) = match prev {
         Some((prev_ports, found)) => {
             let ports = ports::rederive(prev_ports, connections, udp_flows, profile, end);
-            let (from_ports, t) = std::thread::scope(|scope| {
-                let from_ports = scope.spawn(|| findings::from_ports(connections, &ports));
-                let t = beside(&ports);
-                (crate::join_scoped(from_ports), t)
-            });
-            let mut all: Vec<Finding> = found
+            let kept: Vec<Finding> = found
                 .iter()
                 .filter(|f| !f.kind.depends_on_profile())
                 .cloned()
                 .collect();
-            all.extend(from_ports);
-            (ports, all, t)
+            (ports, kept)
         }
-        None => {
-            let (ports, mut all) = std::thread::scope(|scope| {
-                // What needs the connections alone, on the second core while this one builds
-                // the port spans; the pool findings then need only the pool series.
-                let early = scope.spawn(|| {
-                    let from_connections = findings::from_connections(connections, udp_flows);
-                    (from_connections, findings::PoolPrep::new(connections))
-                });
-                let (ports, (mut all, from_pools)) = ports::derive_beside(
-                    connections,
-                    udp_flows,
-                    profile,
-                    end,
-                    None,
-                    move |pools| {
-                        let (from_connections, prep) = crate::join_scoped(early);
-                        let from_pools = findings::from_pools(connections, &prep, pools);
-                        (from_connections, from_pools)
-                    },
-                );
-                all.extend(from_pools);
-                (ports, all)
-            });
-            all.extend(findings::from_spans(connections, &ports));
-            let t = beside(&ports);
-            (ports, all, t)
-        }
+        None => std::thread::scope(|scope| {
+            let early = scope.spawn(|| findings::from_connections(connections, udp_flows));
+            let ports = ports::derive(connections, udp_flows, profile, end);
+            (ports, crate::join_scoped(early))
+        }),
     };
+    let (from_ports, t) = std::thread::scope(|scope| {
+        let from_ports = scope.spawn(|| findings::from_ports(connections, &ports));
+        let t = beside(&ports);
+        (crate::join_scoped(from_ports), t)
+    });
+    all.extend(from_ports);
     (ports, findings::most_severe_first(all), t)
 }
 

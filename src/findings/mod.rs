@@ -48,10 +48,10 @@ use capture::{end_not_captured, one_directional, start_not_captured};
 use handshake::{
     connection_refused, handshake_stuck, icmp_unreachable, syn_ack_unacknowledged, syn_unanswered,
 };
-use pool::{client_port_uses, client_ports_outside_profile, port_pool_pressure, PortUse};
+use pool::{client_port_uses, client_ports_outside_profile, port_pool_pressure};
 use time_wait::{
     pileups, port_reused_in_time_wait, server_closes_first, time_wait_ended_by_rst,
-    time_wait_pileup, Pileup,
+    time_wait_pileup,
 };
 
 const MS: i64 = 1_000_000;
@@ -259,44 +259,15 @@ pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<
     most_severe_first(out)
 }
 
-/// The findings that depend on the OS profile ([`FindingKind::depends_on_profile`]), unsorted.
+/// The findings that depend on the OS profile ([`FindingKind::depends_on_profile`]), unsorted:
+/// what the pool series say (pressure, pile-ups, ports outside the range), then what the spans
+/// say (ports reused while in TIME-WAIT, TIME-WAITs ended by a RST).
 pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
-    let mut out = from_pools(conns, &PoolPrep::new(conns), ports.pools());
-    out.extend(from_spans(conns, ports));
-    out
-}
-
-/// What the pool findings need from the connections alone, worked out before the pool series
-/// exist (the analysis does it on one core while the other builds the port spans): each client
-/// host's port uses, and the TIME-WAIT pile-up candidates with their figures.
-pub struct PoolPrep {
-    uses: HashMap<IpAddr, PortUse>,
-    pileups: Vec<Pileup>,
-}
-
-impl PoolPrep {
-    pub fn new(conns: &[Connection]) -> PoolPrep {
-        PoolPrep {
-            uses: client_port_uses(conns),
-            pileups: pileups(conns),
-        }
-    }
-}
-
-/// Those of [`from_ports`] that need only the pool series, not the row layout: the port
-/// derivation works them out on one core while it lays out the rows on the other
-/// ([`crate::ports::derive_beside`]). `prep` is [`PoolPrep::new`] of the same connections.
-pub fn from_pools(conns: &[Connection], prep: &PoolPrep, pools: Pools<'_>) -> Vec<Finding> {
+    let pools = ports.pools();
     let mut out = Vec::new();
-    port_pool_pressure(conns, &prep.uses, pools, &mut out);
-    time_wait_pileup(&prep.pileups, pools, &mut out);
+    port_pool_pressure(conns, &client_port_uses(conns), pools, &mut out);
+    time_wait_pileup(&pileups(conns), pools, &mut out);
     client_ports_outside_profile(conns, pools.profiles, &mut out);
-    out
-}
-
-/// The rest of [`from_ports`]: what the spans say (ports reused while in TIME-WAIT).
-pub fn from_spans(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
-    let mut out = Vec::new();
     port_reused_in_time_wait(conns, ports, &mut out);
     time_wait_ended_by_rst(conns, ports, &mut out);
     out

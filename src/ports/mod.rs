@@ -137,8 +137,8 @@ pub struct PortModel {
     row_index: std::sync::OnceLock<HashMap<RowKey, u32>>,
 }
 
-/// A port model's pool series, which exist before its rows are laid out: what the pool findings
-/// read ([`derive_beside`]).
+/// A port model's pool series with the profiles they were counted under: what the pool findings
+/// read.
 #[derive(Clone, Copy, Debug)]
 pub struct Pools<'a> {
     pub profiles: ProfileOf<'a>,
@@ -206,23 +206,16 @@ impl PortModel {
     }
 }
 
-/// Derive the port model from TCP connections only (see [`derive_with_udp`]).
-pub fn derive(conns: &[Connection], profile: &OsProfile, capture_end_ns: i64) -> PortModel {
-    derive_with_udp(conns, &[], profile, capture_end_ns)
-}
-
-/// Derive the port model from connections and UDP flows, every host under `profile`.
-pub fn derive_with_udp(
+/// The port model of `conns` and `udp` under the user's choice of profiles (`auto` resolved
+/// into each client host's guess), recording how each profile was chosen. The first derivation
+/// of a capture; [`rederive`] is the next one under another profile.
+pub fn derive(
     conns: &[Connection],
     udp: &[UdpFlow],
-    profile: &OsProfile,
+    profile: impl Into<Profiles>,
     capture_end_ns: i64,
 ) -> PortModel {
-    let of = ProfileOf {
-        default: profile,
-        hosts: &[],
-    };
-    derive_reusing(conns, udp, of, capture_end_ns, None, |_| ()).0
+    derive_resolved(conns, udp, &profile.into(), capture_end_ns, None)
 }
 
 /// Derive under another profile the model `prev` was derived from the same connections and
@@ -237,43 +230,50 @@ pub fn rederive(
     profile: impl Into<Profiles>,
     capture_end_ns: i64,
 ) -> PortModel {
-    let profile = profile.into();
-    derive_beside(conns, udp, &profile, capture_end_ns, Some(prev), |_| ()).0
+    derive_resolved(conns, udp, &profile.into(), capture_end_ns, Some(prev))
 }
 
-/// Resolve the user's choice (`auto` guesses) and derive — or, given `prev`, the model of the
-/// same connections under another profile, re-derive ([`rederive`]) — recording how the profile
-/// was chosen. `after_pools` runs on the pool series as soon as they exist, on the second core,
-/// while this one lays out the rows; the analysis computes the pool findings there.
-pub fn derive_beside<T: Send>(
+/// The model with every host under one resolved profile, no guess and no per-host choice: what
+/// the unit tests of the layout and the pools compare against.
+#[cfg(test)]
+pub(crate) fn derive_under(conns: &[Connection], profile: &OsProfile, end: i64) -> PortModel {
+    let of = ProfileOf {
+        default: profile,
+        hosts: &[],
+    };
+    derive_reusing(conns, &[], of, end, None)
+}
+
+/// Resolve the user's choice (`auto` guesses) and derive, reusing `prev`'s row layout if given.
+fn derive_resolved(
     conns: &[Connection],
     udp: &[UdpFlow],
     profile: &Profiles,
     capture_end_ns: i64,
     prev: Option<&PortModel>,
-    after_pools: impl FnOnce(Pools<'_>) -> T + Send,
-) -> (PortModel, T) {
+) -> PortModel {
     let guesses = profile::host_guesses(conns);
     let (default, note, hosts) = per_host::resolve(profile, conns, udp, &guesses);
     let of = ProfileOf {
         default: &default,
         hosts: &hosts,
     };
-    let (mut m, t) = derive_reusing(conns, udp, of, capture_end_ns, prev, after_pools);
+    let mut m = derive_reusing(conns, udp, of, capture_end_ns, prev);
     m.profile_note = note;
     m.host_guesses = guesses;
     m.host_profiles = hosts;
-    (m, t)
+    m
 }
 
-fn derive_reusing<T: Send>(
+/// The model under resolved profiles. Its work is spread over two cores: the pool series are
+/// counted from the spans on one while the other lays out the rows (neither needs the other).
+fn derive_reusing(
     conns: &[Connection],
     udp: &[UdpFlow],
     profiles: ProfileOf<'_>,
     capture_end_ns: i64,
     prev: Option<&PortModel>,
-    after_pools: impl FnOnce(Pools<'_>) -> T + Send,
-) -> (PortModel, T) {
+) -> PortModel {
     let mut spans = Vec::with_capacity(conns.len() * 3 + udp.len());
     let mut reused_4tuples = 0;
     let mut reused_during_time_wait = 0;
@@ -321,8 +321,8 @@ fn derive_reusing<T: Send>(
     }
     // The pool series do not depend on the spans' order. The second core takes what they need
     // from the spans while this one works out the row layout (or, re-deriving, copies the spans
-    // into `prev`'s order); then it counts the series and runs `after_pools` on them while this
-    // one moves the spans into their rows.
+    // into `prev`'s order); then it counts the series while this one moves the spans into their
+    // rows.
     enum Laid {
         Reused((Vec<PortRow>, Vec<PortSpan>, Arc<[u32]>)),
         Planned(RowPlan),
@@ -340,16 +340,8 @@ fn derive_reusing<T: Send>(
         };
         (laid, crate::join_scoped(input))
     });
-    let ((rows, spans, layout), ((hosts, destinations), t)) = std::thread::scope(|scope| {
-        let counted = scope.spawn(move || {
-            let (hosts, destinations) = occupancy::count(input, profiles);
-            let t = after_pools(Pools {
-                profiles,
-                hosts: &hosts,
-                destinations: &destinations,
-            });
-            ((hosts, destinations), t)
-        });
+    let ((rows, spans, layout), (hosts, destinations)) = std::thread::scope(|scope| {
+        let counted = scope.spawn(move || occupancy::count(input, profiles));
         let laid = match laid {
             Laid::Reused(r) => r,
             Laid::Planned(plan) => {
@@ -360,7 +352,7 @@ fn derive_reusing<T: Send>(
         };
         (laid, crate::join_scoped(counted))
     });
-    let model = PortModel {
+    PortModel {
         profile: profiles.default.clone(),
         profile_note: String::new(),
         host_profiles: profiles.hosts.to_vec(),
@@ -374,8 +366,7 @@ fn derive_reusing<T: Send>(
         reused_during_time_wait,
         layout,
         row_index: std::sync::OnceLock::new(),
-    };
-    (model, t)
+    }
 }
 
 /// Copy capture-order `spans` into `prev`'s row order (see [`rederive`]) and give lanes anew (a
@@ -757,17 +748,6 @@ impl Lanes {
         }
         (lanes.max(1), uses.len() as u32)
     }
-}
-
-/// Derive under a user's [`Profiles`] choice (resolving `auto`), recording how it was chosen.
-pub fn derive_for(
-    conns: &[Connection],
-    udp: &[UdpFlow],
-    profile: impl Into<Profiles>,
-    capture_end_ns: i64,
-) -> PortModel {
-    let profile = profile.into();
-    derive_beside(conns, udp, &profile, capture_end_ns, None, |_| ()).0
 }
 
 #[cfg(test)]

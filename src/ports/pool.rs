@@ -277,7 +277,7 @@ mod tests {
 
     use super::*;
     use crate::decode::Decoded;
-    use crate::ports::{derive, OsProfile};
+    use crate::ports::{derive_under, OsProfile};
     use crate::tcp::testutil::{ep, seg};
     use crate::tcp::Tracker;
 
@@ -314,7 +314,7 @@ mod tests {
         }
         let end = pkts.last().map(|p| p.0).unwrap_or(T0);
         t.finish(end);
-        derive(t.connections(), profile, end)
+        derive_under(t.connections(), profile, end)
     }
 
     fn client() -> IpAddr {

@@ -51,7 +51,7 @@ fn closed_by(closer: Role, port: u16) -> Vec<(i64, Decoded)> {
 #[test]
 fn client_close_assigned_active_time_wait_linux_and_windows() {
     let t = run(&closed_by(Role::Client, 54321), T0 + 300 * S);
-    let lin = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let lin = derive_under(t.connections(), &OsProfile::linux(), T0 + 300 * S);
     let tw_start = S + 20 * MS;
     assert_eq!(
         phases(&lin, 0, false),
@@ -65,7 +65,7 @@ fn client_close_assigned_active_time_wait_linux_and_windows() {
         phases(&lin, 0, true).is_empty(),
         "server holds no TIME-WAIT"
     );
-    let win = derive(t.connections(), &OsProfile::windows(), T0 + 300 * S);
+    let win = derive_under(t.connections(), &OsProfile::windows(), T0 + 300 * S);
     assert_eq!(phases(&win, 0, false)[2].2, tw_start + 120 * S);
     assert_eq!(
         lin.phase_at(ep(2, 0).ip, 54321, T0 + 30 * S),
@@ -80,7 +80,7 @@ fn client_close_assigned_active_time_wait_linux_and_windows() {
 #[test]
 fn time_wait_outlasting_capture_runs_to_its_projected_end() {
     let t = run(&closed_by(Role::Client, 54321), T0 + 10 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
     let tw = m.spans.iter().find(|s| s.phase == Phase::TimeWait).unwrap();
     assert!(tw.truncated_by_capture_end, "its end was not observed");
     assert_eq!(tw.end_ns, tw.start_ns + 60 * S, "2×MSL of the profile");
@@ -94,7 +94,7 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
     // TIME-WAIT after the capture, by the 60 s timer, and CLOSED once it fired.
     let t = run(&closed_by(Role::Client, 54321), T0 + 10 * S);
     let c = &t.connections()[0];
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
     let tw_start = T0 + S + 20 * MS;
     let at = |ns| m.end_state_at(c, Role::Client, ns);
     assert_eq!(
@@ -125,7 +125,7 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
         assert_eq!(at(ns).state == TcpState::TimeWait, tw, "at {s} s");
     }
     // Under Windows' 120 s the same moment is still TIME-WAIT.
-    let w = derive(t.connections(), &OsProfile::windows(), T0 + 10 * S);
+    let w = derive_under(t.connections(), &OsProfile::windows(), T0 + 10 * S);
     assert_eq!(
         w.end_state_at(c, Role::Client, tw_start + 60 * S).state,
         TcpState::TimeWait
@@ -141,7 +141,7 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
     let (cl, sv) = (ep(2, 40000), ep(5, 443));
     let p = vec![(T0, seg(cl, sv, "S", 100, 0, 0))];
     let t = run(&p, T0 + 500 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 500 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 500 * S);
     let c = &t.connections()[0];
     assert_eq!(
         m.end_state_at(c, Role::Client, T0 + 100 * S).state,
@@ -155,7 +155,7 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
         }
     );
     let t = run(&p, T0 + 5 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 5 * S);
     let c = &t.connections()[0];
     assert_eq!(
         m.end_state_at(c, Role::Client, T0 + 200 * S),
@@ -169,7 +169,7 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
     let mut p = closed_by(Role::Client, 50000);
     p.truncate(3);
     let t = run(&p, T0 + 2 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 2 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 2 * S);
     let c = &t.connections()[0];
     assert_eq!(m.end_state_at(c, Role::Client, T0 + S).basis, Basis::Seen);
     assert_eq!(
@@ -184,7 +184,7 @@ fn an_end_state_past_the_last_packet_follows_the_profile_timers() {
 #[test]
 fn server_closing_first_puts_time_wait_on_server_row() {
     let t = run(&closed_by(Role::Server, 54321), T0 + 300 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 300 * S);
     let client = phases(&m, 0, false);
     assert_eq!(
         client.iter().map(|p| p.0).collect::<Vec<_>>(),
@@ -209,12 +209,12 @@ fn unanswered_syn_is_assigned_until_connect_timeout() {
         (T0 + S, seg(c, s, "S", 100, 0, 0)),
     ];
     let t = run(&p, T0 + 500 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 500 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 500 * S);
     assert_eq!(phases(&m, 0, false), vec![(Phase::Assigned, 0, 127 * S)]);
-    let m = derive(t.connections(), &OsProfile::windows(), T0 + 500 * S);
+    let m = derive_under(t.connections(), &OsProfile::windows(), T0 + 500 * S);
     assert_eq!(phases(&m, 0, false), vec![(Phase::Assigned, 0, 21 * S)]);
     let t = run(&p, T0 + 5 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 5 * S);
     assert!(m.spans[0].truncated_by_capture_end);
 }
 
@@ -226,7 +226,7 @@ fn refused_is_assigned_until_the_rst() {
         (T0 + MS, seg(s, c, "RA", 0, 101, 0)),
     ];
     let t = run(&p, T0 + 5 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 5 * S);
     assert_eq!(phases(&m, 0, false), vec![(Phase::Assigned, 0, MS)]);
 }
 
@@ -237,7 +237,7 @@ fn reuse_inside_time_wait_cuts_it_short() {
     p.push((T0 + 10 * S, seg(c, s, "S", 7000, 0, 0)));
     p.push((T0 + 10 * S + MS, seg(s, c, "SA", 9000, 7001, 0)));
     let t = run(&p, T0 + 300 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 300 * S);
     let tw = m
         .spans
         .iter()
@@ -253,7 +253,7 @@ fn reuse_inside_time_wait_cuts_it_short() {
     let mut p = closed_by(Role::Client, 54321);
     p.push((T0 + 90 * S, seg(c, s, "S", 7000, 0, 0)));
     let t = run(&p, T0 + 300 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 300 * S);
     assert_eq!((m.reused_4tuples, m.reused_during_time_wait), (1, 0));
 }
 
@@ -270,7 +270,7 @@ fn one_port_to_two_destinations_at_once_gets_two_lanes() {
         (T0 + 5 * MS, seg(c, s2, "A", 801, 901, 0)),
     ];
     let t = run(&p, T0 + S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + S);
     assert_eq!(m.rows.len(), 1);
     assert_eq!(m.rows[0].lanes, 2);
     let lanes: Vec<u16> = m.row_spans(&m.rows[0]).iter().map(|s| s.lane).collect();
@@ -295,7 +295,7 @@ fn a_host_with_one_destination_shares_its_series_and_one_with_two_gets_one_each(
     }
     p.sort_by_key(|x| x.0);
     let t = run(&p, T0 + S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + S);
     let hosts: Vec<_> = m.hosts.iter().map(|h| (h.host, h.peak.held())).collect();
     assert_eq!(hosts, vec![(a.ip, 2), (b.ip, 1)]);
     // Sorted by (host, destination), as before the sharing.
@@ -333,16 +333,16 @@ fn rederiving_from_another_captures_model_falls_back_to_a_full_derivation() {
             .map(|(t, d)| (t + 2 * S, d)),
     );
     let two = run(&p, end);
-    let prev = derive(one.connections(), &OsProfile::linux(), end);
+    let prev = derive_under(one.connections(), &OsProfile::linux(), end);
     assert_eq!(prev.spans.len(), 6);
     assert_eq!(
-        derive(two.connections(), &OsProfile::linux(), end)
+        derive_under(two.connections(), &OsProfile::linux(), end)
             .spans
             .len(),
         6
     );
     for profile in [Profile::Windows, Profile::Linux] {
-        let fresh = derive_for(two.connections(), &[], &profile, end);
+        let fresh = derive(two.connections(), &[], &profile, end);
         let re = rederive(&prev, two.connections(), &[], &profile, end);
         assert_eq!(re.rows, fresh.rows);
         assert_eq!(re.spans, fresh.spans);
@@ -356,7 +356,7 @@ fn occupancy_counts_and_percent() {
     p.extend(closed_by(Role::Client, 54322));
     p.sort_by_key(|x| x.0);
     let t = run(&p, T0 + 300 * S);
-    let m = derive(t.connections(), &OsProfile::linux(), T0 + 300 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 300 * S);
     let at = m.counts_at(T0 + 30 * S);
     assert_eq!((at.assigned, at.active, at.time_wait), (0, 0, 2));
     let h = &m.hosts[0];
@@ -368,14 +368,14 @@ fn occupancy_counts_and_percent() {
 #[test]
 fn auto_profile_guesses_and_says_so() {
     let t = run(&closed_by(Role::Client, 54321), T0 + S);
-    let m = derive_for(t.connections(), &[], &Profile::Auto, T0 + S);
+    let m = derive(t.connections(), &[], &Profile::Auto, T0 + S);
     assert_eq!(m.profile.name, "linux");
     assert!(m.profile_note.starts_with("guessed"), "{}", m.profile_note);
     let t = run(&closed_by(Role::Client, 64000), T0 + S);
-    let m = derive_for(t.connections(), &[], &Profile::Auto, T0 + S);
+    let m = derive(t.connections(), &[], &Profile::Auto, T0 + S);
     assert_eq!(m.profile.name, "windows");
     let t = run(&closed_by(Role::Client, 20000), T0 + S);
-    let m = derive_for(t.connections(), &[], &Profile::Auto, T0 + S);
+    let m = derive(t.connections(), &[], &Profile::Auto, T0 + S);
     assert_eq!(m.profile.name, "freebsd");
 }
 
@@ -412,7 +412,7 @@ proptest! {
         t.finish(end);
         let conns = t.connections();
         for profile in [OsProfile::linux(), OsProfile::windows()] {
-            let m = derive(conns, &profile, end);
+            let m = derive_under(conns, &profile, end);
             // Phases of one (host, port, remote) never overlap.
             let mut by_key: HashMap<_, Vec<&PortSpan>> = HashMap::new();
             for s in &m.spans {
@@ -547,7 +547,7 @@ fn a_rst_in_time_wait_ends_it_at_the_rst() {
     p.push((T0 + 3 * S, seg(s, c, "R", 502, 0, 0)));
     let t = run(&p, T0 + 300 * S);
     for profile in [OsProfile::linux(), OsProfile::windows()] {
-        let m = derive(t.connections(), &profile, T0 + 300 * S);
+        let m = derive_under(t.connections(), &profile, T0 + 300 * S);
         assert_eq!(
             phases(&m, 0, false)[2],
             (Phase::TimeWait, S + 20 * MS, 3 * S),
@@ -581,7 +581,7 @@ fn each_client_host_times_its_ports_under_its_own_profile() {
     let t = run(&p, T0 + 300 * S);
     let mut choice = Profiles::from(Profile::Linux);
     choice.set_host(c2.ip, Profile::Windows);
-    let m = derive_for(t.connections(), &[], &choice, T0 + 300 * S);
+    let m = derive(t.connections(), &[], &choice, T0 + 300 * S);
     let tw = |host| {
         m.spans
             .iter()
