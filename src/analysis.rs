@@ -14,6 +14,7 @@ use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile, Profiles};
 use crate::sanitize::{self, Sanitizer, Verdict};
 use crate::source::merge::{self, MergedSource};
+use crate::source::WarningKind;
 use crate::source::{FileSource, Format, OpenError, Packet, PacketMeta, Progress, Warning};
 use crate::stats::CaptureStats;
 use crate::tcp::evict::DEFAULT_MAX_CONNECTIONS;
@@ -537,28 +538,28 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
         .sum();
     if unsupported > 0 {
         warnings.push(Warning {
-            kind: "unsupported_linktype",
+            kind: WarningKind::UnsupportedLinktype,
             offset: None,
             message: format!("{unsupported} packets have a link type portlife does not decode; counted, not analysed"),
         });
     }
     if let Some(message) = defrag.message() {
         warnings.push(Warning {
-            kind: "fragments",
+            kind: WarningKind::Fragments,
             offset: None,
             message,
         });
     }
     for message in stats.not_decoded_messages() {
         warnings.push(Warning {
-            kind: "not_decoded",
+            kind: WarningKind::NotDecoded,
             offset: None,
             message,
         });
     }
     if stats.packets_without_timestamp > 0 {
         warnings.push(Warning {
-            kind: "no_timestamp",
+            kind: WarningKind::NoTimestamp,
             offset: None,
             message: format!(
                 "{} packets carry no timestamp (pcapng simple packet blocks); shown at the time of the packet before them",
@@ -568,7 +569,7 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
     }
     if stats.out_of_order_timestamps > 0 {
         warnings.push(Warning {
-            kind: "out_of_order",
+            kind: WarningKind::OutOfOrder,
             offset: None,
             message: format!(
                 "{} packets have a timestamp earlier than the packet before them (a multi-interface or merged capture?); modelled at the previous packet's time, in capture order",
@@ -578,14 +579,14 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
     }
     if let Some(message) = evicted.message() {
         warnings.push(Warning {
-            kind: "evicted",
+            kind: WarningKind::Evicted,
             offset: None,
             message,
         });
     }
     if stats.duplicate_packets > 0 {
         warnings.push(Warning {
-            kind: "duplicates",
+            kind: WarningKind::Duplicates,
             offset: None,
             message: format!(
                 "{} packets are exact copies of a packet seen less than 50 µs before (captured on two interfaces?); counted once",

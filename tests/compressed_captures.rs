@@ -7,6 +7,7 @@
 //! matter most: under the reader's first fill (64 KiB) a gzip error used to arrive before the
 //! capture header was looked at, and the file was rejected as "not a pcap".
 
+use portlife::source::WarningKind;
 use std::io::Write;
 use std::path::Path;
 
@@ -56,7 +57,7 @@ fn analyse_path(p: &Path) -> Analysis {
 fn damage_warning(a: &Analysis) -> &portlife::source::Warning {
     a.warnings
         .iter()
-        .find(|w| w.kind == "damaged_compression")
+        .find(|w| w.kind == WarningKind::DamagedCompression)
         .unwrap_or_else(|| panic!("no damaged_compression warning: {:?}", a.warnings))
 }
 
@@ -124,7 +125,7 @@ fn a_flipped_bit_is_read_up_to_the_damage() {
             // read stopped there.
             assert!(
                 a.warnings.iter().any(|w| matches!(
-                    w.kind,
+                    w.kind.id(),
                     "damaged_compression" | "bad_length" | "truncated" | "bad_block"
                 )),
                 "flip at {at}: {:?}",
@@ -141,7 +142,10 @@ fn a_whole_file_has_no_damage_warning() {
     let plain = sample(60_000);
     let a = analyse(&gzip(&plain));
     assert_eq!(a.stats.packets, whole_records(&plain));
-    assert!(!a.warnings.iter().any(|w| w.kind == "damaged_compression"));
+    assert!(!a
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::DamagedCompression));
 }
 
 #[test]

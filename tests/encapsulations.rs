@@ -5,6 +5,7 @@
 //! are counted by name, each connection says what it came through, and no frame that might
 //! carry TCP is left undecoded without a warning.
 
+use portlife::source::WarningKind;
 use std::path::PathBuf;
 
 mod common;
@@ -264,7 +265,7 @@ fn fragments_of_the_garbage_capture_are_reassembled_or_said() {
     assert_eq!(a.stats.protocols.get("tcp"), Some(&2));
     assert_eq!(a.stats.protocols.get("malformed"), Some(&2));
     assert!(
-        !a.warnings.iter().any(|w| w.kind == "fragments"),
+        !a.warnings.iter().any(|w| w.kind == WarningKind::Fragments),
         "{:?}",
         a.warnings
     );
@@ -280,7 +281,7 @@ fn no_frame_of_these_captures_is_left_undecoded_unsaid() {
         let warned = a
             .warnings
             .iter()
-            .filter(|w| w.kind == "not_decoded")
+            .filter(|w| w.kind == WarningKind::NotDecoded)
             .count();
         assert_eq!(warned, a.stats.not_decoded.len(), "{}", c.file);
         assert!(
@@ -347,7 +348,11 @@ fn fragmented_segments_are_modelled_and_a_lost_fragment_keeps_the_tcp_header() {
     // The SYN (whole) and the data segment's header from its first fragment.
     assert_eq!(c.client_side.packets, 2, "{c:?}");
     assert_eq!(c.client_side.bytes, 800 + (256 - 20), "{c:?}");
-    let w = a.warnings.iter().find(|w| w.kind == "fragments").unwrap();
+    let w = a
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::Fragments)
+        .unwrap();
     assert!(
         w.message.contains("modelled from the first fragment"),
         "{}",

@@ -3,6 +3,7 @@
 //! are still read, which warnings the user gets, or the one-line error — and never a panic
 //! (exit code 101).
 
+use portlife::source::WarningKind;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
@@ -134,5 +135,5 @@ fn records_larger_than_the_buffer_read_whole_and_a_cut_inside_one_is_reported() 
     }
     assert_eq!(n, 1, "only the packet before the cut");
     let w = src.warnings();
-    assert!(w.iter().any(|w| w.kind == "truncated"), "{w:?}");
+    assert!(w.iter().any(|w| w.kind == WarningKind::Truncated), "{w:?}");
 }

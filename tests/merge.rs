@@ -3,6 +3,7 @@
 //! interleave (two capture points), reports exactly what the whole capture reports; a directory
 //! stands for its capture files; each warning names the file it is about.
 
+use portlife::source::WarningKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -96,7 +97,11 @@ fn warnings_name_their_file_and_the_cli_takes_several_files() {
     std::fs::write(&bad, cut).unwrap();
     let a = merged(&[good.clone(), bad.clone()]);
     assert_eq!(a.stats.packets, 19);
-    let w = a.warnings.iter().find(|w| w.kind == "truncated").unwrap();
+    let w = a
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::Truncated)
+        .unwrap();
     assert!(
         w.message.starts_with(&format!("{}: ", bad.display())),
         "{}",

@@ -4,6 +4,7 @@
 //! Simple Packet Blocks, which carry no timestamp), the values are the min/max of the packets that
 //! do have one, as `tshark -T fields -e frame.time_epoch` lists them.
 
+use portlife::source::WarningKind;
 use std::path::PathBuf;
 
 use portlife::analysis::{analyze_file, Options};
@@ -223,7 +224,7 @@ fn every_shared_capture_reads_with_the_expected_counts_and_times() {
         assert!(
             !a.warnings
                 .iter()
-                .any(|w| w.kind == "truncated" || w.kind == "bad_block"),
+                .any(|w| w.kind == WarningKind::Truncated || w.kind == WarningKind::BadBlock),
             "{file}: {:?}",
             a.warnings
         );

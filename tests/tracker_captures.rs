@@ -3,6 +3,7 @@
 //! and `tshark -r F -Y 'tcp.flags.syn==1 && tcp.flags.ack==0'`. The table and the reasons for
 //! any difference are in the tracker's issue note.
 
+use portlife::source::WarningKind;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -193,7 +194,7 @@ fn details_match_tshark_filters() {
     let a = analyze_file(dir.join("zeek_nflog_http.pcap"), Default::default()).unwrap();
     assert_eq!(a.connections[0].syn_retransmits, 0);
     assert_eq!(a.stats.duplicate_packets, 2);
-    assert!(a.warnings.iter().any(|w| w.kind == "duplicates"));
+    assert!(a.warnings.iter().any(|w| w.kind == WarningKind::Duplicates));
     assert_eq!(a.connections[0].client.port, 49762);
     // `tshark -Y 'tcp.flags.reset==1'`: RSTs only in streams 1 and 2, each answering a SYN.
     let a = analyze_file(dir.join("tcpdump_bgp_6streams.pcap"), Default::default()).unwrap();

@@ -109,7 +109,7 @@ fn tail<'a>(b: &'a [u8], from: usize, path: &EncapPath) -> Result<&'a [u8], Stop
 /// The link layer of a captured frame peeled down to its IP packet. The plain Ethernet/IP case
 /// is answered before anything else is looked at (the reading thread's floor depends on it).
 #[inline(always)]
-pub fn ip_payload<'a>(lt: u16, frame: &'a [u8], path: &mut EncapPath) -> Result<&'a [u8], Stop> {
+pub fn peel_link<'a>(lt: u16, frame: &'a [u8], path: &mut EncapPath) -> Result<&'a [u8], Stop> {
     if lt == linktype::ETHERNET {
         if let (Some(ETHERTYPE_IPV4 | ETHERTYPE_IPV6), Some(rest)) =
             (be16(frame, 12), frame.get(14..))

@@ -236,7 +236,7 @@ pub fn decode_then<'a, R>(
     keep: impl FnOnce(Decoded, Option<&'a [u8]>, Layers) -> R,
 ) -> R {
     let mut path = EncapPath::EMPTY;
-    match link::ip_payload(linktype, frame, &mut path) {
+    match link::peel_link(linktype, frame, &mut path) {
         Ok(ip) => match decode_tcp_fast(ip) {
             Some(tcp) => keep(
                 tcp,

@@ -62,12 +62,75 @@ pub struct PacketMeta {
     pub orig_len: u32,
 }
 
+/// What kind of problem a [`Warning`] is; its serde name (`truncated`, …) is the stable id the
+/// JSON report gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// The file ends inside a record; every whole record before it was read.
+    Truncated,
+    /// A record states a length that cannot be right; reading stopped there.
+    BadLength,
+    /// A pcapng block could not be parsed; skipped when its length allowed, else reading stopped.
+    BadBlock,
+    /// The operating system failed a read.
+    ReadError,
+    /// A record larger than any capture makes (256 MiB); reading stopped there.
+    RecordTooLarge,
+    /// Records longer than their interface's snapshot length (kept whole).
+    SnaplenExceeded,
+    /// pcapng packets naming an interface no description came before.
+    UnknownInterface,
+    /// An interface's timestamp resolution is invalid: microseconds assumed.
+    BadTsresol,
+    /// Frames of a link type the decoder does not peel.
+    UnsupportedLinktype,
+    /// pcapng simple packet blocks, which carry no time: the previous one is repeated.
+    NoTimestamp,
+    /// Timestamps that went backwards, kept monotonic for the tracker.
+    OutOfOrder,
+    /// Copies of a packet (same IP bytes within 50 µs) counted once.
+    Duplicates,
+    /// Connection records summarised to stay under the connection cap.
+    Evicted,
+    /// Frames in a layer not decoded, one warning per layer and reason.
+    NotDecoded,
+    /// IP datagrams not reassembled: overlapping, incomplete or over the limit.
+    Fragments,
+    /// The compressed data went bad; every whole packet before it was read.
+    DamagedCompression,
+}
+
+impl WarningKind {
+    /// The stable id, as in the JSON report.
+    pub fn id(self) -> &'static str {
+        match self {
+            WarningKind::Truncated => "truncated",
+            WarningKind::BadLength => "bad_length",
+            WarningKind::BadBlock => "bad_block",
+            WarningKind::ReadError => "read_error",
+            WarningKind::RecordTooLarge => "record_too_large",
+            WarningKind::SnaplenExceeded => "snaplen_exceeded",
+            WarningKind::UnknownInterface => "unknown_interface",
+            WarningKind::BadTsresol => "bad_tsresol",
+            WarningKind::UnsupportedLinktype => "unsupported_linktype",
+            WarningKind::NoTimestamp => "no_timestamp",
+            WarningKind::OutOfOrder => "out_of_order",
+            WarningKind::Duplicates => "duplicates",
+            WarningKind::Evicted => "evicted",
+            WarningKind::NotDecoded => "not_decoded",
+            WarningKind::Fragments => "fragments",
+            WarningKind::DamagedCompression => "damaged_compression",
+        }
+    }
+}
+
 /// Something odd about the input that did not stop reading (or stopped it without losing what
 /// came before). Shown to the user; never silently dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
-    /// Stable machine-readable kind, e.g. `truncated`, `snaplen_exceeded`.
-    pub kind: &'static str,
+    /// What kind of problem it is.
+    pub kind: WarningKind,
     /// Byte offset in the (decompressed) file where the problem is, when there is one.
     pub offset: Option<u64>,
     /// One line for a person.

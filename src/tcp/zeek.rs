@@ -10,6 +10,17 @@ use serde::Serialize;
 
 use crate::decode::TcpSegment;
 
+/// The bits of Wireshark's `tcp.completeness`, as packet-tcp.c names them
+/// (`TCP_COMPLETENESS_*` in packet-tcp.h): what kinds of segment a conversation showed.
+pub mod completeness {
+    pub const SYNSENT: u8 = 1;
+    pub const SYNACK: u8 = 2;
+    pub const ACK: u8 = 4;
+    pub const DATA: u8 = 8;
+    pub const FIN: u8 = 16;
+    pub const RST: u8 = 32;
+}
+
 use super::{Connection, Role, TcpState};
 
 /// Zeek's `conn_state` codes.
@@ -161,19 +172,20 @@ pub(crate) fn record_history(c: &mut Connection, role: Role, seg: &TcpSegment) {
     // other segment with the ACK bit sets 4, whether or not a handshake was seen (a RST,ACK
     // answering a SYN, the ACKs of a mid-stream or one-direction capture), while a SYN-ACK
     // alone does not (SYN + retransmitted SYN-ACKs is 3).
+    use completeness::*;
     if f.syn() {
-        c.completeness |= if f.ack() { 2 } else { 1 };
+        c.completeness |= if f.ack() { SYNACK } else { SYNSENT };
     } else if f.ack() {
-        c.completeness |= 4;
+        c.completeness |= ACK;
     }
     if seg.payload_len > 0 {
-        c.completeness |= 8;
+        c.completeness |= DATA;
     }
     if f.fin() {
-        c.completeness |= 16;
+        c.completeness |= FIN;
     }
     if f.rst() {
-        c.completeness |= 32;
+        c.completeness |= RST;
     }
     let push = |c: &mut Connection, letter: char, slot: Option<usize>| {
         let ch = if role == Role::Client {

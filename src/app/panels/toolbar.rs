@@ -69,7 +69,12 @@ const DAMAGE: [&str; 5] = [
 /// A banner under the menus while the open capture is damaged: where, and how much was read.
 fn damage_banner(ui: &mut egui::Ui, state: &AppState) {
     let Some(l) = &state.loaded else { return };
-    let Some(w) = l.capture.warnings.iter().find(|w| DAMAGE.contains(&w.kind)) else {
+    let Some(w) = l
+        .capture
+        .warnings
+        .iter()
+        .find(|w| DAMAGE.contains(&w.kind.id()))
+    else {
         return;
     };
     let lang = state.lang;

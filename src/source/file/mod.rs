@@ -20,7 +20,7 @@ mod pcapng;
 
 use compression::{Compression, Damage, UntilDamage, MAX_ZSTD_WINDOW};
 
-use super::{Packet, Progress, Warning};
+use super::{Packet, Progress, Warning, WarningKind};
 use crate::decode::linktype;
 
 /// Initial read buffer; records larger than this grow it (bounded by [`MAX_RECORD`]).
@@ -138,7 +138,7 @@ pub struct FileSource {
     compression: Option<Compression>,
 }
 
-fn warn(kind: &'static str, offset: Option<u64>, message: String) -> Warning {
+fn warn(kind: WarningKind, offset: Option<u64>, message: String) -> Warning {
     Warning {
         kind,
         offset,
@@ -381,7 +381,7 @@ impl FileSource {
                 Err(PcapError::Incomplete(_)) => {
                     if let Err(e) = self.reader.refill() {
                         let msg = format!("read error: {e}");
-                        self.stop_with("read_error", msg);
+                        self.stop_with(WarningKind::ReadError, msg);
                     }
                     continue;
                 }
@@ -393,7 +393,7 @@ impl FileSource {
                     let have = self.reader.data().len();
                     let at = self.offset();
                     self.stop_with(
-                        "truncated",
+                        WarningKind::Truncated,
                         format!(
                             "capture truncated at byte {at}: the last record is cut off after {have} bytes; \
                              the {} packets before the cut were read",
@@ -403,7 +403,7 @@ impl FileSource {
                     continue;
                 }
                 Err(PcapError::ReadError) => {
-                    self.stop_with("read_error", "read error (I/O)".to_string());
+                    self.stop_with(WarningKind::ReadError, "read error (I/O)".to_string());
                     continue;
                 }
                 Err(e) => {
@@ -482,10 +482,10 @@ impl FileSource {
                     let before = have;
                     if let Err(e) = self.reader.refill() {
                         let msg = format!("read error: {e}");
-                        self.stop_with("read_error", msg);
+                        self.stop_with(WarningKind::ReadError, msg);
                     } else if self.reader.data().len() == before && self.reader.reader_exhausted() {
                         self.stop_with(
-                            "truncated",
+                            WarningKind::Truncated,
                             format!(
                                 "capture truncated at byte {at}: its last record claims {len} bytes,                                  {have} are there"
                             ),
@@ -496,26 +496,29 @@ impl FileSource {
                 let new_cap = (len as usize + 4096).min(self.buf_cap.saturating_mul(2));
                 if !self.reader.grow(new_cap) {
                     self.stop_with(
-                        "record_too_large",
+                        WarningKind::RecordTooLarge,
                         format!("record at byte {at} ({len} bytes) does not fit in memory"),
                     );
                 } else {
                     self.buf_cap = new_cap;
                     if let Err(e) = self.reader.refill() {
                         let msg = format!("read error: {e}");
-                        self.stop_with("read_error", msg);
+                        self.stop_with(WarningKind::ReadError, msg);
                     }
                 }
             }
             Some(len) => self.stop_with(
-                "bad_length",
+                WarningKind::BadLength,
                 format!(
                     "record at byte {at} claims {len} bytes, more than the file can hold; \
                      stopping there ({} packets read)",
                     self.next_index
                 ),
             ),
-            None => self.stop_with("truncated", format!("capture truncated at byte {at}")),
+            None => self.stop_with(
+                WarningKind::Truncated,
+                format!("capture truncated at byte {at}"),
+            ),
         }
     }
 
@@ -529,7 +532,7 @@ impl FileSource {
                 let len = len as usize;
                 if len >= 12 && len.is_multiple_of(4) && len <= data.len() {
                     self.warnings.push(warn(
-                        "bad_block",
+                        WarningKind::BadBlock,
                         Some(at),
                         format!("malformed pcapng block at byte {at} skipped ({why})"),
                     ));
@@ -539,7 +542,7 @@ impl FileSource {
             }
         }
         self.stop_with(
-            "bad_block",
+            WarningKind::BadBlock,
             format!(
                 "malformed record at byte {at} ({why}); stopping there ({} packets read)",
                 self.next_index
@@ -547,7 +550,7 @@ impl FileSource {
         );
     }
 
-    fn stop_with(&mut self, kind: &'static str, message: String) {
+    fn stop_with(&mut self, kind: WarningKind, message: String) {
         let at = self.offset();
         self.warnings.push(warn(kind, Some(at), message));
         self.finish();
@@ -560,7 +563,7 @@ impl FileSource {
         self.finished = true;
         if let Some((at, why)) = self.damage.get() {
             self.warnings.push(warn(
-                "damaged_compression",
+                WarningKind::DamagedCompression,
                 Some(at),
                 format!(
                     "the {} data is damaged after {at} decompressed bytes ({why}); the {} whole packets before it were read",
@@ -571,7 +574,7 @@ impl FileSource {
         }
         if self.snaplen_exceeded > 0 {
             self.warnings.push(warn(
-                "snaplen_exceeded",
+                WarningKind::SnaplenExceeded,
                 None,
                 format!(
                     "{} packets have a captured length above the snap length (first: packet #{}); read as stored",
@@ -582,7 +585,7 @@ impl FileSource {
         }
         if self.layout.unknown_interface > 0 {
             self.warnings.push(warn(
-                "unknown_interface",
+                WarningKind::UnknownInterface,
                 None,
                 format!(
                     "{} packets name an interface that was never described; skipped",

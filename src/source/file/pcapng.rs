@@ -6,7 +6,7 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapNGPacketBlock;
 
 use super::{warn, Interface, Layout, Record, Step};
-use crate::source::Warning;
+use crate::source::{Warning, WarningKind};
 
 impl Layout {
     /// One pcapng block: what it changes in the layout, and the packet it holds if any.
@@ -33,7 +33,7 @@ impl Layout {
                     Some(u) if u > 0 => u,
                     _ => {
                         warnings.push(warn(
-                            "bad_tsresol",
+                            WarningKind::BadTsresol,
                             None,
                             format!(
                                 "interface {} has an invalid if_tsresol ({:#04x}); assuming microseconds",

@@ -182,7 +182,9 @@ fn packet_for_an_undescribed_interface_is_skipped_with_a_warning() {
     let (rows, warnings) = read_all(ng.out).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, 1, "packet numbering counts the skipped record");
-    assert!(warnings.iter().any(|w| w.kind == "unknown_interface"));
+    assert!(warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::UnknownInterface));
 }
 
 /// Byte offsets where each record ends, for a file built of `header` + records.
@@ -213,7 +215,10 @@ fn every_truncated_prefix_yields_exactly_the_whole_packets_before_the_cut() {
                 let whole = ends.iter().filter(|&&e| e <= cut).count();
                 assert_eq!(rows.len(), whole, "cut at {cut}");
                 let at_boundary = cut == 24 || ends.contains(&cut);
-                let truncated: Vec<_> = warnings.iter().filter(|w| w.kind == "truncated").collect();
+                let truncated: Vec<_> = warnings
+                    .iter()
+                    .filter(|w| w.kind == WarningKind::Truncated)
+                    .collect();
                 if at_boundary {
                     assert!(truncated.is_empty(), "cut {cut}: {warnings:?}");
                 } else {
@@ -247,7 +252,10 @@ fn every_truncated_pcapng_prefix_keeps_the_packets_before_the_cut() {
             let whole = ends.iter().filter(|&&e| e <= cut).count();
             assert_eq!(rows.len(), whole, "cut at {cut}");
             if !ends.contains(&cut) && cut > ends[0] {
-                assert!(warnings.iter().any(|w| w.kind == "truncated"), "cut {cut}");
+                assert!(
+                    warnings.iter().any(|w| w.kind == WarningKind::Truncated),
+                    "cut {cut}"
+                );
             }
         }
     }
@@ -280,7 +288,7 @@ fn a_lying_length_field_stops_with_a_warning_and_no_huge_allocation() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.kind == "bad_length" || w.kind == "truncated"),
+            .any(|w| w.kind == WarningKind::BadLength || w.kind == WarningKind::Truncated),
         "{warnings:?}"
     );
 }
