@@ -131,6 +131,39 @@ impl FindingKind {
         }
     }
 
+    /// What several findings of this kind are, in `lang`: the heading of a group of them.
+    pub fn plural_name(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            FindingKind::PortPoolPressure => ("port pools under pressure", "承受壓力的埠池"),
+            FindingKind::TimeWaitPileup => ("TIME-WAIT pile-ups", "TIME-WAIT 堆積"),
+            FindingKind::PortReusedInTimeWait => (
+                "4-tuples reused while in TIME-WAIT",
+                "在 TIME-WAIT 期間被重用的四元組",
+            ),
+            FindingKind::TimeWaitEndedByRst => {
+                ("TIME-WAITs ended by a RST", "被 RST 提前結束的 TIME-WAIT")
+            }
+            FindingKind::SynUnanswered => {
+                ("servers leaving SYNs unanswered", "不回應 SYN 的伺服器")
+            }
+            FindingKind::SynAckUnacknowledged => ("handshakes never completed", "沒有完成的交握"),
+            FindingKind::ConnectionRefused => ("servers refusing connections", "拒絕連線的伺服器"),
+            FindingKind::IcmpUnreachable => ("ICMP unreachable errors", "ICMP 無法抵達錯誤"),
+            FindingKind::ServerClosesFirst => ("servers closing first", "先關閉連線的伺服器"),
+            FindingKind::StartNotCaptured => ("starts not captured", "沒有擷取到的開頭"),
+            FindingKind::EndNotCaptured => ("ends not captured", "沒有擷取到的結尾"),
+            FindingKind::OneDirectional => ("one-direction captures", "只擷取到單向的連線"),
+            FindingKind::ClientPortsOutsideProfile => (
+                "hosts using ports outside their profile's range",
+                "使用設定檔範圍外埠的主機",
+            ),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::ZhTw => zh,
+        }
+    }
+
     /// Whether the OS profile changes this finding (port phases, the range, TIME-WAIT length).
     /// The others come from the connections alone and survive a profile switch unchanged.
     pub fn depends_on_profile(self) -> bool {
@@ -285,6 +318,58 @@ pub fn from_connections(conns: &[Connection], udp: &[UdpFlow]) -> Vec<Finding> {
     end_not_captured(conns, &mut out);
     one_directional(conns, &mut out);
     out
+}
+
+/// Findings of one kind and severity, shown together so that many alike (one per client ×
+/// server pair, say) read as one: the members with the most connections first. JSON keeps
+/// every finding on its own; grouping is how the report and the app show them.
+#[derive(Debug)]
+pub struct FindingGroup<'a> {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub members: Vec<&'a Finding>,
+}
+
+impl FindingGroup<'_> {
+    /// A group this large is shown folded: its largest members, the rest counted. Up to this
+    /// many are shown each in full, as single findings are.
+    pub const SHOWN_WHOLE: usize = 3;
+    /// The members a folded group lists.
+    pub const LISTED: usize = 5;
+
+    /// Whether the group is shown folded.
+    pub fn folded(&self) -> bool {
+        self.members.len() > Self::SHOWN_WHOLE
+    }
+
+    /// The connections of all its members.
+    pub fn connections(&self) -> usize {
+        self.members.iter().map(|f| f.connections.len()).sum()
+    }
+}
+
+/// `findings` (in [`most_severe_first`] order) grouped by kind and severity, in that order. A
+/// folded group's members are the largest first (most connections; the order before for
+/// ties); a group shown whole keeps the order it had.
+pub fn grouped(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
+    let mut groups: Vec<FindingGroup<'_>> = Vec::new();
+    for f in findings {
+        match groups.last_mut() {
+            Some(g) if g.kind == f.kind && g.severity == f.severity => g.members.push(f),
+            _ => groups.push(FindingGroup {
+                kind: f.kind,
+                severity: f.severity,
+                members: vec![f],
+            }),
+        }
+    }
+    for g in &mut groups {
+        if g.folded() {
+            g.members
+                .sort_by_key(|f| std::cmp::Reverse(f.connections.len()));
+        }
+    }
+    groups
 }
 
 /// The order every list of findings is shown in: most severe first, then by kind and first

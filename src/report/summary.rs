@@ -8,7 +8,7 @@ use std::fmt::Display;
 use std::io::{self, Write};
 
 use crate::analysis::Analysis;
-use crate::findings::Severity;
+use crate::findings::{self, Finding, FindingGroup, Severity};
 use crate::i18n::{fill, lookup, Catalog, Lang};
 use crate::ports::PoolSeries;
 use crate::tcp::Outcome;
@@ -463,49 +463,120 @@ fn write_peak(out: &mut impl Write, s: &PoolSeries, lang: Lang) -> io::Result<()
 }
 
 /// The findings, most severe first: severity, title, the evidence on one line, the advice and
-/// the book chapter. Says so when there are none.
+/// the book chapter. Many alike (more than [`FindingGroup::SHOWN_WHOLE`] of one kind and
+/// severity) are folded into one: the largest listed by title, the rest counted, the
+/// explanation and advice once. Says so when there are none.
 pub fn write_findings(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<()> {
     if a.findings.is_empty() {
         return writeln!(out, "{}", tr(lang, "findings: none"));
     }
-    writeln!(out, "{}", trf(lang, "findings ({}):", &[&a.findings.len()]))?;
-    for f in &a.findings {
-        let text = f.text(lang);
+    let groups = findings::grouped(&a.findings);
+    if groups.iter().any(FindingGroup::folded) {
         writeln!(
             out,
-            "  [{}] {}",
-            severity_text(lang, f.severity),
-            text.title
+            "{}",
+            trf(
+                lang,
+                "findings ({}; alike ones grouped, every one in --json):",
+                &[&a.findings.len()]
+            )
         )?;
-        writeln!(
-            out,
-            "      {}",
-            trf(lang, "evidence: {}", &[&f.evidence_line()])
-        )?;
-        if !f.connections.is_empty() {
-            let shown: Vec<String> = f.connections.iter().take(8).map(u32::to_string).collect();
-            let more = f.connections.len().saturating_sub(8);
-            let more = if more > 0 {
-                format!(" … +{more}")
-            } else {
-                String::new()
-            };
-            let list = format!("{}{more}", shown.join(", "));
-            writeln!(out, "      {}", trf(lang, "connections: {}", &[&list]))?;
+    } else {
+        writeln!(out, "{}", trf(lang, "findings ({}):", &[&a.findings.len()]))?;
+    }
+    for g in &groups {
+        if g.folded() {
+            write_group(out, g, lang)?;
+        } else {
+            for f in &g.members {
+                write_finding(out, f, lang)?;
+            }
         }
-        writeln!(out, "      {}", trf(lang, "why: {}", &[&text.explanation]))?;
-        writeln!(out, "      {}", trf(lang, "do: {}", &[&text.advice]))?;
+    }
+    writeln!(out)
+}
+
+fn write_finding(out: &mut impl Write, f: &Finding, lang: Lang) -> io::Result<()> {
+    let text = f.text(lang);
+    writeln!(
+        out,
+        "  [{}] {}",
+        severity_text(lang, f.severity),
+        text.title
+    )?;
+    writeln!(
+        out,
+        "      {}",
+        trf(lang, "evidence: {}", &[&f.evidence_line()])
+    )?;
+    if !f.connections.is_empty() {
+        let shown: Vec<String> = f.connections.iter().take(8).map(u32::to_string).collect();
+        let more = f.connections.len().saturating_sub(8);
+        let more = if more > 0 {
+            format!(" … +{more}")
+        } else {
+            String::new()
+        };
+        let list = format!("{}{more}", shown.join(", "));
+        writeln!(out, "      {}", trf(lang, "connections: {}", &[&list]))?;
+    }
+    writeln!(out, "      {}", trf(lang, "why: {}", &[&text.explanation]))?;
+    writeln!(out, "      {}", trf(lang, "do: {}", &[&text.advice]))?;
+    write_chapter(out, f, lang)
+}
+
+/// A folded group: how many, the largest by title, what the first one means, the advice once.
+fn write_group(out: &mut impl Write, g: &FindingGroup<'_>, lang: Lang) -> io::Result<()> {
+    let first = g.members[0];
+    writeln!(
+        out,
+        "  [{}] {}",
+        severity_text(lang, g.severity),
+        trf(
+            lang,
+            "{} {} ({} connections in all), the largest first:",
+            &[
+                &g.members.len(),
+                &g.kind.plural_name(lang),
+                &g.connections()
+            ]
+        )
+    )?;
+    for f in g.members.iter().take(FindingGroup::LISTED) {
+        writeln!(out, "      - {}", f.text(lang).title)?;
+    }
+    let more = g.members.len().saturating_sub(FindingGroup::LISTED);
+    if more > 0 {
         writeln!(
             out,
             "      {}",
             trf(
                 lang,
-                "read: book chapter {} ({})",
-                &[&chapter_path(lang, f.chapter), &f.kind.id()]
+                "… {} more like these (each with its numbers in --json)",
+                &[&more]
             )
         )?;
     }
-    writeln!(out)
+    let text = first.text(lang);
+    writeln!(
+        out,
+        "      {}",
+        trf(lang, "why (the first): {}", &[&text.explanation])
+    )?;
+    writeln!(out, "      {}", trf(lang, "do: {}", &[&text.advice]))?;
+    write_chapter(out, first, lang)
+}
+
+fn write_chapter(out: &mut impl Write, f: &Finding, lang: Lang) -> io::Result<()> {
+    writeln!(
+        out,
+        "      {}",
+        trf(
+            lang,
+            "read: book chapter {} ({})",
+            &[&chapter_path(lang, f.chapter), &f.kind.id()]
+        )
+    )
 }
 
 /// The book chapter a finding points at, in the book of `lang`.
@@ -595,6 +666,19 @@ pub const REPORT: Catalog = &[
         "{} 個埠 = {} %（已分配 {}，使用中 {},TIME-WAIT {}），時間 {}",
     ),
     ("findings: none", "診斷結果：無"),
+    (
+        "findings ({}; alike ones grouped, every one in --json):",
+        "診斷結果（{} 項；相似的已合併，每一項都在 --json 中）：",
+    ),
+    (
+        "{} {} ({} connections in all), the largest first:",
+        "{} 項 {}（共 {} 條連線），由大到小：",
+    ),
+    (
+        "… {} more like these (each with its numbers in --json)",
+        "…… 另有 {} 項相似的（各自的數字在 --json 中）",
+    ),
+    ("why (the first): {}", "原因（以第一項為例）：{}"),
     ("findings ({}):", "診斷結果（{} 項）："),
     ("evidence: {}", "證據：{}"),
     ("connections: {}", "連線：{}"),

@@ -134,6 +134,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("proxy", "Captured on a proxy (10.0.1.10): three clients send requests to :8080; for each, the proxy opens a connection from its own ephemeral port to backend 10.0.2.21:80 or 10.0.2.22:80 and closes it first, so the TIME-WAITs pile up on the proxy's outward ports."),
     ("udp-dns-ntp", "A Linux host resolves names (A and AAAA from one random ephemeral UDP port per lookup) via 192.168.1.1:53, asks NTP servers from ephemeral ports, and one query to a dead resolver (192.168.1.2) draws an ICMP port unreachable."),
     ("ipv6-client", "A Linux client 2001:db8:1::23 opens 8 HTTPS connections to [2001:db8:2::80]:443 over IPv6; seven close normally (client first), one is aborted with RST (no TIME-WAIT)."),
+    ("many-pairs", "8 Linux clients (10.1.0.11-18) make 1000 tiny request/response exchanges a second, each on its own connection closed by the client, to 12 server endpoints (4 hosts 10.2.0.21-24 on :80, :443 and :5432): 96 client x server pairs, each piling up TIME-WAIT. A benchmark shape (--scale 100: 100 000 connections, 1 M packets) and a test of how the report reads with many alike findings."),
     ("dynamic-rpc", "A Windows client asks the RPC endpoint mapper on 10.0.3.5:135 for a service, then connects to the high server port it was given (49668): a server port from the dynamic range. Teaser for the dynamic-server-ports chapter (payloads are placeholders, not real DCE/RPC)."),
 ];
 
@@ -154,6 +155,7 @@ pub fn build(name: &str, scale: u32) -> Option<Gen> {
         "proxy" => proxy(scale),
         "udp-dns-ntp" => udp_dns_ntp(scale),
         "ipv6-client" => ipv6_client(scale),
+        "many-pairs" => many_pairs(scale),
         "dynamic-rpc" => dynamic_rpc(scale),
         _ => return None,
     })
@@ -231,6 +233,51 @@ fn http_no_keepalive(scale: i64) -> Gen {
             }
             n += 1;
             let gap = w.rng.range(6 * MS, 14 * MS);
+            (out, (n < total).then_some(t + gap))
+        }),
+    )
+}
+
+/// Round-robin over 8 clients and 12 server endpoints, so each of the 96 pairs gets one
+/// connection in 96; 27-byte requests and 40-byte responses keep each to 10 packets.
+fn many_pairs(scale: i64) -> Gen {
+    let clients: Vec<Host> = (11..=18)
+        .map(|d| host(v4(10, 1, 0, d), Os::LINUX))
+        .collect();
+    let servers: Vec<(Host, u16)> = (21..=24)
+        .flat_map(|d| [80, 443, 5432].map(|p| (host(v4(10, 2, 0, d), Os::LINUX), p)))
+        .collect();
+    let total = 1000 * scale;
+    let mut n = 0i64;
+    Gen::new(
+        BASE_NS,
+        Box::new(move |w, t| {
+            let mut out = Vec::new();
+            let client = clients[(n % 8) as usize];
+            let (server, sport) = servers[((n / 8) % 12) as usize];
+            let link = Link {
+                client,
+                server,
+                sport,
+                rtt: (150 * US, 350 * US),
+                hops: 0,
+                vantage: Vantage::Client,
+            };
+            if let Some(port) = connect(w, &client, &server, sport, t) {
+                let sess = Session {
+                    exchanges: 1,
+                    req: (27, 27),
+                    resp: (40, 40),
+                    think: (0, 0),
+                    server_time: (100 * US, 400 * US),
+                    linger: (20 * US, 100 * US),
+                    close: Close::ClientFirst,
+                    app: App::Opaque,
+                };
+                out.push(conn(w, &link, port, t, Plan::Session(sess)));
+            }
+            n += 1;
+            let gap = w.rng.range(800 * US, 1200 * US);
             (out, (n < total).then_some(t + gap))
         }),
     )
