@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks portlife against its floor and against tshark on the same large capture, in one run
 # on one machine. Prints wall time and peak RSS of each and the ratios. See BENCHMARKS.md.
-#   scripts/bench.sh            1 M-packet capture (≈ 100 k connections)
+#   scripts/bench.sh            two 1 M-packet captures of different shapes: bench-1m (one client,
+#                               one server, HTTP payloads; ≈ 110 k connections) and pairs-1m
+#                               (8 clients × 12 server endpoints, 27/40-byte exchanges; 120 k)
 #   scripts/bench.sh --big      also a 10 M-packet one (same connection count per second; slow)
 #   scripts/bench.sh --app      also the desktop app on the 1 M-packet capture: first frame of the
 #                               timeline, frame times, profile switch (builds the GUI stack in
@@ -24,9 +26,10 @@ floor=$tdir/release/examples/read_decode_floor
 dir=${BENCH_DIR:-/tmp/portlife-bench}
 mkdir -p "$dir"
 
-# http-no-keepalive: ~500 connections and ~10 packets each per unit of scale.
-make() { # name scale
-  [ -s "$dir/$1.pcap" ] || { echo "generating $1 (scale $2)…"; $bin synth http-no-keepalive --scale "$2" -o "$dir/$1.pcap"; }
+# http-no-keepalive: ~500 connections and ~10 packets each per unit of scale; many-pairs: 1000
+# connections and ~8.3 packets each.
+make() { # name scale [scenario]
+  [ -s "$dir/$1.pcap" ] || { echo "generating $1 (${3:-http-no-keepalive}, scale $2)…"; $bin synth "${3:-http-no-keepalive}" --scale "$2" -o "$dir/$1.pcap"; }
 }
 # time_cmd KEY RUNS LABEL CMD… → runs CMD RUNS times; prints "LABEL median-seconds peak-rss
 # (min–max)", records "KEY median-seconds rss". Wall time from the shell's clock (ms resolution;
@@ -62,14 +65,30 @@ run_set() { # name [runs]
   time_cmd report "$n" "portlife report" "$bin" report "$f"
   time_cmd json "$n" "portlife report --json" "$bin" report --json "$f"
   time_cmd tshark "$(( n > 3 ? 3 : n ))" "tshark -q -z conv,tcp" tshark -q -z conv,tcp -r "$f"
-  awk '{t[$1]=$2} END {
+  if command -v tcptrace >/dev/null; then
+    time_cmd tcptrace "$(( n > 3 ? 3 : n ))" "tcptrace -n" tcptrace -n "$f"
+  fi
+  local conns
+  conns=$("$bin" report --json "$f" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["connections"]))')
+  # The targets (BENCHMARKS.md), as ratios within this one run.
+  awk -v conns="$conns" -v base="$base_rss" '{t[$1]=$2; m[$1]=$3} END {
     f=(t["floor"]>0?t["floor"]:0.001); r=(t["report"]>0?t["report"]:0.001);
-    printf "ratios: tshark/report = %.1fx   report/floor = %.1fx   --json adds %+.2f s\n", t["tshark"]/r, r/f, t["json"]-t["report"] }' \
+    kib=(m["report"]-base)/conns; add=t["json"]-t["report"];
+    printf "ratios: tshark/report = %.1fx (target >= 30: %s)   report/floor = %.1fx (target <= 2.5: %s)\n", t["tshark"]/r, (t["tshark"]/r>=30?"met":"MISSED"), r/f, (r/f<=2.5?"met":"MISSED");
+    printf "        --json adds %+.2f s (target <= 0.5: %s)   %.2f KiB per connection over a %d KiB base, %d connections (target <= 0.8: %s)\n", add, (add<=0.5?"met":"MISSED"), kib, base, conns, (kib<=0.8?"met":"MISSED");
+    if (t["tcptrace"]>0) printf "        tcptrace/report = %.1fx\n", t["tcptrace"]/r }' \
     "$dir/results.txt"
 }
 
+# The fixed base: peak RSS of a report of a tiny capture (the binary, its tables' first blocks).
+/usr/bin/time -f "%M" -o "$dir/base.txt" "$bin" report samples/browser-burst.pcap > /dev/null
+base_rss=$(cat "$dir/base.txt")
+echo "base: peak RSS of a report of samples/browser-burst.pcap = $base_rss KiB"
+
 make bench-1m 220
 run_set bench-1m
+make pairs-1m 120 many-pairs
+run_set pairs-1m
 echo
 echo "== profile switch on bench-1m (re-derive ports + findings, no re-read)"
 "$tdir/release/examples/profile_switch" "$dir/bench-1m.pcap"

@@ -239,7 +239,7 @@ fn no_comment_names_an_issue() {
     );
 }
 
-/// Each library module's place in the data flow (ARCHITECTURE.md, "Data flow"): a module may
+/// Each library module's place in the data flow (ARCHITECTURE.md, "Bird's-eye view"): a module may
 /// import only modules of a lower rank. `i18n` and `decode` depend on nothing.
 const RANKS: &[(&str, u8)] = &[
     ("i18n", 0),
@@ -290,5 +290,256 @@ fn the_core_flows_one_way() {
         back.is_empty(),
         "imports against the data flow:\n  {}",
         back.into_iter().collect::<Vec<_>>().join("\n  ")
+    );
+}
+
+/// The library's files with their text before any `mod tests` (test code may do what the
+/// library does not: print, spawn, read files).
+fn library_code() -> Vec<(PathBuf, String)> {
+    let mut list = Vec::new();
+    rust_files(&src(), &mut list);
+    list.into_iter()
+        .filter(|f| module_of(f).first().is_some_and(|m| m != "bin"))
+        .filter(|f| {
+            let name = f.file_name().unwrap().to_string_lossy();
+            !(name.starts_with("tests") || name.ends_with("_tests.rs") || name == "testutil.rs")
+        })
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap().to_string();
+            (f, code)
+        })
+        .collect()
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(src()).unwrap().display().to_string()
+}
+
+/// Code lines (not comments) of `code` containing any of `needles`.
+fn lines_with(code: &str, needles: &[&str]) -> Vec<String> {
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .filter(|l| needles.iter().any(|n| l.contains(n)))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_library_has_no_gui_dependency() {
+    let mut found = Vec::new();
+    for (f, code) in library_code() {
+        for l in lines_with(&code, &["egui", "eframe", "rfd::"]) {
+            found.push(format!("{}: {l}", rel(&f)));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "GUI code in the library:\n  {}",
+        found.join("\n  ")
+    );
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    for dep in ["eframe", "egui ", "egui_extras", "egui_plot", "rfd"] {
+        let line = manifest
+            .lines()
+            .find(|l| l.starts_with(dep))
+            .unwrap_or_else(|| panic!("{dep} not in Cargo.toml"));
+        assert!(
+            line.contains("optional = true"),
+            "{dep} must be optional: {line}"
+        );
+    }
+}
+
+#[test]
+fn the_library_never_prints() {
+    let mut found = Vec::new();
+    for (f, code) in library_code() {
+        for l in lines_with(&code, &["println!", "print!(", "dbg!("]) {
+            found.push(format!("{}: {l}", rel(&f)));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the library returns what it found; the CLI and the app print it:\n  {}",
+        found.join("\n  ")
+    );
+}
+
+#[test]
+fn threads_start_only_in_the_pipeline_and_the_port_derivation() {
+    let allowed = ["analysis.rs", "ports/mod.rs"];
+    let mut found = Vec::new();
+    for (f, code) in library_code() {
+        if allowed.contains(&rel(&f).as_str()) {
+            continue;
+        }
+        for l in lines_with(
+            &code,
+            &["thread::spawn", "thread::scope", "thread::Builder"],
+        ) {
+            found.push(format!("{}: {l}", rel(&f)));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "threads outside the pipeline's schedule:\n  {}",
+        found.join("\n  ")
+    );
+}
+
+#[test]
+fn the_pool_thresholds_have_one_home() {
+    let mut defined = Vec::new();
+    let mut stray = Vec::new();
+    let mut list = Vec::new();
+    rust_files(&src(), &mut list);
+    for f in &list {
+        let text = std::fs::read_to_string(f).unwrap();
+        for l in lines_with(&text, &["const WARNING_PCT", "const CRITICAL_PCT"]) {
+            defined.push(format!("{}: {l}", rel(f)));
+        }
+        for l in lines_with(&text, &["60.0", "80.0"]) {
+            let about = ["pct", "PCT", "threshold"].iter().any(|w| l.contains(w));
+            if about && !l.contains("const ") {
+                stray.push(format!("{}: {l}", rel(f)));
+            }
+        }
+    }
+    assert_eq!(defined.len(), 2, "{defined:#?}");
+    assert!(
+        defined.iter().all(|d| d.starts_with("ports/occupancy.rs")),
+        "{defined:#?}"
+    );
+    assert!(stray.is_empty(), "a threshold written again: {stray:#?}");
+}
+
+#[test]
+fn every_key_of_the_json_report_is_in_its_schema() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let snap: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}/tests/snapshots/report_small.json")).unwrap(),
+    )
+    .unwrap();
+    let doc = std::fs::read_to_string(format!("{root}/docs/report-json.md")).unwrap();
+    // Maps whose keys are data (link type names, protocol labels, evidence names, …).
+    const DATA_KEYS: &[&str] = &[
+        "link_types",
+        "protocols",
+        "encapsulations",
+        "not_decoded",
+        "evidence",
+    ];
+    fn walk(v: &serde_json::Value, parent: &str, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if !DATA_KEYS.contains(&parent) {
+                        out.insert(k.clone());
+                    }
+                    walk(x, k, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, parent, out)),
+            _ => {}
+        }
+    }
+    let mut keys = BTreeSet::new();
+    walk(&snap, "", &mut keys);
+    let named = |k: &str| {
+        doc.match_indices(k).any(|(i, _)| {
+            let before = doc[..i].chars().next_back();
+            let after = doc[i + k.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !word(before) && !word(after)
+        })
+    };
+    let missing: Vec<&String> = keys.iter().filter(|k| !named(k)).collect();
+    assert!(
+        missing.is_empty(),
+        "JSON keys docs/report-json.md does not describe: {missing:?}"
+    );
+}
+
+/// ARCHITECTURE.md states each invariant on a line starting `**Architecture Invariant:**` and
+/// ending with the test that checks it, `(checked: tests/FILE.rs::name)`; that test must exist.
+#[test]
+fn every_stated_invariant_names_a_test_that_exists() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let arch = std::fs::read_to_string(format!("{root}/ARCHITECTURE.md")).unwrap();
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for para in arch.split("\n\n") {
+        let para = para.replace('\n', " ");
+        let Some(at) = para.find("**Architecture Invariant:**") else {
+            continue;
+        };
+        count += 1;
+        let stated = &para[at..];
+        let Some(checked) = stated.split("(checked: ").nth(1) else {
+            problems.push(format!("no `(checked: …)`: {stated}"));
+            continue;
+        };
+        for check in checked.split(')').next().unwrap().split(", ") {
+            let check = check.trim_matches('`');
+            let Some((file, name)) = check.split_once("::") else {
+                problems.push(format!("not FILE::name: {check}"));
+                continue;
+            };
+            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap_or_default();
+            if !text.contains(&format!("fn {name}(")) {
+                problems.push(format!("{check}: no such test"));
+            }
+        }
+    }
+    assert!(count >= 8, "only {count} invariants stated");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The app's files that are not a view's panel: its models, the open capture and its loading,
+/// the app's state, and the tests (which look at everything).
+fn reads_the_core_model(f: &Path) -> bool {
+    let name = f.file_name().unwrap().to_string_lossy();
+    let rel = rel(f);
+    name == "model.rs"
+        || name.starts_with("tests")
+        || name == "book_shots.rs"
+        || [
+            "app/mod.rs",
+            "app/state.rs",
+            "app/loaded.rs",
+            "app/loader.rs",
+            "app/derived.rs",
+            "app/live/child.rs",
+        ]
+        .contains(&rel.as_str())
+}
+
+#[test]
+fn panels_read_the_capture_only_through_their_models() {
+    let mut list = Vec::new();
+    rust_files(&src().join("app"), &mut list);
+    let mut found = Vec::new();
+    for f in list.iter().filter(|f| !reads_the_core_model(f)) {
+        let text = std::fs::read_to_string(f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        let needles = [
+            "capture.connections",
+            "capture.udp_flows",
+            ".connections.get(",
+            ".connections[",
+            "derived.model.spans",
+            "derived.model.rows",
+            "model.spans[",
+        ];
+        for l in lines_with(code, &needles) {
+            found.push(format!("{}: {l}", rel(f)));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "panels reading the capture past their model:\n  {}",
+        found.join("\n  ")
     );
 }

@@ -18,6 +18,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use portlife::analysis::Pipeline;
 use portlife::decode::{self, Decoded};
+use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 use portlife::ports::Profile;
 use portlife::source::{kernel, live, LiveSource, PcapWriter};
 
@@ -252,12 +253,12 @@ fn print_summary(p: &Pipeline, elapsed_s: f64, clear: bool) {
     let held = c.assigned + c.active + c.time_wait;
     let size = snap.profile.range_size().max(1);
     let pct = 100.0 * held as f64 / size as f64;
-    let level = if pct >= 80.0 {
-        "CRITICAL (≥ 80 %)"
-    } else if pct >= 60.0 {
-        "WARNING (≥ 60 %)"
+    let level = if pct >= CRITICAL_PCT {
+        format!("CRITICAL (≥ {CRITICAL_PCT} %)")
+    } else if pct >= WARNING_PCT {
+        format!("WARNING (≥ {WARNING_PCT} %)")
     } else {
-        "ok (< 60 %)"
+        format!("ok (< {WARNING_PCT} %)")
     };
     s.push_str(&format!(
         "  ports (wire): Assigned {} · Active {} · TimeWait {} · server TIME-WAIT {}\n  pool: {held} of {size} = {pct:.2} % {level}  [{}]\n",

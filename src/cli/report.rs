@@ -15,7 +15,7 @@ pub struct ReportArgs {
     pub file: PathBuf,
     /// More capture files or directories: all are read as one capture, merged by timestamp.
     pub more: Vec<PathBuf>,
-    /// Print JSON instead of text (field names documented in ARCHITECTURE.md).
+    /// Print JSON instead of text (its fields are documented in docs/report-json.md).
     #[arg(long)]
     pub json: bool,
     /// With --json: indent it for reading (several times larger; pipe to `jq` instead for big
