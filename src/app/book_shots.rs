@@ -37,7 +37,7 @@ fn save(h: &mut Harness<'static, PortlifeApp>, rect: egui::Rect, name: &str) {
     let (w, hh) = (img.width() as usize, img.height() as usize);
     let color = egui::ColorImage::from_rgba_premultiplied([w, hh], img.as_raw());
     let ppp = w as f32 / h.ctx.content_rect().width();
-    let png = super::panels::export::crop_png(&color, rect, ppp).expect("crop");
+    let png = super::timeline::export::crop_png(&color, rect, ppp).expect("crop");
     let out = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("book/src/images")
         .join(name);

@@ -10,12 +10,13 @@ use egui_kittest::Harness;
 use etherparse::PacketBuilder;
 use portlife::source::PcapWriter;
 
-use super::ladder_model::{self, LadderItem};
+use super::inspector::ladder::model::LadderItem;
+use super::inspector::{ladder, occupancy, replay, states, table};
 use super::profile::{CustomParams, ProfileChoice};
 use super::tests::{harness, open, temp_capture};
-use super::view_model::Phase;
+use super::timeline::model::Phase;
 use super::views::{LadderSlot, Tab};
-use super::{diagram_model, occupancy_model, replay_model, table_model, PortlifeApp};
+use super::PortlifeApp;
 
 const CLIENT: [u8; 4] = [10, 0, 0, 2];
 const SERVER: [u8; 4] = [93, 184, 216, 34];
@@ -155,7 +156,7 @@ fn selecting_a_connection_shows_its_ladder_in_order() {
     // Unfold the run: the retransmission is its own arrow, marked.
     h.get_by_label(order[3]).click();
     h.run();
-    super::panels::ladder::go_to_packet(&mut h.state_mut().state, 13);
+    ladder::go_to_packet(&mut h.state_mut().state, 13);
     h.run();
     h.get_by_label("#14 data <-");
     h.get_by_label("packet 14 of 18 (frame #14)");
@@ -310,7 +311,7 @@ fn timeline_height(h: &Harness<'static, PortlifeApp>) -> f32 {
 
 #[test]
 fn the_timeline_keeps_its_height_whatever_the_splitter_and_tabs_do() {
-    use super::panels::views::{MIN_TIMELINE_H, MIN_VIEWS_H};
+    use super::inspector::{MIN_TIMELINE_H, MIN_VIEWS_H};
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness();
     open(&mut h, &http_capture(&dir));
@@ -357,13 +358,13 @@ fn state_diagram_counts_each_edge_over_the_capture() {
     let dir = tempfile::tempdir().unwrap();
     let path = http_capture(&dir);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(&path, |_| {}, &cancel).expect("load");
-    let counts = diagram_model::transition_counts(&cap);
+    let cap = super::derived::load(&path, |_| {}, &cancel).expect("load");
+    let counts = states::model::transition_counts(&cap);
     let edge = |from, to| {
-        diagram_model::EDGES
+        states::model::EDGES
             .iter()
             .find(|e| e.from.state() == from && e.to.state() == to)
-            .map(|e| diagram_model::edge_count(&counts, e))
+            .map(|e| states::model::edge_count(&counts, e))
             .expect("edge of Figure 5")
     };
     use portlife::tcp::TcpState::*;
@@ -378,7 +379,7 @@ fn state_diagram_counts_each_edge_over_the_capture() {
     assert_eq!(edge(FinWait2, TimeWait), 1);
     assert_eq!(edge(LastAck, Closed), 1);
     // Every change of a normal close is an edge of Figure 5.
-    assert_eq!(diagram_model::off_figure(&counts), vec![]);
+    assert_eq!(states::model::off_figure(&counts), vec![]);
 }
 
 /// The port-exhaustion sample under its real range (40000–40199, 60 s TIME-WAIT).
@@ -395,13 +396,13 @@ const EXHAUSTION: &str = "samples/port-exhaustion.pcap";
 #[test]
 fn occupancy_of_the_exhaustion_sample_crosses_the_critical_line() {
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(Path::new(EXHAUSTION), |_| {}, &cancel).expect("load");
-    let m = occupancy_model::port_model(&cap, ProfileChoice::Custom, exhaustion_custom());
-    let host = occupancy_model::busiest_host(&m).expect("a host");
+    let cap = super::derived::load(Path::new(EXHAUSTION), |_| {}, &cancel).expect("load");
+    let m = occupancy::model::port_model(&cap, ProfileChoice::Custom, exhaustion_custom());
+    let host = occupancy::model::busiest_host(&m).expect("a host");
     assert_eq!(host.to_string(), "10.0.0.2");
     let t0 = cap.connections.iter().map(|c| c.start_ns).min().unwrap();
-    let chart = occupancy_model::chart(occupancy_model::pool(&m, host, None).unwrap(), t0);
-    assert!(chart.max_held_pct() >= occupancy_model::CRITICAL_PCT);
+    let chart = occupancy::model::chart(occupancy::model::pool(&m, host, None).unwrap(), t0);
+    assert!(chart.max_held_pct() >= occupancy::model::CRITICAL_PCT);
     // Crossed while the first wave sat in TIME-WAIT: at 30 s every port waits.
     let at_30 = chart
         .time_wait_count
@@ -411,8 +412,8 @@ fn occupancy_of_the_exhaustion_sample_crosses_the_critical_line() {
         .expect("a point before 30 s");
     assert_eq!(at_30[1], 200.0);
     // Under the stock Linux range the same 200 ports are under 1 %.
-    let linux = occupancy_model::port_model(&cap, ProfileChoice::Linux, exhaustion_custom());
-    let c = occupancy_model::chart(occupancy_model::pool(&linux, host, None).unwrap(), t0);
+    let linux = occupancy::model::port_model(&cap, ProfileChoice::Linux, exhaustion_custom());
+    let c = occupancy::model::chart(occupancy::model::pool(&linux, host, None).unwrap(), t0);
     assert!(c.max_held_pct() < 1.0);
 
     // The panel draws it and says so.
@@ -439,7 +440,7 @@ fn table_sorts_and_its_selection_moves_the_timeline() {
     let rows = |h: &Harness<'static, PortlifeApp>| {
         let st = &h.state().state;
         let (_, r) = st.views.table.rows.as_ref().expect("rows");
-        let order = table_model::view(r, &st.views.table.filter, st.views.table.sort);
+        let order = table::model::view(r, &st.views.table.filter, st.views.table.sort);
         order
             .iter()
             .map(|i| r[*i].client.clone())
@@ -478,9 +479,9 @@ fn table_copies_marked_rows_as_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = temp_capture(&dir);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(&path, |_| {}, &cancel).expect("load");
-    let rows = table_model::rows(&cap, cap.connections[0].start_ns);
-    let csv = table_model::to_csv(rows.iter().filter(|r| r.client.ends_with(":40002")));
+    let cap = super::derived::load(&path, |_| {}, &cancel).expect("load");
+    let rows = table::model::rows(&cap, cap.connections[0].start_ns);
+    let csv = table::model::to_csv(rows.iter().filter(|r| r.client.ends_with(":40002")));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2);
     assert!(lines[0].starts_with("client,server,generation,start_s"));
@@ -581,7 +582,7 @@ fn png_export_crops_to_the_timeline() {
         }
     }
     let rect = egui::Rect::from_min_size(egui::pos2(1.0, 0.0), egui::vec2(1.0, 1.0));
-    let bytes = super::panels::export::crop_png(&img, rect, 2.0).expect("png");
+    let bytes = super::timeline::export::crop_png(&img, rect, 2.0).expect("png");
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().expect("a png");
     let mut buf = vec![0; reader.output_buffer_size().expect("size")];
@@ -592,7 +593,7 @@ fn png_export_crops_to_the_timeline() {
         .all(|p| p == [200, 10, 10, 255]));
     // Off screen: an error, not a panic.
     let away = egui::Rect::from_min_size(egui::pos2(50.0, 50.0), egui::vec2(5.0, 5.0));
-    assert!(super::panels::export::crop_png(&img, away, 1.0).is_err());
+    assert!(super::timeline::export::crop_png(&img, away, 1.0).is_err());
 }
 
 #[test]
@@ -600,12 +601,12 @@ fn ladder_model_folds_runs_and_marks_retransmissions() {
     let dir = tempfile::tempdir().unwrap();
     let path = http_capture(&dir);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(&path, |_| {}, &cancel).expect("load");
+    let cap = super::derived::load(&path, |_| {}, &cancel).expect("load");
     let c = &cap.connections[0];
-    let (raw, truncated) = ladder_model::read_packets(&path, c, None, &cancel).expect("read");
+    let (raw, truncated) = ladder::model::read_packets(&path, c, None, &cancel).expect("read");
     assert!(!truncated);
     assert_eq!(raw.len(), 18);
-    let l = ladder_model::build(0, c, &raw, false);
+    let l = ladder::model::build(0, c, &raw, false);
     let kinds: Vec<&str> = l.packets.iter().map(|p| p.kind()).collect();
     assert_eq!(&kinds[..4], &["SYN", "SYN-ACK", "ACK", "data"]);
     assert_eq!(&kinds[15..], &["FIN-ACK", "FIN-ACK", "ACK"]);
@@ -634,7 +635,7 @@ fn ladder_model_folds_runs_and_marks_retransmissions() {
 fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
     let path = Path::new("samples/reuse-in-timewait.pcap");
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(path, |_| {}, &cancel).expect("load");
+    let cap = super::derived::load(path, |_| {}, &cancel).expect("load");
     let reused: Vec<_> = cap
         .connections
         .iter()
@@ -645,12 +646,12 @@ fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
         let next = c
             .next_generation
             .map(|g| cap.connections[g as usize].first_packet_index);
-        let (raw, _) = ladder_model::read_packets(path, c, next, &cancel).expect("read");
+        let (raw, _) = ladder::model::read_packets(path, c, next, &cancel).expect("read");
         assert_eq!(raw.len() as u64, c.packets(), "connection {}", c.id);
         assert_eq!(raw[0].index, c.first_packet_index);
         assert!(raw[0].flags.syn());
         assert!(next.is_none_or(|n| raw.iter().all(|p| p.index < n)));
-        let l = ladder_model::build(c.id, c, &raw, false);
+        let l = ladder::model::build(c.id, c, &raw, false);
         assert_eq!(l.packets.last().unwrap().client_state, c.client_side.state);
     }
 }
@@ -659,15 +660,15 @@ fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
 fn replay_model_steps_and_stops_at_the_end() {
     let times = [0.0, 0.01, 0.3];
     assert_eq!(
-        replay_model::next_change(&times, f64::NEG_INFINITY),
+        replay::model::next_change(&times, f64::NEG_INFINITY),
         Some(0.0)
     );
-    assert_eq!(replay_model::next_change(&times, 0.0), Some(0.01));
-    assert_eq!(replay_model::next_change(&times, 0.3), None);
-    assert_eq!(replay_model::prev_change(&times, 0.3), Some(0.01));
-    assert_eq!(replay_model::prev_change(&times, 0.0), None);
-    assert_eq!(replay_model::advance(1.0, 0.5, 100.0, 10.0), (10.0, true));
-    assert_eq!(replay_model::advance(1.0, 0.01, 100.0, 10.0), (2.0, false));
+    assert_eq!(replay::model::next_change(&times, 0.0), Some(0.01));
+    assert_eq!(replay::model::next_change(&times, 0.3), None);
+    assert_eq!(replay::model::prev_change(&times, 0.3), Some(0.01));
+    assert_eq!(replay::model::prev_change(&times, 0.0), None);
+    assert_eq!(replay::model::advance(1.0, 0.5, 100.0, 10.0), (10.0, true));
+    assert_eq!(replay::model::advance(1.0, 0.01, 100.0, 10.0), (2.0, false));
 }
 
 /// Renders each view on a fitting sample into docs/*.png (the screenshots the book links).
@@ -708,7 +709,7 @@ fn view_screenshots() {
     h.step();
     wait_ladder(&mut h);
     for _ in 0..3 {
-        super::panels::ladder::step(&mut h.state_mut().state, 1);
+        ladder::step(&mut h.state_mut().state, 1);
     }
     shot(&mut h, "ladder");
     // States: one HTTP connection of the no-keep-alive capture, after its request.
@@ -719,7 +720,7 @@ fn view_screenshots() {
     h.step();
     wait_ladder(&mut h);
     for _ in 0..4 {
-        super::panels::ladder::step(&mut h.state_mut().state, 1);
+        ladder::step(&mut h.state_mut().state, 1);
     }
     h.state_mut().state.views.tab = Tab::States;
     shot(&mut h, "states");
@@ -735,7 +736,7 @@ fn view_screenshots() {
     let mut h = big();
     open(&mut h, Path::new("samples/browser-burst.pcap"));
     h.state_mut().state.views.tab = Tab::Table;
-    super::panels::table::select(&mut h.state_mut().state, 3);
+    table::select(&mut h.state_mut().state, 3);
     h.state_mut().state.time_cursor = Some(3.0);
     shot(&mut h, "table");
 }

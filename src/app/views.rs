@@ -8,12 +8,12 @@ use std::sync::Arc;
 use portlife::decode::Endpoint;
 use portlife::i18n::Lang;
 
-use super::capture::CaptureModel;
-use super::diagram_model::TransitionCounts;
+use super::derived::CaptureModel;
 use super::i18n::t;
-use super::ladder_model::{Ladder, LadderJob};
-use super::occupancy_model::Chart;
-use super::table_model::{Sort, TableRow};
+use super::inspector::ladder::model::{Ladder, LadderJob};
+use super::inspector::occupancy::model::Chart;
+use super::inspector::states::model::TransitionCounts;
+use super::inspector::table::model::{Sort, TableRow};
 
 /// The tabs of the bottom panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

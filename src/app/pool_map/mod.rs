@@ -6,6 +6,8 @@
 //! Hover a cell: the port, its phase and the connection holding it; click: select that
 //! connection everywhere (`AppState::selection`).
 
+pub mod model;
+
 use egui::{Color32, Mesh, Pos2, Rect, Sense, Vec2};
 use portlife::i18n::Lang;
 use portlife::ports::choice::{ChoicePattern, ChoiceReading, MIN_CONNECTIONS};
@@ -13,10 +15,11 @@ use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 use portlife::ports::{Phase, PoolMap, PortState};
 use portlife::report::pool_svg::threshold_word;
 
-use super::super::i18n::{t, tf};
-use super::super::pool_model::PoolFrame;
-use super::super::state::AppState;
-use super::super::{theme, view_model};
+use crate::app::i18n::{t, tf};
+use crate::app::pool_map::model::PoolFrame;
+use crate::app::state::AppState;
+use crate::app::theme;
+use crate::app::timeline::model as timeline_model;
 
 /// Smallest cell side, in points: below this, the grid scrolls.
 const MIN_CELL: f32 = 2.0;
@@ -146,7 +149,7 @@ fn time_slider(ui: &mut egui::Ui, state: &mut AppState, at_s: f64, end: f64) {
 
 /// Colour of a cell: the timeline's phase colours; Available a neutral grey for the theme.
 fn cell_colour(p: Phase, dark: bool) -> Color32 {
-    match view_model::Phase::from_ports(p) {
+    match timeline_model::Phase::from_ports(p) {
         Some(vp) => theme::phase_color(vp),
         None if dark => Color32::from_gray(60),
         None => Color32::from_gray(215),
@@ -237,8 +240,8 @@ fn cell_tooltip(ui: &mut egui::Ui, st: &PortState, at_ns: i64, lang: Lang) {
                 lang,
                 "in this phase for {}, held for {}",
                 &[
-                    &view_model::fmt_duration((at_ns - h.phase_since_ns) as f64 / 1e9),
-                    &view_model::fmt_duration((at_ns - h.held_since_ns) as f64 / 1e9),
+                    &timeline_model::fmt_duration((at_ns - h.phase_since_ns) as f64 / 1e9),
+                    &timeline_model::fmt_duration((at_ns - h.held_since_ns) as f64 / 1e9),
                 ],
             ));
             if !h.udp {

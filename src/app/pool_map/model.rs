@@ -1,10 +1,10 @@
 //! View-model of the pool map window: the port model of the open capture under the chosen
-//! profile (the one the timeline shows, [`super::loaded::Loaded::derived`], with the UDP flows
+//! profile (the one the timeline shows, [`crate::app::loaded::Loaded::derived`], with the UDP flows
 //! as the report derives it, so the counters are the report's), the hosts and port-choice
 //! reading cached until that model changes, and the map at the shared time cursor.
 //!
-//! Like [`super::view_model`], this is the only place the pool map panel reads the core model
-//! from.
+//! Like the timeline's [`crate::app::timeline::model`], this is the only place the pool map panel
+//! reads the core model from.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use std::sync::Arc;
 use portlife::decode::Endpoint;
 use portlife::ports::{self, ChoiceReading, ClientHost, PoolMap, PortChoice, PortModel};
 
-use super::capture::CaptureModel;
-use super::loaded::Loaded;
+use crate::app::derived::CaptureModel;
+use crate::app::loaded::Loaded;
 
 /// What the pool map window shows and remembers between frames.
 #[derive(Default)]

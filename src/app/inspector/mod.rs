@@ -1,9 +1,15 @@
 //! The bottom panel of the views under the timeline: the replay bar (shared time cursor), SVG export of
 //! the timeline window, and the tabs Ladder | States | Occupancy | Table. Every view shows the state at `AppState::time_cursor`.
 
-use super::super::state::AppState;
-use super::super::views::Tab;
-use super::{export, ladder, occupancy, replay, state_diagram, table};
+pub mod ladder;
+pub mod occupancy;
+pub mod replay;
+pub mod states;
+pub mod table;
+
+use crate::app::state::AppState;
+use crate::app::timeline::export;
+use crate::app::views::Tab;
 
 /// The height the timeline keeps, however the views panel is dragged or filled.
 pub const MIN_TIMELINE_H: f32 = 220.0;
@@ -38,7 +44,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.separator();
             match state.views.tab {
                 Tab::Ladder => ladder::show(ui, state),
-                Tab::States => state_diagram::show(ui, state),
+                Tab::States => states::show(ui, state),
                 Tab::Occupancy => occupancy::show(ui, state),
                 Tab::Table => table::show(ui, state),
             }

@@ -5,9 +5,9 @@
 use portlife::i18n::Lang;
 use portlife::tcp::Role;
 
-use super::capture::CaptureModel;
-use super::i18n::t;
-use super::view_model::fmt_duration;
+use crate::app::derived::CaptureModel;
+use crate::app::i18n::t;
+use crate::app::timeline::model::fmt_duration;
 
 /// One connection as the table shows it.
 #[derive(Debug, Clone, PartialEq)]

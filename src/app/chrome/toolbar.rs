@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use portlife::i18n::Lang;
 
-use super::super::i18n::{t, tf};
-use super::super::profile::ProfileChoice;
-use super::super::state::{AppState, TimeAxis};
+use crate::app::i18n::{t, tf};
+use crate::app::profile::ProfileChoice;
+use crate::app::state::{AppState, TimeAxis};
 
 /// Ctrl+O (⌘O on macOS): open a capture, as File › Open….
 const OPEN: egui::KeyboardShortcut =
@@ -26,7 +26,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             file_menu(ui, state);
             samples_menu(ui, state);
             view_menu(ui, state);
-            super::capture::menu(ui, state);
+            crate::app::live::menu(ui, state);
             ui.separator();
             ui.toggle_value(&mut state.pool_map.open, t(lang, "Pool map"))
                 .on_hover_text(t(

@@ -14,8 +14,8 @@ use portlife::report::svg::{self, TimelineOptions};
 
 use portlife::i18n::Lang;
 
-use super::super::i18n::{t, tf};
-use super::super::state::AppState;
+use crate::app::i18n::{t, tf};
+use crate::app::state::AppState;
 
 /// What the worker needs.
 struct Request {

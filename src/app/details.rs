@@ -1,9 +1,9 @@
 //! Right panel: the selected connection — its 4-tuple and outcome, and every state transition of
 //! both endpoints with its time and the packet (frame number) that caused it.
 
-use super::super::i18n::t;
-use super::super::state::AppState;
-use super::super::view_model;
+use crate::app::i18n::t;
+use crate::app::state::AppState;
+use crate::app::timeline::model as timeline_model;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(sel) = state.selection else {
@@ -13,7 +13,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     };
     let lang = state.lang;
-    let Some(d) = view_model::details(&l.capture, &l.timeline, sel, lang) else {
+    let Some(d) = timeline_model::details(&l.capture, &l.timeline, sel, lang) else {
         return;
     };
     let mut close = false;

@@ -10,14 +10,14 @@ use portlife::decode::Endpoint;
 use portlife::ports::{PoolSeries, PortModel};
 
 #[cfg(test)]
-use super::capture::CaptureModel;
+use crate::app::derived::CaptureModel;
 #[cfg(test)]
-use super::profile::{CustomParams, ProfileChoice};
+use crate::app::profile::{CustomParams, ProfileChoice};
 
 pub use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 
 /// The port model of `capture` under the chosen profile (what the app keeps in
-/// [`super::state::Loaded::derived`]).
+/// [`crate::app::state::Loaded::derived`]).
 #[cfg(test)]
 pub fn port_model(
     capture: &CaptureModel,

@@ -20,8 +20,8 @@ use portlife::i18n::Lang;
 use portlife::ports::Profile;
 use portlife::source::FileSource;
 
-use super::capture::CaptureModel;
-use super::i18n::{t, tf};
+use crate::app::derived::CaptureModel;
+use crate::app::i18n::{t, tf};
 
 /// What the worker sends the UI.
 pub enum LiveMsg {

@@ -1,9 +1,9 @@
 //! Bottom status bar: connections shown, ports in each phase at the cursor, peak occupancy, and
 //! the time the last frames took to build.
 
-use super::super::i18n::{self, t, tf, CjkFont};
-use super::super::state::AppState;
-use super::super::view_model::fmt_duration;
+use crate::app::i18n::{self, t, tf, CjkFont};
+use crate::app::state::AppState;
+use crate::app::timeline::model::fmt_duration;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let counts = state.counts_at_cursor();

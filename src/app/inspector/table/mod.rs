@@ -4,15 +4,17 @@
 //! ladder shows it); a selection made in the timeline scrolls the table to its row.
 //! Ctrl/⌘-click marks several rows; "Copy as CSV" copies the marked rows (or the selected one).
 
+pub mod model;
+
 use std::sync::Arc;
 
 use egui_extras::{Column as TColumn, TableBuilder};
 
-use super::super::i18n::{t, tf};
-use super::super::state::AppState;
-use super::super::table_model::{self, Column, Sort, TableRow};
-use super::super::view_model;
-use super::super::views::capture_key;
+use crate::app::i18n::{t, tf};
+use crate::app::inspector::table::model::{Column, Sort, TableRow};
+use crate::app::state::AppState;
+use crate::app::timeline::model::end_state_text;
+use crate::app::views::capture_key;
 
 /// The rows of the open capture, cached.
 fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
@@ -23,7 +25,7 @@ fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
     match &state.views.table.rows {
         Some((k, r)) if *k == key => r.clone(),
         _ => {
-            let r = Arc::new(table_model::rows(&l.capture, l.timeline.t0_ns));
+            let r = Arc::new(model::rows(&l.capture, l.timeline.t0_ns));
             state.views.table.rows = Some((key, r.clone()));
             r
         }
@@ -68,8 +70,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ))
             .clicked()
         {
-            ui.ctx()
-                .copy_text(table_model::to_csv(marked.iter().copied()));
+            ui.ctx().copy_text(model::to_csv(marked.iter().copied()));
         }
         if !state.views.table.marked.is_empty() && ui.button(t(lang, "Unmark all")).clicked() {
             state.views.table.marked.clear();
@@ -83,7 +84,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let order = match &state.views.table.order {
         Some((k, o)) if *k == key => o.clone(),
         _ => {
-            let o = Arc::new(table_model::view(&rows, &key.1, key.2));
+            let o = Arc::new(model::view(&rows, &key.1, key.2));
             state.views.table.order = Some((key, o.clone()));
             o
         }
@@ -202,7 +203,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                             });
                         }
                         row.col(|ui| {
-                            let text = table_model::cell(r, col, lang);
+                            let text = model::cell(r, col, lang);
                             if col == Column::Tuple {
                                 ui.add(
                                     egui::Label::new(egui::RichText::new(text).monospace())
@@ -250,7 +251,7 @@ fn at_cursor(state: &AppState, conn: u32) -> String {
     let (cs, ss) = l.derived.ports.states_at(c, ns);
     format!(
         "{} / {}",
-        view_model::end_state_text(cs, state.lang),
-        view_model::end_state_text(ss, state.lang)
+        end_state_text(cs, state.lang),
+        end_state_text(ss, state.lang)
     )
 }

@@ -3,6 +3,8 @@
 //! OS profile's range, with the 60 % warning and 80 % critical lines; below it the TIME-WAIT
 //! count (`ss -tan state time-wait | wc -l` on that host). The time cursor is a vertical line.
 
+pub mod model;
+
 use std::sync::Arc;
 
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
@@ -10,10 +12,10 @@ use portlife::i18n::Lang;
 use portlife::ports::PortModel;
 use portlife::report::summary::profile_note_text;
 
-use super::super::i18n::{t, tf};
-use super::super::occupancy_model::{self, CRITICAL_PCT, WARNING_PCT};
-use super::super::state::AppState;
-use super::super::theme;
+use crate::app::i18n::{t, tf};
+use crate::app::inspector::occupancy::model::{CRITICAL_PCT, WARNING_PCT};
+use crate::app::state::AppState;
+use crate::app::theme;
 
 /// The port model under the current profile (the one the timeline shows).
 fn model(state: &AppState) -> Option<Arc<PortModel>> {
@@ -32,7 +34,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .host
         .is_none_or(|h| !m.hosts.iter().any(|p| p.host == h))
     {
-        occ.host = occupancy_model::busiest_host(&m);
+        occ.host = model::busiest_host(&m);
         occ.destination = None;
     }
     let Some(host) = occ.host else { return };
@@ -80,7 +82,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         ));
     });
     let (host, dest) = (occ.host.unwrap_or(host), occ.destination);
-    let Some(series) = occupancy_model::pool(&m, host, dest) else {
+    let Some(series) = model::pool(&m, host, dest) else {
         ui.label(t(lang, "No series for this choice."));
         return;
     };
@@ -89,7 +91,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let chart = match &state.views.occupancy.chart {
         Some((k, c)) if *k == key => c.clone(),
         _ => {
-            let c = Arc::new(occupancy_model::chart(series, l.timeline.t0_ns));
+            let c = Arc::new(model::chart(series, l.timeline.t0_ns));
             state.views.occupancy.chart = Some((key, c.clone()));
             c
         }

@@ -1,9 +1,9 @@
 //! Left panel: filters (host, destination, port range, outcome, text search). Any change
 //! rebuilds the view-model; the capture is not re-read.
 
-use super::super::capture::OutcomeGroup;
-use super::super::i18n::t;
-use super::super::state::AppState;
+use crate::app::derived::OutcomeGroup;
+use crate::app::i18n::t;
+use crate::app::state::AppState;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     egui::Panel::left(state.panel_id("filters"))

@@ -3,10 +3,12 @@
 //! capture. Capturing is done by a `portlife live` child process, so the app itself never needs
 //! root: without CAP_NET_RAW the panel shows the child's message saying how to grant it.
 
+pub mod child;
+
 use portlife::source::live;
 
-use super::super::i18n::{t, tf};
-use super::super::state::AppState;
+use crate::app::i18n::{t, tf};
+use crate::app::state::AppState;
 
 /// The "Capture" entry in the menu bar.
 pub fn menu(ui: &mut egui::Ui, state: &mut AppState) {

@@ -1,7 +1,8 @@
-//! The view-model: turns the capture model (connections and their TCP-state transitions) into
-//! what the panels draw — host groups, (host, port) rows, lanes and phase spans — plus the
-//! numbers the status bar shows. Panels read only this module's types; they never touch the
-//! tracker, so the core can change without the drawing code changing.
+//! The timeline's view-model: turns the capture model (connections and their TCP-state
+//! transitions) into what the timeline draws — host groups, (host, port) rows, lanes and phase
+//! spans — plus the numbers the status bar shows and the selected connection's details. Panels
+//! read only this module's types; they never touch the tracker, so the core can change without
+//! the drawing code changing.
 //!
 //! Times here are `f64` seconds relative to the capture's first connection (`t0_ns`; the first
 //! UDP exchange in a capture without TCP), which is what the x axis needs; absolute times are
@@ -15,8 +16,8 @@ use portlife::ports::{self, Basis, EndState, OsProfile, PortModel};
 use portlife::report::summary::outcome_text;
 use portlife::tcp::{Connection, Outcome, Role, UdpFlow};
 
-use super::capture::{CaptureModel, OutcomeGroup};
-use super::i18n::{t, tf};
+use crate::app::derived::{CaptureModel, OutcomeGroup};
+use crate::app::i18n::{t, tf};
 
 /// The port lifecycle phases the timeline draws (DESIGN.md). Available is the empty space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

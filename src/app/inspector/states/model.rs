@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use portlife::ports::{EndState, PortModel};
 use portlife::tcp::TcpState;
 
-use super::capture::CaptureModel;
-use super::view_model::{Phase, Timeline};
+use crate::app::derived::CaptureModel;
+use crate::app::timeline::model::{Phase, Timeline};
 
 /// A box of the diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,18 +6,20 @@
 //! cursor moved elsewhere (replay, timeline) moves the ladder's current packet.
 //!
 //! The packets are read from the capture file on a worker thread ([`LadderJob`]); see
-//! [`super::super::ladder_model`] for why.
+//! [`crate::app::inspector::ladder::model`] for why.
+
+pub mod model;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
-use super::super::i18n::{t, tf};
-use super::super::ladder_model::{Ladder, LadderItem, LadderJob};
-use super::super::state::AppState;
+use crate::app::i18n::{t, tf};
+use crate::app::inspector::ladder::model::{Ladder, LadderItem, LadderJob};
+use crate::app::state::AppState;
 use portlife::ports;
 
-use super::super::theme::{CLIENT_COLOR, SERVER_COLOR};
-use super::super::view_model;
-use super::super::views::LadderSlot;
+use crate::app::theme::{CLIENT_COLOR, SERVER_COLOR};
+use crate::app::timeline::model::end_state_text;
+use crate::app::views::LadderSlot;
 
 const ROW_H: f32 = 30.0;
 const TIME_W: f32 = 110.0;
@@ -101,8 +103,8 @@ fn after_last_packet(state: &AppState, ladder: &Ladder) -> Option<String> {
         state.lang,
         "after the last packet: client {} · server {}",
         &[
-            &view_model::end_state_text(cs, state.lang),
-            &view_model::end_state_text(ss, state.lang),
+            &end_state_text(cs, state.lang),
+            &end_state_text(ss, state.lang),
         ],
     ))
 }
@@ -169,7 +171,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 ))
                 .clicked()
             {
-                super::table::select(state, id);
+                crate::app::inspector::table::select(state, id);
             }
         }
         return;

@@ -7,15 +7,18 @@
 //! with 100 000 connections costs what is on screen, not what is in the file. Only spans at
 //! least two pixels wide get an interactive (hover/click, accessible) widget.
 
+pub mod export;
+pub mod model;
+
 use chrono::{DateTime, Utc};
 use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
 use portlife::i18n::Lang;
 
-use super::super::i18n::{t, tf};
-use super::super::state::{AppState, TimeAxis, ViewTransform};
-use super::super::theme;
-use super::super::view_model::{self, Phase, Row, Timeline};
+use crate::app::i18n::{t, tf};
+use crate::app::state::{AppState, TimeAxis, ViewTransform};
+use crate::app::theme;
+use crate::app::timeline::model::{Phase, Row, Timeline};
 
 const LABEL_W: f32 = 200.0;
 const GROUP_H: f32 = 22.0;
@@ -379,7 +382,7 @@ fn segments(tl: &Timeline, view: &ViewTransform) -> Vec<(f64, f64)> {
 fn visible_breaks<'a>(
     tl: &'a Timeline,
     view: &'a ViewTransform,
-) -> impl Iterator<Item = view_model::AxisBreak> + 'a {
+) -> impl Iterator<Item = model::AxisBreak> + 'a {
     tl.breaks
         .iter()
         .copied()
@@ -525,7 +528,7 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
         let text = tf(
             lang,
             "{} without a packet",
-            &[&view_model::fmt_duration(br.to - br.from)],
+            &[&model::fmt_duration(br.to - br.from)],
         );
         let band = Rect::from_x_y_ranges(x0.max(plot_x.min)..=x1.min(plot_x.max), rect.y_range());
         let r = ui.interact(band, ui.scope_id().with(("axis-break", i)), Sense::hover());
@@ -942,15 +945,9 @@ fn draw_row(
                     .hover_pos()
                     .map_or(s.start, |p| t_of(tl, view, plot_x, p.x));
                 if let Some(l) = &state.loaded {
-                    if let Some(info) = view_model::span_info(
-                        &l.capture,
-                        &l.derived.ports,
-                        tl,
-                        row,
-                        s,
-                        at,
-                        state.lang,
-                    ) {
+                    if let Some(info) =
+                        model::span_info(&l.capture, &l.derived.ports, tl, row, s, at, state.lang)
+                    {
                         r.on_hover_ui(|ui| span_tooltip(ui, &info, state.axis, tl, state.lang));
                     }
                 }
@@ -961,7 +958,7 @@ fn draw_row(
 
 fn span_tooltip(
     ui: &mut egui::Ui,
-    info: &view_model::SpanInfo,
+    info: &model::SpanInfo,
     axis: TimeAxis,
     tl: &Timeline,
     lang: Lang,
@@ -982,7 +979,7 @@ fn span_tooltip(
         "{} -> {} ({})",
         tick_label(axis, tl, info.start, step),
         tick_label(axis, tl, info.end, step),
-        view_model::fmt_duration(info.end - info.start)
+        model::fmt_duration(info.end - info.start)
     ));
     ui.label(&info.sentence);
 }

@@ -8,8 +8,8 @@ use portlife::findings::{Finding, Severity};
 use portlife::i18n::Lang;
 use portlife::report::summary::{chapter_path, severity_text};
 
-use super::super::i18n::{t, tf};
-use super::super::state::AppState;
+use crate::app::i18n::{t, tf};
+use crate::app::state::AppState;
 
 /// Badge colour per severity: red, Okabe–Ito orange, grey.
 fn severity_color(s: Severity, visuals: &egui::Visuals) -> Color32 {

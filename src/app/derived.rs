@@ -1,6 +1,7 @@
 //! The capture model the app holds: the connections of one capture (from the library's
-//! [`portlife::tcp::Tracker`] via `analysis::analyze_file`), read on the loader thread. Only [`super::view_model`] reads it;
-//! panels never do.
+//! [`portlife::tcp::Tracker`] via `analysis::analyze_file`), read on the loader thread, and
+//! [`Derived`], what one choice of profiles makes of it. The views read it through their models
+//! ([`crate::app::timeline::model`] and each view's `model.rs`); their panels never do.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -13,7 +14,7 @@ use portlife::source::{Progress, Warning};
 use portlife::tcp::{Connection, Outcome, UdpFlow};
 
 #[cfg(test)]
-use super::profile::{CustomParams, ProfileChoice};
+use crate::app::profile::{CustomParams, ProfileChoice};
 
 /// The outcome groups of the filter panel (the list), over the tracker's finer
 /// [`Outcome`].

@@ -7,18 +7,20 @@
 //! The highlighted states are also written as text ("client: ESTABLISHED"), which is what a
 //! screen reader (and the tests) read.
 
+pub mod model;
+
 use std::sync::Arc;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use portlife::i18n::Lang;
 
-use super::super::diagram_model::{self, AtCursor, Node, TransitionCounts, EDGES, NODES};
-use super::super::i18n::{t, tf};
-use super::super::state::AppState;
-use super::super::theme;
-use super::super::theme::{CLIENT_COLOR, SERVER_COLOR};
-use super::super::view_model::{self, Phase};
-use super::super::views::capture_key;
+use crate::app::i18n::{t, tf};
+use crate::app::inspector::states::model::{AtCursor, Node, TransitionCounts, EDGES, NODES};
+use crate::app::state::AppState;
+use crate::app::theme;
+use crate::app::theme::{CLIENT_COLOR, SERVER_COLOR};
+use crate::app::timeline::model::{end_state_text, Phase};
+use crate::app::views::capture_key;
 
 const BOX: Vec2 = Vec2::new(104.0, 24.0);
 const LIFECYCLE_W: f32 = 230.0;
@@ -29,7 +31,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let counts = match &state.views.fig5_counts {
         Some((k, c)) if *k == key => c.clone(),
         _ => {
-            let c = Arc::new(diagram_model::transition_counts(&l.capture));
+            let c = Arc::new(model::transition_counts(&l.capture));
             state.views.fig5_counts = Some((key, c.clone()));
             c
         }
@@ -38,12 +40,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let at_s = state.time_cursor.unwrap_or(l.timeline.capture_end);
     let at = state
         .selection
-        .and_then(|s| diagram_model::at_cursor(&l.capture, &l.derived.ports, &l.timeline, s, at_s));
+        .and_then(|s| model::at_cursor(&l.capture, &l.derived.ports, &l.timeline, s, at_s));
     ui.horizontal(|ui| {
         match at {
             Some(a) => {
-                ui.colored_label(CLIENT_COLOR, tf(lang, "client: {}", &[&view_model::end_state_text(a.client, lang)]));
-                ui.colored_label(SERVER_COLOR, tf(lang, "server: {}", &[&view_model::end_state_text(a.server, lang)]));
+                ui.colored_label(CLIENT_COLOR, tf(lang, "client: {}", &[&end_state_text(a.client, lang)]));
+                ui.colored_label(SERVER_COLOR, tf(lang, "server: {}", &[&end_state_text(a.server, lang)]));
                 ui.label(tf(lang, "port phase: {}", &[&phase_text(a.phase, lang)]));
                 ui.weak(if state.time_cursor.is_some() {
                     tf(lang, "at {} s", &[&format!("{at_s:.6}")])
@@ -59,7 +61,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             }
         }
     });
-    let off = diagram_model::off_figure(&counts);
+    let off = model::off_figure(&counts);
     if !off.is_empty() {
         let text: Vec<String> = off
             .iter()
@@ -90,7 +92,7 @@ fn phase_text(phase: Option<Phase>, lang: Lang) -> &'static str {
 
 /// Centre of a node's box inside `rect` (5 columns × 7 rows).
 fn centre(rect: Rect, n: Node) -> Pos2 {
-    let (c, r) = diagram_model::grid_of(n);
+    let (c, r) = model::grid_of(n);
     let dx = (rect.width() - BOX.x) / 4.0;
     let dy = (rect.height() - BOX.y) / 6.0;
     Pos2::new(
@@ -123,7 +125,7 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
     let visuals = ui.visuals();
     let max = EDGES
         .iter()
-        .map(|e| diagram_model::edge_count(counts, e))
+        .map(|e| model::edge_count(counts, e))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -135,7 +137,7 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
         let nrm = Vec2::new(n.y, -n.x);
         let offset = if reverse { nrm * 5.0 } else { Vec2::ZERO };
         let (pa, pb) = (border_point(a, b) + offset, border_point(b, a) + offset);
-        let count = diagram_model::edge_count(counts, e);
+        let count = model::edge_count(counts, e);
         let width = if count == 0 {
             1.0
         } else {
@@ -148,7 +150,7 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
         };
         arrow(&painter, pa, pb, Stroke::new(width, color));
         // The label: on the arrow or beside it (see `label_place`), on an opaque patch.
-        let (frac, side) = diagram_model::label_place(e);
+        let (frac, side) = model::label_place(e);
         let out = nrm * side;
         let anchor = pa + (pb - pa) * frac + out * 6.0;
         let text = if count > 0 {

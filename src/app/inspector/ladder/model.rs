@@ -24,7 +24,7 @@ use portlife::source::merge::MergedSource;
 use portlife::source::FileSource;
 use portlife::tcp::{Connection, Side, TcpState};
 
-use super::i18n::{t, tf};
+use crate::app::i18n::{t, tf};
 
 /// Packets kept for one ladder (bounds memory on a pathological connection).
 pub const MAX_PACKETS: usize = 50_000;

@@ -6,12 +6,14 @@
 //! of TIME-WAIT is the wait, and after the capture only the hosts' profile timers move the ports
 //! on (the bar says so while the cursor is there).
 
+pub mod model;
+
 use std::sync::Arc;
 
-use super::super::i18n::{t, tf};
-use super::super::replay_model::{self, SPEEDS};
-use super::super::state::AppState;
-use super::super::views::capture_key;
+use crate::app::i18n::{t, tf};
+use crate::app::inspector::replay::model::SPEEDS;
+use crate::app::state::AppState;
+use crate::app::views::capture_key;
 
 /// Move the cursor while playing (once per frame, before anything draws).
 pub fn tick(ui: &egui::Ui, state: &mut AppState) {
@@ -22,7 +24,7 @@ pub fn tick(ui: &egui::Ui, state: &mut AppState) {
     let end = replay_end(l);
     let dt = f64::from(ui.input(|i| i.stable_dt).min(0.1));
     let from = state.time_cursor.unwrap_or(l.timeline.extent.0);
-    let (mut t, done) = replay_model::advance(from, dt, state.views.speed, end);
+    let (mut t, done) = model::advance(from, dt, state.views.speed, end);
     // No packet in a break: replay jumps over it rather than playing days of nothing.
     if let Some(b) = l.timeline.break_at(t) {
         t = b.to;
@@ -37,7 +39,7 @@ pub fn tick(ui: &egui::Ui, state: &mut AppState) {
 
 /// Where replay stops: the last span's end (a TIME-WAIT running on after the capture, by its
 /// profile), or the last packet when nothing outlasts it.
-fn replay_end(l: &super::super::loaded::Loaded) -> f64 {
+fn replay_end(l: &crate::app::loaded::Loaded) -> f64 {
     let tl = &l.timeline;
     tl.capture_end.max(tl.extent.1).max(tl.extent.0)
 }
@@ -51,7 +53,7 @@ fn change_times(state: &mut AppState) -> Arc<Vec<f64>> {
     match &state.views.change_times {
         Some((k, v)) if *k == key => v.clone(),
         _ => {
-            let v = Arc::new(replay_model::change_times(
+            let v = Arc::new(model::change_times(
                 &l.capture,
                 l.timeline.t0_ns,
                 state.selection,
@@ -121,7 +123,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
         .on_hover_text(prev_hint)
         .clicked()
     {
-        if let Some(at) = cursor.and_then(|c| replay_model::prev_change(&times, c)) {
+        if let Some(at) = cursor.and_then(|c| model::prev_change(&times, c)) {
             state.time_cursor = Some(at);
         }
     }
@@ -131,7 +133,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
         .clicked()
     {
         let from = cursor.unwrap_or(f64::NEG_INFINITY);
-        if let Some(at) = replay_model::next_change(&times, from) {
+        if let Some(at) = model::next_change(&times, from) {
             state.time_cursor = Some(at);
         }
     }

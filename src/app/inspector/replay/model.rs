@@ -1,8 +1,8 @@
 //! Replay of a capture: the shared time cursor moved at ×1 … ×1000, and the moments the cursor
-//! can step to (state changes). Pure functions; the replay bar ([`super::panels::replay`]) calls
+//! can step to (state changes). Pure functions; the replay bar ([`crate::app::inspector::replay`]) calls
 //! them and writes `AppState::time_cursor`.
 
-use super::capture::CaptureModel;
+use crate::app::derived::CaptureModel;
 
 /// The replay speeds offered (capture seconds per wall-clock second).
 pub const SPEEDS: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
