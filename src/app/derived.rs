@@ -82,6 +82,11 @@ pub struct CaptureModel {
     pub auto: Option<Arc<Derived>>,
 }
 
+/// A capture's identity for the views' caches: the address of its shared model.
+pub fn capture_key(c: &Arc<CaptureModel>) -> usize {
+    Arc::as_ptr(c) as usize
+}
+
 /// What the views show of a capture under one profile: the port model (with the UDP flows, as
 /// the report derives it) and the findings. Derived once per capture and profile; filters,
 /// the occupancy chart and the pool map all read this one.

@@ -603,7 +603,7 @@ mod tests {
         ("timeline/export.rs", include_str!("timeline/export.rs")),
         ("state.rs", include_str!("state.rs")),
         ("inspector/mod.rs", include_str!("inspector/mod.rs")),
-        ("views.rs", include_str!("views.rs")),
+        ("inspector/state.rs", include_str!("inspector/state.rs")),
         (
             "inspector/replay/mod.rs",
             include_str!("inspector/replay/mod.rs"),

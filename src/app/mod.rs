@@ -1,7 +1,9 @@
 //! The portlife desktop app (egui + eframe). Only this module depends on egui; the library does
 //! not. Layout follows egui's demo app: [`state::AppState`] holds what is shown, and each view
-//! has one folder holding its panel (`mod.rs`) and its model (`model.rs`, what the panel draws,
-//! made from the open capture):
+//! has one folder holding its panel (`mod.rs`), its model (`model.rs`, what the panel draws,
+//! made from the open capture) and what it remembers between frames: a field of `AppState`,
+//! so kept apart from the panel, which reads `AppState` (in `state.rs`; the pool map's and the
+//! Capture window's beside the model or the child process they hold):
 //!
 //! - [`timeline`]: the port timeline in the middle, with its SVG/PNG export;
 //! - [`inspector`]: the bottom panel's tabs (ladder, states, occupancy, table) and replay bar;
@@ -27,7 +29,6 @@ pub mod settings;
 pub mod state;
 pub mod theme;
 pub mod timeline;
-pub mod views;
 
 #[cfg(test)]
 mod book_shots;

@@ -11,6 +11,7 @@ use portlife::ports::Profiles;
 
 use super::derived::CaptureModel;
 use super::i18n::{self, tf, CjkFont};
+use super::inspector::state::InspectorState;
 use super::live::child::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
 use super::pool_map::model::PoolMapState;
@@ -19,6 +20,7 @@ use super::samples::{self, Sample};
 use super::timeline::model::{
     self as timeline_model, Filters, PhaseCounts, ProfileGhost, Timeline,
 };
+use super::timeline::state::TimelineState;
 
 /// How the x axis is labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,8 +113,11 @@ pub struct AppState {
     pub live: LiveState,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
-    /// The ladder, state diagram, occupancy, table, replay and export views under the timeline.
-    pub views: super::views::ViewsState,
+    /// What the timeline remembers between frames (scroll, "Go to", export of its window).
+    pub timeline_view: TimelineState,
+    /// The bottom panel: its tab, and the ladder, state diagram, occupancy, table and replay
+    /// views' state.
+    pub inspector: InspectorState,
     /// The pool map window: open or not, host, destination, cached port model.
     pub pool_map: PoolMapState,
     /// The language of every text (English by default; `app::run` takes the system locale).
@@ -157,7 +162,8 @@ impl Default for AppState {
             frame_ms: 0.0,
             show_frame_time: true,
             live: LiveState::default(),
-            views: super::views::ViewsState::default(),
+            timeline_view: TimelineState::default(),
+            inspector: InspectorState::default(),
             layout_generation: 0,
             ghost: None,
             presentation: false,
@@ -231,7 +237,8 @@ impl AppState {
         self.cursor_counts = None;
         self.ghost = None;
         self.collapsed.clear();
-        self.views.reset_for_new_capture();
+        self.timeline_view.reset_for_new_capture();
+        self.inspector.reset_for_new_capture();
         self.view = fit_squeezed(&timeline, timeline.extent.0, timeline.extent.1);
         self.loaded = Some(Loaded {
             path,

@@ -660,7 +660,7 @@ fn days_without_a_packet_break_the_time_axis() {
     h.get_by_label("10.0.0.2:40005");
     // Replay in the silence goes straight to its end.
     h.state_mut().state.time_cursor = Some(b.from + 10.0);
-    h.state_mut().state.views.playing = true;
+    h.state_mut().state.inspector.replay.playing = true;
     h.step();
     let t = h.state().state.time_cursor.unwrap();
     assert!(t >= b.to, "{t} vs {b:?}");
@@ -737,7 +737,7 @@ fn go_to_and_the_overview_strip_reach_any_row() {
         h.step();
         h.drop_at(at);
         h.run();
-        h.state().state.views.scrolled.0
+        h.state().state.timeline_view.scrolled.0
     };
     let top = click(&mut h, strip.top() + 1.0);
     assert!(top < 500.0, "{top}");

@@ -11,11 +11,12 @@ use etherparse::PacketBuilder;
 use portlife::source::PcapWriter;
 
 use super::inspector::ladder::model::LadderItem;
+use super::inspector::ladder::state::LadderSlot;
+use super::inspector::state::Tab;
 use super::inspector::{ladder, occupancy, replay, states, table};
 use super::profile::{CustomParams, ProfileChoice};
 use super::tests::{harness, open, temp_capture};
 use super::timeline::model::Phase;
-use super::views::{LadderSlot, Tab};
 use super::PortlifeApp;
 
 const CLIENT: [u8; 4] = [10, 0, 0, 2];
@@ -117,7 +118,7 @@ fn select_and_wait_ladder(h: &mut Harness<'static, PortlifeApp>, span: &str) {
     loop {
         // step, not run: the spinner repaints while the worker reads.
         h.step();
-        match &h.state().state.views.ladder {
+        match &h.state().state.inspector.ladder.slot {
             LadderSlot::Ready(_) => break,
             LadderSlot::Failed { error, .. } => panic!("ladder failed: {error}"),
             _ if Instant::now() > deadline => panic!("ladder not read in 30 s"),
@@ -136,7 +137,7 @@ fn selecting_a_connection_shows_its_ladder_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = tall_harness();
     open(&mut h, &http_capture(&dir));
-    assert_eq!(h.state().state.views.tab, Tab::Ladder);
+    assert_eq!(h.state().state.inspector.tab, Tab::Ladder);
     select_and_wait_ladder(&mut h, "10.0.0.2:40001 Active span");
     // Handshake, the folded request/response run, then the close, top to bottom.
     let order = [
@@ -160,7 +161,7 @@ fn selecting_a_connection_shows_its_ladder_in_order() {
     h.run();
     h.get_by_label("#14 data <-");
     h.get_by_label("packet 14 of 18 (frame #14)");
-    let LadderSlot::Ready(ladder) = &h.state().state.views.ladder else {
+    let LadderSlot::Ready(ladder) = &h.state().state.inspector.ladder.slot else {
         unreachable!()
     };
     assert!(ladder.packets[13].retransmission);
@@ -278,15 +279,15 @@ fn past_the_last_packet_every_view_agrees_with_the_time_wait_timer() {
     // Space plays from there (the cursor is at the end, so it starts over) and pauses.
     h.key_press(egui::Key::Space);
     h.step();
-    assert!(h.state().state.views.playing, "Space plays");
+    assert!(h.state().state.inspector.replay.playing, "Space plays");
     h.key_press(egui::Key::Space);
     h.step();
-    assert!(!h.state().state.views.playing, "Space pauses");
+    assert!(!h.state().state.inspector.replay.playing, "Space pauses");
 }
 
 /// Drag the splitter above the views panel (the timeline's bottom edge) to height `y`.
 fn drag_splitter_to(h: &mut Harness<'static, PortlifeApp>, y: f32) {
-    let r = h.state().state.views.timeline_rect.expect("timeline drawn");
+    let r = h.state().state.timeline_view.rect.expect("timeline drawn");
     let from = egui::pos2(r.center().x, r.bottom() + 1.0);
     h.hover_at(from);
     h.step();
@@ -303,8 +304,8 @@ fn drag_splitter_to(h: &mut Harness<'static, PortlifeApp>, y: f32) {
 fn timeline_height(h: &Harness<'static, PortlifeApp>) -> f32 {
     h.state()
         .state
-        .views
-        .timeline_rect
+        .timeline_view
+        .rect
         .expect("timeline drawn")
         .height()
 }
@@ -337,7 +338,7 @@ fn the_timeline_keeps_its_height_whatever_the_splitter_and_tabs_do() {
     drag_splitter_to(&mut h, window_h);
     let bottom = timeline_height(&h);
     assert!(bottom > default_h, "{bottom} vs {default_h}");
-    let views_top = h.state().state.views.timeline_rect.unwrap().bottom();
+    let views_top = h.state().state.timeline_view.rect.unwrap().bottom();
     assert!(
         window_h - views_top >= MIN_VIEWS_H,
         "views panel {}",
@@ -439,8 +440,8 @@ fn table_sorts_and_its_selection_moves_the_timeline() {
     h.run();
     let rows = |h: &Harness<'static, PortlifeApp>| {
         let st = &h.state().state;
-        let (_, r) = st.views.table.rows.as_ref().expect("rows");
-        let order = table::model::view(r, &st.views.table.filter, st.views.table.sort);
+        let (_, r) = st.inspector.table.rows.as_ref().expect("rows");
+        let order = table::model::view(r, &st.inspector.table.filter, st.inspector.table.sort);
         order
             .iter()
             .map(|i| r[*i].client.clone())
@@ -462,14 +463,14 @@ fn table_sorts_and_its_selection_moves_the_timeline() {
     let (a, b) = l.timeline.connection_extent(sel).unwrap();
     assert!(st.view.start <= a && b <= st.view.end);
     // …and the timeline took the request to scroll its row into sight.
-    assert_eq!(st.views.reveal_in_timeline, None);
+    assert_eq!(st.timeline_view.reveal, None);
     assert!(st.view.width() < l.timeline.extent.1 - l.timeline.extent.0);
     // The "at cursor" column follows the shared cursor: at 1 s two connections are open.
     h.state_mut().state.time_cursor = Some(1.0);
     h.run();
     assert_eq!(h.query_all_by_label("ESTABLISHED / ESTABLISHED").count(), 2);
     // The filter box narrows the rows.
-    h.state_mut().state.views.table.filter = "refused".into();
+    h.state_mut().state.inspector.table.filter = "refused".into();
     h.run();
     h.get_by_label("1 of 3 connections");
 }
@@ -505,7 +506,7 @@ fn replay_steps_through_state_changes_and_plays() {
     h.run();
     assert_eq!(h.state().state.time_cursor, Some(0.0));
     // Play at ×1: the cursor moves forward on its own; at ×1000 it soon stops at the end.
-    h.state_mut().state.views.speed = 1.0;
+    h.state_mut().state.inspector.replay.speed = 1.0;
     h.get_by_label("Play").click();
     for _ in 0..5 {
         h.step();
@@ -513,7 +514,7 @@ fn replay_steps_through_state_changes_and_plays() {
     let t = h.state().state.time_cursor.unwrap();
     assert!(t > 0.0);
     h.get_by_label("Pause");
-    h.state_mut().state.views.speed = 1000.0;
+    h.state_mut().state.inspector.replay.speed = 1000.0;
     // Replay ends when the last TIME-WAIT has expired, past the last packet.
     let tl = super::tests::timeline(&h);
     let end = tl.extent.1;
@@ -523,12 +524,12 @@ fn replay_steps_through_state_changes_and_plays() {
     );
     for _ in 0..400 {
         h.step();
-        if !h.state().state.views.playing {
+        if !h.state().state.inspector.replay.playing {
             break;
         }
     }
     assert_eq!(h.state().state.time_cursor, Some(end));
-    assert!(!h.state().state.views.playing);
+    assert!(!h.state().state.inspector.replay.playing);
 }
 
 #[test]
@@ -550,20 +551,24 @@ fn export_writes_the_visible_window_as_svg() {
     let mut h = harness();
     open(&mut h, &temp_capture(&dir));
     let out = dir.path().join("view.svg");
-    h.state_mut().state.views.export_path = out.display().to_string();
+    h.state_mut().state.timeline_view.export.path = out.display().to_string();
     h.get_by_label("Export SVG").click();
     h.step();
-    assert!(h.state().state.views.export_job.is_some(), "export started");
+    assert!(
+        h.state().state.timeline_view.export.job.is_some(),
+        "export started"
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
-    while h.state().state.views.export_status.is_none() && Instant::now() < deadline {
+    while h.state().state.timeline_view.export.status.is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
         h.run();
     }
     let status = h
         .state()
         .state
-        .views
-        .export_status
+        .timeline_view
+        .export
+        .status
         .clone()
         .expect("export finished");
     assert!(status.starts_with("saved"), "{status}");
@@ -694,7 +699,7 @@ fn view_screenshots() {
     };
     let wait_ladder = |h: &mut Harness<'static, PortlifeApp>| {
         let deadline = Instant::now() + Duration::from_secs(30);
-        while !matches!(h.state().state.views.ladder, LadderSlot::Ready(_))
+        while !matches!(h.state().state.inspector.ladder.slot, LadderSlot::Ready(_))
             && Instant::now() < deadline
         {
             h.step();
@@ -722,20 +727,20 @@ fn view_screenshots() {
     for _ in 0..4 {
         ladder::step(&mut h.state_mut().state, 1);
     }
-    h.state_mut().state.views.tab = Tab::States;
+    h.state_mut().state.inspector.tab = Tab::States;
     shot(&mut h, "states");
     // Occupancy: the exhaustion sample under its real range.
     let mut h = big();
     h.state_mut().state.custom = exhaustion_custom();
     h.state_mut().state.profile = ProfileChoice::Custom;
     open(&mut h, Path::new(EXHAUSTION));
-    h.state_mut().state.views.tab = Tab::Occupancy;
+    h.state_mut().state.inspector.tab = Tab::Occupancy;
     h.state_mut().state.time_cursor = Some(30.0);
     shot(&mut h, "occupancy");
     // Table: the browser burst.
     let mut h = big();
     open(&mut h, Path::new("samples/browser-burst.pcap"));
-    h.state_mut().state.views.tab = Tab::Table;
+    h.state_mut().state.inspector.tab = Tab::Table;
     table::select(&mut h.state_mut().state, 3);
     h.state_mut().state.time_cursor = Some(3.0);
     shot(&mut h, "table");

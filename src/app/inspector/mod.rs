@@ -1,15 +1,19 @@
 //! The bottom panel of the views under the timeline: the replay bar (shared time cursor), SVG export of
 //! the timeline window, and the tabs Ladder | States | Occupancy | Table. Every view shows the state at `AppState::time_cursor`.
+//!
+//! Each view has its folder here: its panel (`mod.rs`), its model (`model.rs`) and what it
+//! remembers between frames (`state.rs`), gathered with the tab shown in [`state::InspectorState`].
 
 pub mod ladder;
 pub mod occupancy;
 pub mod replay;
+pub mod state;
 pub mod states;
 pub mod table;
 
+use crate::app::inspector::state::Tab;
 use crate::app::state::AppState;
 use crate::app::timeline::export;
-use crate::app::views::Tab;
 
 /// The height the timeline keeps, however the views panel is dragged or filled.
 pub const MIN_TIMELINE_H: f32 = 220.0;
@@ -34,7 +38,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 for tab in Tab::ALL {
-                    ui.selectable_value(&mut state.views.tab, tab, tab.title(state.lang));
+                    ui.selectable_value(&mut state.inspector.tab, tab, tab.title(state.lang));
                 }
                 ui.separator();
                 replay::bar(ui, state);
@@ -42,7 +46,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 export::toolbar_item(ui, state);
             });
             ui.separator();
-            match state.views.tab {
+            match state.inspector.tab {
                 Tab::Ladder => ladder::show(ui, state),
                 Tab::States => states::show(ui, state),
                 Tab::Occupancy => occupancy::show(ui, state),
@@ -54,5 +58,5 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.allocate_rect(rest, egui::Sense::hover());
         });
     // What is left is where the timeline (the central panel) goes: "Export PNG" crops to it.
-    state.views.timeline_rect = Some(ui.available_rect_before_wrap());
+    state.timeline_view.rect = Some(ui.available_rect_before_wrap());
 }

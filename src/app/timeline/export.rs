@@ -54,24 +54,24 @@ fn cannot_write(lang: Lang, path: &std::path::Path, e: &dyn std::fmt::Display) -
 /// The toolbar's path field and button, and the status of the last export.
 pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
-    if let Some(rx) = &state.views.export_job {
+    if let Some(rx) = &state.timeline_view.export.job {
         if let Ok(r) = rx.try_recv() {
-            state.views.export_status = Some(match r {
+            state.timeline_view.export.status = Some(match r {
                 Ok(p) => tf(lang, "saved {}", &[&p]),
                 Err(e) => tf(lang, "export failed: {}", &[&e]),
             });
-            state.views.export_job = None;
+            state.timeline_view.export.job = None;
         }
     }
     let Some(l) = &state.loaded else { return };
     let l2 = ui.label(t(lang, "SVG:"));
     ui.add(
-        egui::TextEdit::singleline(&mut state.views.export_path)
+        egui::TextEdit::singleline(&mut state.timeline_view.export.path)
             .desired_width(160.0)
             .hint_text("portlife-timeline.svg"),
     )
     .labelled_by(l2.id);
-    let busy = state.views.export_job.is_some();
+    let busy = state.timeline_view.export.job.is_some();
     if ui
         .add_enabled(!busy, egui::Button::new(t(lang, "Export SVG")))
         .on_hover_text(t(
@@ -82,7 +82,7 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
     {
         let req = Request {
             capture: l.path.clone(),
-            out: PathBuf::from(state.views.export_path.trim()),
+            out: PathBuf::from(state.timeline_view.export.path.trim()),
             profile: state.profiles(),
             window: (state.view.start, state.view.end),
             t0_ns: l.timeline.t0_ns,
@@ -97,8 +97,10 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
                 ctx.request_repaint();
             });
         match spawned {
-            Ok(_) => state.views.export_job = Some(rx),
-            Err(e) => state.views.export_status = Some(tf(lang, "export failed: {}", &[&e])),
+            Ok(_) => state.timeline_view.export.job = Some(rx),
+            Err(e) => {
+                state.timeline_view.export.status = Some(tf(lang, "export failed: {}", &[&e]))
+            }
         }
     }
     if ui
@@ -109,8 +111,8 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
         ))
         .clicked()
     {
-        if let Some(rect) = state.views.timeline_rect {
-            let out = PathBuf::from(state.views.export_path.trim()).with_extension("png");
+        if let Some(rect) = state.timeline_view.rect {
+            let out = PathBuf::from(state.timeline_view.export.path.trim()).with_extension("png");
             let (tx, rx) = crossbeam_channel::bounded(1);
             let ctx = ui.ctx().clone();
             let ppp = ui.ctx().pixels_per_point();
@@ -121,12 +123,12 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
                 let _ = tx.send(r.map(|()| out.display().to_string()));
                 ctx.request_repaint();
             });
-            state.views.export_job = Some(rx);
+            state.timeline_view.export.job = Some(rx);
         }
     }
     if busy {
         ui.spinner();
-    } else if let Some(s) = &state.views.export_status {
+    } else if let Some(s) = &state.timeline_view.export.status {
         ui.weak(s);
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod export;
 pub mod model;
+pub mod state;
 
 use chrono::{DateTime, Utc};
 use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, Vec2};
@@ -156,15 +157,15 @@ fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
         let l = ui.label(t(lang, "Go to:"));
         let r = ui
             .add(
-                egui::TextEdit::singleline(&mut state.views.jump_input)
+                egui::TextEdit::singleline(&mut state.timeline_view.jump_input)
                     .hint_text(t(lang, "host or host:port, Enter"))
                     .desired_width(170.0),
             )
             .labelled_by(l.id);
         if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            let q = state.views.jump_input.trim().to_string();
+            let q = state.timeline_view.jump_input.trim().to_string();
             if !q.is_empty() {
-                state.views.jump_to = Some(q);
+                state.timeline_view.jump_to = Some(q);
             }
         }
     });
@@ -563,9 +564,9 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
 fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
     // A connection another view asked to bring into sight (the table's selection), a row the
     // "Go to" field named (its host unfolded first), a place on the overview strip.
-    let reveal = state.views.reveal_in_timeline.take();
-    let mut jump = state.views.jump_to.take();
-    let scroll_to = state.views.scroll_to.take();
+    let reveal = state.timeline_view.reveal.take();
+    let mut jump = state.timeline_view.jump_to.take();
+    let scroll_to = state.timeline_view.scroll_to.take();
     if let Some(q) = &jump {
         let host = state.loaded.as_ref().and_then(|l| {
             let tl = &l.timeline;
@@ -577,7 +578,7 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
         // A folded host is unfolded first; the scroll area learns its new height this frame
         // and would clamp the jump to the old one, so the jump waits a frame.
         if host.is_some_and(|h| state.collapsed.remove(&h)) {
-            state.views.jump_to = jump.take();
+            state.timeline_view.jump_to = jump.take();
             ui.ctx().request_repaint();
         }
     }
@@ -760,12 +761,12 @@ fn body(ui: &mut egui::Ui, state: &mut AppState, plot_x: egui::Rangef) {
         plot_x.max + 2.0..=plot_x.max + 2.0 + MINIMAP_W,
         outer.y_range(),
     );
-    let asked = minimap(ui, tl, &lines, total_h, strip, state.views.scrolled);
+    let asked = minimap(ui, tl, &lines, total_h, strip, state.timeline_view.scrolled);
     let scrolled = (out.state.clamped_offset().y, out.inner_rect.height());
     apply(state, actions, plot_x);
-    state.views.scrolled = scrolled;
+    state.timeline_view.scrolled = scrolled;
     if let Some(y) = asked {
-        state.views.scroll_to = Some(y);
+        state.timeline_view.scroll_to = Some(y);
         ui.ctx().request_repaint();
     }
 }

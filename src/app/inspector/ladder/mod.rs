@@ -9,17 +9,18 @@
 //! [`crate::app::inspector::ladder::model`] for why.
 
 pub mod model;
+pub mod state;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
-use crate::app::i18n::{t, tf};
-use crate::app::inspector::ladder::model::{Ladder, LadderItem, LadderJob};
-use crate::app::state::AppState;
 use portlife::ports;
 
+use crate::app::i18n::{t, tf};
+use crate::app::inspector::ladder::model::{Ladder, LadderItem, LadderJob};
+use crate::app::inspector::ladder::state::LadderSlot;
+use crate::app::state::AppState;
 use crate::app::theme::{CLIENT_COLOR, SERVER_COLOR};
 use crate::app::timeline::model::end_state_text;
-use crate::app::views::LadderSlot;
 
 const ROW_H: f32 = 30.0;
 const TIME_W: f32 = 110.0;
@@ -38,11 +39,11 @@ enum Line {
 pub fn ensure(ctx: &egui::Context, state: &mut AppState) {
     let Some(l) = &state.loaded else { return };
     let sel = state.selection;
-    if state.views.ladder.conn() != sel {
-        state.views.ladder_pos = None;
-        state.views.expanded_runs.clear();
-        state.views.ladder_scrolled = None;
-        state.views.ladder =
+    if state.inspector.ladder.slot.conn() != sel {
+        state.inspector.ladder.pos = None;
+        state.inspector.ladder.expanded_runs.clear();
+        state.inspector.ladder.scrolled = None;
+        state.inspector.ladder.slot =
             match sel.and_then(|s| Some((s, l.capture.connections.get(s as usize)?))) {
                 None => LadderSlot::Empty,
                 Some((s, c)) => {
@@ -60,10 +61,10 @@ pub fn ensure(ctx: &egui::Context, state: &mut AppState) {
                 }
             };
     }
-    if let LadderSlot::Loading(job) = &state.views.ladder {
+    if let LadderSlot::Loading(job) = &state.inspector.ladder.slot {
         if let Some(r) = job.poll() {
             let conn = job.conn;
-            state.views.ladder = match r {
+            state.inspector.ladder.slot = match r {
                 Ok(ladder) => LadderSlot::Ready(ladder),
                 Err(error) => LadderSlot::Failed { conn, error },
             };
@@ -74,7 +75,7 @@ pub fn ensure(ctx: &egui::Context, state: &mut AppState) {
 /// The ladder's current packet: the one the last step chose, or the last at the cursor.
 pub fn current_packet(state: &AppState, ladder: &Ladder) -> Option<usize> {
     let t = state.time_cursor?;
-    if let Some((p, at)) = state.views.ladder_pos {
+    if let Some((p, at)) = state.inspector.ladder.pos {
         if at == t && p < ladder.packets.len() {
             return Some(p);
         }
@@ -112,7 +113,7 @@ fn after_last_packet(state: &AppState, ladder: &Ladder) -> Option<String> {
 /// Make packet `p` the current one: the shared cursor moves to its time.
 pub fn go_to_packet(state: &mut AppState, p: usize) {
     let Some(l) = &state.loaded else { return };
-    let LadderSlot::Ready(ladder) = &state.views.ladder else {
+    let LadderSlot::Ready(ladder) = &state.inspector.ladder.slot else {
         return;
     };
     let Some(pkt) = ladder.packets.get(p) else {
@@ -120,12 +121,12 @@ pub fn go_to_packet(state: &mut AppState, p: usize) {
     };
     let t = (pkt.ts_ns - l.timeline.t0_ns) as f64 / 1e9;
     state.time_cursor = Some(t);
-    state.views.ladder_pos = Some((p, t));
+    state.inspector.ladder.pos = Some((p, t));
 }
 
 /// Step one packet forward (`+1`) or back (`-1`).
 pub fn step(state: &mut AppState, dir: i32) {
-    let LadderSlot::Ready(ladder) = &state.views.ladder else {
+    let LadderSlot::Ready(ladder) = &state.inspector.ladder.slot else {
         return;
     };
     let n = ladder.packets.len();
@@ -176,7 +177,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         }
         return;
     };
-    match &state.views.ladder {
+    match &state.inspector.ladder.slot {
         LadderSlot::Empty => return,
         LadderSlot::Loading(_) => {
             // No spinner: it would repaint every frame; the reader asks for one when done.
@@ -223,7 +224,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         {
             step(state, 1);
         }
-        if let LadderSlot::Ready(ladder) = &state.views.ladder {
+        if let LadderSlot::Ready(ladder) = &state.inspector.ladder.slot {
             match current_packet(state, ladder) {
                 Some(p) => ui.label(tf(
                     lang,
@@ -253,7 +254,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 /// The diagram itself. When the current packet changes (a step, replay, a timeline click) the
 /// list scrolls to it.
 fn draw(ui: &mut egui::Ui, state: &mut AppState) {
-    let (Some(l), LadderSlot::Ready(ladder)) = (&state.loaded, &state.views.ladder) else {
+    let (Some(l), LadderSlot::Ready(ladder)) = (&state.loaded, &state.inspector.ladder.slot) else {
         return;
     };
     let Some(c) = l.capture.connections.get(ladder.conn as usize) else {
@@ -268,7 +269,7 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
         .enumerate()
         .flat_map(|(ii, it)| match it {
             LadderItem::Packet(p) => vec![Line::Packet(*p)],
-            LadderItem::Run(r) if state.views.expanded_runs.contains(&ii) => {
+            LadderItem::Run(r) if state.inspector.ladder.expanded_runs.contains(&ii) => {
                 (r.first..r.end).map(Line::Packet).collect()
             }
             LadderItem::Run(_) => vec![Line::Run(ii)],
@@ -308,7 +309,7 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
     let mut area = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .id_salt("ladder-scroll");
-    let scroll_to = cur_line.filter(|cl| state.views.ladder_scrolled != Some(*cl));
+    let scroll_to = cur_line.filter(|cl| state.inspector.ladder.scrolled != Some(*cl));
     if let Some(cl) = scroll_to {
         // Centre it, within the scrollable range (beyond it the area would spring back).
         let visible = ui.available_height();
@@ -441,16 +442,16 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
         }
     });
     if scroll_to.is_some() {
-        state.views.ladder_scrolled = scroll_to;
+        state.inspector.ladder.scrolled = scroll_to;
     }
     if let Some(p) = clicked_packet {
         go_to_packet(state, p);
     }
     if let Some(ii) = toggle_run {
-        if !state.views.expanded_runs.remove(&ii) {
-            state.views.expanded_runs.insert(ii);
+        if !state.inspector.ladder.expanded_runs.remove(&ii) {
+            state.inspector.ladder.expanded_runs.insert(ii);
         }
-        state.views.ladder_scrolled = None;
+        state.inspector.ladder.scrolled = None;
     }
 }
 

@@ -4,6 +4,7 @@
 //! count (`ss -tan state time-wait | wc -l` on that host). The time cursor is a vertical line.
 
 pub mod model;
+pub mod state;
 
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         ui.label(t(lang, "No client ports in this capture."));
         return;
     }
-    let occ = &mut state.views.occupancy;
+    let occ = &mut state.inspector.occupancy;
     if occ
         .host
         .is_none_or(|h| !m.hosts.iter().any(|p| p.host == h))
@@ -88,11 +89,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     };
     let Some(l) = &state.loaded else { return };
     let key = (Arc::as_ptr(&m) as usize, host, dest);
-    let chart = match &state.views.occupancy.chart {
+    let chart = match &state.inspector.occupancy.chart {
         Some((k, c)) if *k == key => c.clone(),
         _ => {
             let c = Arc::new(model::chart(series, l.timeline.t0_ns));
-            state.views.occupancy.chart = Some((key, c.clone()));
+            state.inspector.occupancy.chart = Some((key, c.clone()));
             c
         }
     };

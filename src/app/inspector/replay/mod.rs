@@ -7,31 +7,32 @@
 //! on (the bar says so while the cursor is there).
 
 pub mod model;
+pub mod state;
 
 use std::sync::Arc;
 
+use crate::app::derived::capture_key;
 use crate::app::i18n::{t, tf};
 use crate::app::inspector::replay::model::SPEEDS;
 use crate::app::state::AppState;
-use crate::app::views::capture_key;
 
 /// Move the cursor while playing (once per frame, before anything draws).
 pub fn tick(ui: &egui::Ui, state: &mut AppState) {
-    if !state.views.playing {
+    if !state.inspector.replay.playing {
         return;
     }
     let Some(l) = &state.loaded else { return };
     let end = replay_end(l);
     let dt = f64::from(ui.input(|i| i.stable_dt).min(0.1));
     let from = state.time_cursor.unwrap_or(l.timeline.extent.0);
-    let (mut t, done) = model::advance(from, dt, state.views.speed, end);
+    let (mut t, done) = model::advance(from, dt, state.inspector.replay.speed, end);
     // No packet in a break: replay jumps over it rather than playing days of nothing.
     if let Some(b) = l.timeline.break_at(t) {
         t = b.to;
     }
     state.time_cursor = Some(t);
     if done {
-        state.views.playing = false;
+        state.inspector.replay.playing = false;
     } else {
         ui.ctx().request_repaint();
     }
@@ -50,7 +51,7 @@ fn change_times(state: &mut AppState) -> Arc<Vec<f64>> {
         return Arc::default();
     };
     let key = (capture_key(&l.capture), state.selection);
-    match &state.views.change_times {
+    match &state.inspector.replay.change_times {
         Some((k, v)) if *k == key => v.clone(),
         _ => {
             let v = Arc::new(model::change_times(
@@ -58,7 +59,7 @@ fn change_times(state: &mut AppState) -> Arc<Vec<f64>> {
                 l.timeline.t0_ns,
                 state.selection,
             ));
-            state.views.change_times = Some((key, v.clone()));
+            state.inspector.replay.change_times = Some((key, v.clone()));
             v
         }
     }
@@ -72,7 +73,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     let capture_end = l.timeline.capture_end;
     let space = !ui.ctx().egui_wants_keyboard_input()
         && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Space));
-    let play_text = if state.views.playing {
+    let play_text = if state.inspector.replay.playing {
         t(lang, "Pause")
     } else {
         t(lang, "Play")
@@ -86,17 +87,17 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
         .clicked()
         || space
     {
-        state.views.playing = !state.views.playing;
-        if state.views.playing && state.time_cursor.is_none_or(|t| t >= end) {
+        state.inspector.replay.playing = !state.inspector.replay.playing;
+        if state.inspector.replay.playing && state.time_cursor.is_none_or(|t| t >= end) {
             state.time_cursor = Some(start);
         }
     }
     egui::ComboBox::from_label(t(lang, "speed"))
-        .selected_text(format!("×{}", state.views.speed))
+        .selected_text(format!("×{}", state.inspector.replay.speed))
         .width(70.0)
         .show_ui(ui, |ui| {
             for s in SPEEDS {
-                ui.selectable_value(&mut state.views.speed, s, format!("×{s}"));
+                ui.selectable_value(&mut state.inspector.replay.speed, s, format!("×{s}"));
             }
         });
     let times = change_times(state);
@@ -159,7 +160,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
                 .clicked()
             {
                 state.time_cursor = None;
-                state.views.playing = false;
+                state.inspector.replay.playing = false;
             }
         }
         None => {

@@ -8,19 +8,20 @@
 //! screen reader (and the tests) read.
 
 pub mod model;
+pub mod state;
 
 use std::sync::Arc;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use portlife::i18n::Lang;
 
+use crate::app::derived::capture_key;
 use crate::app::i18n::{t, tf};
 use crate::app::inspector::states::model::{AtCursor, Node, TransitionCounts, EDGES, NODES};
 use crate::app::state::AppState;
 use crate::app::theme;
 use crate::app::theme::{CLIENT_COLOR, SERVER_COLOR};
 use crate::app::timeline::model::{end_state_text, Phase};
-use crate::app::views::capture_key;
 
 const BOX: Vec2 = Vec2::new(104.0, 24.0);
 const LIFECYCLE_W: f32 = 230.0;
@@ -28,11 +29,11 @@ const LIFECYCLE_W: f32 = 230.0;
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(l) = &state.loaded else { return };
     let key = capture_key(&l.capture);
-    let counts = match &state.views.fig5_counts {
+    let counts = match &state.inspector.states.fig5_counts {
         Some((k, c)) if *k == key => c.clone(),
         _ => {
             let c = Arc::new(model::transition_counts(&l.capture));
-            state.views.fig5_counts = Some((key, c.clone()));
+            state.inspector.states.fig5_counts = Some((key, c.clone()));
             c
         }
     };

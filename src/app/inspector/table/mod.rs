@@ -5,16 +5,17 @@
 //! Ctrl/⌘-click marks several rows; "Copy as CSV" copies the marked rows (or the selected one).
 
 pub mod model;
+pub mod state;
 
 use std::sync::Arc;
 
 use egui_extras::{Column as TColumn, TableBuilder};
 
+use crate::app::derived::capture_key;
 use crate::app::i18n::{t, tf};
 use crate::app::inspector::table::model::{Column, Sort, TableRow};
 use crate::app::state::AppState;
 use crate::app::timeline::model::end_state_text;
-use crate::app::views::capture_key;
 
 /// The rows of the open capture, cached.
 fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
@@ -22,11 +23,11 @@ fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
         return Arc::default();
     };
     let key = capture_key(&l.capture);
-    match &state.views.table.rows {
+    match &state.inspector.table.rows {
         Some((k, r)) if *k == key => r.clone(),
         _ => {
             let r = Arc::new(model::rows(&l.capture, l.timeline.t0_ns));
-            state.views.table.rows = Some((key, r.clone()));
+            state.inspector.table.rows = Some((key, r.clone()));
             r
         }
     }
@@ -35,8 +36,8 @@ fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
 /// Select connection `conn` from the table: the timeline zooms and scrolls to it.
 pub fn select(state: &mut AppState, conn: u32) {
     state.selection = Some(conn);
-    state.views.table.followed = Some(conn);
-    state.views.reveal_in_timeline = Some(conn);
+    state.inspector.table.followed = Some(conn);
+    state.timeline_view.reveal = Some(conn);
     state.zoom_to_selection();
 }
 
@@ -46,7 +47,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     ui.horizontal(|ui| {
         let l = ui.label(t(lang, "Filter:"));
         ui.add(
-            egui::TextEdit::singleline(&mut state.views.table.filter)
+            egui::TextEdit::singleline(&mut state.inspector.table.filter)
                 .hint_text(t(lang, "address, port, outcome, history…"))
                 .desired_width(260.0),
         )
@@ -55,8 +56,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             .iter()
             .filter(|r| {
                 !r.udp
-                    && (state.views.table.marked.contains(&r.conn)
-                        || (state.views.table.marked.is_empty() && state.selection == Some(r.conn)))
+                    && (state.inspector.table.marked.contains(&r.conn)
+                        || (state.inspector.table.marked.is_empty()
+                            && state.selection == Some(r.conn)))
             })
             .collect();
         if ui
@@ -72,20 +74,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         {
             ui.ctx().copy_text(model::to_csv(marked.iter().copied()));
         }
-        if !state.views.table.marked.is_empty() && ui.button(t(lang, "Unmark all")).clicked() {
-            state.views.table.marked.clear();
+        if !state.inspector.table.marked.is_empty() && ui.button(t(lang, "Unmark all")).clicked() {
+            state.inspector.table.marked.clear();
         }
     });
     let key = (
         Arc::as_ptr(&rows) as usize,
-        state.views.table.filter.clone(),
-        state.views.table.sort,
+        state.inspector.table.filter.clone(),
+        state.inspector.table.sort,
     );
-    let order = match &state.views.table.order {
+    let order = match &state.inspector.table.order {
         Some((k, o)) if *k == key => o.clone(),
         _ => {
             let o = Arc::new(model::view(&rows, &key.1, key.2));
-            state.views.table.order = Some((key, o.clone()));
+            state.inspector.table.order = Some((key, o.clone()));
             o
         }
     };
@@ -105,8 +107,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     }
     // Follow a selection made elsewhere (timeline): scroll to its row once.
     let scroll_to = match state.selection {
-        Some(s) if state.views.table.followed != Some(s) => {
-            state.views.table.followed = Some(s);
+        Some(s) if state.inspector.table.followed != Some(s) => {
+            state.inspector.table.followed = Some(s);
             order
                 .iter()
                 .position(|i| !rows[*i].udp && rows[*i].conn == s)
@@ -115,11 +117,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     };
     let tuple_w = {
         let key = Arc::as_ptr(&rows) as usize;
-        let longest = match state.views.table.longest_tuple {
+        let longest = match state.inspector.table.longest_tuple {
             Some((k, n)) if k == key => n,
             _ => {
                 let n = rows.iter().map(|r| r.tuple().len()).max().unwrap_or(30);
-                state.views.table.longest_tuple = Some((key, n));
+                state.inspector.table.longest_tuple = Some((key, n));
                 n
             }
         };
@@ -127,7 +129,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         let char_w = ui.ctx().fonts_mut(|f| f.glyph_width(&mono, '0'));
         (longest as f32 * char_w + 16.0).clamp(230.0, 760.0)
     };
-    let mut sort = state.views.table.sort;
+    let mut sort = state.inspector.table.sort;
     let mut clicked: Option<(u32, bool)> = None;
     // Wide tables (long addresses, narrow window) scroll sideways inside the panel.
     egui::ScrollArea::horizontal()
@@ -189,7 +191,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     let r = &rows[order[row.index()]];
                     let selected = !r.udp
                         && (state.selection == Some(r.conn)
-                            || state.views.table.marked.contains(&r.conn));
+                            || state.inspector.table.marked.contains(&r.conn));
                     row.set_selected(selected);
                     for col in Column::ALL {
                         if col == Column::History {
@@ -222,14 +224,14 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 });
             });
         });
-    state.views.table.sort = sort;
+    state.inspector.table.sort = sort;
     if let Some((conn, multi)) = clicked {
         if multi {
-            if !state.views.table.marked.remove(&conn) {
-                state.views.table.marked.insert(conn);
+            if !state.inspector.table.marked.remove(&conn) {
+                state.inspector.table.marked.insert(conn);
             }
         } else {
-            state.views.table.marked.clear();
+            state.inspector.table.marked.clear();
             select(state, conn);
         }
     }
