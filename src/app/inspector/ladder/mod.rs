@@ -44,13 +44,10 @@ pub fn ensure(ctx: &egui::Context, state: &mut AppState) {
         state.inspector.ladder.expanded_runs.clear();
         state.inspector.ladder.scrolled = None;
         state.inspector.ladder.slot =
-            match sel.and_then(|s| Some((s, l.capture.connections.get(s as usize)?))) {
+            match sel.and_then(|s| Some((s, model::connection(&l.capture, s)?))) {
                 None => LadderSlot::Empty,
                 Some((s, c)) => {
-                    let next_first = c
-                        .next_generation
-                        .and_then(|g| l.capture.connections.get(g as usize))
-                        .map(|n| n.first_packet_index);
+                    let next_first = model::next_generation_start(&l.capture, c);
                     LadderSlot::Loading(LadderJob::spawn(
                         l.path.clone(),
                         s,
@@ -91,7 +88,7 @@ fn after_last_packet(state: &AppState, ladder: &Ladder) -> Option<String> {
     let l = state.loaded.as_ref()?;
     let ns = l.timeline.abs_ns(state.time_cursor?) + 1;
     let last = ladder.packets.last()?;
-    let c = l.capture.connections.get(ladder.conn as usize)?;
+    let c = model::connection(&l.capture, ladder.conn)?;
     if ladder.truncated || ns <= last.ts_ns {
         return None;
     }
@@ -152,7 +149,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         // Where the story starts: the capture's first connection, one click away.
         let first = state.loaded.as_ref().and_then(|l| {
             let id = l.timeline.first_connection?;
-            let c = l.capture.connections.get(id as usize)?;
+            let c = model::connection(&l.capture, id)?;
             Some((id, c.client.to_string()))
         });
         ui.label(t(
@@ -257,7 +254,7 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
     let (Some(l), LadderSlot::Ready(ladder)) = (&state.loaded, &state.inspector.ladder.slot) else {
         return;
     };
-    let Some(c) = l.capture.connections.get(ladder.conn as usize) else {
+    let Some(c) = model::connection(&l.capture, ladder.conn) else {
         return;
     };
     let t0 = l.timeline.t0_ns;

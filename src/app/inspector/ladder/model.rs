@@ -24,6 +24,7 @@ use portlife::source::merge::MergedSource;
 use portlife::source::FileSource;
 use portlife::tcp::{Connection, Side, TcpState};
 
+use crate::app::derived::CaptureModel;
 use crate::app::i18n::{t, tf};
 
 /// Packets kept for one ladder (bounds memory on a pathological connection).
@@ -190,6 +191,18 @@ impl Ladder {
             .partition_point(|p| p.ts_ns <= ts_ns)
             .checked_sub(1)
     }
+}
+
+/// Connection `conn` of the capture (the one a ladder is of).
+pub fn connection(capture: &CaptureModel, conn: u32) -> Option<&Connection> {
+    capture.connections.get(conn as usize)
+}
+
+/// The first packet index of `c`'s next generation on its 4-tuple, where `c`'s packets end.
+pub fn next_generation_start(capture: &CaptureModel, c: &Connection) -> Option<u64> {
+    c.next_generation
+        .and_then(|g| connection(capture, g))
+        .map(|n| n.first_packet_index)
 }
 
 /// `512 B`, `48.0 KB`, `3.2 MB` (decimal units, as Wireshark).

@@ -243,7 +243,7 @@ fn at_cursor(state: &AppState, conn: u32) -> String {
     let (Some(at), Some(l)) = (state.time_cursor, &state.loaded) else {
         return String::new();
     };
-    let Some(c) = l.capture.connections.get(conn as usize) else {
+    let Some(c) = model::connection(&l.capture, conn) else {
         return String::new();
     };
     let ns = l.timeline.abs_ns(at) + 1;

@@ -3,7 +3,7 @@
 //! filtering and CSV.
 
 use portlife::i18n::Lang;
-use portlife::tcp::Role;
+use portlife::tcp::{Connection, Role};
 
 use crate::app::derived::CaptureModel;
 use crate::app::i18n::t;
@@ -108,6 +108,11 @@ impl Default for Sort {
             descending: false,
         }
     }
+}
+
+/// Connection `conn` of the capture (a TCP row's connection).
+pub fn connection(capture: &CaptureModel, conn: u32) -> Option<&Connection> {
+    capture.connections.get(conn as usize)
 }
 
 /// Every connection of the capture as a row, in capture order, then every UDP flow. `t0_ns`
