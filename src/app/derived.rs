@@ -148,7 +148,7 @@ impl CaptureModel {
             udp: s.udp_flows,
             warnings,
             cancelled: false,
-            // The live pipeline runs under `auto` (live_capture.rs).
+            // The live pipeline runs under `auto` (live/child.rs).
             auto: Some(Arc::new(Derived {
                 ports: Arc::new(s.ports),
                 findings: s.findings,
