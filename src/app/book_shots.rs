@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
-use super::views::{LadderSlot, Tab};
+use super::inspector::ladder::state::LadderSlot;
+use super::inspector::state::Tab;
 use super::PortlifeApp;
 
 fn sample(name: &str) -> PathBuf {
@@ -26,7 +27,7 @@ fn light_harness() -> Harness<'static, PortlifeApp> {
 
 /// The views panel under the timeline (tabs and their content), without the side panels.
 fn views_rect(h: &Harness<'static, PortlifeApp>) -> egui::Rect {
-    let tl = h.state().state.views.timeline_rect.expect("timeline drawn");
+    let tl = h.state().state.timeline_view.rect.expect("timeline drawn");
     // The status bar is one line of about 24 points at the window's foot.
     let bottom = h.ctx.content_rect().bottom() - 30.0;
     egui::Rect::from_x_y_ranges(tl.x_range(), tl.bottom()..=bottom)
@@ -37,7 +38,7 @@ fn save(h: &mut Harness<'static, PortlifeApp>, rect: egui::Rect, name: &str) {
     let (w, hh) = (img.width() as usize, img.height() as usize);
     let color = egui::ColorImage::from_rgba_premultiplied([w, hh], img.as_raw());
     let ppp = w as f32 / h.ctx.content_rect().width();
-    let png = super::panels::export::crop_png(&color, rect, ppp).expect("crop");
+    let png = super::timeline::export::crop_png(&color, rect, ppp).expect("crop");
     let out = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("book/src/images")
         .join(name);
@@ -47,7 +48,7 @@ fn save(h: &mut Harness<'static, PortlifeApp>, rect: egui::Rect, name: &str) {
 
 fn wait_ladder(h: &mut Harness<'static, PortlifeApp>) {
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !matches!(h.state().state.views.ladder, LadderSlot::Ready(_)) {
+    while !matches!(h.state().state.inspector.ladder.slot, LadderSlot::Ready(_)) {
         assert!(Instant::now() < deadline, "ladder not read in 30 s");
         h.step();
         std::thread::sleep(Duration::from_millis(10));
@@ -66,7 +67,7 @@ fn book_pictures() {
     wait_ladder(&mut h);
     let r = views_rect(&h);
     save(&mut h, r, "ladder.png");
-    h.state_mut().state.views.tab = Tab::Table;
+    h.state_mut().state.inspector.tab = Tab::Table;
     h.run();
     let r = views_rect(&h);
     save(&mut h, r, "table.png");
@@ -88,7 +89,7 @@ fn book_pictures() {
     };
     h.state_mut().state.selection = Some(conn);
     h.state_mut().state.time_cursor = Some(at);
-    h.state_mut().state.views.tab = Tab::States;
+    h.state_mut().state.inspector.tab = Tab::States;
     h.run();
     h.get_by_label("client: ESTABLISHED");
     let r = views_rect(&h);
@@ -98,7 +99,7 @@ fn book_pictures() {
     let mut h = light_harness();
     super::tests_pool_map::exhaustion_range(&mut h.state_mut().state);
     super::tests::open(&mut h, &sample("port-exhaustion.pcap"));
-    h.state_mut().state.views.tab = Tab::Occupancy;
+    h.state_mut().state.inspector.tab = Tab::Occupancy;
     h.state_mut().state.time_cursor = Some(5.0);
     h.run();
     let r = views_rect(&h);

@@ -319,7 +319,7 @@ pub const APP: Catalog = &[
     ("Active", "使用中"),
     ("TimeWait", "TIME-WAIT"),
     ("client {} · server {}", "用戶端 {} · 伺服器 {}"),
-    // Hover sentences (view_model::explain).
+    // Hover sentences (timeline::model::explain).
     (
         "server port {} holds this 4-tuple in TIME-WAIT for {} because the server closed first; the client's port {} is free at once",
         "伺服器埠 {} 因為伺服器先關閉，把這個四元組保持在 TIME-WAIT {}；用戶端的埠 {} 立刻就自由了",
@@ -594,30 +594,48 @@ mod tests {
 
     /// The sources whose texts must all be in [`APP`].
     const SOURCES: &[(&str, &str)] = &[
-        ("panels/toolbar.rs", include_str!("panels/toolbar.rs")),
-        ("panels/status.rs", include_str!("panels/status.rs")),
-        ("panels/filters.rs", include_str!("panels/filters.rs")),
-        ("panels/details.rs", include_str!("panels/details.rs")),
-        ("panels/timeline.rs", include_str!("panels/timeline.rs")),
-        ("view_model.rs", include_str!("view_model.rs")),
+        ("chrome/toolbar.rs", include_str!("chrome/toolbar.rs")),
+        ("chrome/status.rs", include_str!("chrome/status.rs")),
+        ("chrome/filters.rs", include_str!("chrome/filters.rs")),
+        ("details.rs", include_str!("details.rs")),
+        ("timeline/mod.rs", include_str!("timeline/mod.rs")),
+        ("timeline/model.rs", include_str!("timeline/model.rs")),
+        ("timeline/export.rs", include_str!("timeline/export.rs")),
         ("state.rs", include_str!("state.rs")),
-        ("panels/views.rs", include_str!("panels/views.rs")),
-        ("views.rs", include_str!("views.rs")),
-        ("panels/replay.rs", include_str!("panels/replay.rs")),
-        ("panels/export.rs", include_str!("panels/export.rs")),
-        ("panels/ladder.rs", include_str!("panels/ladder.rs")),
-        ("ladder_model.rs", include_str!("ladder_model.rs")),
+        ("inspector/mod.rs", include_str!("inspector/mod.rs")),
+        ("inspector/state.rs", include_str!("inspector/state.rs")),
         (
-            "panels/state_diagram.rs",
-            include_str!("panels/state_diagram.rs"),
+            "inspector/replay/mod.rs",
+            include_str!("inspector/replay/mod.rs"),
         ),
-        ("panels/occupancy.rs", include_str!("panels/occupancy.rs")),
-        ("panels/table.rs", include_str!("panels/table.rs")),
-        ("table_model.rs", include_str!("table_model.rs")),
-        ("panels/pool_map.rs", include_str!("panels/pool_map.rs")),
-        ("panels/findings.rs", include_str!("panels/findings.rs")),
-        ("panels/capture.rs", include_str!("panels/capture.rs")),
-        ("live_capture.rs", include_str!("live_capture.rs")),
+        (
+            "inspector/ladder/mod.rs",
+            include_str!("inspector/ladder/mod.rs"),
+        ),
+        (
+            "inspector/ladder/model.rs",
+            include_str!("inspector/ladder/model.rs"),
+        ),
+        (
+            "inspector/states/mod.rs",
+            include_str!("inspector/states/mod.rs"),
+        ),
+        (
+            "inspector/occupancy/mod.rs",
+            include_str!("inspector/occupancy/mod.rs"),
+        ),
+        (
+            "inspector/table/mod.rs",
+            include_str!("inspector/table/mod.rs"),
+        ),
+        (
+            "inspector/table/model.rs",
+            include_str!("inspector/table/model.rs"),
+        ),
+        ("pool_map/mod.rs", include_str!("pool_map/mod.rs")),
+        ("findings/mod.rs", include_str!("findings/mod.rs")),
+        ("live/mod.rs", include_str!("live/mod.rs")),
+        ("live/child.rs", include_str!("live/child.rs")),
     ];
 
     #[test]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use portlife::ports::Profiles;
 
-use super::capture::{CaptureModel, Derived};
-use super::view_model::Timeline;
+use super::derived::{CaptureModel, Derived};
+use super::timeline::model::Timeline;
 
 /// A capture that is open, with everything derived from it.
 pub struct Loaded {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, TryRecvError};
 use portlife::source::Progress;
 
-use super::capture::{self, CaptureModel};
+use super::derived::{self, CaptureModel};
 
 /// What the worker sends.
 enum LoadMsg {
@@ -42,7 +42,7 @@ impl LoadJob {
                 let tx2 = tx.clone();
                 let ctx2 = ctx.clone();
                 let result = catch_unwind(AssertUnwindSafe(|| {
-                    capture::load(
+                    derived::load(
                         &p,
                         |pr| {
                             let _ = tx2.send(LoadMsg::Progress(pr));

@@ -1,29 +1,34 @@
 //! The portlife desktop app (egui + eframe). Only this module depends on egui; the library does
-//! not. Layout follows egui's demo app: [`state::AppState`] holds what is shown, the `panels`
-//! draw it, and [`view_model`] turns the capture model into rows and spans to draw.
+//! not. Layout follows egui's demo app: [`state::AppState`] holds what is shown, and each view
+//! has one folder holding its panel (`mod.rs`), its model (`model.rs`, what the panel draws,
+//! made from the open capture) and what it remembers between frames: a field of `AppState`,
+//! so kept apart from the panel, which reads `AppState` (in `state.rs`; the pool map's and the
+//! Capture window's beside the model or the child process they hold):
 //!
-//! The views under the timeline (ladder, state diagram, occupancy chart, table, replay) and
-//! the pool map window are panels too, reading the same `AppState` and the open capture.
+//! - [`timeline`]: the port timeline in the middle, with its SVG/PNG export;
+//! - [`inspector`]: the bottom panel's tabs (ladder, states, occupancy, table) and replay bar;
+//! - [`pool_map`]: the pool map window; [`live`]: the Capture window and its child process;
+//! - [`details`]: the selected connection's panel; [`findings`]: the findings strip;
+//! - [`chrome`]: toolbar, status bar and filters, which frame the views.
+//!
+//! [`loaded::Loaded`] is the open capture with [`derived::Derived`], what was derived from it.
 
-pub mod capture;
-pub mod diagram_model;
+pub mod chrome;
+pub mod derived;
+pub mod details;
+pub mod findings;
 pub mod i18n;
-pub mod ladder_model;
-pub mod live_capture;
+pub mod inspector;
+pub mod live;
 pub mod loaded;
 pub mod loader;
-pub mod occupancy_model;
-pub mod panels;
-pub mod pool_model;
+pub mod pool_map;
 pub mod profile;
-pub mod replay_model;
 pub mod samples;
 pub mod settings;
 pub mod state;
-pub mod table_model;
 pub mod theme;
-pub mod view_model;
-pub mod views;
+pub mod timeline;
 
 #[cfg(test)]
 mod book_shots;
@@ -100,15 +105,15 @@ impl PortlifeApp {
         if let Some(p) = dropped {
             self.state.open(p, &ctx);
         }
-        panels::toolbar::show(ui, &mut self.state);
-        panels::findings::show(ui, &mut self.state);
-        panels::status::show(ui, &mut self.state);
-        panels::filters::show(ui, &mut self.state);
-        panels::capture::show(ui, &mut self.state);
-        panels::details::show(ui, &mut self.state);
-        panels::views::show(ui, &mut self.state);
-        panels::pool_map::show(ui, &mut self.state);
-        panels::timeline::show(ui, &mut self.state);
+        chrome::toolbar::show(ui, &mut self.state);
+        findings::show(ui, &mut self.state);
+        chrome::status::show(ui, &mut self.state);
+        chrome::filters::show(ui, &mut self.state);
+        live::show(ui, &mut self.state);
+        details::show(ui, &mut self.state);
+        inspector::show(ui, &mut self.state);
+        pool_map::show(ui, &mut self.state);
+        timeline::show(ui, &mut self.state);
         let ms = started.elapsed().as_secs_f32() * 1000.0;
         self.state.frame_ms = if self.state.frame_ms == 0.0 {
             ms

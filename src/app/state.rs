@@ -9,14 +9,18 @@ use std::sync::Arc;
 use portlife::i18n::Lang;
 use portlife::ports::Profiles;
 
-use super::capture::CaptureModel;
+use super::derived::CaptureModel;
 use super::i18n::{self, tf, CjkFont};
-use super::live_capture::{LiveJob, LiveRequest, LiveState};
+use super::inspector::state::InspectorState;
+use super::live::child::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
-use super::pool_model::PoolMapState;
+use super::pool_map::model::PoolMapState;
 use super::profile::{CustomParams, ProfileChoice};
 use super::samples::{self, Sample};
-use super::view_model::{self, Filters, PhaseCounts};
+use super::timeline::model::{
+    self as timeline_model, Filters, PhaseCounts, ProfileGhost, Timeline,
+};
+use super::timeline::state::TimelineState;
 
 /// How the x axis is labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +68,7 @@ pub use super::loaded::Loaded;
 
 /// [`ViewTransform::fit`] on the drawn axis: its margins are a share of what is drawn, not of
 /// the real span, which an idle break of days would make days wide.
-fn fit_squeezed(tl: &view_model::Timeline, a: f64, b: f64) -> ViewTransform {
+fn fit_squeezed(tl: &Timeline, a: f64, b: f64) -> ViewTransform {
     let v = ViewTransform::fit(tl.squeeze(a), tl.squeeze(b));
     ViewTransform {
         start: tl.unsqueeze(v.start),
@@ -109,8 +113,11 @@ pub struct AppState {
     pub live: LiveState,
     /// Show `frame_ms` in the status bar (off in snapshot tests: it changes run to run).
     pub show_frame_time: bool,
-    /// The ladder, state diagram, occupancy, table, replay and export views under the timeline.
-    pub views: super::views::ViewsState,
+    /// What the timeline remembers between frames (scroll, "Go to", export of its window).
+    pub timeline_view: TimelineState,
+    /// The bottom panel: its tab, and the ladder, state diagram, occupancy, table and replay
+    /// views' state.
+    pub inspector: InspectorState,
     /// The pool map window: open or not, host, destination, cached port model.
     pub pool_map: PoolMapState,
     /// The language of every text (English by default; `app::run` takes the system locale).
@@ -122,7 +129,7 @@ pub struct AppState {
     pub layout_generation: u32,
     /// The profiles before the last profile switch, outlined on the timeline until the user
     /// hides them or opens another capture.
-    pub ghost: Option<view_model::ProfileGhost>,
+    pub ghost: Option<ProfileGhost>,
     /// Presentation mode (View menu): zoomed for a projector, text at full contrast.
     pub presentation: bool,
 }
@@ -155,7 +162,8 @@ impl Default for AppState {
             frame_ms: 0.0,
             show_frame_time: true,
             live: LiveState::default(),
-            views: super::views::ViewsState::default(),
+            timeline_view: TimelineState::default(),
+            inspector: InspectorState::default(),
             layout_generation: 0,
             ghost: None,
             presentation: false,
@@ -219,7 +227,7 @@ impl AppState {
         self.host_profiles.clear();
         let profiles = self.profiles();
         let (derived, timeline) = capture.derive_after_with(None, &profiles, |m| {
-            view_model::build(&capture, m, &self.filters)
+            timeline_model::build(&capture, m, &self.filters)
         });
         self.recent.retain(|p| p != &path);
         self.recent.insert(0, path.clone());
@@ -229,7 +237,8 @@ impl AppState {
         self.cursor_counts = None;
         self.ghost = None;
         self.collapsed.clear();
-        self.views.reset_for_new_capture();
+        self.timeline_view.reset_for_new_capture();
+        self.inspector.reset_for_new_capture();
         self.view = fit_squeezed(&timeline, timeline.extent.0, timeline.extent.1);
         self.loaded = Some(Loaded {
             path,
@@ -284,7 +293,7 @@ impl AppState {
             l.capture = Arc::new(capture);
             let profiles = Self::profiles_of(self.profile, self.custom, &self.host_profiles);
             let (derived, timeline) = l.capture.derive_after_with(None, &profiles, |m| {
-                view_model::build(&l.capture, m, &self.filters)
+                timeline_model::build(&l.capture, m, &self.filters)
             });
             l.derived = derived;
             l.derived_for = profiles;
@@ -319,13 +328,13 @@ impl AppState {
                 // The timeline rows are built while the findings are recomputed.
                 let (derived, timeline) =
                     l.capture.derive_after_with(Some(&l.derived), &key, |m| {
-                        view_model::build(&l.capture, m, &self.filters)
+                        timeline_model::build(&l.capture, m, &self.filters)
                     });
                 l.derived = derived;
                 l.derived_for = key;
                 l.timeline = timeline;
             } else {
-                l.timeline = view_model::build(&l.capture, &l.derived.ports, &self.filters);
+                l.timeline = timeline_model::build(&l.capture, &l.derived.ports, &self.filters);
             }
             self.cursor_counts = None;
         }
@@ -356,10 +365,7 @@ impl AppState {
         // Findings are recomputed under the new profile: a focus on the old list is stale.
         self.finding_focus = None;
         self.filters.only = None;
-        let before = self
-            .loaded
-            .as_ref()
-            .map(|l| view_model::ProfileGhost::of(&l.timeline));
+        let before = self.loaded.as_ref().map(|l| ProfileGhost::of(&l.timeline));
         self.rebuild();
         // Refit so the new lengths are on screen, with the old ones outlined beside them.
         self.ghost = before.filter(|g| {

@@ -14,7 +14,7 @@ use egui_kittest::Harness;
 use etherparse::PacketBuilder;
 use portlife::source::PcapWriter;
 
-use super::view_model::Phase;
+use super::timeline::model::Phase;
 use super::PortlifeApp;
 
 const CLIENT: [u8; 4] = [10, 0, 0, 2];
@@ -120,7 +120,7 @@ pub(super) fn open(h: &mut Harness<'static, PortlifeApp>, path: &Path) {
 /// The open capture's timeline.
 pub(super) fn timeline<'a>(
     h: &'a Harness<'static, PortlifeApp>,
-) -> &'a super::view_model::Timeline {
+) -> &'a super::timeline::model::Timeline {
     &h.state()
         .state
         .loaded
@@ -295,7 +295,7 @@ fn the_app_speaks_traditional_chinese() {
 }
 
 /// A synthetic capture model with `n` connections from 50 hosts, fed through the real tracker.
-fn synthetic_model(n: u32) -> super::capture::CaptureModel {
+fn synthetic_model(n: u32) -> super::derived::CaptureModel {
     use portlife::decode::{Decoded, Endpoint, TcpFlags, TcpOptions, TcpSegment};
     use std::net::{IpAddr, Ipv4Addr};
     let mut t = portlife::tcp::Tracker::new();
@@ -334,7 +334,7 @@ fn synthetic_model(n: u32) -> super::capture::CaptureModel {
     let end = t.last_ts_ns().unwrap_or(T0);
     t.finish(end);
     let (connections, udp) = t.into_parts();
-    super::capture::CaptureModel {
+    super::derived::CaptureModel {
         file: "synthetic".into(),
         packets: idx,
         connections,
@@ -654,13 +654,13 @@ fn days_without_a_packet_break_the_time_axis() {
     let drawn = tl.squeeze(tl.extent.1) - tl.squeeze(tl.extent.0);
     assert!(drawn < 300.0, "{drawn}");
     assert!((tl.unsqueeze(tl.squeeze(b.to + 5.0)) - (b.to + 5.0)).abs() < 1e-6);
-    let days = super::view_model::fmt_duration(b.to - b.from);
+    let days = super::timeline::model::fmt_duration(b.to - b.from);
     assert!(days.starts_with("2 d 23 h"), "{days}");
     h.get_by_label(&format!("{days} without a packet"));
     h.get_by_label("10.0.0.2:40005");
     // Replay in the silence goes straight to its end.
     h.state_mut().state.time_cursor = Some(b.from + 10.0);
-    h.state_mut().state.views.playing = true;
+    h.state_mut().state.inspector.replay.playing = true;
     h.step();
     let t = h.state().state.time_cursor.unwrap();
     assert!(t >= b.to, "{t} vs {b:?}");
@@ -737,7 +737,7 @@ fn go_to_and_the_overview_strip_reach_any_row() {
         h.step();
         h.drop_at(at);
         h.run();
-        h.state().state.views.scrolled.0
+        h.state().state.timeline_view.scrolled.0
     };
     let top = click(&mut h, strip.top() + 1.0);
     assert!(top < 500.0, "{top}");

@@ -67,7 +67,7 @@ fn capturing_on_loopback_follows_the_tests_connections() {
     let ctx = h.ctx.clone();
     h.state_mut().state.start_live(&ctx);
     // The child has its socket open once it wrote the pcap header.
-    let out = super::live_capture::LiveState::capture_file();
+    let out = super::live::child::LiveState::capture_file();
     let ready = Instant::now() + Duration::from_secs(10);
     while std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) < 24 && Instant::now() < ready {
         std::thread::sleep(Duration::from_millis(50));

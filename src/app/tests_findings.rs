@@ -110,8 +110,9 @@ fn default_sample_snapshot() {
     // does not depend on how busy the machine is.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !matches!(
-        h.state().state.views.ladder,
-        super::views::LadderSlot::Ready(_) | super::views::LadderSlot::Failed { .. }
+        h.state().state.inspector.ladder.slot,
+        super::inspector::ladder::state::LadderSlot::Ready(_)
+            | super::inspector::ladder::state::LadderSlot::Failed { .. }
     ) {
         assert!(
             std::time::Instant::now() < deadline,

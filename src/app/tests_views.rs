@@ -10,12 +10,14 @@ use egui_kittest::Harness;
 use etherparse::PacketBuilder;
 use portlife::source::PcapWriter;
 
-use super::ladder_model::{self, LadderItem};
+use super::inspector::ladder::model::LadderItem;
+use super::inspector::ladder::state::LadderSlot;
+use super::inspector::state::Tab;
+use super::inspector::{ladder, occupancy, replay, states, table};
 use super::profile::{CustomParams, ProfileChoice};
 use super::tests::{harness, open, temp_capture};
-use super::view_model::Phase;
-use super::views::{LadderSlot, Tab};
-use super::{diagram_model, occupancy_model, replay_model, table_model, PortlifeApp};
+use super::timeline::model::Phase;
+use super::PortlifeApp;
 
 const CLIENT: [u8; 4] = [10, 0, 0, 2];
 const SERVER: [u8; 4] = [93, 184, 216, 34];
@@ -116,7 +118,7 @@ fn select_and_wait_ladder(h: &mut Harness<'static, PortlifeApp>, span: &str) {
     loop {
         // step, not run: the spinner repaints while the worker reads.
         h.step();
-        match &h.state().state.views.ladder {
+        match &h.state().state.inspector.ladder.slot {
             LadderSlot::Ready(_) => break,
             LadderSlot::Failed { error, .. } => panic!("ladder failed: {error}"),
             _ if Instant::now() > deadline => panic!("ladder not read in 30 s"),
@@ -135,7 +137,7 @@ fn selecting_a_connection_shows_its_ladder_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = tall_harness();
     open(&mut h, &http_capture(&dir));
-    assert_eq!(h.state().state.views.tab, Tab::Ladder);
+    assert_eq!(h.state().state.inspector.tab, Tab::Ladder);
     select_and_wait_ladder(&mut h, "10.0.0.2:40001 Active span");
     // Handshake, the folded request/response run, then the close, top to bottom.
     let order = [
@@ -155,11 +157,11 @@ fn selecting_a_connection_shows_its_ladder_in_order() {
     // Unfold the run: the retransmission is its own arrow, marked.
     h.get_by_label(order[3]).click();
     h.run();
-    super::panels::ladder::go_to_packet(&mut h.state_mut().state, 13);
+    ladder::go_to_packet(&mut h.state_mut().state, 13);
     h.run();
     h.get_by_label("#14 data <-");
     h.get_by_label("packet 14 of 18 (frame #14)");
-    let LadderSlot::Ready(ladder) = &h.state().state.views.ladder else {
+    let LadderSlot::Ready(ladder) = &h.state().state.inspector.ladder.slot else {
         unreachable!()
     };
     assert!(ladder.packets[13].retransmission);
@@ -277,15 +279,15 @@ fn past_the_last_packet_every_view_agrees_with_the_time_wait_timer() {
     // Space plays from there (the cursor is at the end, so it starts over) and pauses.
     h.key_press(egui::Key::Space);
     h.step();
-    assert!(h.state().state.views.playing, "Space plays");
+    assert!(h.state().state.inspector.replay.playing, "Space plays");
     h.key_press(egui::Key::Space);
     h.step();
-    assert!(!h.state().state.views.playing, "Space pauses");
+    assert!(!h.state().state.inspector.replay.playing, "Space pauses");
 }
 
 /// Drag the splitter above the views panel (the timeline's bottom edge) to height `y`.
 fn drag_splitter_to(h: &mut Harness<'static, PortlifeApp>, y: f32) {
-    let r = h.state().state.views.timeline_rect.expect("timeline drawn");
+    let r = h.state().state.timeline_view.rect.expect("timeline drawn");
     let from = egui::pos2(r.center().x, r.bottom() + 1.0);
     h.hover_at(from);
     h.step();
@@ -302,15 +304,15 @@ fn drag_splitter_to(h: &mut Harness<'static, PortlifeApp>, y: f32) {
 fn timeline_height(h: &Harness<'static, PortlifeApp>) -> f32 {
     h.state()
         .state
-        .views
-        .timeline_rect
+        .timeline_view
+        .rect
         .expect("timeline drawn")
         .height()
 }
 
 #[test]
 fn the_timeline_keeps_its_height_whatever_the_splitter_and_tabs_do() {
-    use super::panels::views::{MIN_TIMELINE_H, MIN_VIEWS_H};
+    use super::inspector::{MIN_TIMELINE_H, MIN_VIEWS_H};
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness();
     open(&mut h, &http_capture(&dir));
@@ -336,7 +338,7 @@ fn the_timeline_keeps_its_height_whatever_the_splitter_and_tabs_do() {
     drag_splitter_to(&mut h, window_h);
     let bottom = timeline_height(&h);
     assert!(bottom > default_h, "{bottom} vs {default_h}");
-    let views_top = h.state().state.views.timeline_rect.unwrap().bottom();
+    let views_top = h.state().state.timeline_view.rect.unwrap().bottom();
     assert!(
         window_h - views_top >= MIN_VIEWS_H,
         "views panel {}",
@@ -357,13 +359,13 @@ fn state_diagram_counts_each_edge_over_the_capture() {
     let dir = tempfile::tempdir().unwrap();
     let path = http_capture(&dir);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(&path, |_| {}, &cancel).expect("load");
-    let counts = diagram_model::transition_counts(&cap);
+    let cap = super::derived::load(&path, |_| {}, &cancel).expect("load");
+    let counts = states::model::transition_counts(&cap);
     let edge = |from, to| {
-        diagram_model::EDGES
+        states::model::EDGES
             .iter()
             .find(|e| e.from.state() == from && e.to.state() == to)
-            .map(|e| diagram_model::edge_count(&counts, e))
+            .map(|e| states::model::edge_count(&counts, e))
             .expect("edge of Figure 5")
     };
     use portlife::tcp::TcpState::*;
@@ -378,7 +380,7 @@ fn state_diagram_counts_each_edge_over_the_capture() {
     assert_eq!(edge(FinWait2, TimeWait), 1);
     assert_eq!(edge(LastAck, Closed), 1);
     // Every change of a normal close is an edge of Figure 5.
-    assert_eq!(diagram_model::off_figure(&counts), vec![]);
+    assert_eq!(states::model::off_figure(&counts), vec![]);
 }
 
 /// The port-exhaustion sample under its real range (40000–40199, 60 s TIME-WAIT).
@@ -395,13 +397,13 @@ const EXHAUSTION: &str = "samples/port-exhaustion.pcap";
 #[test]
 fn occupancy_of_the_exhaustion_sample_crosses_the_critical_line() {
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(Path::new(EXHAUSTION), |_| {}, &cancel).expect("load");
-    let m = occupancy_model::port_model(&cap, ProfileChoice::Custom, exhaustion_custom());
-    let host = occupancy_model::busiest_host(&m).expect("a host");
+    let cap = super::derived::load(Path::new(EXHAUSTION), |_| {}, &cancel).expect("load");
+    let m = occupancy::model::port_model(&cap, ProfileChoice::Custom, exhaustion_custom());
+    let host = occupancy::model::busiest_host(&m).expect("a host");
     assert_eq!(host.to_string(), "10.0.0.2");
     let t0 = cap.connections.iter().map(|c| c.start_ns).min().unwrap();
-    let chart = occupancy_model::chart(occupancy_model::pool(&m, host, None).unwrap(), t0);
-    assert!(chart.max_held_pct() >= occupancy_model::CRITICAL_PCT);
+    let chart = occupancy::model::chart(occupancy::model::pool(&m, host, None).unwrap(), t0);
+    assert!(chart.max_held_pct() >= occupancy::model::CRITICAL_PCT);
     // Crossed while the first wave sat in TIME-WAIT: at 30 s every port waits.
     let at_30 = chart
         .time_wait_count
@@ -411,8 +413,8 @@ fn occupancy_of_the_exhaustion_sample_crosses_the_critical_line() {
         .expect("a point before 30 s");
     assert_eq!(at_30[1], 200.0);
     // Under the stock Linux range the same 200 ports are under 1 %.
-    let linux = occupancy_model::port_model(&cap, ProfileChoice::Linux, exhaustion_custom());
-    let c = occupancy_model::chart(occupancy_model::pool(&linux, host, None).unwrap(), t0);
+    let linux = occupancy::model::port_model(&cap, ProfileChoice::Linux, exhaustion_custom());
+    let c = occupancy::model::chart(occupancy::model::pool(&linux, host, None).unwrap(), t0);
     assert!(c.max_held_pct() < 1.0);
 
     // The panel draws it and says so.
@@ -438,8 +440,8 @@ fn table_sorts_and_its_selection_moves_the_timeline() {
     h.run();
     let rows = |h: &Harness<'static, PortlifeApp>| {
         let st = &h.state().state;
-        let (_, r) = st.views.table.rows.as_ref().expect("rows");
-        let order = table_model::view(r, &st.views.table.filter, st.views.table.sort);
+        let (_, r) = st.inspector.table.rows.as_ref().expect("rows");
+        let order = table::model::view(r, &st.inspector.table.filter, st.inspector.table.sort);
         order
             .iter()
             .map(|i| r[*i].client.clone())
@@ -461,14 +463,14 @@ fn table_sorts_and_its_selection_moves_the_timeline() {
     let (a, b) = l.timeline.connection_extent(sel).unwrap();
     assert!(st.view.start <= a && b <= st.view.end);
     // …and the timeline took the request to scroll its row into sight.
-    assert_eq!(st.views.reveal_in_timeline, None);
+    assert_eq!(st.timeline_view.reveal, None);
     assert!(st.view.width() < l.timeline.extent.1 - l.timeline.extent.0);
     // The "at cursor" column follows the shared cursor: at 1 s two connections are open.
     h.state_mut().state.time_cursor = Some(1.0);
     h.run();
     assert_eq!(h.query_all_by_label("ESTABLISHED / ESTABLISHED").count(), 2);
     // The filter box narrows the rows.
-    h.state_mut().state.views.table.filter = "refused".into();
+    h.state_mut().state.inspector.table.filter = "refused".into();
     h.run();
     h.get_by_label("1 of 3 connections");
 }
@@ -478,9 +480,9 @@ fn table_copies_marked_rows_as_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = temp_capture(&dir);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(&path, |_| {}, &cancel).expect("load");
-    let rows = table_model::rows(&cap, cap.connections[0].start_ns);
-    let csv = table_model::to_csv(rows.iter().filter(|r| r.client.ends_with(":40002")));
+    let cap = super::derived::load(&path, |_| {}, &cancel).expect("load");
+    let rows = table::model::rows(&cap, cap.connections[0].start_ns);
+    let csv = table::model::to_csv(rows.iter().filter(|r| r.client.ends_with(":40002")));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2);
     assert!(lines[0].starts_with("client,server,generation,start_s"));
@@ -504,7 +506,7 @@ fn replay_steps_through_state_changes_and_plays() {
     h.run();
     assert_eq!(h.state().state.time_cursor, Some(0.0));
     // Play at ×1: the cursor moves forward on its own; at ×1000 it soon stops at the end.
-    h.state_mut().state.views.speed = 1.0;
+    h.state_mut().state.inspector.replay.speed = 1.0;
     h.get_by_label("Play").click();
     for _ in 0..5 {
         h.step();
@@ -512,7 +514,7 @@ fn replay_steps_through_state_changes_and_plays() {
     let t = h.state().state.time_cursor.unwrap();
     assert!(t > 0.0);
     h.get_by_label("Pause");
-    h.state_mut().state.views.speed = 1000.0;
+    h.state_mut().state.inspector.replay.speed = 1000.0;
     // Replay ends when the last TIME-WAIT has expired, past the last packet.
     let tl = super::tests::timeline(&h);
     let end = tl.extent.1;
@@ -522,12 +524,12 @@ fn replay_steps_through_state_changes_and_plays() {
     );
     for _ in 0..400 {
         h.step();
-        if !h.state().state.views.playing {
+        if !h.state().state.inspector.replay.playing {
             break;
         }
     }
     assert_eq!(h.state().state.time_cursor, Some(end));
-    assert!(!h.state().state.views.playing);
+    assert!(!h.state().state.inspector.replay.playing);
 }
 
 #[test]
@@ -549,20 +551,24 @@ fn export_writes_the_visible_window_as_svg() {
     let mut h = harness();
     open(&mut h, &temp_capture(&dir));
     let out = dir.path().join("view.svg");
-    h.state_mut().state.views.export_path = out.display().to_string();
+    h.state_mut().state.timeline_view.export.path = out.display().to_string();
     h.get_by_label("Export SVG").click();
     h.step();
-    assert!(h.state().state.views.export_job.is_some(), "export started");
+    assert!(
+        h.state().state.timeline_view.export.job.is_some(),
+        "export started"
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
-    while h.state().state.views.export_status.is_none() && Instant::now() < deadline {
+    while h.state().state.timeline_view.export.status.is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
         h.run();
     }
     let status = h
         .state()
         .state
-        .views
-        .export_status
+        .timeline_view
+        .export
+        .status
         .clone()
         .expect("export finished");
     assert!(status.starts_with("saved"), "{status}");
@@ -581,7 +587,7 @@ fn png_export_crops_to_the_timeline() {
         }
     }
     let rect = egui::Rect::from_min_size(egui::pos2(1.0, 0.0), egui::vec2(1.0, 1.0));
-    let bytes = super::panels::export::crop_png(&img, rect, 2.0).expect("png");
+    let bytes = super::timeline::export::crop_png(&img, rect, 2.0).expect("png");
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().expect("a png");
     let mut buf = vec![0; reader.output_buffer_size().expect("size")];
@@ -592,7 +598,7 @@ fn png_export_crops_to_the_timeline() {
         .all(|p| p == [200, 10, 10, 255]));
     // Off screen: an error, not a panic.
     let away = egui::Rect::from_min_size(egui::pos2(50.0, 50.0), egui::vec2(5.0, 5.0));
-    assert!(super::panels::export::crop_png(&img, away, 1.0).is_err());
+    assert!(super::timeline::export::crop_png(&img, away, 1.0).is_err());
 }
 
 #[test]
@@ -600,12 +606,12 @@ fn ladder_model_folds_runs_and_marks_retransmissions() {
     let dir = tempfile::tempdir().unwrap();
     let path = http_capture(&dir);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(&path, |_| {}, &cancel).expect("load");
+    let cap = super::derived::load(&path, |_| {}, &cancel).expect("load");
     let c = &cap.connections[0];
-    let (raw, truncated) = ladder_model::read_packets(&path, c, None, &cancel).expect("read");
+    let (raw, truncated) = ladder::model::read_packets(&path, c, None, &cancel).expect("read");
     assert!(!truncated);
     assert_eq!(raw.len(), 18);
-    let l = ladder_model::build(0, c, &raw, false);
+    let l = ladder::model::build(0, c, &raw, false);
     let kinds: Vec<&str> = l.packets.iter().map(|p| p.kind()).collect();
     assert_eq!(&kinds[..4], &["SYN", "SYN-ACK", "ACK", "data"]);
     assert_eq!(&kinds[15..], &["FIN-ACK", "FIN-ACK", "ACK"]);
@@ -634,7 +640,7 @@ fn ladder_model_folds_runs_and_marks_retransmissions() {
 fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
     let path = Path::new("samples/reuse-in-timewait.pcap");
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let cap = super::capture::load(path, |_| {}, &cancel).expect("load");
+    let cap = super::derived::load(path, |_| {}, &cancel).expect("load");
     let reused: Vec<_> = cap
         .connections
         .iter()
@@ -645,12 +651,12 @@ fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
         let next = c
             .next_generation
             .map(|g| cap.connections[g as usize].first_packet_index);
-        let (raw, _) = ladder_model::read_packets(path, c, next, &cancel).expect("read");
+        let (raw, _) = ladder::model::read_packets(path, c, next, &cancel).expect("read");
         assert_eq!(raw.len() as u64, c.packets(), "connection {}", c.id);
         assert_eq!(raw[0].index, c.first_packet_index);
         assert!(raw[0].flags.syn());
         assert!(next.is_none_or(|n| raw.iter().all(|p| p.index < n)));
-        let l = ladder_model::build(c.id, c, &raw, false);
+        let l = ladder::model::build(c.id, c, &raw, false);
         assert_eq!(l.packets.last().unwrap().client_state, c.client_side.state);
     }
 }
@@ -659,15 +665,15 @@ fn ladder_reads_each_generation_of_a_reused_tuple_apart() {
 fn replay_model_steps_and_stops_at_the_end() {
     let times = [0.0, 0.01, 0.3];
     assert_eq!(
-        replay_model::next_change(&times, f64::NEG_INFINITY),
+        replay::model::next_change(&times, f64::NEG_INFINITY),
         Some(0.0)
     );
-    assert_eq!(replay_model::next_change(&times, 0.0), Some(0.01));
-    assert_eq!(replay_model::next_change(&times, 0.3), None);
-    assert_eq!(replay_model::prev_change(&times, 0.3), Some(0.01));
-    assert_eq!(replay_model::prev_change(&times, 0.0), None);
-    assert_eq!(replay_model::advance(1.0, 0.5, 100.0, 10.0), (10.0, true));
-    assert_eq!(replay_model::advance(1.0, 0.01, 100.0, 10.0), (2.0, false));
+    assert_eq!(replay::model::next_change(&times, 0.0), Some(0.01));
+    assert_eq!(replay::model::next_change(&times, 0.3), None);
+    assert_eq!(replay::model::prev_change(&times, 0.3), Some(0.01));
+    assert_eq!(replay::model::prev_change(&times, 0.0), None);
+    assert_eq!(replay::model::advance(1.0, 0.5, 100.0, 10.0), (10.0, true));
+    assert_eq!(replay::model::advance(1.0, 0.01, 100.0, 10.0), (2.0, false));
 }
 
 /// Renders each view on a fitting sample into docs/*.png (the screenshots the book links).
@@ -693,7 +699,7 @@ fn view_screenshots() {
     };
     let wait_ladder = |h: &mut Harness<'static, PortlifeApp>| {
         let deadline = Instant::now() + Duration::from_secs(30);
-        while !matches!(h.state().state.views.ladder, LadderSlot::Ready(_))
+        while !matches!(h.state().state.inspector.ladder.slot, LadderSlot::Ready(_))
             && Instant::now() < deadline
         {
             h.step();
@@ -708,7 +714,7 @@ fn view_screenshots() {
     h.step();
     wait_ladder(&mut h);
     for _ in 0..3 {
-        super::panels::ladder::step(&mut h.state_mut().state, 1);
+        ladder::step(&mut h.state_mut().state, 1);
     }
     shot(&mut h, "ladder");
     // States: one HTTP connection of the no-keep-alive capture, after its request.
@@ -719,23 +725,23 @@ fn view_screenshots() {
     h.step();
     wait_ladder(&mut h);
     for _ in 0..4 {
-        super::panels::ladder::step(&mut h.state_mut().state, 1);
+        ladder::step(&mut h.state_mut().state, 1);
     }
-    h.state_mut().state.views.tab = Tab::States;
+    h.state_mut().state.inspector.tab = Tab::States;
     shot(&mut h, "states");
     // Occupancy: the exhaustion sample under its real range.
     let mut h = big();
     h.state_mut().state.custom = exhaustion_custom();
     h.state_mut().state.profile = ProfileChoice::Custom;
     open(&mut h, Path::new(EXHAUSTION));
-    h.state_mut().state.views.tab = Tab::Occupancy;
+    h.state_mut().state.inspector.tab = Tab::Occupancy;
     h.state_mut().state.time_cursor = Some(30.0);
     shot(&mut h, "occupancy");
     // Table: the browser burst.
     let mut h = big();
     open(&mut h, Path::new("samples/browser-burst.pcap"));
-    h.state_mut().state.views.tab = Tab::Table;
-    super::panels::table::select(&mut h.state_mut().state, 3);
+    h.state_mut().state.inspector.tab = Tab::Table;
+    table::select(&mut h.state_mut().state, 3);
     h.state_mut().state.time_cursor = Some(3.0);
     shot(&mut h, "table");
 }

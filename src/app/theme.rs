@@ -4,7 +4,7 @@
 
 use egui::Color32;
 
-use super::view_model::Phase;
+use super::timeline::model::Phase;
 
 /// The client end's colour in every view (Okabe–Ito sky blue).
 pub const CLIENT_COLOR: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);

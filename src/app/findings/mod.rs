@@ -1,0 +1,172 @@
+//! Findings strip under the toolbar: what portlife diagnosed in this capture, most severe first
+//! (the same list `portlife report` prints). Hover a finding for its explanation, advice and book
+//! chapter; click it to show only its connections on the timeline and its explanation and advice
+//! under the list, readable on a projector, with a link that opens its book chapter.
+
+use egui::{Color32, RichText};
+use portlife::findings::{Finding, Severity};
+use portlife::i18n::Lang;
+use portlife::report::summary::{chapter_path, severity_text};
+
+use crate::app::i18n::{t, tf};
+use crate::app::state::AppState;
+
+/// Badge colour per severity: red, Okabe–Ito orange, grey.
+fn severity_color(s: Severity, visuals: &egui::Visuals) -> Color32 {
+    match s {
+        Severity::Critical => Color32::from_rgb(0xD5, 0x1E, 0x1E),
+        Severity::Warning => Color32::from_rgb(0xE6, 0x9F, 0x00),
+        Severity::Info => visuals.weak_text_color(),
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(loaded) = &state.loaded else { return };
+    let findings = &loaded.derived.findings;
+    let lang = state.lang;
+    let mut clicked: Option<usize> = None;
+    let mut clear = false;
+    egui::Panel::top("findings").show(ui, |ui| {
+        let header = if findings.is_empty() {
+            t(lang, "Findings: none — nothing unusual under this profile").to_string()
+        } else {
+            tf(lang, "Findings ({})", &[&findings.len()])
+        };
+        egui::CollapsingHeader::new(header)
+            .id_salt("findings_header")
+            .default_open(true)
+            .show(ui, |ui| {
+                if let Some(i) = state.finding_focus {
+                    ui.horizontal(|ui| {
+                        let n = loaded.timeline.shown_connections;
+                        ui.label(tf(
+                            lang,
+                            "Showing the {} connection(s) of finding {}.",
+                            &[&n, &(i + 1)],
+                        ));
+                        if ui.button(t(lang, "Show all connections")).clicked() {
+                            clear = true;
+                        }
+                    });
+                }
+                // Every finding reachable: the list scrolls (its bar always shown, so a fourth
+                // finding is not hidden below the third) within a quarter of the window.
+                let max_h = (ui.ctx().content_rect().height() * 0.25).max(120.0);
+                egui::ScrollArea::vertical()
+                    .id_salt("findings-list")
+                    .max_height(max_h)
+                    .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+                    .show(ui, |ui| {
+                        for (i, f) in findings.iter().enumerate() {
+                            if finding_row(ui, f, state.finding_focus == Some(i), lang).clicked() {
+                                clicked = Some(i);
+                            }
+                        }
+                    });
+                if let Some(f) = state.finding_focus.and_then(|i| findings.get(i)) {
+                    ui.separator();
+                    details(ui, f, lang);
+                }
+            });
+    });
+    if clear {
+        state.clear_finding_focus();
+    } else if let Some(i) = clicked {
+        if state.finding_focus == Some(i) {
+            state.clear_finding_focus();
+        } else {
+            state.focus_finding(i);
+        }
+    }
+}
+
+/// The focused finding in full: explanation, advice with its commands in monospace, and the
+/// book chapter as a link.
+fn details(ui: &mut egui::Ui, f: &Finding, lang: Lang) {
+    let text = f.text(lang);
+    egui::ScrollArea::vertical()
+        .id_salt("finding-details")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            ui.label(prose(ui, text.explanation));
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(t(lang, "What to do:")).strong());
+                ui.label(prose(ui, text.advice));
+            });
+            let chapter = chapter_path(lang, f.chapter);
+            match book_page(&chapter) {
+                Some(url) => {
+                    ui.hyperlink_to(tf(lang, "Book: {}", &[&chapter]), url);
+                }
+                None => {
+                    ui.label(tf(lang, "Book: {}", &[&chapter])).on_hover_text(t(
+                        lang,
+                        "Build the book (scripts/build-book.sh) to open the chapter from here",
+                    ));
+                }
+            }
+        });
+}
+
+/// Text whose `backticked` parts are commands or settings: drawn in monospace, without the
+/// backticks a reader would otherwise see.
+pub fn prose(ui: &egui::Ui, text: &str) -> egui::text::LayoutJob {
+    let style = ui.style();
+    let body = egui::TextStyle::Body.resolve(style);
+    let mono = egui::TextStyle::Monospace.resolve(style);
+    let color = ui.visuals().text_color();
+    let mut job = egui::text::LayoutJob::default();
+    for (k, part) in text.split('`').enumerate() {
+        let font = if k % 2 == 1 {
+            mono.clone()
+        } else {
+            body.clone()
+        };
+        job.append(part, 0.0, egui::TextFormat::simple(font, color));
+    }
+    job.wrap.max_width = ui.available_width();
+    job
+}
+
+/// The built book's page for `chapter` (`ch04-time-wait.md`, `zh-TW/ch04-time-wait.md`), as a
+/// file URL, when the book was built beside the sources (scripts/build-book.sh).
+fn book_page(chapter: &str) -> Option<String> {
+    let html = chapter.strip_suffix(".md").unwrap_or(chapter).to_string() + ".html";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("book/build")
+        .join(html);
+    path.is_file().then(|| format!("file://{}", path.display()))
+}
+
+/// One line: severity badge and title; the hover card explains and advises.
+fn finding_row(ui: &mut egui::Ui, f: &Finding, focused: bool, lang: Lang) -> egui::Response {
+    ui.horizontal(|ui| {
+        let color = severity_color(f.severity, ui.visuals());
+        let text = f.text(lang);
+        ui.label(
+            RichText::new(severity_text(lang, f.severity))
+                .strong()
+                .color(color),
+        );
+        let r = ui.selectable_label(focused, text.title);
+        let n = f.connections.len();
+        let hint = if n > 0 {
+            tf(
+                lang,
+                "Click to show its {} connection(s) alone; click again for all.",
+                &[&n],
+            )
+        } else {
+            t(lang, "It is about UDP flows or ports, not TCP connections.").to_string()
+        };
+        r.on_hover_ui(|ui| {
+            ui.set_max_width(520.0);
+            ui.label(RichText::new(text.title).strong());
+            ui.label(prose(ui, text.explanation));
+            ui.label(prose(ui, &tf(lang, "What to do: {}", &[&text.advice])));
+            ui.small(tf(lang, "Book: {}", &[&chapter_path(lang, f.chapter)]));
+            ui.small(hint);
+        })
+    })
+    .inner
+}

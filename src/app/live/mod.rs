@@ -1,0 +1,130 @@
+//! The Capture panel: live capture on this machine. Pick an interface, optionally a port or host
+//! filter, Start/Stop; the timeline follows "now" while packets arrive; Save as pcap copies the
+//! capture. Capturing is done by a `portlife live` child process, so the app itself never needs
+//! root: without CAP_NET_RAW the panel shows the child's message saying how to grant it.
+
+pub mod child;
+
+use portlife::source::live;
+
+use crate::app::i18n::{t, tf};
+use crate::app::state::AppState;
+
+/// The "Capture" entry in the menu bar.
+pub fn menu(ui: &mut egui::Ui, state: &mut AppState) {
+    let label = if state.live.running() {
+        t(state.lang, "Capture (recording)")
+    } else {
+        t(state.lang, "Capture")
+    };
+    if ui.button(label).clicked() {
+        state.live.open = !state.live.open;
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    if !state.live.open {
+        return;
+    }
+    let ctx = ui.ctx().clone();
+    let mut open = true;
+    egui::Window::new(t(state.lang, "Capture"))
+        .open(&mut open)
+        .default_width(380.0)
+        .show(&ctx, |ui| form(ui, state));
+    state.live.open = open;
+}
+
+fn form(ui: &mut egui::Ui, state: &mut AppState) {
+    let running = state.live.running();
+    let lang = state.lang;
+    ui.add_enabled_ui(!running, |ui| {
+        ui.horizontal(|ui| {
+            let l = ui.label(t(lang, "Interface"));
+            egui::ComboBox::from_id_salt("live_iface")
+                .selected_text(state.live.interface.clone())
+                .show_ui(ui, |ui| {
+                    for i in live::interfaces() {
+                        let addrs: Vec<String> =
+                            i.addresses.iter().map(|a| a.to_string()).collect();
+                        let text = format!(
+                            "{}{}{}  {}",
+                            i.name,
+                            if i.up { "" } else { t(lang, " (down)") },
+                            if i.loopback { " (loopback)" } else { "" },
+                            addrs.join(", ")
+                        );
+                        ui.selectable_value(&mut state.live.interface, i.name.clone(), text);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label(t(lang, "Filter"));
+            ui.add(
+                egui::TextEdit::singleline(&mut state.live.filter)
+                    .hint_text(t(lang, "port (8080) or host (10.0.0.5), empty = all"))
+                    .desired_width(220.0),
+            )
+            .labelled_by(l.id);
+        });
+    });
+    ui.horizontal(|ui| {
+        if running {
+            let secs = state
+                .live
+                .job
+                .as_ref()
+                .map_or(0.0, |j| j.started.elapsed().as_secs_f64());
+            ui.label(tf(lang, "recording {} s", &[&format!("{secs:.0}")]));
+            if ui.button(t(lang, "Stop")).clicked() {
+                state.stop_live();
+            }
+        } else if ui.button(t(lang, "Start")).clicked() {
+            state.start_live(ui.ctx());
+        }
+        ui.checkbox(&mut state.live.follow_now, t(lang, "Follow now"));
+    });
+    if running {
+        if let Some(l) = &state.loaded {
+            ui.label(tf(
+                lang,
+                "{} packets, {} TCP connections so far",
+                &[&l.capture.packets, &l.capture.connections.len()],
+            ));
+        }
+    }
+    match &state.live.status {
+        Some(Ok(msg)) => {
+            ui.label(msg.as_str());
+        }
+        Some(Err(msg)) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("! {msg}"));
+        }
+        None => {}
+    }
+    let finished = state.live.job.as_ref().is_some_and(|j| j.ended);
+    if finished {
+        ui.horizontal(|ui| {
+            let l = ui.label(t(lang, "Save as"));
+            ui.add(egui::TextEdit::singleline(&mut state.live.save_path).desired_width(200.0))
+                .labelled_by(l.id);
+            if ui.button(t(lang, "Save pcap")).clicked() {
+                let from = state.live.job.as_ref().map(|j| j.request.out.clone());
+                let to = std::path::PathBuf::from(state.live.save_path.trim());
+                state.live.status = Some(match from.map(|f| std::fs::copy(&f, &to)) {
+                    Some(Ok(bytes)) => {
+                        Ok(tf(lang, "saved {} bytes to {}", &[&bytes, &to.display()]))
+                    }
+                    Some(Err(e)) => Err(tf(lang, "cannot save to {}: {}", &[&to.display(), &e])),
+                    None => Err(t(lang, "nothing captured yet").into()),
+                });
+            }
+        });
+    }
+    ui.small(t(
+        lang,
+        "Capture needs CAP_NET_RAW for the portlife binary (sudo setcap cap_net_raw+ep $(which portlife)); the window itself runs unprivileged. Timestamps are the system clock when each frame is read.",
+    ));
+}

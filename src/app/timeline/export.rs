@@ -1,0 +1,159 @@
+//! "Export SVG": the timeline's current window written as SVG by the same renderer as
+//! `portlife export --svg` ([`portlife::report::svg::timeline_svg`]), under the current OS
+//! profile. The renderer takes a whole-capture analysis, so the capture is analysed again on a
+//! worker thread (the UI keeps running); the path is a text field (no native save dialog needed).
+//!
+//! "PNG": the timeline exactly as on screen — a screenshot of the window (egui's
+//! `request_screenshot`) cropped to the timeline panel, written next to the SVG path with a
+//! `.png` extension.
+
+use std::path::PathBuf;
+
+use portlife::analysis;
+use portlife::report::svg::{self, TimelineOptions};
+
+use portlife::i18n::Lang;
+
+use crate::app::i18n::{t, tf};
+use crate::app::state::AppState;
+
+/// What the worker needs.
+struct Request {
+    capture: PathBuf,
+    out: PathBuf,
+    profile: portlife::ports::Profiles,
+    /// The window, seconds from the timeline's t0, and that t0 (ns).
+    window: (f64, f64),
+    t0_ns: i64,
+    /// The language of the error text.
+    lang: Lang,
+}
+
+/// Analyse and write; the SVG's time axis starts at the first packet, the app's at the first
+/// connection, so the window is shifted by their difference.
+fn export(r: &Request) -> Result<String, String> {
+    let a = analysis::analyze_file_with_profile(&r.capture, r.profile.clone(), Default::default())
+        .map_err(|e| e.to_string())?;
+    let first = a.stats.first_ts_ns.unwrap_or(r.t0_ns);
+    let shift = (r.t0_ns - first) as f64 / 1e9;
+    let opts = TimelineOptions {
+        from_s: Some((r.window.0 + shift).max(0.0)),
+        to_s: Some(r.window.1 + shift),
+        max_rows: 200,
+    };
+    std::fs::write(&r.out, svg::timeline_svg(&a, &opts))
+        .map_err(|e| cannot_write(r.lang, &r.out, &e))?;
+    Ok(r.out.display().to_string())
+}
+
+/// "cannot write PATH: ERROR" in `lang`.
+fn cannot_write(lang: Lang, path: &std::path::Path, e: &dyn std::fmt::Display) -> String {
+    tf(lang, "cannot write {}: {}", &[&path.display(), e])
+}
+
+/// The toolbar's path field and button, and the status of the last export.
+pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
+    let lang = state.lang;
+    if let Some(rx) = &state.timeline_view.export.job {
+        if let Ok(r) = rx.try_recv() {
+            state.timeline_view.export.status = Some(match r {
+                Ok(p) => tf(lang, "saved {}", &[&p]),
+                Err(e) => tf(lang, "export failed: {}", &[&e]),
+            });
+            state.timeline_view.export.job = None;
+        }
+    }
+    let Some(l) = &state.loaded else { return };
+    let l2 = ui.label(t(lang, "SVG:"));
+    ui.add(
+        egui::TextEdit::singleline(&mut state.timeline_view.export.path)
+            .desired_width(160.0)
+            .hint_text("portlife-timeline.svg"),
+    )
+    .labelled_by(l2.id);
+    let busy = state.timeline_view.export.job.is_some();
+    if ui
+        .add_enabled(!busy, egui::Button::new(t(lang, "Export SVG")))
+        .on_hover_text(t(
+            lang,
+            "Write the visible timeline window as SVG (same renderer as `portlife export --svg`)",
+        ))
+        .clicked()
+    {
+        let req = Request {
+            capture: l.path.clone(),
+            out: PathBuf::from(state.timeline_view.export.path.trim()),
+            profile: state.profiles(),
+            window: (state.view.start, state.view.end),
+            t0_ns: l.timeline.t0_ns,
+            lang,
+        };
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let ctx = ui.ctx().clone();
+        let spawned = std::thread::Builder::new()
+            .name("portlife-export".into())
+            .spawn(move || {
+                let _ = tx.send(export(&req));
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => state.timeline_view.export.job = Some(rx),
+            Err(e) => {
+                state.timeline_view.export.status = Some(tf(lang, "export failed: {}", &[&e]))
+            }
+        }
+    }
+    if ui
+        .add_enabled(!busy, egui::Button::new("PNG"))
+        .on_hover_text(t(
+            lang,
+            "Write the timeline as on screen to the same path with .png",
+        ))
+        .clicked()
+    {
+        if let Some(rect) = state.timeline_view.rect {
+            let out = PathBuf::from(state.timeline_view.export.path.trim()).with_extension("png");
+            let (tx, rx) = crossbeam_channel::bounded(1);
+            let ctx = ui.ctx().clone();
+            let ppp = ui.ctx().pixels_per_point();
+            ui.ctx().request_screenshot(move |img| {
+                let r = crop_png(&img, rect, ppp).and_then(|bytes| {
+                    std::fs::write(&out, bytes).map_err(|e| cannot_write(lang, &out, &e))
+                });
+                let _ = tx.send(r.map(|()| out.display().to_string()));
+                ctx.request_repaint();
+            });
+            state.timeline_view.export.job = Some(rx);
+        }
+    }
+    if busy {
+        ui.spinner();
+    } else if let Some(s) = &state.timeline_view.export.status {
+        ui.weak(s);
+    }
+}
+
+/// The part of `img` under `rect` (in points; `ppp` physical pixels per point) as PNG bytes.
+pub fn crop_png(img: &egui::ColorImage, rect: egui::Rect, ppp: f32) -> Result<Vec<u8>, String> {
+    let [w, h] = img.size;
+    let px = |v: f32, max: usize| ((v * ppp).round().max(0.0) as usize).min(max);
+    let (x0, x1) = (px(rect.left(), w), px(rect.right(), w));
+    let (y0, y1) = (px(rect.top(), h), px(rect.bottom(), h));
+    if x1 <= x0 || y1 <= y0 {
+        return Err("the timeline is not on screen".into());
+    }
+    let mut rgba = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for c in &img.pixels[y * w + x0..y * w + x1] {
+            rgba.extend_from_slice(&c.to_srgba_unmultiplied());
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, (x1 - x0) as u32, (y1 - y0) as u32);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgba).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
