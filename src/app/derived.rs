@@ -138,6 +138,11 @@ impl CaptureModel {
 }
 
 impl CaptureModel {
+    /// How many TCP connections the capture holds (so far, while a live capture grows).
+    pub fn connection_count(&self) -> usize {
+        self.connections.len()
+    }
+
     /// The model of a pipeline snapshot (live capture), with the source's warnings.
     pub fn from_snapshot(file: &str, s: Snapshot, warnings: Vec<Warning>) -> CaptureModel {
         CaptureModel {

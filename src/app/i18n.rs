@@ -552,6 +552,7 @@ pub const APP: Catalog = &[
     // Findings strip.
     ("Findings: none — nothing unusual under this profile", "診斷結果：無——在這個設定檔下沒有異常"),
     ("Findings ({})", "診斷結果（{}）"),
+    ("{} {} ({} connections in all)", "{} 項 {}（共 {} 條連線）"),
     ("Showing the {} connection(s) of finding {}.", "正在顯示 {} 條連線（第 {} 項診斷結果）。"),
     ("Show all connections", "顯示所有連線"),
     ("Click to show its {} connection(s) alone; click again for all.", "點選以只顯示它的 {} 條連線；再點一次顯示全部。"),

@@ -228,3 +228,42 @@ fn a_clicked_finding_shows_its_advice_readably() {
         "no raw backtick on screen"
     );
 }
+
+/// 96 alike TIME-WAIT pile-ups (8 clients × 12 server endpoints) are one folded row, as the
+/// report folds them: the strip stays a few lines, unfolding lists every pair, and clicking one
+/// shows its connections alone.
+#[test]
+fn many_alike_findings_fold_into_one_row_that_unfolds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many-pairs.pcap");
+    let file = std::fs::File::create(&path).unwrap();
+    portlife::synth::write_scenario("many-pairs", portlife::synth::DEFAULT_SEED, 10, file).unwrap();
+    let mut h = harness();
+    open(&mut h, &path);
+    let n = h
+        .state()
+        .state
+        .loaded
+        .as_ref()
+        .unwrap()
+        .derived
+        .findings
+        .len();
+    assert_eq!(n, 96);
+    let group = "96 TIME-WAIT pile-ups (10000 connections in all)";
+    h.get_by_label(group);
+    let member = "105 short connections from 10.1.0.11 to 10.2.0.21:80";
+    assert!(
+        h.query_by_label_contains(member).is_none(),
+        "folded at first"
+    );
+    h.get_by_label(group).click();
+    h.run();
+    h.get_by_label_contains(member).click();
+    h.run();
+    let st = &h.state().state;
+    let focus = st.finding_focus.expect("a member is focused");
+    let f = &st.loaded.as_ref().unwrap().derived.findings[focus];
+    assert!(f.title.starts_with(member), "{}", f.title);
+    assert_eq!(super::tests::timeline(&h).shown_connections, 105);
+}

@@ -1,10 +1,12 @@
 //! Findings strip under the toolbar: what portlife diagnosed in this capture, most severe first
 //! (the same list `portlife report` prints). Hover a finding for its explanation, advice and book
 //! chapter; click it to show only its connections on the timeline and its explanation and advice
-//! under the list, readable on a projector, with a link that opens its book chapter.
+//! under the list, readable on a projector, with a link that opens its book chapter. Many alike
+//! (more than three of one kind and severity, as on a capture of many client × server pairs)
+//! are one folded row, as the text report folds them; unfolding it lists each, largest first.
 
 use egui::{Color32, RichText};
-use portlife::findings::{Finding, Severity};
+use portlife::findings::{self, Finding, FindingGroup, Severity};
 use portlife::i18n::Lang;
 use portlife::report::summary::{chapter_path, severity_text};
 
@@ -57,9 +59,24 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     .max_height(max_h)
                     .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
                     .show(ui, |ui| {
-                        for (i, f) in findings.iter().enumerate() {
-                            if finding_row(ui, f, state.finding_focus == Some(i), lang).clicked() {
-                                clicked = Some(i);
+                        let index = |f: &Finding| findings.iter().position(|x| std::ptr::eq(x, f));
+                        for g in findings::grouped(findings) {
+                            if g.folded() {
+                                group_row(ui, &g, lang, |ui, f| {
+                                    let i = index(f);
+                                    let focused = i.is_some() && state.finding_focus == i;
+                                    if finding_row(ui, f, focused, lang).clicked() {
+                                        clicked = i;
+                                    }
+                                });
+                                continue;
+                            }
+                            for f in g.members {
+                                let i = index(f);
+                                let focused = i.is_some() && state.finding_focus == i;
+                                if finding_row(ui, f, focused, lang).clicked() {
+                                    clicked = i;
+                                }
                             }
                         }
                     });
@@ -136,6 +153,42 @@ fn book_page(chapter: &str) -> Option<String> {
         .join("book/build")
         .join(html);
     path.is_file().then(|| format!("file://{}", path.display()))
+}
+
+/// A folded group: its badge and how many alike, unfolding to each member's row.
+fn group_row(
+    ui: &mut egui::Ui,
+    g: &FindingGroup<'_>,
+    lang: Lang,
+    mut member: impl FnMut(&mut egui::Ui, &Finding),
+) {
+    ui.horizontal(|ui| {
+        let color = severity_color(g.severity, ui.visuals());
+        ui.label(
+            RichText::new(severity_text(lang, g.severity))
+                .strong()
+                .color(color),
+        );
+        let title = tf(
+            lang,
+            "{} {} ({} connections in all)",
+            &[
+                &g.members.len(),
+                &g.kind.plural_name(lang),
+                &g.connections(),
+            ],
+        );
+        egui::CollapsingHeader::new(title)
+            .id_salt(("finding-group", g.kind, g.severity))
+            .default_open(false)
+            .show(ui, |ui| {
+                ui.vertical(|ui| {
+                    for f in &g.members {
+                        member(ui, f);
+                    }
+                });
+            });
+    });
 }
 
 /// One line: severity badge and title; the hover card explains and advises.

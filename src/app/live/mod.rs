@@ -91,7 +91,7 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
             ui.label(tf(
                 lang,
                 "{} packets, {} TCP connections so far",
-                &[&l.capture.packets, &l.capture.connections.len()],
+                &[&l.capture.packets, &l.capture.connection_count()],
             ));
         }
     }
