@@ -14,7 +14,9 @@ use portlife::source::{Progress, Warning};
 use portlife::tcp::{Connection, Outcome, UdpFlow};
 
 #[cfg(test)]
-use crate::app::profile::{CustomParams, ProfileChoice};
+use crate::app::profile::CustomParams;
+#[cfg(test)]
+use portlife::ports::ProfileKind;
 
 /// The outcome groups of the filter panel (the list), over the tracker's finer
 /// [`Outcome`].
@@ -100,8 +102,8 @@ impl CaptureModel {
     /// The port model and findings under the chosen profile (what `derive_after_with` gives,
     /// without a previous model or anything beside).
     #[cfg(test)]
-    pub fn derive(&self, choice: ProfileChoice, custom: CustomParams) -> Arc<Derived> {
-        let profiles = Profiles::from(choice.to_profile(custom));
+    pub fn derive(&self, choice: ProfileKind, custom: CustomParams) -> Arc<Derived> {
+        let profiles = Profiles::from(custom.profile(choice));
         self.derive_after_with(None, &profiles, |_| ()).0
     }
 

@@ -15,12 +15,13 @@ use super::inspector::state::InspectorState;
 use super::live::child::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
 use super::pool_map::model::PoolMapState;
-use super::profile::{CustomParams, ProfileChoice};
+use super::profile::CustomParams;
 use super::samples::{self, Sample};
 use super::timeline::model::{
     self as timeline_model, Filters, PhaseCounts, ProfileGhost, Timeline,
 };
 use super::timeline::state::TimelineState;
+use portlife::ports::ProfileKind;
 
 /// How the x axis is labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,11 +81,11 @@ fn fit_squeezed(tl: &Timeline, a: f64, b: f64) -> ViewTransform {
 pub struct AppState {
     pub loaded: Option<Loaded>,
     pub loading: Option<LoadJob>,
-    pub profile: ProfileChoice,
+    pub profile: ProfileKind,
     pub custom: CustomParams,
     /// Hosts given a profile of their own (the toolbar's per-host menu); every other host is
     /// under `profile`.
-    pub host_profiles: Vec<(IpAddr, ProfileChoice)>,
+    pub host_profiles: Vec<(IpAddr, ProfileKind)>,
     pub filters: Filters,
     /// Index into the capture's connections.
     pub selection: Option<u32>,
@@ -139,7 +140,7 @@ impl Default for AppState {
         AppState {
             loaded: None,
             loading: None,
-            profile: ProfileChoice::Auto,
+            profile: ProfileKind::Auto,
             custom: CustomParams::default(),
             host_profiles: Vec::new(),
             filters: Filters::default(),
@@ -340,7 +341,7 @@ impl AppState {
         }
     }
 
-    pub fn set_profile(&mut self, p: ProfileChoice) {
+    pub fn set_profile(&mut self, p: ProfileKind) {
         if p != self.profile {
             self.profile = p;
             self.profile_changed();
@@ -349,7 +350,7 @@ impl AppState {
 
     /// Give one host its own profile (`Auto`: its own guess, whatever the default is); the
     /// other hosts keep theirs.
-    pub fn set_host_profile(&mut self, host: IpAddr, p: Option<ProfileChoice>) {
+    pub fn set_host_profile(&mut self, host: IpAddr, p: Option<ProfileKind>) {
         let before = self.host_profiles.clone();
         self.host_profiles.retain(|(h, _)| *h != host);
         if let Some(p) = p {
@@ -382,15 +383,15 @@ impl AppState {
     }
 
     fn profiles_of(
-        default: ProfileChoice,
+        default: ProfileKind,
         custom: CustomParams,
-        hosts: &[(IpAddr, ProfileChoice)],
+        hosts: &[(IpAddr, ProfileKind)],
     ) -> Profiles {
         Profiles {
-            default: default.to_profile(custom),
+            default: custom.profile(default),
             hosts: hosts
                 .iter()
-                .map(|(h, p)| (*h, p.to_profile(custom)))
+                .map(|(h, p)| (*h, custom.profile(*p)))
                 .collect(),
         }
     }

@@ -14,8 +14,8 @@ use egui_kittest::Harness;
 use etherparse::PacketBuilder;
 use portlife::source::PcapWriter;
 
-use super::timeline::model::Phase;
 use super::PortlifeApp;
+use portlife::ports::Phase;
 
 const CLIENT: [u8; 4] = [10, 0, 0, 2];
 const SERVER: [u8; 4] = [93, 184, 216, 34];
@@ -430,8 +430,8 @@ fn first_frame_and_frame_times_on_a_large_capture() {
     h.state_mut().state.view.zoom(50.0, (v.start + v.end) / 2.0);
     measure(&mut h, "zoomed x50, panning", 0.5);
     for p in [
-        super::profile::ProfileChoice::Windows,
-        super::profile::ProfileChoice::Linux,
+        portlife::ports::ProfileKind::Windows,
+        portlife::ports::ProfileKind::Linux,
     ] {
         let t = Instant::now();
         h.state_mut().state.set_profile(p);
@@ -503,7 +503,7 @@ fn one_host_gets_its_own_profile_from_the_per_host_menu() {
     assert_eq!(tl.profile_of(ip("10.0.1.10")).name, "linux");
     assert_eq!(
         h.state().state.host_profiles,
-        vec![(ip("192.168.1.31"), super::profile::ProfileChoice::MacOs)]
+        vec![(ip("192.168.1.31"), portlife::ports::ProfileKind::MacOs)]
     );
 }
 

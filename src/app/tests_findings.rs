@@ -85,7 +85,7 @@ fn the_no_keepalive_sample_lists_its_pileup_and_profile_switch_recomputes() {
     assert_eq!(super::tests::timeline(&h).shown_connections, 500);
     h.state_mut()
         .state
-        .set_profile(super::profile::ProfileChoice::Windows);
+        .set_profile(portlife::ports::ProfileKind::Windows);
     h.run();
     assert_eq!(h.state().state.finding_focus, None);
     // Linux's even ports 32768–60999 fall partly outside Windows' 49152–65535.
@@ -154,7 +154,7 @@ fn filters_reuse_the_derived_model_and_a_profile_switch_replaces_it() {
 
     h.state_mut()
         .state
-        .set_profile(super::profile::ProfileChoice::Windows);
+        .set_profile(portlife::ports::ProfileKind::Windows);
     h.run();
     let (windows, _) = loaded(&h);
     assert!(!Arc::ptr_eq(&first, &windows));

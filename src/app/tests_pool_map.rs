@@ -9,8 +9,9 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use portlife::analysis;
 
-use super::profile::{CustomParams, ProfileChoice};
+use super::profile::CustomParams;
 use super::PortlifeApp;
+use portlife::ports::ProfileKind;
 
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -67,13 +68,13 @@ fn switching_profile_redraws_the_grid_with_the_new_range() {
     let mut h = harness();
     open_with_pool_map(&mut h, &sample("http-no-keepalive.pcap"));
     h.get_by_label_contains("28232 ports (32768–60999)");
-    h.state_mut().state.set_profile(ProfileChoice::Windows);
+    h.state_mut().state.set_profile(ProfileKind::Windows);
     h.run();
     h.get_by_label_contains("16384 ports (49152–65535)");
     // This Linux client's ports (41774–42772) are all below Windows' range: marked outside.
     h.get_by_label_contains("500 ports used outside 49152–65535");
     // FreeBSD's 55 536 cells, drawn every frame; the frame time is printed, not asserted.
-    h.state_mut().state.set_profile(ProfileChoice::FreeBsd);
+    h.state_mut().state.set_profile(ProfileKind::FreeBsd);
     h.state_mut().state.show_frame_time = true;
     h.run();
     h.get_by_label_contains("55536 ports (10000–65535)");
@@ -96,7 +97,7 @@ pub(super) fn exhaustion_range(state: &mut super::state::AppState) {
         hi: 40199,
         time_wait_s: 60,
     };
-    state.profile = ProfileChoice::Custom;
+    state.profile = ProfileKind::Custom;
 }
 
 /// The exhaustion sample under its real range (40000–40199, narrowed `ip_local_port_range`), the

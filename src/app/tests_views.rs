@@ -14,10 +14,11 @@ use super::inspector::ladder::model::LadderItem;
 use super::inspector::ladder::state::LadderSlot;
 use super::inspector::state::Tab;
 use super::inspector::{ladder, occupancy, replay, states, table};
-use super::profile::{CustomParams, ProfileChoice};
+use super::profile::CustomParams;
 use super::tests::{harness, open, temp_capture};
-use super::timeline::model::Phase;
 use super::PortlifeApp;
+use portlife::ports::Phase;
+use portlife::ports::ProfileKind;
 
 const CLIENT: [u8; 4] = [10, 0, 0, 2];
 const SERVER: [u8; 4] = [93, 184, 216, 34];
@@ -398,7 +399,7 @@ const EXHAUSTION: &str = "samples/port-exhaustion.pcap";
 fn occupancy_of_the_exhaustion_sample_crosses_the_critical_line() {
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let cap = super::derived::load(Path::new(EXHAUSTION), |_| {}, &cancel).expect("load");
-    let m = occupancy::model::port_model(&cap, ProfileChoice::Custom, exhaustion_custom());
+    let m = occupancy::model::port_model(&cap, ProfileKind::Custom, exhaustion_custom());
     let host = occupancy::model::busiest_host(&m).expect("a host");
     assert_eq!(host.to_string(), "10.0.0.2");
     let t0 = cap.connections.iter().map(|c| c.start_ns).min().unwrap();
@@ -413,14 +414,14 @@ fn occupancy_of_the_exhaustion_sample_crosses_the_critical_line() {
         .expect("a point before 30 s");
     assert_eq!(at_30[1], 200.0);
     // Under the stock Linux range the same 200 ports are under 1 %.
-    let linux = occupancy::model::port_model(&cap, ProfileChoice::Linux, exhaustion_custom());
+    let linux = occupancy::model::port_model(&cap, ProfileKind::Linux, exhaustion_custom());
     let c = occupancy::model::chart(occupancy::model::pool(&linux, host, None).unwrap(), t0);
     assert!(c.max_held_pct() < 1.0);
 
     // The panel draws it and says so.
     let mut h = harness();
     h.state_mut().state.custom = exhaustion_custom();
-    h.state_mut().state.profile = ProfileChoice::Custom;
+    h.state_mut().state.profile = ProfileKind::Custom;
     open(&mut h, Path::new(EXHAUSTION));
     h.get_by_label("Occupancy").click();
     h.run();
@@ -732,7 +733,7 @@ fn view_screenshots() {
     // Occupancy: the exhaustion sample under its real range.
     let mut h = big();
     h.state_mut().state.custom = exhaustion_custom();
-    h.state_mut().state.profile = ProfileChoice::Custom;
+    h.state_mut().state.profile = ProfileKind::Custom;
     open(&mut h, Path::new(EXHAUSTION));
     h.state_mut().state.inspector.tab = Tab::Occupancy;
     h.state_mut().state.time_cursor = Some(30.0);

@@ -4,7 +4,7 @@
 
 use egui::Color32;
 
-use super::timeline::model::Phase;
+use portlife::ports::Phase;
 
 /// The client end's colour in every view (Okabe–Ito sky blue).
 pub const CLIENT_COLOR: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
@@ -18,11 +18,23 @@ pub const ACTIVE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
 /// Okabe–Ito reddish purple.
 pub const TIME_WAIT: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7);
 
+/// The colour of a held phase. Available is every gap between spans: nothing is drawn for it
+/// on the timeline (the pool map gives its free cells [`available_color`]).
 pub fn phase_color(p: Phase) -> Color32 {
     match p {
+        Phase::Available => Color32::TRANSPARENT,
         Phase::Assigned => ASSIGNED,
         Phase::Active => ACTIVE,
         Phase::TimeWait => TIME_WAIT,
+    }
+}
+
+/// A free port's cell on the pool map: a neutral grey for the theme.
+pub fn available_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(60)
+    } else {
+        Color32::from_gray(215)
     }
 }
 

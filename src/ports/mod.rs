@@ -42,7 +42,9 @@ pub use pool::{
     client_hosts, destinations_of, grid_columns, pool_map, ClientHost, Holder, PhaseTally, PoolMap,
     PortState,
 };
-pub use profile::{host_guesses, Confidence, HostGuess, OsProfile, Profile, ProfileParseError};
+pub use profile::{
+    host_guesses, Confidence, HostGuess, OsProfile, Profile, ProfileKind, ProfileParseError,
+};
 
 /// The four phases of a port.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -51,6 +53,21 @@ pub enum Phase {
     Assigned,
     Active,
     TimeWait,
+}
+
+impl Phase {
+    /// The phases a port is held in: what a span is of (Available is every gap between them).
+    pub const HELD: [Phase; 3] = [Phase::Assigned, Phase::Active, Phase::TimeWait];
+
+    /// Its name, as DESIGN.md and the JSON write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Available => "Available",
+            Phase::Assigned => "Assigned",
+            Phase::Active => "Active",
+            Phase::TimeWait => "TimeWait",
+        }
+    }
 }
 
 /// One phase of one port for one connection (or UDP flow).

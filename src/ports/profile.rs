@@ -167,6 +167,83 @@ pub enum Profile {
     Auto,
 }
 
+/// The profiles there are to choose from, without a custom profile's values: the one list a
+/// selector shows and `--profile` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProfileKind {
+    Linux,
+    LinuxOld,
+    Windows,
+    WindowsOld,
+    MacOs,
+    FreeBsd,
+    Custom,
+    /// Guess from the observed client ports.
+    Auto,
+}
+
+impl ProfileKind {
+    pub const ALL: [ProfileKind; 8] = [
+        ProfileKind::Linux,
+        ProfileKind::LinuxOld,
+        ProfileKind::Windows,
+        ProfileKind::WindowsOld,
+        ProfileKind::MacOs,
+        ProfileKind::FreeBsd,
+        ProfileKind::Custom,
+        ProfileKind::Auto,
+    ];
+
+    /// A selector's short name for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProfileKind::Linux => "Linux",
+            ProfileKind::LinuxOld => "Linux (2.6–3.x)",
+            ProfileKind::Windows => "Windows",
+            ProfileKind::WindowsOld => "Windows (2000/XP)",
+            ProfileKind::MacOs => "macOS",
+            ProfileKind::FreeBsd => "FreeBSD",
+            ProfileKind::Custom => "Custom",
+            ProfileKind::Auto => "Auto",
+        }
+    }
+
+    /// The profile of this kind; a custom one takes `lo`–`hi` (put in order, never port 0) and
+    /// `time_wait_s`, which the others ignore.
+    pub fn with_custom(self, lo: u16, hi: u16, time_wait_s: u32) -> Profile {
+        match self {
+            ProfileKind::Linux => Profile::Linux,
+            ProfileKind::LinuxOld => Profile::LinuxOld,
+            ProfileKind::Windows => Profile::Windows,
+            ProfileKind::WindowsOld => Profile::WindowsOld,
+            ProfileKind::MacOs => Profile::MacOs,
+            ProfileKind::FreeBsd => Profile::FreeBsd,
+            ProfileKind::Custom => Profile::Custom {
+                lo: lo.min(hi).max(1),
+                hi: hi.max(lo),
+                time_wait_s,
+            },
+            ProfileKind::Auto => Profile::Auto,
+        }
+    }
+}
+
+impl Profile {
+    /// Which of the listed profiles this is.
+    pub fn kind(&self) -> ProfileKind {
+        match self {
+            Profile::Linux => ProfileKind::Linux,
+            Profile::LinuxOld => ProfileKind::LinuxOld,
+            Profile::Windows => ProfileKind::Windows,
+            Profile::WindowsOld => ProfileKind::WindowsOld,
+            Profile::MacOs => ProfileKind::MacOs,
+            Profile::FreeBsd => ProfileKind::FreeBsd,
+            Profile::Custom { .. } => ProfileKind::Custom,
+            Profile::Auto => ProfileKind::Auto,
+        }
+    }
+}
+
 /// Why a `--profile` value was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown profile {0:?}: expected linux, linux-old, windows, windows-old, macos, freebsd, auto or custom:LO-HI:TWSECS, optionally after HOST= (one client host's, e.g. 10.0.0.2=windows)")]

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use portlife::i18n::Lang;
 
 use crate::app::i18n::{t, tf};
-use crate::app::profile::ProfileChoice;
 use crate::app::state::{AppState, TimeAxis};
+use portlife::ports::ProfileKind;
 
 /// Ctrl+O (⌘O on macOS): open a capture, as File › Open….
 const OPEN: egui::KeyboardShortcut =
@@ -282,13 +282,13 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
     egui::ComboBox::from_label(t(lang, "OS profile"))
         .selected_text(profile_label(lang, choice))
         .show_ui(ui, |ui| {
-            for p in ProfileChoice::ALL {
+            for p in ProfileKind::ALL {
                 ui.selectable_value(&mut choice, p, profile_label(lang, p));
             }
         });
     state.set_profile(choice);
     host_profile_menu(ui, state);
-    if state.profile == ProfileChoice::Custom {
+    if state.profile == ProfileKind::Custom {
         let mut c = state.custom;
         let l = ui.label(t(lang, "ports from"));
         ui.add(egui::DragValue::new(&mut c.lo).range(1..=65535))
@@ -390,9 +390,9 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
                 {
                     change = Some((host, None));
                 }
-                for c in ProfileChoice::ALL {
+                for c in ProfileKind::ALL {
                     let label = match c {
-                        ProfileChoice::Auto => t(lang, "Auto (its own guess)"),
+                        ProfileKind::Auto => t(lang, "Auto (its own guess)"),
                         c => profile_label(lang, c),
                     };
                     if ui.selectable_label(own == Some(c), label).clicked() {
@@ -411,10 +411,10 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 /// The profile's name in the menu: product names stay, Auto and Custom are translated.
-fn profile_label(lang: Lang, p: ProfileChoice) -> &'static str {
+fn profile_label(lang: Lang, p: ProfileKind) -> &'static str {
     match p {
-        ProfileChoice::Auto => t(lang, "Auto"),
-        ProfileChoice::Custom => t(lang, "Custom"),
+        ProfileKind::Auto => t(lang, "Auto"),
+        ProfileKind::Custom => t(lang, "Custom"),
         p => p.label(),
     }
 }

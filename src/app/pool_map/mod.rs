@@ -149,10 +149,9 @@ fn time_slider(ui: &mut egui::Ui, state: &mut AppState, at_s: f64, end: f64) {
 
 /// Colour of a cell: the timeline's phase colours; Available a neutral grey for the theme.
 fn cell_colour(p: Phase, dark: bool) -> Color32 {
-    match timeline_model::Phase::from_ports(p) {
-        Some(vp) => theme::phase_color(vp),
-        None if dark => Color32::from_gray(60),
-        None => Color32::from_gray(215),
+    match p {
+        Phase::Available => theme::available_color(dark),
+        held => theme::phase_color(held),
     }
 }
 

@@ -19,7 +19,8 @@ use portlife::i18n::Lang;
 use crate::app::i18n::{t, tf};
 use crate::app::state::{AppState, TimeAxis, ViewTransform};
 use crate::app::theme;
-use crate::app::timeline::model::{Phase, Row, Timeline};
+use crate::app::timeline::model::{phase_text, Row, Timeline};
+use portlife::ports::Phase;
 
 const LABEL_W: f32 = 200.0;
 const GROUP_H: f32 = 22.0;
@@ -96,10 +97,11 @@ fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
             Stroke::new(1.0, ui.visuals().weak_text_color()),
         );
         ui.label(t(lang, "Available (empty)"));
-        for p in Phase::ALL {
+        for p in Phase::HELD {
             let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
             ui.painter().rect_filled(r, 2.0, theme::phase_color(p));
             let text = match p {
+                Phase::Available => t(lang, "Available (empty)").to_string(),
                 Phase::Assigned => t(lang, "Assigned (SYN sent, handshake pending)").to_string(),
                 Phase::Active => t(lang, "Active (connection open or closing)").to_string(),
                 Phase::TimeWait => {
@@ -213,6 +215,7 @@ fn minimap_colours(
                 Line::Row(ri) => {
                     for s in &tl.rows[ri as usize].spans {
                         let i = match s.phase {
+                            Phase::Available => continue,
                             Phase::Assigned => 0,
                             Phase::Active => 1,
                             Phase::TimeWait => 2,
@@ -225,7 +228,7 @@ fn minimap_colours(
         }
         out.push(
             match time.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) {
-                Some((i, t)) if *t > 0.0 => Some(theme::phase_color(Phase::ALL[i])),
+                Some((i, t)) if *t > 0.0 => Some(theme::phase_color(Phase::HELD[i])),
                 _ if header => Some(visuals.weak_text_color()),
                 _ => None,
             },
@@ -970,7 +973,7 @@ fn span_tooltip(
         let (r, _) = ui.allocate_exact_size(Vec2::new(12.0, 12.0), Sense::hover());
         ui.painter()
             .rect_filled(r, 2.0, theme::phase_color(info.phase));
-        ui.label(egui::RichText::new(info.phase.text(lang)).strong());
+        ui.label(egui::RichText::new(phase_text(info.phase, lang)).strong());
     });
     if let Some((client, server)) = &info.states {
         ui.label(tf(lang, "client {} · server {}", &[client, server]));

@@ -12,45 +12,16 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use portlife::i18n::Lang;
-use portlife::ports::{self, Basis, EndState, OsProfile, PortModel};
+use portlife::ports::{self, Basis, EndState, OsProfile, Phase, PortModel};
 use portlife::report::summary::outcome_text;
 use portlife::tcp::{Connection, Outcome, Role, UdpFlow};
 
 use crate::app::derived::{CaptureModel, OutcomeGroup};
 use crate::app::i18n::{t, tf};
 
-/// The port lifecycle phases the timeline draws (DESIGN.md). Available is the empty space.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Phase {
-    Assigned,
-    Active,
-    TimeWait,
-}
-
-impl Phase {
-    /// The library's phase, when it is one the timeline draws (Available is not drawn).
-    pub fn from_ports(p: ports::Phase) -> Option<Phase> {
-        match p {
-            ports::Phase::Available => None,
-            ports::Phase::Assigned => Some(Phase::Assigned),
-            ports::Phase::Active => Some(Phase::Active),
-            ports::Phase::TimeWait => Some(Phase::TimeWait),
-        }
-    }
-
-    pub const ALL: [Phase; 3] = [Phase::Assigned, Phase::Active, Phase::TimeWait];
-    pub fn name(self) -> &'static str {
-        match self {
-            Phase::Assigned => "Assigned",
-            Phase::Active => "Active",
-            Phase::TimeWait => "TimeWait",
-        }
-    }
-
-    /// The phase's name in `lang`.
-    pub fn text(self, lang: Lang) -> &'static str {
-        t(lang, self.name())
-    }
+/// A phase's name in `lang`.
+pub fn phase_text(p: Phase, lang: Lang) -> &'static str {
+    t(lang, p.name())
 }
 
 /// One coloured bar: a connection holding a port in one phase.
@@ -312,7 +283,7 @@ pub fn build(capture: &CaptureModel, model: &PortModel, filters: &Filters) -> Ti
         // Sized for the whole row up front: growing from empty was most of a rebuild's time.
         let mut spans: Vec<Span> = Vec::with_capacity(src.len());
         spans.extend(src.iter().filter(|s| accepts(s)).filter_map(|s| {
-            let phase = Phase::from_ports(s.phase)?;
+            let phase = Some(s.phase).filter(|p| *p != Phase::Available)?;
             // A TIME-WAIT still running when the capture ended lasts its full 2×MSL: the
             // profile says when it ends even though no packet does. Draw it whole (marked as
             // derived) so the profile's TIME-WAIT length is visible.
@@ -533,6 +504,8 @@ impl Timeline {
             for s in r.spans.iter().take_while(|s| s.start <= t) {
                 if t < s.end {
                     match s.phase {
+                        // A span is of a held phase; Available is the gap between them.
+                        Phase::Available => {}
                         Phase::Assigned => c.assigned += 1,
                         Phase::Active => c.active += 1,
                         Phase::TimeWait => c.time_wait += 1,
@@ -639,6 +612,8 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile, lang
     let dur = fmt_duration(span.end - span.start);
     let srv = c.server;
     match (span.phase, row.server_side) {
+        // Spans are of held phases only: nothing to explain in a gap.
+        (Phase::Available, _) => String::new(),
         (Phase::TimeWait, true) => tf(
             lang,
             "server port {} holds this 4-tuple in TIME-WAIT for {} because the server closed first; the client's port {} is free at once",

@@ -41,7 +41,7 @@ pub(super) fn record(
     (base, base_len): (usize, usize),
     buf: &mut Vec<u8>,
 ) -> Step {
-    let ts_ns = legacy_ts_ns(&b, iface);
+    let ts_ns = legacy_ts_ns(b, iface);
     let start = (b.data.as_ptr() as usize).wrapping_sub(base);
     let in_reader =
         (start.checked_add(b.data.len()) <= Some(base_len)).then_some((start, b.data.len()));

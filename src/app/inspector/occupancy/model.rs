@@ -12,7 +12,9 @@ use portlife::ports::{PoolSeries, PortModel};
 #[cfg(test)]
 use crate::app::derived::CaptureModel;
 #[cfg(test)]
-use crate::app::profile::{CustomParams, ProfileChoice};
+use crate::app::profile::CustomParams;
+#[cfg(test)]
+use portlife::ports::ProfileKind;
 
 pub use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 
@@ -21,7 +23,7 @@ pub use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 #[cfg(test)]
 pub fn port_model(
     capture: &CaptureModel,
-    choice: ProfileChoice,
+    choice: ProfileKind,
     custom: CustomParams,
 ) -> std::sync::Arc<PortModel> {
     std::sync::Arc::clone(&capture.derive(choice, custom).ports)

@@ -21,7 +21,8 @@ use crate::app::inspector::states::model::{AtCursor, Node, TransitionCounts, EDG
 use crate::app::state::AppState;
 use crate::app::theme;
 use crate::app::theme::{CLIENT_COLOR, SERVER_COLOR};
-use crate::app::timeline::model::{end_state_text, Phase};
+use crate::app::timeline::model::end_state_text;
+use portlife::ports::Phase;
 
 const BOX: Vec2 = Vec2::new(104.0, 24.0);
 const LIFECYCLE_W: f32 = 230.0;
@@ -88,7 +89,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 
 /// A port phase's name in `lang`; `None` is Available (the timeline draws no Available phase).
 fn phase_text(phase: Option<Phase>, lang: Lang) -> &'static str {
-    phase.map_or(t(lang, "Available"), |p| p.text(lang))
+    phase.map_or(t(lang, "Available"), |p| {
+        crate::app::timeline::model::phase_text(p, lang)
+    })
 }
 
 /// Centre of a node's box inside `rect` (5 columns × 7 rows).

@@ -10,7 +10,8 @@ use portlife::ports::{EndState, PortModel};
 use portlife::tcp::TcpState;
 
 use crate::app::derived::CaptureModel;
-use crate::app::timeline::model::{Phase, Timeline};
+use crate::app::timeline::model::Timeline;
+use portlife::ports::Phase;
 
 /// A box of the diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
