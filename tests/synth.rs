@@ -491,7 +491,7 @@ fn tshark_finds_no_bad_checksums_or_malformed_packets() {
 fn committed_samples_match_the_generator() {
     let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
     let dir = tempfile::tempdir().unwrap();
-    for name in synth::scenario_names() {
+    for name in synth::sample_names() {
         let committed = samples.join(format!("{name}.pcap"));
         let fresh = dir.path().join(format!("{name}.pcap"));
         let st = Command::new(env!("CARGO_BIN_EXE_portlife"))

@@ -46,6 +46,18 @@ pub fn scenario_names() -> Vec<&'static str> {
     SCENARIOS.iter().map(|(n, _)| *n).collect()
 }
 
+/// Scenarios that are shapes of traffic for the benchmarks and the tests rather than lessons: no
+/// sample is committed for them (`scripts/bench.sh` writes them at the scale it needs).
+pub const NOT_SAMPLES: &[&str] = &["many-pairs"];
+
+/// The scenarios `samples/` holds a capture of, one each.
+pub fn sample_names() -> Vec<&'static str> {
+    scenario_names()
+        .into_iter()
+        .filter(|n| !NOT_SAMPLES.contains(n))
+        .collect()
+}
+
 /// The one-line description of a scenario.
 pub fn describe(name: &str) -> Option<&'static str> {
     SCENARIOS.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
