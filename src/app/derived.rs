@@ -75,6 +75,8 @@ pub struct CaptureModel {
     pub packets: u64,
     pub connections: Vec<Connection>,
     pub udp: Vec<UdpFlow>,
+    /// Timestamp of the first packet (ns since the Unix epoch), if there was one.
+    pub first_ts_ns: Option<i64>,
     /// Timestamp of the last packet (ns since the Unix epoch).
     pub capture_end_ns: i64,
     pub warnings: Vec<Warning>,
@@ -150,6 +152,7 @@ impl CaptureModel {
         CaptureModel {
             file: file.to_string(),
             packets: s.stats.packets,
+            first_ts_ns: s.stats.first_ts_ns,
             capture_end_ns: s.ports.capture_end_ns,
             connections: s.connections,
             udp: s.udp_flows,
@@ -186,6 +189,7 @@ pub fn load(
     Ok(CaptureModel {
         file: a.file,
         packets: a.stats.packets,
+        first_ts_ns: a.stats.first_ts_ns,
         capture_end_ns: a.ports.capture_end_ns,
         connections: a.connections,
         udp: a.udp_flows,

@@ -576,6 +576,21 @@ fn export_writes_the_visible_window_as_svg() {
     let svg = std::fs::read_to_string(&out).expect("svg written");
     assert!(svg.contains("<svg"));
     assert!(svg.contains("40001"));
+    // Drawn from the model on screen, it is what a fresh read of the file under the same
+    // profiles draws (`portlife export --svg`).
+    let st = &h.state().state;
+    let l = st.loaded.as_ref().unwrap();
+    let a =
+        portlife::analysis::analyze_file_with_profile(&l.path, st.profiles(), Default::default())
+            .unwrap();
+    let shift = (l.timeline.t0_ns - a.stats.first_ts_ns.unwrap()) as f64 / 1e9;
+    let opts = portlife::report::svg::TimelineOptions {
+        from_s: Some((st.view.start + shift).max(0.0)),
+        to_s: Some(st.view.end + shift),
+        max_rows: 200,
+    };
+    let fresh = portlife::report::svg::timeline_svg(&portlife::report::svg::Figure::of(&a), &opts);
+    assert_eq!(svg, fresh);
 }
 
 #[test]

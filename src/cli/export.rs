@@ -74,7 +74,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             to_s: args.to,
             max_rows: args.max_rows,
         };
-        std::fs::write(out, svg::timeline_svg(&a, &opts))
+        std::fs::write(out, svg::timeline_svg(&svg::Figure::of(&a), &opts))
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
     if let Some(out) = &args.pool_map {
@@ -133,7 +133,10 @@ fn export_pool_map(
     let start = a.stats.first_ts_ns.unwrap_or(0);
     let at_ns = start.saturating_add((at_s * 1e9) as i64);
     let map = ports::pool_map(&a.ports, host, None, at_ns);
-    std::fs::write(out, pool_svg::pool_map_svg(&a, &map, at_s))
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(
+        out,
+        pool_svg::pool_map_svg(&svg::Figure::of(&a), &map, at_s),
+    )
+    .with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())
 }

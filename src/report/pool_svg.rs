@@ -8,8 +8,7 @@
 
 use std::fmt::Write;
 
-use super::svg::{document, file_name, phase_colour};
-use crate::analysis::Analysis;
+use super::svg::{document, file_name, phase_colour, Figure};
 use crate::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 use crate::ports::{grid_columns, Phase, PoolMap};
 
@@ -37,7 +36,7 @@ pub fn threshold_word(pct: f64) -> &'static str {
 
 /// The pool map `map` of capture `a` as a standalone SVG document; `at_s` is the instant in
 /// seconds since the first packet (for the title).
-pub fn pool_map_svg(a: &Analysis, map: &PoolMap, at_s: f64) -> String {
+pub fn pool_map_svg(a: &Figure<'_>, map: &PoolMap, at_s: f64) -> String {
     let n = map.phases.len();
     let cols = grid_columns(n);
     let rows = n.div_ceil(cols);

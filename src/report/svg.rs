@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use crate::analysis::Analysis;
+use crate::ports::PortModel;
 use crate::ports::{Phase, PortRow};
 
 /// Okabe–Ito colour of a phase (`None` for Available: nothing is drawn).
@@ -89,10 +90,34 @@ fn tick_label(v: f64, step: f64) -> String {
     format!("{v:.decimals$}")
 }
 
+/// What a figure is drawn from: what is already in memory, so a view that holds a capture's
+/// model (the app) draws it without reading the capture again.
+#[derive(Clone, Copy)]
+pub struct Figure<'a> {
+    /// The capture's path or name (its file name is the title).
+    pub file: &'a str,
+    /// The first and last packet (ns since the Unix epoch): the time axis.
+    pub first_ts_ns: Option<i64>,
+    pub last_ts_ns: Option<i64>,
+    pub ports: &'a PortModel,
+}
+
+impl<'a> Figure<'a> {
+    /// The figure of a whole analysis (`portlife export`).
+    pub fn of(a: &'a Analysis) -> Figure<'a> {
+        Figure {
+            file: &a.file,
+            first_ts_ns: a.stats.first_ts_ns,
+            last_ts_ns: a.stats.last_ts_ns,
+            ports: &a.ports,
+        }
+    }
+}
+
 /// Rows to draw: grouped by host (hosts in order of first use), within a host by first use; only
 /// rows with a span inside the window.
-fn visible_rows(a: &Analysis, lo_ns: i64, hi_ns: i64) -> Vec<&PortRow> {
-    let m = &a.ports;
+fn visible_rows<'a>(a: &Figure<'a>, lo_ns: i64, hi_ns: i64) -> Vec<&'a PortRow> {
+    let m = a.ports;
     let mut host_order: Vec<IpAddr> = Vec::new();
     for r in &m.rows {
         if !host_order.contains(&r.host) {
@@ -121,17 +146,17 @@ fn visible_rows(a: &Analysis, lo_ns: i64, hi_ns: i64) -> Vec<&PortRow> {
 
 /// The file's name without its directory, so the same capture gives the same title anywhere.
 /// The capture's file name without its directories (figure titles).
-pub(crate) fn file_name(a: &Analysis) -> String {
-    Path::new(&a.file)
+pub(crate) fn file_name(a: &Figure<'_>) -> String {
+    Path::new(a.file)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| a.file.clone())
+        .unwrap_or_else(|| a.file.to_string())
 }
 
 /// The port timeline of `a` as a standalone SVG document.
-pub fn timeline_svg(a: &Analysis, opts: &TimelineOptions) -> String {
-    let start = a.stats.first_ts_ns.unwrap_or(0);
-    let end = a.stats.last_ts_ns.unwrap_or(start);
+pub fn timeline_svg(a: &Figure<'_>, opts: &TimelineOptions) -> String {
+    let start = a.first_ts_ns.unwrap_or(0);
+    let end = a.last_ts_ns.unwrap_or(start);
     let from_s = opts.from_s.unwrap_or(0.0).max(0.0);
     let mut to_s = opts.to_s.unwrap_or((end - start) as f64 / 1e9);
     if to_s <= from_s {

@@ -1,27 +1,29 @@
 //! "Export SVG": the timeline's current window written as SVG by the same renderer as
-//! `portlife export --svg` ([`portlife::report::svg::timeline_svg`]), under the current OS
-//! profile. The renderer takes a whole-capture analysis, so the capture is analysed again on a
-//! worker thread (the UI keeps running); the path is a text field (no native save dialog needed).
+//! `portlife export --svg` ([`portlife::report::svg::timeline_svg`]), from the port model on
+//! screen (the current OS profiles), on a worker thread so the UI keeps running; the path is a
+//! text field (no native save dialog needed).
 //!
 //! "PNG": the timeline exactly as on screen — a screenshot of the window (egui's
 //! `request_screenshot`) cropped to the timeline panel, written next to the SVG path with a
 //! `.png` extension.
 
 use std::path::PathBuf;
-
-use portlife::analysis;
-use portlife::report::svg::{self, TimelineOptions};
+use std::sync::Arc;
 
 use portlife::i18n::Lang;
+use portlife::ports::PortModel;
+use portlife::report::svg::{self, Figure, TimelineOptions};
 
 use crate::app::i18n::{t, tf};
 use crate::app::state::AppState;
 
-/// What the worker needs.
+/// What the worker needs: the model on screen, shared.
 struct Request {
-    capture: PathBuf,
+    file: String,
+    first_ts_ns: Option<i64>,
+    last_ts_ns: i64,
+    ports: Arc<PortModel>,
     out: PathBuf,
-    profile: portlife::ports::Profiles,
     /// The window, seconds from the timeline's t0, and that t0 (ns).
     window: (f64, f64),
     t0_ns: i64,
@@ -29,19 +31,23 @@ struct Request {
     lang: Lang,
 }
 
-/// Analyse and write; the SVG's time axis starts at the first packet, the app's at the first
+/// Draw and write; the SVG's time axis starts at the first packet, the app's at the first
 /// connection, so the window is shifted by their difference.
 fn export(r: &Request) -> Result<String, String> {
-    let a = analysis::analyze_file_with_profile(&r.capture, r.profile.clone(), Default::default())
-        .map_err(|e| e.to_string())?;
-    let first = a.stats.first_ts_ns.unwrap_or(r.t0_ns);
+    let figure = Figure {
+        file: &r.file,
+        first_ts_ns: r.first_ts_ns,
+        last_ts_ns: Some(r.last_ts_ns),
+        ports: &r.ports,
+    };
+    let first = r.first_ts_ns.unwrap_or(r.t0_ns);
     let shift = (r.t0_ns - first) as f64 / 1e9;
     let opts = TimelineOptions {
         from_s: Some((r.window.0 + shift).max(0.0)),
         to_s: Some(r.window.1 + shift),
         max_rows: 200,
     };
-    std::fs::write(&r.out, svg::timeline_svg(&a, &opts))
+    std::fs::write(&r.out, svg::timeline_svg(&figure, &opts))
         .map_err(|e| cannot_write(r.lang, &r.out, &e))?;
     Ok(r.out.display().to_string())
 }
@@ -81,9 +87,11 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
         .clicked()
     {
         let req = Request {
-            capture: l.path.clone(),
+            file: l.capture.file.clone(),
+            first_ts_ns: l.capture.first_ts_ns,
+            last_ts_ns: l.capture.capture_end_ns,
+            ports: Arc::clone(&l.derived.ports),
             out: PathBuf::from(state.timeline_view.export.path.trim()),
-            profile: state.profiles(),
             window: (state.view.start, state.view.end),
             t0_ns: l.timeline.t0_ns,
             lang,
