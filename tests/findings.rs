@@ -348,3 +348,47 @@ fn pool_pressure_thresholds_are_sixty_and_eighty_percent() {
     assert_eq!(at(650), Some((Severity::Warning, 76.9)));
     assert_eq!(at(620), Some((Severity::Critical, 80.6)));
 }
+
+/// `findings::compute`, the one-thread pure function, gives what the pipeline's two-core
+/// derivation gives, on every sample.
+#[test]
+fn compute_agrees_with_the_pipeline_on_every_sample() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pcap") {
+            continue;
+        }
+        let a = analyze_file(&path, Default::default()).unwrap();
+        let alone = portlife::findings::compute(&a.connections, &a.udp_flows, &a.ports);
+        assert_eq!(
+            serde_json::to_value(&alone).unwrap(),
+            serde_json::to_value(&a.findings).unwrap(),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+/// A profile switch recomputes what the profile decides and keeps what the connections alone
+/// decide: the refused attempts are still found under every profile.
+#[test]
+fn a_profile_switch_keeps_the_findings_of_the_connections_alone() {
+    let mut a = analyze("refused.pcap");
+    for p in [Profile::Windows, Profile::Linux, Profile::MacOs] {
+        a.set_profile(&p);
+        let f = only(&a, FindingKind::ConnectionRefused);
+        assert_eq!(f.connections.len(), 3);
+    }
+}
+
+/// The text report gives each finding's evidence on one line, key=value.
+#[test]
+fn the_text_report_prints_each_findings_evidence() {
+    let a = analyze("refused.pcap");
+    let f = only(&a, FindingKind::ConnectionRefused);
+    assert_eq!(f.evidence_line(), "refused=3");
+    let mut out = Vec::new();
+    portlife::report::summary::write_findings(&mut out, &a, portlife::i18n::Lang::En).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("      evidence: refused=3\n"), "{text}");
+}
