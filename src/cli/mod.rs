@@ -88,8 +88,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// How the app starts when the command line says so (over what it remembered).
+/// How the app starts when the command line says so (over what it remembered). Without the
+/// `gui` feature there is no app to start, and the options are only parsed.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(not(feature = "gui"), allow(dead_code))]
 pub struct StartOptions {
     pub presentation: bool,
     pub lang: Option<portlife::i18n::Lang>,
