@@ -14,8 +14,9 @@ use crate::findings::{self, Finding};
 use crate::ports::{self, OsProfile, PortModel, Profile, Profiles};
 use crate::sanitize::{self, Sanitizer, Verdict};
 use crate::source::merge::{self, MergedSource};
-use crate::source::WarningKind;
-use crate::source::{FileSource, Format, OpenError, Packet, PacketMeta, Progress, Warning};
+use crate::source::{
+    FileSource, Format, OpenError, Packet, PacketMeta, Progress, Warning, WarningKind,
+};
 use crate::stats::CaptureStats;
 use crate::tcp::evict::DEFAULT_MAX_CONNECTIONS;
 use crate::tcp::{Connection, Evictions, Tracker, UdpFlow};
