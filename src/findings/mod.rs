@@ -327,7 +327,8 @@ pub fn from_connections(conns: &[Connection], udp: &[UdpFlow]) -> Vec<Finding> {
 pub struct FindingGroup<'a> {
     pub kind: FindingKind,
     pub severity: Severity,
-    pub members: Vec<&'a Finding>,
+    /// Each with its index in the list it was grouped from (what a view selects it by).
+    pub members: Vec<(usize, &'a Finding)>,
 }
 
 impl FindingGroup<'_> {
@@ -344,7 +345,7 @@ impl FindingGroup<'_> {
 
     /// The connections of all its members.
     pub fn connections(&self) -> usize {
-        self.members.iter().map(|f| f.connections.len()).sum()
+        self.members.iter().map(|(_, f)| f.connections.len()).sum()
     }
 }
 
@@ -353,20 +354,20 @@ impl FindingGroup<'_> {
 /// ties); a group shown whole keeps the order it had.
 pub fn grouped(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
     let mut groups: Vec<FindingGroup<'_>> = Vec::new();
-    for f in findings {
+    for (i, f) in findings.iter().enumerate() {
         match groups.last_mut() {
-            Some(g) if g.kind == f.kind && g.severity == f.severity => g.members.push(f),
+            Some(g) if g.kind == f.kind && g.severity == f.severity => g.members.push((i, f)),
             _ => groups.push(FindingGroup {
                 kind: f.kind,
                 severity: f.severity,
-                members: vec![f],
+                members: vec![(i, f)],
             }),
         }
     }
     for g in &mut groups {
         if g.folded() {
             g.members
-                .sort_by_key(|f| std::cmp::Reverse(f.connections.len()));
+                .sort_by_key(|(_, f)| std::cmp::Reverse(f.connections.len()));
         }
     }
     groups

@@ -488,7 +488,7 @@ pub fn write_findings(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Res
         if g.folded() {
             write_group(out, g, lang)?;
         } else {
-            for f in &g.members {
+            for (_, f) in &g.members {
                 write_finding(out, f, lang)?;
             }
         }
@@ -527,7 +527,7 @@ fn write_finding(out: &mut impl Write, f: &Finding, lang: Lang) -> io::Result<()
 
 /// A folded group: how many, the largest by title, what the first one means, the advice once.
 fn write_group(out: &mut impl Write, g: &FindingGroup<'_>, lang: Lang) -> io::Result<()> {
-    let first = g.members[0];
+    let first = g.members[0].1;
     writeln!(
         out,
         "  [{}] {}",
@@ -542,7 +542,7 @@ fn write_group(out: &mut impl Write, g: &FindingGroup<'_>, lang: Lang) -> io::Re
             ]
         )
     )?;
-    for f in g.members.iter().take(FindingGroup::LISTED) {
+    for (_, f) in g.members.iter().take(FindingGroup::LISTED) {
         writeln!(out, "      - {}", f.text(lang).title)?;
     }
     let more = g.members.len().saturating_sub(FindingGroup::LISTED);

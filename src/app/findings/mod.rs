@@ -59,23 +59,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     .max_height(max_h)
                     .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
                     .show(ui, |ui| {
-                        let index = |f: &Finding| findings.iter().position(|x| std::ptr::eq(x, f));
                         for g in findings::grouped(findings) {
                             if g.folded() {
-                                group_row(ui, &g, lang, |ui, f| {
-                                    let i = index(f);
-                                    let focused = i.is_some() && state.finding_focus == i;
+                                group_row(ui, &g, lang, |ui, i, f| {
+                                    let focused = state.finding_focus == Some(i);
                                     if finding_row(ui, f, focused, lang).clicked() {
-                                        clicked = i;
+                                        clicked = Some(i);
                                     }
                                 });
                                 continue;
                             }
-                            for f in g.members {
-                                let i = index(f);
-                                let focused = i.is_some() && state.finding_focus == i;
+                            for (i, f) in g.members {
+                                let focused = state.finding_focus == Some(i);
                                 if finding_row(ui, f, focused, lang).clicked() {
-                                    clicked = i;
+                                    clicked = Some(i);
                                 }
                             }
                         }
@@ -160,7 +157,7 @@ fn group_row(
     ui: &mut egui::Ui,
     g: &FindingGroup<'_>,
     lang: Lang,
-    mut member: impl FnMut(&mut egui::Ui, &Finding),
+    mut member: impl FnMut(&mut egui::Ui, usize, &Finding),
 ) {
     ui.horizontal(|ui| {
         let color = severity_color(g.severity, ui.visuals());
@@ -183,8 +180,8 @@ fn group_row(
             .default_open(false)
             .show(ui, |ui| {
                 ui.vertical(|ui| {
-                    for f in &g.members {
-                        member(ui, f);
+                    for &(i, f) in &g.members {
+                        member(ui, i, f);
                     }
                 });
             });
