@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
+use crate::cores;
 use crate::decode;
 use crate::defrag::{Defrag, FirstFragment};
 use crate::findings::{self, Finding};
@@ -218,17 +219,18 @@ pub fn derive_with<T>(
                 .collect();
             (ports, kept)
         }
-        None => std::thread::scope(|scope| {
-            let early = scope.spawn(|| findings::from_connections(connections, udp_flows));
-            let ports = ports::derive(connections, udp_flows, profile, end);
-            (ports, crate::join_scoped(early))
-        }),
+        None => {
+            let (early, ports) = cores::both(
+                || findings::from_connections(connections, udp_flows),
+                || ports::derive(connections, udp_flows, profile, end),
+            );
+            (ports, early)
+        }
     };
-    let (from_ports, t) = std::thread::scope(|scope| {
-        let from_ports = scope.spawn(|| findings::from_ports(connections, &ports));
-        let t = beside(&ports);
-        (crate::join_scoped(from_ports), t)
-    });
+    let (from_ports, t) = cores::both(
+        || findings::from_ports(connections, &ports),
+        || beside(&ports),
+    );
     all.extend(from_ports);
     (ports, findings::most_severe_first(all), t)
 }
@@ -359,8 +361,8 @@ fn run_two_threads(
     let (empty_tx, empty_rx) = crossbeam_channel::bounded::<Batch>(8);
     let mut cancelled = false;
     let mut defrag = Defrag::default();
-    let pipeline = std::thread::scope(|scope| {
-        let tracking = scope.spawn(move || {
+    let (pipeline, ()) = cores::beside(
+        move || {
             let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
             for mut batch in full_rx {
                 // By reference: moving each packet out of the batch was a copy per packet.
@@ -371,38 +373,83 @@ fn run_two_threads(
                 let _ = empty_tx.try_send(batch); // recycled; dropped if the reader has enough
             }
             pipeline
-        });
-        let mut batch: Batch = Vec::with_capacity(BATCH);
-        while let Some(pkt) = source.next_packet() {
-            Seen::of_then(&pkt, &mut defrag, |seen| batch.push(seen));
-            if batch.len() == BATCH {
-                let next = empty_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(BATCH));
-                if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
-                    break; // the tracking thread is gone (it panicked): join reports it
+        },
+        || {
+            let mut batch: Batch = Vec::with_capacity(BATCH);
+            while let Some(pkt) = source.next_packet() {
+                Seen::of_then(&pkt, &mut defrag, |seen| batch.push(seen));
+                if batch.len() == BATCH {
+                    let next = empty_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                    if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                        break; // the tracking thread is gone (it panicked): join reports it
+                    }
+                }
+                if pkt.index % 4096 == 0 {
+                    if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                        cancelled = true;
+                        break;
+                    }
+                    if let Some(cb) = opts.on_progress.as_mut() {
+                        cb(source.progress());
+                    }
                 }
             }
-            if pkt.index % 4096 == 0 {
-                if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-                    cancelled = true;
-                    break;
-                }
-                if let Some(cb) = opts.on_progress.as_mut() {
-                    cb(source.progress());
-                }
+            // The capture's end gives up what is still incomplete; their first fragments go last.
+            defrag.finish();
+            while let Some(first) = defrag.take_lost() {
+                batch.push(Seen::first_fragment(first));
             }
-        }
-        // The capture's end gives up what is still incomplete; their first fragments go last.
-        defrag.finish();
-        while let Some(first) = defrag.take_lost() {
-            batch.push(Seen::first_fragment(first));
-        }
-        let _ = full_tx.send(batch);
-        drop(full_tx);
-        crate::join_scoped(tracking)
-    });
+            let _ = full_tx.send(batch);
+            drop(full_tx);
+        },
+    );
     (pipeline, defrag, cancelled)
+}
+
+/// The file pipeline where there is one core to run it (a browser; [`cores::on_one_core`]):
+/// the same [`Pipeline`] fed packet by packet, so the result is the two-thread one.
+fn run_one_thread(
+    source: &mut impl PacketSource,
+    profile: Profiles,
+    max_connections: usize,
+    opts: &mut Options<'_>,
+) -> (Pipeline, Defrag, bool) {
+    let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
+    let mut defrag = Defrag::default();
+    let mut cancelled = false;
+    while let Some(pkt) = source.next_packet() {
+        Seen::of_then(&pkt, &mut defrag, |seen| pipeline.push_seen(&seen));
+        if pkt.index % 4096 == 0 {
+            if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                cancelled = true;
+                break;
+            }
+            if let Some(cb) = opts.on_progress.as_mut() {
+                cb(source.progress());
+            }
+        }
+    }
+    defrag.finish();
+    while let Some(first) = defrag.take_lost() {
+        pipeline.push_seen(&Seen::first_fragment(first));
+    }
+    (pipeline, defrag, cancelled)
+}
+
+/// The file pipeline on the cores there are.
+fn run(
+    source: &mut impl PacketSource,
+    profile: Profiles,
+    max_connections: usize,
+    opts: &mut Options<'_>,
+) -> (Pipeline, Defrag, bool) {
+    if cores::two() {
+        run_two_threads(source, profile, max_connections, opts)
+    } else {
+        run_one_thread(source, profile, max_connections, opts)
+    }
 }
 
 /// Options for [`analyze_file`].
@@ -431,9 +478,31 @@ pub fn analyze_file_with_profile(
     let path = path.as_ref();
     let mut source = FileSource::open(path)?;
     let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
-    let (pipeline, defrag, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let (pipeline, defrag, cancelled) = run(&mut source, profile, max, &mut opts);
     let read = Read {
         file: path.display().to_string(),
+        format: source.format(),
+        compressed: source.is_compressed(),
+        warnings: source.warnings().to_vec(),
+    };
+    Ok(finish(read, pipeline, defrag, cancelled))
+}
+
+/// Read and analyse a capture held in memory (what a browser page was given: a picked or
+/// fetched file), named `name` in the report.
+pub fn analyze_bytes_with_profile(
+    name: &str,
+    bytes: std::sync::Arc<[u8]>,
+    profile: impl Into<Profiles>,
+    mut opts: Options<'_>,
+) -> Result<Analysis, OpenError> {
+    let profile = profile.into();
+    let len = bytes.len() as u64;
+    let mut source = FileSource::from_reader(std::io::Cursor::new(bytes), Some(len), name)?;
+    let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
+    let (pipeline, defrag, cancelled) = run(&mut source, profile, max, &mut opts);
+    let read = Read {
+        file: name.to_string(),
         format: source.format(),
         compressed: source.is_compressed(),
         warnings: source.warnings().to_vec(),
@@ -469,7 +538,7 @@ pub fn analyze_files_with_profile(
     }
     let mut source = MergedSource::open(&files)?;
     let max = opts.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
-    let (pipeline, defrag, cancelled) = run_two_threads(&mut source, profile, max, &mut opts);
+    let (pipeline, defrag, cancelled) = run(&mut source, profile, max, &mut opts);
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     let read = Read {
         file: names.join(" + "),

@@ -5,6 +5,7 @@
 //! it. Nothing here depends on a GUI toolkit. See ARCHITECTURE.md for the map.
 
 pub mod analysis;
+pub mod cores;
 pub mod decode;
 pub mod defrag;
 pub mod findings;
@@ -16,10 +17,3 @@ pub mod source;
 pub mod stats;
 pub mod synth;
 pub mod tcp;
-
-/// The result of a scoped helper thread; its panic goes on in the caller (as if the work had
-/// run there).
-pub(crate) fn join_scoped<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}

@@ -122,3 +122,27 @@ fn a_profile_switch_gives_what_a_fresh_analysis_under_that_profile_gives() {
         }
     }
 }
+
+#[test]
+fn one_core_as_in_a_browser_gives_the_two_core_analysis() {
+    // The web build has no threads: the reader, tracker, port derivation and findings all run
+    // in sequence, and a capture comes as bytes (a picked or fetched file), not a path.
+    for f in samples() {
+        let two = analysed(&f, Profile::Auto, 500_000);
+        let one = portlife::cores::on_one_core(|| {
+            let bytes: std::sync::Arc<[u8]> = std::fs::read(&f).unwrap().into();
+            let a = portlife::analysis::analyze_bytes_with_profile(
+                &f.display().to_string(),
+                bytes,
+                Profile::Auto,
+                Options::default(),
+            )
+            .unwrap();
+            json!({
+                "stats": a.stats, "connections": a.connections, "udp_flows": a.udp_flows,
+                "profile": a.profile, "ports": a.ports, "findings": a.findings, "evicted": a.evicted,
+            })
+        });
+        assert!(one == two, "{} differs on one core", f.display());
+    }
+}

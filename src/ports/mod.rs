@@ -345,30 +345,30 @@ fn derive_reusing(
         Planned(RowPlan),
     }
     let reuse = prev.filter(|p| p.layout.len() == spans.len());
-    let (laid, input) = std::thread::scope(|scope| {
-        let input = scope.spawn(|| occupancy::collect(&spans));
-        let reused = reuse.and_then(|p| {
-            relayout(p, &spans).map(|(rows, laid_out)| (rows, laid_out, Arc::clone(&p.layout)))
-        });
-        let laid = match reused {
-            Some(r) => Laid::Reused(r),
-            // No previous model, or not of the same connections after all: lay out anew.
-            None => Laid::Planned(RowPlan::new(&spans)),
-        };
-        (laid, crate::join_scoped(input))
-    });
-    let ((rows, spans, layout), (hosts, destinations)) = std::thread::scope(|scope| {
-        let counted = scope.spawn(move || occupancy::count(input, profiles));
-        let laid = match laid {
+    let (input, laid) = crate::cores::both(
+        || occupancy::collect(&spans),
+        || {
+            let reused = reuse.and_then(|p| {
+                relayout(p, &spans).map(|(rows, laid_out)| (rows, laid_out, Arc::clone(&p.layout)))
+            });
+            match reused {
+                Some(r) => Laid::Reused(r),
+                // No previous model, or not of the same connections after all: lay out anew.
+                None => Laid::Planned(RowPlan::new(&spans)),
+            }
+        },
+    );
+    let ((hosts, destinations), (rows, spans, layout)) = crate::cores::both(
+        move || occupancy::count(input, profiles),
+        || match laid {
             Laid::Reused(r) => r,
             Laid::Planned(plan) => {
                 let layout: Arc<[u32]> = plan.dest.as_slice().into();
                 let (rows, spans) = plan.apply(spans);
                 (rows, spans, layout)
             }
-        };
-        (laid, crate::join_scoped(counted))
-    });
+        },
+    );
     PortModel {
         profile: profiles.default.clone(),
         profile_note: String::new(),
