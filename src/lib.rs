@@ -17,3 +17,4 @@ pub mod source;
 pub mod stats;
 pub mod synth;
 pub mod tcp;
+pub mod tour;

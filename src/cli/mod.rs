@@ -5,6 +5,7 @@ mod export;
 mod live;
 mod report;
 mod synth;
+mod tour;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +34,9 @@ struct Cli {
     /// The app's theme: `light`, `dark` or `system`; default: the last one used.
     #[arg(long, value_parser = ["light", "dark", "system"])]
     theme: Option<String>,
+    /// Play a chapter's guided tour (`ch07`; `portlife tour` lists them): opens its sample.
+    #[arg(long, value_parser = tour::parse_id)]
+    tour: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -43,6 +47,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Write figures as SVG: a capture's port timeline or pool map, or the port lifecycle diagram.
     Export(export::ExportArgs),
+    /// Print a chapter's guided tour step by step, or list the tours.
+    Tour(tour::TourArgs),
     /// Write a synthetic scenario capture (deterministic), or list the scenarios.
     Synth(synth::SynthArgs),
     /// Capture live from an interface (needs CAP_NET_RAW), with a running summary.
@@ -59,12 +65,14 @@ pub fn run() -> ExitCode {
         Some(Command::Live(args)) => live::run(&args),
         Some(Command::Interfaces) => live::interfaces(),
         Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Tour(args)) => tour::run(&args),
         None => open_default(
             cli.file,
             StartOptions {
                 presentation: cli.presentation,
                 lang: cli.lang,
                 theme: cli.theme,
+                tour: cli.tour,
             },
         ),
     };
@@ -96,6 +104,7 @@ pub struct StartOptions {
     pub presentation: bool,
     pub lang: Option<portlife::i18n::Lang>,
     pub theme: Option<String>,
+    pub tour: Option<String>,
 }
 
 /// `portlife [FILE]` with the `gui` feature: open the desktop app on FILE or the bundled sample.
