@@ -3,10 +3,17 @@
 
 #[cfg(feature = "gui")]
 mod app;
+#[cfg(not(target_arch = "wasm32"))]
 mod cli;
 
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
     cli::run()
+}
+
+/// In a browser (scripts/build-web.sh) the binary is the app on the page's canvas; the page's
+/// address says what to open.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    app::web::start();
 }

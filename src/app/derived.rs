@@ -148,6 +148,7 @@ impl CaptureModel {
     }
 
     /// The model of a pipeline snapshot (live capture), with the source's warnings.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub fn from_snapshot(file: &str, s: Snapshot, warnings: Vec<Warning>) -> CaptureModel {
         CaptureModel {
             file: file.to_string(),
@@ -174,17 +175,21 @@ pub fn load(
     mut on_progress: impl FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<CaptureModel, String> {
-    // A folder is the capture files in it, read as one merged by timestamp (tcpdump's rotated
-    // files); a file is itself.
-    let a = analysis::analyze_files_with_profile(
-        &[path.to_path_buf()],
-        portlife::ports::Profile::Auto,
-        Options {
-            on_progress: Some(&mut on_progress),
-            cancel: Some(cancel),
-            ..Options::default()
-        },
-    )
+    let opts = Options {
+        on_progress: Some(&mut on_progress),
+        cancel: Some(cancel),
+        ..Options::default()
+    };
+    let auto = portlife::ports::Profile::Auto;
+    let a = match crate::app::files::kept(path) {
+        // Given in memory (a browser's picked or fetched file).
+        Some(bytes) => {
+            analysis::analyze_bytes_with_profile(&path.display().to_string(), bytes, auto, opts)
+        }
+        // A folder is the capture files in it, read as one merged by timestamp (tcpdump's
+        // rotated files); a file is itself.
+        None => analysis::analyze_files_with_profile(&[path.to_path_buf()], auto, opts),
+    }
     .map_err(|e| e.to_string())?;
     Ok(CaptureModel {
         file: a.file,

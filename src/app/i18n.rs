@@ -31,6 +31,7 @@ pub const CJK_FONT_PACKAGE: &str = "fonts-noto-cjk";
 /// Installed CJK fonts to try, best first: (path, face index in a collection).
 /// Noto Sans CJK's collection holds JP, KR, SC, TC, HK in that order: index 3 is Traditional
 /// Chinese (Taiwan) glyph forms.
+#[cfg(not(target_arch = "wasm32"))]
 pub const CJK_FONT_CANDIDATES: &[(&str, u32)] = &[
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 3),
     ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 3),
@@ -60,6 +61,7 @@ pub enum CjkFont {
 }
 
 /// The first candidate font that exists, with its face index.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn find_cjk_font(candidates: &[(&str, u32)]) -> Option<(PathBuf, u32)> {
     candidates
         .iter()
@@ -67,8 +69,28 @@ pub fn find_cjk_font(candidates: &[(&str, u32)]) -> Option<(PathBuf, u32)> {
         .find(|(p, _)| p.is_file())
 }
 
+/// In a browser there are no installed fonts to read: the page's folder has a CJK font cut
+/// down to the characters portlife writes (scripts/build-web.sh), fetched once; Chinese
+/// shows as soon as it arrives.
+#[cfg(target_arch = "wasm32")]
+pub fn install_cjk_font(ctx: &egui::Context) -> CjkFont {
+    const URL: &str = "fonts/cjk-tc.otf";
+    let ctx = ctx.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match crate::app::web::fetch(URL).await {
+            Ok(bytes) => {
+                add_font(&ctx, bytes, 0);
+                ctx.request_repaint();
+            }
+            Err(e) => web_sys::console::warn_1(&format!("portlife: no CJK font: {e}").into()),
+        }
+    });
+    CjkFont::Loaded(PathBuf::from(URL))
+}
+
 /// Add the first installed CJK font as a fallback of both font families (after egui's own fonts,
 /// so Latin text looks the same). Returns what was found.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn install_cjk_font(ctx: &egui::Context) -> CjkFont {
     let Some((path, index)) = find_cjk_font(CJK_FONT_CANDIDATES) else {
         return CjkFont::Missing;
@@ -119,6 +141,11 @@ pub const APP: Catalog = &[
     ("(none yet)", "（尚無）"),
     ("Quit", "結束"),
     ("Samples", "範例"),
+    ("Tours", "導覽"),
+    ("step {} of {}", "第 {} 步，共 {} 步"),
+    ("◀ Back", "◀ 上一步"),
+    ("Next ▶", "下一步 ▶"),
+    ("End tour", "結束導覽"),
     ("No bundled samples found", "找不到內附的範例"),
     ("View", "檢視"),
     ("Fit all", "顯示全部"),
@@ -562,6 +589,14 @@ pub const APP: Catalog = &[
 
     // Live capture.
     ("Capture (recording)", "擷取（錄製中）"),
+    (
+        "Live capture needs the desktop app: it opens a network interface, which a web page cannot",
+        "即時擷取需要桌面版 portlife：它要開啟網路介面，網頁做不到",
+    ),
+    (
+        "Folders, recent files and live capture need the desktop app",
+        "資料夾、最近開啟的檔案與即時擷取需要桌面版 portlife",
+    ),
     ("Capture", "擷取"),
     ("Interface", "網路介面"),
     (" (down)", "（已停用）"),

@@ -6,6 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+#[cfg(not(target_arch = "wasm32"))]
 use std::thread;
 #[cfg(test)]
 use std::time::Duration;
@@ -36,25 +37,30 @@ impl LoadJob {
         let (tx, rx) = crossbeam_channel::unbounded();
         let cancel = Arc::new(AtomicBool::new(false));
         let (p, c) = (path.clone(), cancel.clone());
-        let spawned = thread::Builder::new()
-            .name("portlife-loader".into())
-            .spawn(move || {
-                let tx2 = tx.clone();
-                let ctx2 = ctx.clone();
-                let result = catch_unwind(AssertUnwindSafe(|| {
-                    derived::load(
-                        &p,
-                        |pr| {
-                            let _ = tx2.send(LoadMsg::Progress(pr));
-                            ctx2.request_repaint();
-                        },
-                        &c,
-                    )
-                }))
-                .unwrap_or_else(|panic| Err(format!("the loader crashed: {}", panic_text(&panic))));
-                let _ = tx.send(LoadMsg::Done(result));
+        // `fetch_failed`: the browser could not fetch the capture (the web build fetches first).
+        let work = move |fetch_failed: Option<String>| {
+            if let Some(e) = fetch_failed {
+                let _ = tx.send(LoadMsg::Done(Err(e)));
                 ctx.request_repaint();
-            });
+                return;
+            }
+            let tx2 = tx.clone();
+            let ctx2 = ctx.clone();
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                derived::load(
+                    &p,
+                    |pr| {
+                        let _ = tx2.send(LoadMsg::Progress(pr));
+                        ctx2.request_repaint();
+                    },
+                    &c,
+                )
+            }))
+            .unwrap_or_else(|panic| Err(format!("the loader crashed: {}", panic_text(&panic))));
+            let _ = tx.send(LoadMsg::Done(result));
+            ctx.request_repaint();
+        };
+        let spawned = start(&path, work);
         let job = LoadJob {
             path: path.clone(),
             progress: Progress::default(),
@@ -102,6 +108,40 @@ impl LoadJob {
             }
         }
     }
+}
+
+/// Run the load on a worker thread.
+#[cfg(not(target_arch = "wasm32"))]
+fn start(
+    _path: &std::path::Path,
+    work: impl FnOnce(Option<String>) + Send + 'static,
+) -> std::io::Result<()> {
+    thread::Builder::new()
+        .name("portlife-loader".into())
+        .spawn(|| work(None))
+        .map(|_| ())
+}
+
+/// In a browser: fetch the capture first if the page was not given its bytes (a sample named
+/// in the page's address, from the `samples/` folder beside the page), then read it, in one
+/// task on the page's only thread.
+#[cfg(target_arch = "wasm32")]
+fn start(
+    path: &std::path::Path,
+    work: impl FnOnce(Option<String>) + Send + 'static,
+) -> std::io::Result<()> {
+    let path = path.to_path_buf();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut failed = None;
+        if crate::app::files::kept(&path).is_none() {
+            match crate::app::web::fetch_sample(&path).await {
+                Ok(bytes) => crate::app::files::keep(&path, bytes.into()),
+                Err(e) => failed = Some(e),
+            }
+        }
+        work(failed);
+    });
+    Ok(())
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {

@@ -16,6 +16,7 @@
 pub mod chrome;
 pub mod derived;
 pub mod details;
+pub mod files;
 pub mod findings;
 pub mod i18n;
 pub mod inspector;
@@ -29,6 +30,9 @@ pub mod settings;
 pub mod state;
 pub mod theme;
 pub mod timeline;
+pub mod tour;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 #[cfg(test)]
 mod book_shots;
@@ -41,17 +45,20 @@ mod tests_findings;
 #[cfg(test)]
 mod tests_pool_map;
 #[cfg(test)]
+mod tests_tour;
+#[cfg(test)]
 mod tests_views;
 
 use std::path::PathBuf;
-use std::time::Instant;
+use web_time::Instant;
 
 use state::AppState;
 
 /// The eframe application: state plus the panels that draw it.
 pub struct PortlifeApp {
     pub state: AppState,
-    /// `PORTLIFE_FRAME_LOG=FILE`: every frame's whole cost written there (scripts/frame-times.sh).
+    /// `PORTLIFE_FRAME_LOG=FILE` (the web page: `?frames`, to the console): every frame's whole
+    /// cost written there (scripts/frame-times.sh).
     frame_log: Option<FrameLog>,
     /// The window's context, for what `save` reads from it (the theme, the zoom).
     ctx: Option<egui::Context>,
@@ -62,7 +69,7 @@ pub struct PortlifeApp {
 /// time, and the connections loaded. Repaints continuously while it is on, so the frames
 /// measured are back to back.
 struct FrameLog {
-    out: std::io::LineWriter<std::fs::File>,
+    out: Box<dyn std::io::Write>,
     started: Instant,
 }
 
@@ -96,16 +103,25 @@ impl PortlifeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
         let dropped: Option<PathBuf> = ctx.input(|i| {
+            // A browser gives a name and bytes to read, no path: read in the background, kept
+            // in memory by name, opened when they have arrived.
+            #[cfg(target_arch = "wasm32")]
+            if let Some(f) = i.raw.dropped_files.first() {
+                files::read_dropped(std::sync::Arc::clone(f), ctx.clone());
+                return None;
+            }
             i.raw
                 .dropped_files
                 .iter()
                 .map(|f| f.path().to_path_buf())
                 .find(|p| !p.as_os_str().is_empty())
         });
+        let dropped = dropped.or_else(files::take_arrived);
         if let Some(p) = dropped {
             self.state.open(p, &ctx);
         }
         chrome::toolbar::show(ui, &mut self.state);
+        tour::show(ui, &mut self.state);
         findings::show(ui, &mut self.state);
         chrome::status::show(ui, &mut self.state);
         chrome::filters::show(ui, &mut self.state);
@@ -159,7 +175,52 @@ impl eframe::App for PortlifeApp {
     }
 }
 
+/// How the app starts: what the command line (the desktop) or the page's address (the web)
+/// asked for, over what the last session left.
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    pub file: Option<PathBuf>,
+    pub lang: Option<portlife::i18n::Lang>,
+    pub theme: Option<String>,
+    pub presentation: bool,
+    /// A guided tour to play from the start (its sample is opened).
+    pub tour: Option<String>,
+}
+
+impl PortlifeApp {
+    /// The app eframe runs, on the desktop and in a browser alike.
+    fn started(cc: &eframe::CreationContext<'_>, start: Start) -> Self {
+        // A tour opens its own sample.
+        let file = start.file.clone().filter(|_| start.tour.is_none());
+        let mut app = PortlifeApp::new(&cc.egui_ctx, file);
+        app.state.lang = portlife::i18n::Lang::from_env();
+        // What the last session left: recent files, language, theme, presentation mode.
+        if let Some(s) = cc
+            .storage
+            .and_then(|st| eframe::get_value::<settings::Settings>(st, settings::KEY))
+        {
+            s.apply(&mut app.state, &cc.egui_ctx);
+        }
+        // The command line (or the page's address) has the last word.
+        if let Some(lang) = start.lang {
+            app.state.lang = lang;
+        }
+        if let Some(theme) = &start.theme {
+            settings::set_theme(&cc.egui_ctx, theme);
+        }
+        if start.presentation {
+            app.state.set_presentation(&cc.egui_ctx, true);
+        }
+        if let Some(id) = &start.tour {
+            tour::start_by_id(&mut app.state, id, &cc.egui_ctx);
+        }
+        app.ctx = Some(cc.egui_ctx.clone());
+        app
+    }
+}
+
 /// Open the desktop window on `file`.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(file: Option<PathBuf>, start: crate::cli::StartOptions) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -168,35 +229,23 @@ pub fn run(file: Option<PathBuf>, start: crate::cli::StartOptions) -> Result<(),
             .with_drag_and_drop(true),
         ..Default::default()
     };
+    let start = Start {
+        file,
+        lang: start.lang,
+        theme: start.theme,
+        presentation: start.presentation,
+        tour: start.tour,
+    };
     eframe::run_native(
         "portlife",
         options,
         Box::new(move |cc| {
-            let mut app = PortlifeApp::new(&cc.egui_ctx, file);
-            app.state.lang = portlife::i18n::Lang::from_env();
-            // What the last session left: recent files, language, theme, presentation mode.
-            if let Some(s) = cc
-                .storage
-                .and_then(|st| eframe::get_value::<settings::Settings>(st, settings::KEY))
-            {
-                s.apply(&mut app.state, &cc.egui_ctx);
-            }
-            // The command line has the last word.
-            if let Some(lang) = start.lang {
-                app.state.lang = lang;
-            }
-            if let Some(theme) = &start.theme {
-                settings::set_theme(&cc.egui_ctx, theme);
-            }
-            if start.presentation {
-                app.state.set_presentation(&cc.egui_ctx, true);
-            }
-            app.ctx = Some(cc.egui_ctx.clone());
+            let mut app = PortlifeApp::started(cc, start);
             if let Some(path) = std::env::var_os("PORTLIFE_FRAME_LOG") {
                 let f = std::fs::File::create(&path)
                     .map_err(|e| format!("PORTLIFE_FRAME_LOG {}: {e}", path.to_string_lossy()))?;
                 app.frame_log = Some(FrameLog {
-                    out: std::io::LineWriter::new(f),
+                    out: Box::new(std::io::LineWriter::new(f)),
                     started: Instant::now(),
                 });
             }

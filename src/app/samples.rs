@@ -44,6 +44,30 @@ pub fn list(dir: &Path) -> Vec<Sample> {
     out
 }
 
+/// The bundled samples: the `samples/` directory on the desktop. A web page lists no folder:
+/// there, the names in the README's table (embedded at build time), fetched from the `samples/`
+/// folder beside the page when chosen.
+pub fn bundled() -> Vec<Sample> {
+    if !cfg!(target_arch = "wasm32") {
+        return list(Path::new(SAMPLES_DIR));
+    }
+    let readme = include_str!("../../samples/README.md");
+    let mut out: Vec<Sample> = readme
+        .lines()
+        .filter_map(|l| l.trim().trim_matches('|').split('|').next())
+        .map(|c| c.trim().trim_matches('`').to_string())
+        .filter(|n| is_capture(Path::new(n)) && !n.contains('/'))
+        .map(|name| Sample {
+            path: PathBuf::from(&name),
+            lesson: lesson_for(readme, &name),
+            name,
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.dedup_by(|a, b| a.name == b.name);
+    out
+}
+
 /// The lesson for `name` in a markdown table: the cell under a header naming "teach" or
 /// "lesson", else the longest other cell of the row naming the file.
 fn lesson_for(readme: &str, name: &str) -> String {
@@ -88,5 +112,20 @@ mod tests {
             "many short connections pile up in TIME-WAIT"
         );
         assert_eq!(lesson_for(md, "b.pcap"), "");
+    }
+
+    #[test]
+    fn the_readme_table_names_every_bundled_sample() {
+        // The web build's Samples menu is the README's table: it must name every file.
+        let readme = include_str!("../../samples/README.md");
+        for s in list(Path::new(SAMPLES_DIR)) {
+            assert!(
+                readme
+                    .lines()
+                    .any(|l| l.starts_with(&format!("| {} |", s.name))),
+                "samples/README.md has no table row for {}",
+                s.name
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use portlife::i18n::Lang;
@@ -21,6 +21,7 @@ use super::timeline::model::{
     self as timeline_model, Filters, PhaseCounts, ProfileGhost, Timeline,
 };
 use super::timeline::state::TimelineState;
+use super::tour::state::TourState;
 use portlife::ports::ProfileKind;
 
 /// How the x axis is labelled.
@@ -133,6 +134,8 @@ pub struct AppState {
     pub ghost: Option<ProfileGhost>,
     /// Presentation mode (View menu): zoomed for a projector, text at full contrast.
     pub presentation: bool,
+    /// The guided tour being played, if any.
+    pub tour: TourState,
 }
 
 impl Default for AppState {
@@ -157,7 +160,7 @@ impl Default for AppState {
             collapsed: HashSet::new(),
             error: None,
             recent: Vec::new(),
-            samples: samples::list(Path::new(samples::SAMPLES_DIR)),
+            samples: samples::bundled(),
             path_input: String::new(),
             show_path_input: false,
             frame_ms: 0.0,
@@ -168,6 +171,7 @@ impl Default for AppState {
             layout_generation: 0,
             ghost: None,
             presentation: false,
+            tour: TourState::default(),
             pool_map: PoolMapState::default(),
             lang: Lang::En,
             cjk_font: CjkFont::NotLoaded,
@@ -241,6 +245,8 @@ impl AppState {
         self.timeline_view.reset_for_new_capture();
         self.inspector.reset_for_new_capture();
         self.view = fit_squeezed(&timeline, timeline.extent.0, timeline.extent.1);
+        #[cfg(target_arch = "wasm32")]
+        crate::app::web::say_opened(&path, capture.connection_count());
         self.loaded = Some(Loaded {
             path,
             capture,
@@ -251,6 +257,7 @@ impl AppState {
     }
 
     /// Start capturing on the Capture panel's interface (a `portlife live` child process).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub fn start_live(&mut self, ctx: &egui::Context) {
         if let Some(job) = &self.live.job {
             job.stop();
@@ -269,6 +276,7 @@ impl AppState {
         }
     }
 
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub fn stop_live(&mut self) {
         if let Some(job) = &self.live.job {
             job.stop();

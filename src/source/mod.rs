@@ -8,6 +8,7 @@
 
 pub mod file;
 pub mod kernel;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod live;
 pub mod merge;
 pub mod writer;
@@ -15,6 +16,7 @@ pub mod writer;
 use serde::Serialize;
 
 pub use file::{FileSource, Format, OpenError};
+#[cfg(not(target_arch = "wasm32"))]
 pub use live::{LiveError, LiveSource};
 pub use writer::{PcapWriter, TsResolution};
 

@@ -19,12 +19,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         // The path field shows at once: with no native dialog (no portal, e.g. under Xvfb)
         // it is the way in, and it says so by being there.
         start_dialog(ui.ctx(), false);
-        state.show_path_input = true;
+        state.show_path_input = !WEB;
     }
     egui::Panel::top("toolbar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             file_menu(ui, state);
             samples_menu(ui, state);
+            crate::app::tour::menu(ui, state);
             view_menu(ui, state);
             crate::app::live::menu(ui, state);
             ui.separator();
@@ -88,14 +89,25 @@ fn damage_banner(ui: &mut egui::Ui, state: &AppState) {
     );
 }
 
+/// In a browser there is no path to type or reopen and no window to quit: the File menu has
+/// the picker only.
+const WEB: bool = cfg!(target_arch = "wasm32");
+
 fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     ui.menu_button(t(lang, "File"), |ui| {
         let open = egui::Button::new(t(lang, "Open…")).shortcut_text(ui.ctx().format_shortcut(&OPEN));
         if ui.add(open).clicked() {
             start_dialog(ui.ctx(), false);
-            state.show_path_input = true;
+            state.show_path_input = !WEB;
             ui.close();
+        }
+        if WEB {
+            ui.label(t(
+                lang,
+                "Folders, recent files and live capture need the desktop app",
+            ));
+            return;
         }
         if ui
             .button(t(lang, "Open folder…"))
@@ -493,6 +505,7 @@ fn path_field(ui: &mut egui::Ui, state: &mut AppState) {
 /// Run the native dialog (rfd, xdg portal) on its own thread, for a file or a folder. With no
 /// portal (e.g. under Xvfb) it returns nothing and the path field, shown alongside, is the way
 /// in (it takes a folder too).
+#[cfg(not(target_arch = "wasm32"))]
 fn start_dialog(ctx: &egui::Context, folder: bool) {
     let (tx, rx) = crossbeam_channel::bounded(1);
     let ctx2 = ctx.clone();
@@ -512,6 +525,31 @@ fn start_dialog(ctx: &egui::Context, folder: bool) {
     if started.is_ok() {
         ctx.data_mut(|d| d.insert_temp(egui::Id::unique("file-dialog"), DialogRx(rx)));
     }
+}
+
+/// In a browser: the page's file picker. The file's bytes are kept in memory under its name
+/// (there is no path to read it from again); a folder cannot be picked there.
+#[cfg(target_arch = "wasm32")]
+fn start_dialog(ctx: &egui::Context, _folder: bool) {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let ctx2 = ctx.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let picked = rfd::AsyncFileDialog::new()
+            .add_filter("captures", &["pcap", "pcapng", "cap", "gz", "zst", "lz4"])
+            .pick_file()
+            .await;
+        let opened = match picked {
+            Some(file) => {
+                let path = PathBuf::from(file.file_name());
+                crate::app::files::keep(&path, file.read().await.into());
+                Some(path)
+            }
+            None => None,
+        };
+        let _ = tx.send(opened);
+        ctx2.request_repaint();
+    });
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("file-dialog"), DialogRx(rx)));
 }
 
 #[derive(Clone)]

@@ -4,6 +4,10 @@
 //! the library's `FileSource` and `Pipeline` — the same path as a file — and sends a model
 //! snapshot to the UI every half second. Stop sends the child SIGINT so it flushes and exits;
 //! the file is then a complete capture that "Save as" copies.
+//!
+//! In a browser nothing here runs (no process can be started there; the Capture window says
+//! so), but it stays compiled so the app's state has one shape on both.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
 
 use std::fs::File;
 use std::io::{Read, Seek};
@@ -12,7 +16,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use crossbeam_channel::{Receiver, TryRecvError};
 use portlife::analysis::Pipeline;
@@ -119,6 +124,8 @@ impl LiveJob {
     /// to the end and sends `Ended`.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
+        // In a browser no child is ever started (the Capture window says so).
+        #[cfg(not(target_arch = "wasm32"))]
         if !self.ended {
             // SAFETY: kill(2) with a pid we spawned and a valid signal number has no memory
             // effects; at worst the process is gone and it returns ESRCH.

@@ -5,9 +5,12 @@
 
 pub mod child;
 
+#[cfg(not(target_arch = "wasm32"))]
 use portlife::source::live;
 
-use crate::app::i18n::{t, tf};
+use crate::app::i18n::t;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::app::i18n::tf;
 use crate::app::state::AppState;
 
 /// The "Capture" entry in the menu bar.
@@ -35,6 +38,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     state.live.open = open;
 }
 
+#[cfg(target_arch = "wasm32")]
+fn form(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.label(t(
+        state.lang,
+        "Live capture needs the desktop app: it opens a network interface, which a web page cannot",
+    ));
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn form(ui: &mut egui::Ui, state: &mut AppState) {
     let running = state.live.running();
     let lang = state.lang;

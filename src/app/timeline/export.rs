@@ -70,6 +70,10 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
         }
     }
     let Some(l) = &state.loaded else { return };
+    // A web page writes no files: exporting is the desktop app's (or `portlife export`'s).
+    if cfg!(target_arch = "wasm32") {
+        return;
+    }
     let l2 = ui.label(t(lang, "SVG:"));
     ui.add(
         egui::TextEdit::singleline(&mut state.timeline_view.export.path)

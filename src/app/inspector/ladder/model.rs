@@ -238,7 +238,7 @@ enum Packets {
 impl Packets {
     fn open(path: &Path) -> Result<Packets, String> {
         if !path.is_dir() {
-            return FileSource::open(path)
+            return crate::app::files::open(path)
                 .map(Packets::One)
                 .map_err(|e| e.to_string());
         }
@@ -452,17 +452,15 @@ impl LadderJob {
         let (tx, rx) = crossbeam_channel::bounded(1);
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = cancel.clone();
-        let spawned = std::thread::Builder::new()
-            .name("portlife-ladder".into())
-            .spawn(move || {
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    read_packets(&path, &conn, next_first_index, &stop)
-                        .map(|(raw, truncated)| build(conn_idx, &conn, &raw, truncated))
-                }))
-                .unwrap_or_else(|_| Err("reading the packets crashed".into()));
-                let _ = tx.send(result);
-                ctx.request_repaint();
-            });
+        let spawned = crate::app::files::in_background("portlife-ladder", move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read_packets(&path, &conn, next_first_index, &stop)
+                    .map(|(raw, truncated)| build(conn_idx, &conn, &raw, truncated))
+            }))
+            .unwrap_or_else(|_| Err("reading the packets crashed".into()));
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
         if let Err(e) = spawned {
             eprintln!("portlife: cannot start ladder thread: {e}");
         }

@@ -1,0 +1,1 @@
+../portlife-app.js
