@@ -537,3 +537,34 @@ fn cli_list_and_errors() {
     assert_eq!(err.lines().count(), 1);
     assert!(err.contains("http-no-keepalive"));
 }
+
+/// A TCP endpoint's acknowledgment number never goes back within a connection: it says how much
+/// of the peer's stream it holds, and even a retransmission carries the newest value. A lone
+/// ACK sent after the same socket had already acknowledged more (a delayed-ACK timer left
+/// running past the close) is a packet no kernel sends, and a sample must not show it.
+#[test]
+fn no_endpoint_acknowledges_less_than_it_already_has() {
+    for name in synth::scenario_names() {
+        let mut last: HashMap<(Endpoint, Endpoint), u32> = HashMap::new();
+        for (t, s) in tcp(&decoded(name)) {
+            if s.flags.syn() && !s.flags.ack() {
+                // A new connection on this 4-tuple: both directions start again.
+                last.remove(&(s.src, s.dst));
+                last.remove(&(s.dst, s.src));
+            }
+            if !s.flags.ack() {
+                continue;
+            }
+            if let Some(&before) = last.get(&(s.src, s.dst)) {
+                assert!(
+                    (s.ack.wrapping_sub(before) as i32) >= 0,
+                    "{name}: {} -> {} at {t} ns acknowledges {} after {before}",
+                    s.src,
+                    s.dst,
+                    s.ack
+                );
+            }
+            last.insert((s.src, s.dst), s.ack);
+        }
+    }
+}

@@ -497,10 +497,17 @@ impl Conn {
         let req = self.request_bytes(&sess, k);
         let (arrived, _) = self.transfer(true, self.clock, &req, server_time);
         let resp = self.response_bytes(&sess);
-        let client_next = if last && sess.close != Close::ClientFirst {
-            i64::MAX
-        } else {
-            after
+        // When the client's next segment leaves after the response's last one arrives: if it
+        // comes before the delayed-ACK timer, it carries the ACK and no lone ACK is sent.
+        let client_next = match (last, &sess.close) {
+            // Nothing more from the client: the timer fires.
+            (true, Close::Open) => i64::MAX,
+            // The server's FIN follows within a millisecond, and the client's answer to it
+            // acknowledges everything (a delayed ACK after that would come from a socket that
+            // has already acknowledged the FIN).
+            (true, Close::ServerFirst) => MS,
+            // Its FIN or RST, or its next request, after the pause.
+            _ => after,
         };
         let (got, srv_sent) = self.transfer(false, arrived + server_time, &resp, client_next);
         self.clock = got + after;
