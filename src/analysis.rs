@@ -33,6 +33,7 @@ pub struct Analysis {
     /// True when the read was cancelled before the end of the file.
     pub cancelled: bool,
     /// Every TCP connection, in order of first packet (`id` = index).
+    #[serde(serialize_with = "crate::json::long_array")]
     pub connections: Vec<Connection>,
     /// UDP request/response flows (`id` = index).
     pub udp_flows: Vec<UdpFlow>,

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod defrag;
 pub mod findings;
 pub mod i18n;
+pub mod json;
 pub mod ports;
 pub mod report;
 pub mod sanitize;

@@ -47,3 +47,27 @@ fn report_json_matches_snapshot() {
         "report JSON changed; if intended, rerun with UPDATE_SNAPSHOTS=1 and review the diff"
     );
 }
+
+/// The report's JSON renders its long arrays (connections, spans, the pool series' steps) on two
+/// cores; what it writes is still serde_json's compact form of the whole analysis, byte for
+/// byte, on every sample (those of a few hundred connections have arrays long enough to split).
+#[test]
+fn compact_json_on_two_cores_is_serde_jsons_on_every_sample() {
+    let mut split = 0;
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pcap") {
+            continue;
+        }
+        let a = portlife::analysis::analyze_file(&path, Default::default()).unwrap();
+        let mut two = Vec::new();
+        portlife::json::write_compact(&mut two, &a).unwrap();
+        assert!(
+            two == serde_json::to_vec(&a).unwrap(),
+            "{} differs",
+            path.display()
+        );
+        split += usize::from(a.ports.spans.len() > 512);
+    }
+    assert!(split >= 2, "samples long enough to be split: {split}");
+}

@@ -135,7 +135,9 @@ pub struct PortModel {
     pub host_guesses: Vec<HostGuess>,
     pub capture_end_ns: i64,
     /// Rows sorted by first use.
+    #[serde(serialize_with = "crate::json::long_array")]
     pub rows: Vec<PortRow>,
+    #[serde(serialize_with = "crate::json::long_array")]
     pub spans: Vec<PortSpan>,
     /// Client-port occupancy per host, and per (host, destination ip:port).
     pub hosts: Vec<PoolSeries>,

@@ -60,6 +60,7 @@ pub struct PoolSeries {
     pub range_size: u32,
     /// Step series, sorted by time; the first step is the first change, the last returns to 0.
     /// Shared: a host talking to one destination has the same series for both.
+    #[serde(serialize_with = "crate::json::long_shared_array")]
     pub steps: Arc<Vec<OccupancyStep>>,
     /// The step with the most ports held (the earliest such).
     pub peak: OccupancyStep,
