@@ -20,6 +20,7 @@ use foldhash::HashMap;
 use serde::Serialize;
 
 use super::key::Key;
+use super::tracker::SeqTrack;
 use super::{Connection, TcpState};
 
 /// Ended connections older than this (4 min: FreeBSD/Windows/macOS TIME-WAIT is at most
@@ -100,6 +101,7 @@ fn classify(c: &Connection, now_ns: i64) -> Class {
 /// Compact `conns` to at most `target` records; renumber ids and the table; count what went.
 pub(super) fn compact(
     conns: &mut Vec<Connection>,
+    seqs: &mut Vec<SeqTrack>,
     table: &mut HashMap<Key, u32>,
     target: usize,
     now_ns: i64,
@@ -146,6 +148,11 @@ pub(super) fn compact(
             true
         }
         None => false,
+    });
+    let mut old = 0;
+    seqs.retain(|_| {
+        old += 1;
+        new_id[old - 1].is_some()
     });
     table.retain(|_, id| match new_id[*id as usize] {
         Some(n) => {

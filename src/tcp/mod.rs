@@ -246,8 +246,9 @@ pub struct Connection {
     /// The encapsulations its packets came through (`["vlan", "vxlan"]`), outermost first;
     /// several paths are merged, each kind once in the order first seen. Empty for plain frames.
     pub encapsulation: EncapPath,
+    /// Whoever sent the RST that ended the connection (a RST after the end does not count).
     #[serde(skip)]
-    pub(crate) seq: tracker::SeqTrack,
+    pub(crate) reset_by: Option<Role>,
 }
 
 impl Connection {

@@ -641,10 +641,11 @@ fn udp_flows_split_on_idle_timeout() {
 
 #[test]
 fn connection_record_stays_compact() {
-    // No per-packet storage: the record is fixed-size plus short transition lists.
+    // No per-packet storage: the record is fixed-size plus short transition lists, and the
+    // sequence bookkeeping that only tracking needs is kept apart (and dropped with the table).
     let size = std::mem::size_of::<Connection>();
     println!("size_of::<Connection>() = {size}");
-    assert!(size <= 512, "Connection grew to {size} bytes");
+    assert!(size <= 416, "Connection grew to {size} bytes");
     assert_eq!(std::mem::size_of::<crate::tcp::Transition>(), 16);
 }
 

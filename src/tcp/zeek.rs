@@ -21,7 +21,8 @@ pub mod completeness {
     pub const RST: u8 = 32;
 }
 
-use super::{Connection, Role, TcpState};
+use super::tracker::Live;
+use super::{Role, TcpState};
 
 /// Zeek's `conn_state` codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -66,7 +67,7 @@ enum ZeekEndpoint {
     Reset,
 }
 
-fn endpoint_state(c: &Connection, role: Role) -> ZeekEndpoint {
+fn endpoint_state(c: &Live<'_>, role: Role) -> ZeekEndpoint {
     let i = role as usize;
     let side = c.side(role);
     // A RST after both FINs leaves the endpoint closed for Zeek: the close was normal.
@@ -90,7 +91,7 @@ fn endpoint_state(c: &Connection, role: Role) -> ZeekEndpoint {
 }
 
 /// Zeek's `conn_state()` (base/protocols/conn/main.zeek), with the client as originator.
-pub fn conn_state(c: &Connection) -> ZeekConnState {
+pub(crate) fn conn_state(c: &Live<'_>) -> ZeekConnState {
     use ZeekEndpoint as E;
     let os = endpoint_state(c, Role::Client);
     let rs = endpoint_state(c, Role::Server);
@@ -165,7 +166,7 @@ const MAX_HISTORY: usize = 32;
 /// uppercase when the originator (client) sent it. `a` and `d` are recorded once per direction;
 /// `s`, `h`, `f`, `r` again whenever the sequence number differs from the last one of the same
 /// flag type in that direction.
-pub(crate) fn record_history(c: &mut Connection, role: Role, seg: &TcpSegment) {
+pub(crate) fn record_history(c: &mut Live<'_>, role: Role, seg: &TcpSegment) {
     let f = seg.flags;
     let i = role as usize;
     // Wireshark tcp.completeness, as `tshark -2` computes it: a SYN sets 1 and a SYN-ACK 2; any
@@ -187,7 +188,7 @@ pub(crate) fn record_history(c: &mut Connection, role: Role, seg: &TcpSegment) {
     if f.rst() {
         c.completeness |= RST;
     }
-    let push = |c: &mut Connection, letter: char, slot: Option<usize>| {
+    let push = |c: &mut Live<'_>, letter: char, slot: Option<usize>| {
         let ch = if role == Role::Client {
             letter.to_ascii_uppercase()
         } else {
