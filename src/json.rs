@@ -96,9 +96,64 @@ where
     C: AsRef<[T]> + ?Sized,
     T: Serialize + Sync,
 {
-    let items = items.as_ref();
+    chunked(items.as_ref(), &AsIs, serializer)
+}
+
+/// [`long_array`] of what `form` makes of each item (the form an item has in the report).
+pub fn long_array_with<S, T, U>(
+    items: &[T],
+    form: impl Fn(&T) -> U + Sync,
+    serializer: S,
+) -> Result<S::Ok, S::Error>
+where
+    S: Serializer,
+    T: Sync,
+    U: Serialize,
+{
+    chunked(items, &Formed(form), serializer)
+}
+
+/// How an item of a long array is written: as the sequence's next element, or rendered apart.
+trait Form<T>: Sync {
+    fn element<Q: SerializeSeq>(&self, seq: &mut Q, item: &T) -> Result<(), Q::Error>;
+    fn render(&self, out: &mut Vec<u8>, item: &T) -> serde_json::Result<()>;
+}
+
+/// Each item as it is.
+struct AsIs;
+
+impl<T: Serialize> Form<T> for AsIs {
+    fn element<Q: SerializeSeq>(&self, seq: &mut Q, item: &T) -> Result<(), Q::Error> {
+        seq.serialize_element(item)
+    }
+    fn render(&self, out: &mut Vec<u8>, item: &T) -> serde_json::Result<()> {
+        serde_json::to_writer(out, item)
+    }
+}
+
+/// Each item as a function makes it.
+struct Formed<F>(F);
+
+impl<T, U: Serialize, F: Fn(&T) -> U + Sync> Form<T> for Formed<F> {
+    fn element<Q: SerializeSeq>(&self, seq: &mut Q, item: &T) -> Result<(), Q::Error> {
+        seq.serialize_element(&(self.0)(item))
+    }
+    fn render(&self, out: &mut Vec<u8>, item: &T) -> serde_json::Result<()> {
+        serde_json::to_writer(out, &(self.0)(item))
+    }
+}
+
+fn chunked<S: Serializer, T: Sync>(
+    items: &[T],
+    form: &impl Form<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut seq = serializer.serialize_seq(Some(items.len()))?;
     if items.len() <= CHUNK || !SPLICING.with(Cell::get) || !cores::two() {
-        return serializer.collect_seq(items);
+        for item in items {
+            form.element(&mut seq, item)?;
+        }
+        return seq.end();
     }
     let (to_here, from_there) = crossbeam_channel::bounded::<Rendered>(IN_FLIGHT);
     let (to_there, spare) = crossbeam_channel::bounded::<Rendered>(IN_FLIGHT + 2);
@@ -107,7 +162,7 @@ where
         move || {
             for chunk in odd_chunks {
                 let mut r = spare.try_recv().unwrap_or_default();
-                if render(chunk, &mut r).is_err() || to_here.send(r).is_err() {
+                if render(chunk, form, &mut r).is_err() || to_here.send(r).is_err() {
                     // An element that cannot be rendered: this thread stops and the other
                     // renders the rest itself, meeting the error there. Or nobody is waiting:
                     // the other stopped at an error of its own.
@@ -116,7 +171,6 @@ where
             }
         },
         move || {
-            let mut seq = serializer.serialize_seq(Some(items.len()))?;
             for (k, chunk) in items.chunks(CHUNK).enumerate() {
                 match (k % 2 == 1).then(|| from_there.recv().ok()).flatten() {
                     Some(r) => {
@@ -129,8 +183,8 @@ where
                         }
                     }
                     None => {
-                        for element in chunk {
-                            seq.serialize_element(element)?;
+                        for item in chunk {
+                            form.element(&mut seq, item)?;
                         }
                     }
                 }
@@ -141,27 +195,15 @@ where
     written
 }
 
-/// `chunk`'s elements as compact JSON into `r`, back to back.
-fn render<T: Serialize>(chunk: &[T], r: &mut Rendered) -> serde_json::Result<()> {
+/// `chunk`'s items as compact JSON into `r`, back to back.
+fn render<T>(chunk: &[T], form: &impl Form<T>, r: &mut Rendered) -> serde_json::Result<()> {
     r.bytes.clear();
     r.ends.clear();
-    for element in chunk {
-        serde_json::to_writer(&mut r.bytes, element)?;
+    for item in chunk {
+        form.render(&mut r.bytes, item)?;
         r.ends.push(r.bytes.len());
     }
     Ok(())
-}
-
-/// [`long_array`] for an array shared between owners.
-pub fn long_shared_array<S, T>(
-    items: &std::sync::Arc<Vec<T>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error>
-where
-    S: Serializer,
-    T: Serialize + Sync,
-{
-    long_array(items.as_slice(), serializer)
 }
 
 #[cfg(test)]

@@ -253,10 +253,12 @@ fn each_client_hosts_os_is_read_from_its_syns_and_ports() {
     let x = load("port-exhaustion.pcap");
     assert_eq!(x.ports.host_guesses[0].observed_range, Some((40000, 40199)));
     assert_eq!((x.profile.port_lo, x.profile.port_hi), (40000, 40199));
-    let peak = x.ports.hosts[0]
-        .steps
+    let json = serde_json::to_value(&x.ports.hosts[0]).unwrap();
+    let peak = json["steps"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|s| s.occupancy_pct)
+        .map(|s| s["occupancy_pct"].as_f64().unwrap())
         .fold(0.0, f64::max);
     assert_eq!(peak, 100.0, "JSON ports.hosts[].steps[].occupancy_pct");
     // A profile the user names is used as named; the guesses stay, as what the wire says.

@@ -32,7 +32,25 @@ pub struct Counts {
     pub server_time_wait: u32,
 }
 
-/// The counts from `ts_ns` until the next step.
+/// One step of a pool series: the ports held in each phase from `ts_ns` until the next step.
+/// What a series stores (a series of 100 000 connections has hundreds of thousands); its
+/// occupancy follows from the series' range ([`PoolSeries::occupancy`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStep {
+    pub ts_ns: i64,
+    pub assigned: u32,
+    pub active: u32,
+    pub time_wait: u32,
+}
+
+impl PoolStep {
+    /// Ports held (all three phases).
+    pub fn held(&self) -> u32 {
+        self.assigned + self.active + self.time_wait
+    }
+}
+
+/// A [`PoolStep`] with its occupancy: the counts from `ts_ns` until the next step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct OccupancyStep {
     pub ts_ns: i64,
@@ -51,7 +69,7 @@ impl OccupancyStep {
 }
 
 /// Occupancy over time of one host's pool, or of one host's pool towards one destination.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PoolSeries {
     pub host: IpAddr,
     /// `None` for the whole host; `Some(ip:port)` for the ports it holds towards one destination.
@@ -60,8 +78,7 @@ pub struct PoolSeries {
     pub range_size: u32,
     /// Step series, sorted by time; the first step is the first change, the last returns to 0.
     /// Shared: a host talking to one destination has the same series for both.
-    #[serde(serialize_with = "crate::json::long_shared_array")]
-    pub steps: Arc<Vec<OccupancyStep>>,
+    pub steps: Arc<Vec<PoolStep>>,
     /// The step with the most ports held (the earliest such).
     pub peak: OccupancyStep,
 }
@@ -75,8 +92,45 @@ impl PoolSeries {
                 ts_ns,
                 ..Default::default()
             },
-            _ => self.steps[n - 1],
+            _ => self.occupancy(&self.steps[n - 1]),
         }
+    }
+
+    /// `step` of this series with its occupancy of the series' range.
+    pub fn occupancy(&self, step: &PoolStep) -> OccupancyStep {
+        occupancy(step, self.range_size)
+    }
+}
+
+fn occupancy(s: &PoolStep, range_size: u32) -> OccupancyStep {
+    OccupancyStep {
+        ts_ns: s.ts_ns,
+        assigned: s.assigned,
+        active: s.active,
+        time_wait: s.time_wait,
+        occupancy_pct: s.held() as f64 * 100.0 / range_size.max(1) as f64,
+    }
+}
+
+/// The JSON report's form of a series: each step with its occupancy (`occupancy_pct`), as the
+/// steps were once stored.
+impl Serialize for PoolSeries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Steps<'a>(&'a PoolSeries);
+        impl Serialize for Steps<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let series = self.0;
+                crate::json::long_array_with(&series.steps, |s| series.occupancy(s), serializer)
+            }
+        }
+        let mut st = serializer.serialize_struct("PoolSeries", 5)?;
+        st.serialize_field("host", &self.host)?;
+        st.serialize_field("destination", &self.destination)?;
+        st.serialize_field("range_size", &self.range_size)?;
+        st.serialize_field("steps", &Steps(self))?;
+        st.serialize_field("peak", &self.peak)?;
+        st.end()
     }
 }
 
@@ -433,7 +487,7 @@ fn series<D: Delta>(
         .windows(2)
         .filter(|w| w[0].ts_ns(base) != w[1].ts_ns(base))
         .count();
-    let mut steps: Vec<OccupancyStep> = Vec::with_capacity(instants);
+    let mut steps: Vec<PoolStep> = Vec::with_capacity(instants);
     let (mut assigned, mut active, mut tw) = (0i64, 0i64, 0i64);
     let mut i = 0;
     while i < deltas.len() {
@@ -453,12 +507,11 @@ fn series<D: Delta>(
             active.max(0) as u32,
             tw.max(0) as u32,
         );
-        let step = OccupancyStep {
+        let step = PoolStep {
             ts_ns: ts,
             assigned: a,
             active: c,
             time_wait: t,
-            occupancy_pct: (a + c + t) as f64 * 100.0 / range_size.max(1) as f64,
         };
         match steps.last() {
             Some(l) if (l.assigned, l.active, l.time_wait) == (a, c, t) => {}
@@ -469,10 +522,11 @@ fn series<D: Delta>(
     let peak = steps
         .iter()
         .copied()
-        .fold(None::<OccupancyStep>, |best, s| match best {
+        .fold(None::<PoolStep>, |best, s| match best {
             Some(b) if b.held() >= s.held() => Some(b),
             _ => Some(s),
         })
+        .map(|s| occupancy(&s, range_size))
         .unwrap_or_default();
     PoolSeries {
         host,
