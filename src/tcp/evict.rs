@@ -15,11 +15,9 @@
 //! Connection ids are indexes, so they are renumbered; links to evicted generations become
 //! `None`. The user is told through the `evicted` warning built from [`Evictions`].
 
-use foldhash::HashMap;
-
 use serde::Serialize;
 
-use super::key::Key;
+use super::key::Table;
 use super::tracker::SeqTrack;
 use super::{Connection, TcpState};
 
@@ -102,7 +100,7 @@ fn classify(c: &Connection, now_ns: i64) -> Class {
 pub(super) fn compact(
     conns: &mut Vec<Connection>,
     seqs: &mut Vec<SeqTrack>,
-    table: &mut HashMap<Key, u32>,
+    table: &mut Table,
     target: usize,
     now_ns: i64,
     ev: &mut Evictions,
@@ -154,7 +152,7 @@ pub(super) fn compact(
         old += 1;
         new_id[old - 1].is_some()
     });
-    table.retain(|_, id| match new_id[*id as usize] {
+    table.retain(|id| match new_id[*id as usize] {
         Some(n) => {
             *id = n;
             true

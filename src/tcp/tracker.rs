@@ -23,12 +23,10 @@
 //! ICMP error) or when it is a different attempt (another ISN than the previous SYN's; RFC 9293
 //! §3.4.1 — a retransmitted SYN carries the same ISN and stays in the same attempt).
 
-use foldhash::{HashMap, HashMapExt};
-
 use crate::decode::{Decoded, EncapPath, Endpoint, IcmpError, IcmpReason, TcpSegment, Transport};
 
 use super::evict::{self, Evictions, DEFAULT_MAX_CONNECTIONS};
-use super::key::Key;
+use super::key::{Key, Table};
 use super::state::{next_state, Event, TcpState};
 use super::udp::{UdpFlow, UdpTable};
 use super::zeek::{self, ZeekConnState};
@@ -574,7 +572,7 @@ pub struct Tracker {
     conns: Vec<Connection>,
     /// Each connection's sequence bookkeeping, by the same index as `conns`.
     seqs: Vec<SeqTrack>,
-    table: HashMap<Key, u32>,
+    table: Table,
     udp: UdpTable,
     last_ts_ns: Option<i64>,
     /// Cap on connection records before old ones are summarised (see [`super::evict`]).
@@ -602,7 +600,7 @@ impl Tracker {
         Tracker {
             conns: Vec::new(),
             seqs: Vec::new(),
-            table: HashMap::new(),
+            table: Table::new(),
             udp: UdpTable::default(),
             last_ts_ns: None,
             max_connections: max.max(16),
