@@ -65,6 +65,36 @@ pub fn beside<'env, A: Send, B>(
     })
 }
 
+/// `there` on a standing second thread while `here` runs on this one: for work split many times
+/// over, as the report's long arrays are, where starting a thread for each split costs more
+/// than the split saves (on a busy machine a new thread can wait milliseconds for its first
+/// turn). The standing thread runs one `there` at a time, so a `there` must never wait for
+/// another call's; callers check [`two`] first.
+pub fn beside_standing<A: Send, B>(
+    there: impl FnOnce() -> A + Send,
+    here: impl FnOnce() -> B,
+) -> (A, B) {
+    static STANDING: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = STANDING.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "portlife-beside".into())
+            .build()
+            .ok()
+    });
+    let Some(pool) = pool else {
+        // No standing thread could be had: one for this call.
+        return beside(there, here);
+    };
+    let mut a = None;
+    let b = pool.in_place_scope(|scope| {
+        scope.spawn(|_| a = Some(there()));
+        here()
+    });
+    // The scope has waited for `there`, and a panic there went on here.
+    (a.expect("the scope ran its task"), b)
+}
+
 fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))

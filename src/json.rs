@@ -39,6 +39,9 @@ struct Rendered {
 thread_local! {
     /// Set while [`write_compact`] runs on this thread: its formatter splices.
     static SPLICING: Cell<bool> = const { Cell::new(false) };
+    /// Set while a long array is split on this thread: an array inside one of its elements is
+    /// written whole, so the standing second thread is never asked for two things at once.
+    static SPLITTING: Cell<bool> = const { Cell::new(false) };
     /// The chunk being spliced in, and the next of its elements to write.
     static PENDING: RefCell<Option<(Rendered, usize)>> = const { RefCell::new(None) };
 }
@@ -52,6 +55,7 @@ pub fn write_compact<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> serd
     impl Drop for Restore {
         fn drop(&mut self) {
             SPLICING.with(|c| c.set(self.0));
+            SPLITTING.with(|c| c.set(false));
             PENDING.with(|p| p.borrow_mut().take());
         }
     }
@@ -149,7 +153,11 @@ fn chunked<S: Serializer, T: Sync>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let mut seq = serializer.serialize_seq(Some(items.len()))?;
-    if items.len() <= CHUNK || !SPLICING.with(Cell::get) || !cores::two() {
+    if items.len() <= CHUNK
+        || !SPLICING.with(Cell::get)
+        || SPLITTING.with(Cell::get)
+        || !cores::two()
+    {
         for item in items {
             form.element(&mut seq, item)?;
         }
@@ -158,7 +166,8 @@ fn chunked<S: Serializer, T: Sync>(
     let (to_here, from_there) = crossbeam_channel::bounded::<Rendered>(IN_FLIGHT);
     let (to_there, spare) = crossbeam_channel::bounded::<Rendered>(IN_FLIGHT + 2);
     let odd_chunks = items.chunks(CHUNK).skip(1).step_by(2);
-    let ((), written) = cores::beside(
+    let before = SPLITTING.with(|c| c.replace(true));
+    let ((), written) = cores::beside_standing(
         move || {
             for chunk in odd_chunks {
                 let mut r = spare.try_recv().unwrap_or_default();
@@ -192,6 +201,7 @@ fn chunked<S: Serializer, T: Sync>(
             seq.end()
         },
     );
+    SPLITTING.with(|c| c.set(before));
     written
 }
 

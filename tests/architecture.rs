@@ -380,7 +380,12 @@ fn threads_start_only_in_the_cores_module() {
         }
         for l in lines_with(
             &code,
-            &["thread::spawn", "thread::scope", "thread::Builder"],
+            &[
+                "thread::spawn",
+                "thread::scope",
+                "thread::Builder",
+                "rayon::",
+            ],
         ) {
             found.push(format!("{}: {l}", rel(&f)));
         }

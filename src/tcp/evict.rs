@@ -18,7 +18,7 @@
 use serde::Serialize;
 
 use super::key::Table;
-use super::tracker::SeqTrack;
+use super::live::SeqTrack;
 use super::{Connection, TcpState};
 
 /// Ended connections older than this (4 min: FreeBSD/Windows/macOS TIME-WAIT is at most

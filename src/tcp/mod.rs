@@ -8,6 +8,7 @@
 
 pub mod evict;
 mod key;
+mod live;
 pub mod state;
 pub mod tracker;
 pub mod udp;

@@ -21,7 +21,7 @@ pub mod completeness {
     pub const RST: u8 = 32;
 }
 
-use super::tracker::Live;
+use super::live::Live;
 use super::{Role, TcpState};
 
 /// Zeek's `conn_state` codes.
