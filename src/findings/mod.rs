@@ -297,12 +297,25 @@ pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<
 /// say (ports reused while in TIME-WAIT, TIME-WAITs ended by a RST).
 pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
     let pools = ports.pools();
-    let mut out = Vec::new();
-    port_pool_pressure(conns, &client_port_uses(conns), pools, &mut out);
-    time_wait_pileup(&pileups(conns), pools, &mut out);
-    client_ports_outside_profile(conns, pools.profiles, &mut out);
-    port_reused_in_time_wait(conns, ports, &mut out);
-    time_wait_ended_by_rst(conns, ports, &mut out);
+    // The pile-ups' grouping of every connection by host and destination is the largest piece:
+    // it runs on a second core beside the rest, and the findings keep their order.
+    let (piled, (mut out, rest)) = crate::cores::both(
+        || {
+            let mut out = Vec::new();
+            time_wait_pileup(&pileups(conns), pools, &mut out);
+            out
+        },
+        || {
+            let (mut pressure, mut rest) = (Vec::new(), Vec::new());
+            port_pool_pressure(conns, &client_port_uses(conns), pools, &mut pressure);
+            client_ports_outside_profile(conns, pools.profiles, &mut rest);
+            port_reused_in_time_wait(conns, ports, &mut rest);
+            time_wait_ended_by_rst(conns, ports, &mut rest);
+            (pressure, rest)
+        },
+    );
+    out.extend(piled);
+    out.extend(rest);
     out
 }
 
