@@ -387,14 +387,9 @@ fn run_two_threads(
                         break; // the tracking thread is gone (it panicked): join reports it
                     }
                 }
-                if pkt.index % 4096 == 0 {
-                    if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-                        cancelled = true;
-                        break;
-                    }
-                    if let Some(cb) = opts.on_progress.as_mut() {
-                        cb(source.progress());
-                    }
+                if checkpoint(pkt.index, &*source, opts) {
+                    cancelled = true;
+                    break;
                 }
             }
             // The capture's end gives up what is still incomplete; their first fragments go last.
@@ -422,14 +417,9 @@ fn run_one_thread(
     let mut cancelled = false;
     while let Some(pkt) = source.next_packet() {
         Seen::of_then(&pkt, &mut defrag, |seen| pipeline.push_seen(&seen));
-        if pkt.index % 4096 == 0 {
-            if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-                cancelled = true;
-                break;
-            }
-            if let Some(cb) = opts.on_progress.as_mut() {
-                cb(source.progress());
-            }
+        if checkpoint(pkt.index, &*source, opts) {
+            cancelled = true;
+            break;
         }
     }
     defrag.finish();
@@ -437,6 +427,20 @@ fn run_one_thread(
         pipeline.push_seen(&Seen::first_fragment(first));
     }
     (pipeline, defrag, cancelled)
+}
+
+/// Every 4096 packets: say how far the read has come, and whether it was asked to stop.
+fn checkpoint(index: u64, source: &impl PacketSource, opts: &mut Options<'_>) -> bool {
+    if index % 4096 != 0 {
+        return false;
+    }
+    if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        return true;
+    }
+    if let Some(cb) = opts.on_progress.as_mut() {
+        cb(source.progress());
+    }
+    false
 }
 
 /// The file pipeline on the cores there are.
