@@ -96,12 +96,13 @@ fn classify(c: &Connection, now_ns: i64) -> Class {
     }
 }
 
-/// Compact `conns` to at most `target` records; renumber ids and the table; count what went.
+/// Compact `conns` to at most `target` records, never evicting `keep` (the record the packet
+/// being tracked belongs to); renumber ids and the table; count what went.
 pub(super) fn compact(
     conns: &mut Vec<Connection>,
     seqs: &mut Vec<SeqTrack>,
     table: &mut Table,
-    target: usize,
+    (target, keep): (usize, Option<u32>),
     now_ns: i64,
     ev: &mut Evictions,
 ) {
@@ -111,7 +112,10 @@ pub(super) fn compact(
     }
     let mut order: Vec<(Class, i64, u32)> = conns
         .iter()
-        .map(|c| (classify(c, now_ns), c.last_packet_ns, c.id))
+        .map(|c| match keep == Some(c.id) {
+            true => (Class::Live, i64::MAX, c.id),
+            false => (classify(c, now_ns), c.last_packet_ns, c.id),
+        })
         .collect();
     order.sort_unstable();
     let mut evict = vec![false; conns.len()];
@@ -229,6 +233,50 @@ mod tests {
         let real: Vec<_> = conns.iter().filter(|c| c.server.port == 80).collect();
         assert_eq!(real.len(), 2);
         assert!(real.iter().all(|c| c.outcome == Outcome::FinFin));
+    }
+
+    /// A server busy with long connections at the cap: the SYN that fills the table is the only
+    /// half-open record, and its own SYN-ACK makes the room. The attempt keeps its SYN (its roles
+    /// are seen, not guessed; Zeek's history starts with it) and open connections go instead.
+    #[test]
+    fn the_syn_that_fills_the_table_is_not_summarised_by_its_own_syn_ack() {
+        let mut t = Tracker::with_max_connections(16);
+        let mut i = 0u64;
+        let s = ep(5, 80);
+        for k in 0..15u16 {
+            let c = ep(2, 43_000 + k);
+            for d in [
+                seg(c, s, "S", 100, 0, 0),
+                seg(s, c, "SA", 500, 101, 0),
+                seg(c, s, "A", 101, 501, 0),
+            ] {
+                t.push(i, T0 + i64::from(k) * S, &d);
+                i += 1;
+            }
+        }
+        let c = ep(2, 44_000);
+        for (k, d) in [
+            seg(c, s, "S", 100, 0, 0),
+            seg(s, c, "SA", 500, 101, 0),
+            seg(c, s, "A", 101, 501, 0),
+            seg(c, s, "FA", 101, 501, 0),
+            seg(s, c, "FA", 501, 102, 0),
+            seg(c, s, "A", 102, 502, 0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            t.push(i, T0 + 20 * S + k as i64 * 1_000_000, &d);
+            i += 1;
+        }
+        let ev = t.evictions();
+        assert_eq!((ev.connections, ev.live, ev.half_open), (4, 4, 0), "{ev:?}");
+        let last = t.connections().last().unwrap();
+        assert_eq!(last.client, c);
+        assert!(!last.roles_inferred, "the SYN was kept");
+        assert_eq!(last.history.as_str(), "ShAFf");
+        assert_eq!(last.outcome, Outcome::FinFin);
+        assert_eq!(t.connections().len(), 12);
     }
 
     #[test]

@@ -605,12 +605,15 @@ impl Tracker {
     }
 
     fn push_tcp(&mut self, packet_index: u64, ts_ns: i64, seg: &TcpSegment) {
-        // Make room before the lookup (ids change when records are evicted); a segment opens
-        // at most one connection, so the table never exceeds the cap.
-        if self.conns.len() >= self.max_connections {
-            self.evict(packet_index, ts_ns);
-        }
         let key = Key::new(seg.src, seg.dst);
+        // Make room before this segment is applied; a segment opens at most one connection, so
+        // the table never exceeds the cap. The record it belongs to stays whatever its class:
+        // the SYN that filled the table must not be summarised away as half-open by its own
+        // SYN-ACK. Ids change when records go, so the lookup comes after.
+        if self.conns.len() >= self.max_connections {
+            let current = self.table.get(&key).copied();
+            self.evict(packet_index, ts_ns, current);
+        }
         let is_syn = seg.flags.syn() && !seg.flags.ack();
         let id = match self.table.get(&key) {
             Some(&id) => {
@@ -692,14 +695,14 @@ impl Tracker {
 
     /// Compact to three quarters of the cap (so compaction runs once per quarter-cap new
     /// connections, amortised O(1) per connection).
-    fn evict(&mut self, packet_index: u64, now_ns: i64) {
+    fn evict(&mut self, packet_index: u64, now_ns: i64, keep: Option<u32>) {
         self.evictions.first_at_packet.get_or_insert(packet_index);
         let target = self.max_connections / 4 * 3;
         evict::compact(
             &mut self.conns,
             &mut self.seqs,
             &mut self.table,
-            target,
+            (target, keep),
             now_ns,
             &mut self.evictions,
         );
