@@ -746,3 +746,84 @@ fn go_to_and_the_overview_strip_reach_any_row() {
     assert!(bottom > 40_000.0, "{bottom}");
     h.get_by_label(target);
 }
+
+/// `text` without its bracketed parts, innermost first (a message inside a message goes too).
+fn outside_brackets(text: &str) -> String {
+    let mut s = text.to_string();
+    while let Some(close) = s.find(']') {
+        let Some(open) = s[..close].rfind('[') else {
+            break;
+        };
+        s.replace_range(open..=close, " ");
+    }
+    s
+}
+
+/// The app in the pseudo-locale (every English message in brackets), on a capture with a
+/// connection selected and its hover sentence shown: every word of every widget's text is
+/// inside brackets, or is data (addresses, numbers, the file's name, TCP state and flag names,
+/// OS names), or is one of the accessible names tests find widgets by. A text written in the
+/// code instead of the resources would be found here.
+#[test]
+fn the_pseudo_locale_leaves_no_app_text_outside_the_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    h.state_mut().state.lang = portlife::i18n::Lang::Pseudo;
+    open(&mut h, &temp_capture(&dir));
+    h.get_by_label("10.0.0.2:40001 TimeWait span").click();
+    h.run();
+    h.get_by_label("10.0.0.2:40001 TimeWait span").hover();
+    h.run();
+    assert!(h.query_by_label("[Filters]").is_some());
+    // Names that are the same in every language.
+    let names = [
+        "SYN-SENT",
+        "SYN-RECEIVED",
+        "ESTABLISHED",
+        "FIN-WAIT-1",
+        "FIN-WAIT-2",
+        "CLOSE-WAIT",
+        "CLOSING",
+        "LAST-ACK",
+        "TIME-WAIT",
+        "CLOSED",
+        "LISTEN",
+        "Linux",
+        "Windows",
+        "macOS",
+        "FreeBSD",
+        "English",
+        "three.pcap",
+        "UTC",
+        "SYN",
+        "ACK",
+        "FIN",
+        "RST",
+    ];
+    let mut bare = std::collections::BTreeSet::new();
+    for node in h.query_all(egui_kittest::kittest::By::new()) {
+        let ak = node.accesskit_node();
+        for text in [ak.label(), ak.value()].into_iter().flatten() {
+            // Accessible names of spans and cells, which the tests query in English.
+            if text.ends_with(" span") || text.ends_with(" cell") {
+                continue;
+            }
+            let words: Vec<String> = outside_brackets(&text)
+                .split(|c: char| c.is_whitespace() || "(),:;·→<>-=/|".contains(c))
+                .filter(|w| !w.is_empty())
+                .filter(|w| w.parse::<std::net::IpAddr>().is_err())
+                .filter(|w| {
+                    !names
+                        .iter()
+                        .any(|n| n.split('-').any(|p| p == *w) || n == w)
+                })
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1)
+                .map(str::to_string)
+                .collect();
+            if !words.is_empty() {
+                bare.insert(format!("{text:?}: {words:?}"));
+            }
+        }
+    }
+    assert!(bare.is_empty(), "text outside the resources:\n{bare:#?}");
+}
