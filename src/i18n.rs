@@ -280,16 +280,19 @@ fn build_bundle(lang: Lang) -> FluentBundle<FluentResource> {
 }
 
 /// A resource whose every message is wrapped in brackets, placeholders and selectors kept:
-/// the pseudo-locale ([`Lang::Pseudo`]).
+/// the pseudo-locale ([`Lang::Pseudo`]). The brackets are string literals (`{ "[" }`), not
+/// text: a message written over several lines starts on a line of its own, where a bare `[`
+/// would open a variant.
 pub fn pseudo_resource(source: &str) -> String {
+    let literal = |value| ast::PatternElement::Placeable {
+        expression: ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }),
+    };
     let mut res = fluent_syntax::parser::parse(source).unwrap_or_else(|(res, _)| res);
     for entry in &mut res.body {
         if let ast::Entry::Message(m) = entry {
             if let Some(p) = &mut m.value {
-                p.elements
-                    .insert(0, ast::PatternElement::TextElement { value: "[" });
-                p.elements
-                    .push(ast::PatternElement::TextElement { value: "]" });
+                p.elements.insert(0, literal("["));
+                p.elements.push(literal("]"));
             }
         }
     }
@@ -537,8 +540,8 @@ pub fn half_width_beside_chinese(text: &str) -> Vec<char> {
 }
 
 /// The string literals passed as the second argument of `call(` in a Rust source text, e.g. every
-/// `"…"` in `tr(lang, "…")`. Lets a test prove that every text the code looks up is in its
-/// catalog. A call whose arguments hold no string literal (a variable, `o.describe()`) is skipped.
+/// `"…"` in `tr!(lang, "…")`. Lets a test prove that every message the code names exists. A call
+/// whose second argument is no string literal (a variable, `o.id()`) is skipped.
 pub fn literals_passed_to(source: &str, call: &str) -> Vec<String> {
     let mut out = Vec::new();
     let pat = format!("{call}(");
@@ -552,16 +555,20 @@ pub fn literals_passed_to(source: &str, call: &str) -> Vec<String> {
             continue;
         }
         let args = &source[i + pat.len()..];
-        // The first literal among the arguments (rustfmt may put it on a later line); a `)` or
-        // `;` before any quote means the call has no literal argument.
-        let Some(q) = args
-            .find(['"', ')', ';'])
-            .filter(|&q| args[q..].starts_with('"'))
+        // The first argument (`lang`, `state.lang`) has no comma or quote of its own; rustfmt
+        // may put the second on a later line.
+        let Some(comma) = args
+            .find([',', ')', '"'])
+            .filter(|&c| args[c..].starts_with(','))
         else {
             continue;
         };
+        let second = args[comma + 1..].trim_start();
+        let Some(rest) = second.strip_prefix('"') else {
+            continue;
+        };
         let mut lit = String::new();
-        let mut chars = args[q + 1..].chars();
+        let mut chars = rest.chars();
         while let Some(c) = chars.next() {
             match c {
                 '\\' => match chars.next() {
@@ -686,9 +693,13 @@ mod tests {
 
     #[test]
     fn literals_are_found_in_source() {
-        let src = "let a = tr(lang, \"one {}\");\nlet b = str(\"no\"); t(x, \"q\\\"\")\n\
-                   tr(\n  lang,\n  \"two\"); tr(lang, o.describe()); f(\"x\")";
-        assert_eq!(literals_passed_to(src, "tr"), vec!["one {}", "two"]);
+        let src =
+            "let a = tr!(lang, \"report-findings\");\nlet b = str!(x, \"no\"); t(x, \"q\\\"\")\n\
+                   tr!(\n  lang,\n  \"report-tcp-connections\", n = 2); tr!(lang, o.id(\"no\")); f(\"x\")";
+        assert_eq!(
+            literals_passed_to(src, "tr!"),
+            vec!["report-findings", "report-tcp-connections"]
+        );
         assert_eq!(literals_passed_to(src, "t"), vec!["q\"".to_string()]);
     }
 }

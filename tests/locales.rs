@@ -34,6 +34,13 @@ fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
 /// is the first word of some message (`report`, `finding`, `toolbar`…), which is how the code
 /// keeps ids it passes on (a table's outcome, a detail's label).
 fn ids_named_in(source: &str, prefixes: &BTreeSet<String>) -> BTreeSet<String> {
+    // Comments may quote a call to show its form.
+    let code: Vec<&str> = source
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect();
+    let joined = code.join("\n");
+    let source = joined.as_str();
     let mut out: BTreeSet<String> = portlife::i18n::literals_passed_to(source, "tr!")
         .into_iter()
         .collect();
@@ -47,7 +54,20 @@ fn ids_named_in(source: &str, prefixes: &BTreeSet<String>) -> BTreeSet<String> {
             && lit
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if shaped && lit.split('-').next().is_some_and(|p| prefixes.contains(p)) {
+        // egui's ids of widgets and plots are names of another kind.
+        let before = &source[..source.len() - rest.len() + i];
+        let widget_id = [
+            "id_salt(",
+            "id_salt((",
+            "Id::new(",
+            "Id::unique(",
+            "Plot::new(",
+            ".with(",
+            ".with((",
+        ]
+        .iter()
+        .any(|f| before.trim_end().ends_with(f));
+        if shaped && !widget_id && lit.split('-').next().is_some_and(|p| prefixes.contains(p)) {
             out.insert(lit.to_string());
         }
         rest = &after[j + 1..];

@@ -276,7 +276,7 @@ fn the_pseudo_locale_report_has_no_text_outside_the_resources() {
         let sample = sample.as_str();
         let pseudo = text(&report(&[sample, "--lang", "en-XA"], &[]));
         assert!(pseudo.contains("[TCP connections: "), "{pseudo}");
-        let a = analyze_file(&root().join(sample), Default::default()).unwrap();
+        let a = analyze_file(root().join(sample), Default::default()).unwrap();
         let mut data: Vec<String> = vec![a.file.clone(), sample.to_string()];
         data.extend(a.stats.link_types.keys().cloned());
         data.extend(a.stats.protocols.keys().cloned());

@@ -43,8 +43,8 @@ pub use pool::{
     PortState,
 };
 pub use profile::{
-    host_guesses, Confidence, HostClause, HostGuess, NoteHow, OsProfile, Profile, ProfileKind,
-    ProfileNote, ProfileParseError, RangeWhy, Reason,
+    host_guesses, Confidence, HostChoice, HostClause, HostGuess, NoteHow, OsProfile, Profile,
+    ProfileKind, ProfileNote, ProfileParseError, RangeWhy, Reason,
 };
 
 /// The four phases of a port.

@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::profile::{HostGuess, OsProfile, Profile, ProfileNote, ProfileParseError};
+use super::profile::{HostChoice, HostGuess, OsProfile, Profile, ProfileNote, ProfileParseError};
 use crate::tcp::{Connection, UdpFlow};
 
 /// The user's profile choice for a whole capture.
@@ -192,7 +192,11 @@ pub fn resolve(
                 (profile, ProfileSource::Chosen, (label, None))
             }
         };
-        note.host_choices.push((*host, said.0, said.1));
+        note.host_choices.push(HostChoice {
+            host: *host,
+            label: said.0,
+            observed: said.1,
+        });
         hosts.push(HostProfile {
             host: *host,
             profile,

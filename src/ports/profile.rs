@@ -784,13 +784,21 @@ pub enum NoteHow {
 }
 
 /// How the profiles were chosen: the default's [`NoteHow`] and the hosts the user gave a
-/// profile of their own (`HOST=P`, each with the label of its profile and the range its
-/// traffic proved, if any). A view says it in its language ([`ProfileNote::text`]); the JSON
-/// report has it in English ([`ProfileNote::json`]).
+/// profile of their own (`HOST=P`). A view says it in its language ([`ProfileNote::text`]); the
+/// JSON report has it in English ([`ProfileNote::json`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProfileNote {
     pub how: NoteHow,
-    pub host_choices: Vec<(IpAddr, String, Option<(u16, u16)>)>,
+    pub host_choices: Vec<HostChoice>,
+}
+
+/// A host given a profile of its own: the label of its profile and the range its traffic
+/// proved, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostChoice {
+    pub host: IpAddr,
+    pub label: String,
+    pub observed: Option<(u16, u16)>,
 }
 
 impl Default for ProfileNote {
@@ -866,7 +874,12 @@ impl ProfileNote {
     /// The hosts with a profile of their own, as the note's end says them.
     fn host_choices_text(&self, lang: Lang) -> String {
         let mut out = String::new();
-        for (host, label, observed) in &self.host_choices {
+        for HostChoice {
+            host,
+            label,
+            observed,
+        } in &self.host_choices
+        {
             let mut label = label.clone();
             if let Some((lo, hi)) = observed {
                 label.push_str(&tr!(lang, "profile-label-observed", lo = lo, hi = hi));

@@ -377,7 +377,7 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
             let guess = model.host_guesses.iter().find(|g| g.host == host);
             let hover = match guess {
                 Some(g) => g.reasons_text(lang),
-                None => tr!(lang, "toolbar-host-no-syn").to_string(),
+                None => tr!(lang, "toolbar-host-no-syn"),
             };
             ui.menu_button(text, |ui| {
                 ui.weak(hover);

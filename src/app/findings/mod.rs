@@ -30,7 +30,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let mut clear = false;
     egui::Panel::top("findings").show(ui, |ui| {
         let header = if findings.is_empty() {
-            tr!(lang, "findings-none").to_string()
+            tr!(lang, "findings-none")
         } else {
             tr!(lang, "findings-heading", count = findings.len())
         };
@@ -195,7 +195,7 @@ fn finding_row(ui: &mut egui::Ui, f: &Finding, focused: bool, lang: Lang) -> egu
         let hint = if n > 0 {
             tr!(lang, "findings-click-to-show", count = n)
         } else {
-            tr!(lang, "findings-not-tcp").to_string()
+            tr!(lang, "findings-not-tcp")
         };
         r.on_hover_ui(|ui| {
             ui.set_max_width(520.0);

@@ -150,7 +150,7 @@ impl LiveJob {
                 Err(TryRecvError::Disconnected) => {
                     if !self.ended {
                         self.ended = true;
-                        end = Some(Err(tr!(self.request.lang, "live-thread-no-answer").into()));
+                        end = Some(Err(tr!(self.request.lang, "live-thread-no-answer")));
                     }
                     break;
                 }
@@ -258,7 +258,7 @@ fn follow(
     reading.store(false, Ordering::SeqCst);
     let mut send = ticker
         .join()
-        .map_err(|_| tr!(lang, "live-snapshot-crashed").to_string())?;
+        .map_err(|_| tr!(lang, "live-snapshot-crashed"))?;
     let warnings = src.warnings().to_vec();
     let pipeline = std::mem::replace(
         &mut *shared.lock().unwrap_or_else(|e| e.into_inner()),
@@ -284,7 +284,7 @@ fn child_words(child: &mut Child, failed: bool, lang: Lang) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     match (line.is_empty(), failed) {
-        (true, true) => tr!(lang, "live-process-ended").into(),
+        (true, true) => tr!(lang, "live-process-ended"),
         _ => line,
     }
 }

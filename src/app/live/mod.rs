@@ -8,7 +8,6 @@ pub mod child;
 #[cfg(not(target_arch = "wasm32"))]
 use portlife::source::live;
 
-#[cfg(not(target_arch = "wasm32"))]
 use crate::app::state::AppState;
 use portlife::tr;
 
@@ -140,7 +139,7 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                         path = to.display(),
                         error = e
                     )),
-                    None => Err(tr!(lang, "live-nothing-yet").into()),
+                    None => Err(tr!(lang, "live-nothing-yet")),
                 });
             }
         });

@@ -97,9 +97,7 @@ fn selectors(ui: &mut egui::Ui, state: &mut AppState, f: &PoolFrame) {
             state.pool_map.destination = None;
         }
         let mut dest = f.map.destination;
-        let text = dest.map_or(tr!(lang, "occupancy-all-destinations").to_string(), |d| {
-            d.to_string()
-        });
+        let text = dest.map_or(tr!(lang, "occupancy-all-destinations"), |d| d.to_string());
         egui::ComboBox::from_label(tr!(lang, "occupancy-destination"))
             .selected_text(text)
             .show_ui(ui, |ui| {
@@ -471,6 +469,6 @@ fn reading_text(r: &ChoiceReading, lang: Lang) -> String {
             first = if first_even { "even" } else { "odd" },
             then = parity(!first_even)
         ),
-        ChoicePattern::Spread => tr!(lang, "pool-map-choice-random").to_string(),
+        ChoicePattern::Spread => tr!(lang, "pool-map-choice-random"),
     }
 }

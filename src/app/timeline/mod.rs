@@ -98,9 +98,9 @@ fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
             let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
             ui.painter().rect_filled(r, 2.0, theme::phase_color(p));
             let text = match p {
-                Phase::Available => tr!(lang, "legend-available").to_string(),
-                Phase::Assigned => tr!(lang, "legend-assigned").to_string(),
-                Phase::Active => tr!(lang, "legend-active").to_string(),
+                Phase::Available => tr!(lang, "legend-available"),
+                Phase::Assigned => tr!(lang, "legend-assigned"),
+                Phase::Active => tr!(lang, "legend-active"),
                 Phase::TimeWait => {
                     let tw = state.loaded.as_ref().map_or("60".to_string(), |l| {
                         let lengths: Vec<String> = l
@@ -438,7 +438,7 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
     let text_color = visuals.text_color();
     let lang = state.lang;
     let title = match state.axis {
-        TimeAxis::Relative => tr!(lang, "timeline-axis-relative").to_string(),
+        TimeAxis::Relative => tr!(lang, "timeline-axis-relative"),
         TimeAxis::WallClock => {
             let d: DateTime<Utc> = DateTime::from_timestamp_nanos(l.timeline.t0_ns);
             tr!(

@@ -57,9 +57,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             });
         let dest_text = occ
             .destination
-            .map_or(tr!(lang, "occupancy-all-destinations").to_string(), |d| {
-                d.to_string()
-            });
+            .map_or(tr!(lang, "occupancy-all-destinations"), |d| d.to_string());
         egui::ComboBox::from_label(tr!(lang, "occupancy-destination"))
             .selected_text(dest_text)
             .show_ui(ui, |ui| {

@@ -69,7 +69,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.weak(if state.time_cursor.is_some() {
                 tr!(lang, "states-at", time = format!("{at_s:.6}"))
             } else {
-                tr!(lang, "states-at-end").to_string()
+                tr!(lang, "states-at-end")
             });
         }
         None => {

@@ -252,7 +252,7 @@ fn at_cursor(state: &AppState, conn: u32) -> String {
     };
     let ns = l.timeline.abs_ns(at) + 1;
     if ns < c.start_ns {
-        return tr!(state.lang, "table-not-yet").into();
+        return tr!(state.lang, "table-not-yet");
     }
     let (cs, ss) = l.derived.ports.states_at(c, ns);
     format!(

@@ -208,8 +208,8 @@ pub fn cell(row: &TableRow, col: Column, lang: Lang) -> String {
         Column::Duration => fmt_duration(row.duration),
         Column::Outcome => tr!(lang, row.outcome_id),
         Column::ClosedBy => match row.closed_by {
-            "client" => tr!(lang, "role-client").to_string(),
-            "server" => tr!(lang, "role-server").to_string(),
+            "client" => tr!(lang, "role-client"),
+            "server" => tr!(lang, "role-server"),
             other => other.to_string(),
         },
         Column::BytesToServer => row.bytes_to_server.to_string(),
