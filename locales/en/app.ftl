@@ -86,15 +86,15 @@ status-frame-time = frame { $ms } ms
 
 ## Filters
 
-filters-filters = Filters
+filters-heading = Filters
 filters-host = Host
-filters-client-ip-contains = client IP contains
+filters-host-hint = client IP contains
 filters-destination = Destination
-filters-server-ip-port-contains = server ip:port contains
+filters-destination-hint = server ip:port contains
 filters-client-port-range = Client port range
 filters-outcome = Outcome
 filters-search = Search
-filters-tuple-state-outcome = tuple, state, outcome
+filters-search-hint = tuple, state, outcome
 filters-clear-filters = Clear filters
 
 ## The selected connection
@@ -443,11 +443,11 @@ live-process-ended = the capture process ended before writing a capture
 
 ## Tours
 
-tour-tours = Tours
+tour-menu = Tours
 tour-step = step { $step } of { $steps }
 tour-back = ◀ Back
 tour-next = Next ▶
-tour-end-tour = End tour
+tour-end = End tour
 
 ## Opening a capture
 

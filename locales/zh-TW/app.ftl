@@ -71,15 +71,15 @@ status-frame-time = 每幀 { $ms } ms
 
 ## Filters
 
-filters-filters = 過濾條件
+filters-heading = 過濾條件
 filters-host = 主機
-filters-client-ip-contains = 用戶端 IP 包含
+filters-host-hint = 用戶端 IP 包含
 filters-destination = 目的地
-filters-server-ip-port-contains = 伺服器位址包含，如 93.184.216.34:80
+filters-destination-hint = 伺服器位址包含，如 93.184.216.34:80
 filters-client-port-range = 用戶端埠範圍
 filters-outcome = 結果
 filters-search = 搜尋
-filters-tuple-state-outcome = 四元組、狀態、結果
+filters-search-hint = 四元組、狀態、結果
 filters-clear-filters = 清除過濾條件
 
 ## The selected connection
@@ -373,11 +373,11 @@ live-process-ended = 擷取程序在寫出擷取檔之前就結束了
 
 ## Tours
 
-tour-tours = 導覽
+tour-menu = 導覽
 tour-step = 第 { $step } 步，共 { $steps } 步
 tour-back = ◀ 上一步
 tour-next = 下一步 ▶
-tour-end-tour = 結束導覽
+tour-end = 結束導覽
 
 ## Opening a capture
 

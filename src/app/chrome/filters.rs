@@ -11,19 +11,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .resizable(true)
         .show(ui, |ui| {
             let lang = state.lang;
-            ui.heading(tr!(lang, "filters-filters"));
+            ui.heading(tr!(lang, "filters-heading"));
             let mut f = state.filters.clone();
             labelled_text(
                 ui,
                 &tr!(lang, "filters-host"),
                 &mut f.host,
-                &tr!(lang, "filters-client-ip-contains"),
+                &tr!(lang, "filters-host-hint"),
             );
             labelled_text(
                 ui,
                 &tr!(lang, "filters-destination"),
                 &mut f.destination,
-                &tr!(lang, "filters-server-ip-port-contains"),
+                &tr!(lang, "filters-destination-hint"),
             );
             ui.label(tr!(lang, "filters-client-port-range"));
             ui.horizontal(|ui| {
@@ -42,7 +42,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 ui,
                 &tr!(lang, "filters-search"),
                 &mut f.search,
-                &tr!(lang, "filters-tuple-state-outcome"),
+                &tr!(lang, "filters-search-hint"),
             );
             if ui.button(tr!(lang, "filters-clear-filters")).clicked() {
                 f = Default::default();

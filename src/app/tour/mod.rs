@@ -18,7 +18,7 @@ use portlife::tr;
 /// The Tours menu: one entry per tour, by title.
 pub fn menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
-    ui.menu_button(tr!(lang, "tour-tours"), |ui| match tour::all() {
+    ui.menu_button(tr!(lang, "tour-menu"), |ui| match tour::all() {
         Ok(tours) => {
             for tr in tours {
                 let text = format!("{} — {}", tr.id, tr.title.get(lang));
@@ -171,7 +171,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             {
                 go(state, i + 1);
             }
-            if ui.small_button(tr!(lang, "tour-end-tour")).clicked() {
+            if ui.small_button(tr!(lang, "tour-end")).clicked() {
                 state.tour.tour = None;
             }
         });
