@@ -28,15 +28,16 @@ wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name portlife \
   "$target_dir/wasm32-unknown-unknown/web/portlife.wasm"
 cp web/index.html "$OUT/"
 cp samples/*.pcap "$OUT/samples/"
-# Every character portlife can write, from its sources and the tours: the font needs no others.
+# Every character portlife can write, from its sources, its resources and the tours: the font
+# needs no others.
 font=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 [ -f "$font" ] || { echo "build-web: $font missing (Debian: fonts-noto-cjk)" >&2; exit 1; }
 python3 - "$OUT/chars.txt" <<'PY'
 import pathlib, sys
 chars = set()
-for root in ("src", "book/tours"):
+for root in ("src", "book/tours", "locales"):
     for p in pathlib.Path(root).rglob("*"):
-        if p.suffix in (".rs", ".json"):
+        if p.suffix in (".rs", ".json", ".ftl"):
             chars.update(c for c in p.read_text(encoding="utf-8") if ord(c) > 0x2000)
 chars.update("…—–→←▶◀▸▾×·")
 pathlib.Path(sys.argv[1]).write_text("".join(sorted(chars)), encoding="utf-8")

@@ -2,7 +2,8 @@
 """Checks that the Chinese in the Rust sources writes ，；：？！（） beside Chinese, without cargo.
 
 The rule is the Chinese book's (tests/book.rs, zh_tw_prose_uses_full_width_punctuation) and the
-catalogs' (portlife::i18n::half_width_beside_chinese), applied to the value of every string
+resources' (portlife::i18n::half_width_beside_chinese, which `cargo test` applies to the texts of
+locales/zh-TW/*.ftl, where the program's Chinese lives), applied to the value of every string
 literal (escapes and `\\` line continuations decoded; comments skipped): code in backticks and a
 name with its arguments (connect(), tcp(4)) are not prose; a mark's neighbours are the nearest
 characters that are not a space, '*' or '_'; a colon before a digit belongs to an address or a

@@ -1,19 +1,36 @@
-//! Languages of the human-readable output: English and Traditional Chinese (zh-TW).
+//! Languages of the human-readable output: English, Traditional Chinese (zh-TW) and a
+//! pseudo-locale that shows which texts come from the resources.
 //!
-//! One mechanism for the CLI report and the app: a text is written in English in the code, and
-//! [`lookup`] finds its translation in a [`Catalog`] — a static table of (English, zh-TW) pairs.
-//! Texts with numbers are templates whose `{}` placeholders [`fill`] replaces in order, so the
-//! translation may move them. A text missing from the catalog falls back to English; tests check
-//! that every text the code passes exists in its catalog with a non-empty translation that has
-//! the same placeholders. JSON output is never translated (field names and values are an API).
+//! Every text a person reads in the CLI report, the findings and the app is a message of a
+//! [Project Fluent](https://projectfluent.org) resource, one folder per language under
+//! `locales/` (`locales/en/*.ftl`, `locales/zh-TW/*.ftl`), embedded in the binary with
+//! `include_str!` (the web build has them too; nothing is read at run time). The code names a
+//! message by an id that says what the text is for and passes its variables by name:
+//! [`tr!`](crate::tr)`(lang, "report-tcp-connections", count = n)`. Plurals and any other
+//! wording that depends on a number are the resource's business (Fluent's selectors, CLDR plural
+//! rules: English has one/other, Chinese only other), so the code never writes "(s)".
+//!
+//! Numbers that are already formatted (`12.5 %`, `1.5 ms`, six decimals) are passed as text, so
+//! the output is the same bytes `format!` wrote; a count that chooses a plural is passed as a
+//! number. A message missing in one language falls back to English, then to its id; tests check
+//! that neither happens ([`resource_problems`], and the scan of the sources for the ids they use).
+//! JSON output is never translated (field names and values are an API).
 //!
 //! The term choices (臨時埠, 四元組, 連線, 用戶端, TIME-WAIT kept as is, …) are fixed by the
 //! glossary of the Chinese book, `book/zh-TW/src/appendix-b-glossary.md`.
 
-use std::fmt::Display;
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
 /// A language of the human-readable output.
+///
+/// Adding one is adding its resources (`locales/TAG/`, the files of [`RESOURCE_FILES`]) and a
+/// variant here with its row in [`Lang::info`]; the tests then hold the new resources to the
+/// English ones.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// English, the language the code is written in.
@@ -21,37 +38,111 @@ pub enum Lang {
     En,
     /// Traditional Chinese as used in Taiwan.
     ZhTw,
+    /// English with every message wrapped in brackets (`[TCP connections: 500]`), made from
+    /// the English resources when first used: text on screen without brackets did not come from
+    /// the resources. Not in [`Lang::ALL`] (no menu offers it); `--lang en-XA` chooses it.
+    Pseudo,
 }
+
+/// What a language is, beside its resources.
+pub struct LangInfo {
+    /// The BCP 47 tag (`zh-TW`): the folder of its resources and what `--lang` accepts.
+    pub tag: &'static str,
+    /// Its name in itself, for a language menu.
+    pub native_name: &'static str,
+    /// Other spellings `--lang` accepts (lower case, `-` not `_`).
+    pub aliases: &'static [&'static str],
+    /// POSIX locale values (lower case, `_`) that choose it by their start.
+    pub locales: &'static [&'static str],
+    /// The text of each file of [`RESOURCE_FILES`], in that order.
+    pub resources: [&'static str; RESOURCE_FILES.len()],
+    /// The folder of its book under `book/`, or `None` where the English book is the one to
+    /// read (`book/zh-TW/`: `Some("zh-TW")`).
+    pub book: Option<&'static str>,
+    /// Written with Han characters, which egui's own fonts lack (the app then loads a CJK font).
+    pub needs_cjk_font: bool,
+}
+
+/// The resource files of every language, under `locales/TAG/`: the report's texts, the
+/// findings', the app's.
+pub const RESOURCE_FILES: [&str; 3] = ["report.ftl", "findings.ftl", "app.ftl"];
+
+/// The resources of one language, embedded: `resources!("zh-TW")`.
+macro_rules! resources {
+    ($tag:literal) => {
+        [
+            include_str!(concat!("../locales/", $tag, "/report.ftl")),
+            include_str!(concat!("../locales/", $tag, "/findings.ftl")),
+            include_str!(concat!("../locales/", $tag, "/app.ftl")),
+        ]
+    };
+}
+
+const EN: LangInfo = LangInfo {
+    tag: "en",
+    native_name: "English",
+    aliases: &["en-us", "en-gb", "english"],
+    locales: &[],
+    resources: resources!("en"),
+    book: None,
+    needs_cjk_font: false,
+};
+
+const ZH_TW: LangInfo = LangInfo {
+    tag: "zh-TW",
+    native_name: "繁體中文",
+    aliases: &["zh-hant", "zh-hant-tw"],
+    locales: &["zh_tw", "zh_hant"],
+    resources: resources!("zh-TW"),
+    book: Some("zh-TW"),
+    needs_cjk_font: true,
+};
+
+const PSEUDO: LangInfo = LangInfo {
+    tag: "en-XA",
+    native_name: "[English]",
+    aliases: &["pseudo"],
+    locales: &[],
+    // Made from the English ones when the bundle is built (`pseudo_resource`).
+    resources: resources!("en"),
+    book: None,
+    needs_cjk_font: false,
+};
 
 impl Lang {
     /// Every language, in menu order.
     pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhTw];
 
+    /// Every language there is a bundle for: [`Lang::ALL`] and the pseudo-locale.
+    const EVERY: [Lang; 3] = [Lang::En, Lang::ZhTw, Lang::Pseudo];
+
+    /// What this language is.
+    pub fn info(self) -> &'static LangInfo {
+        match self {
+            Lang::En => &EN,
+            Lang::ZhTw => &ZH_TW,
+            Lang::Pseudo => &PSEUDO,
+        }
+    }
+
     /// The BCP 47 tag: `en` or `zh-TW` (what `--lang` accepts).
     pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::ZhTw => "zh-TW",
-        }
+        self.info().tag
     }
 
     /// The language's name in itself, for a language menu.
     pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::ZhTw => "繁體中文",
-        }
+        self.info().native_name
     }
 
     /// The language a POSIX locale value names (`zh_TW.UTF-8`, `zh_TW`, `zh-TW`, `zh_Hant`…);
-    /// any other locale is English, the only other language there is.
+    /// a locale of no language here is English.
     pub fn from_locale(value: &str) -> Lang {
         let v = value.to_ascii_lowercase().replace('-', "_");
-        if v.starts_with("zh_tw") || v.starts_with("zh_hant") {
-            Lang::ZhTw
-        } else {
-            Lang::En
-        }
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.info().locales.iter().any(|p| v.starts_with(p)))
+            .unwrap_or(Lang::En)
     }
 
     /// The system default: the first set of `LC_ALL`, `LC_MESSAGES`, `LANG` (POSIX precedence).
@@ -77,101 +168,314 @@ pub struct LangParseError(pub String);
 impl FromStr for Lang {
     type Err = LangParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().replace('_', "-").as_str() {
-            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
-            "zh-tw" | "zh-hant" | "zh-hant-tw" => Ok(Lang::ZhTw),
-            _ => Err(LangParseError(s.to_string())),
+        let s2 = s.to_ascii_lowercase().replace('_', "-");
+        Lang::EVERY
+            .into_iter()
+            .find(|l| l.tag().to_ascii_lowercase() == s2 || l.info().aliases.contains(&s2.as_str()))
+            .ok_or_else(|| LangParseError(s.to_string()))
+    }
+}
+
+/// A message's variable: text (shown as is) or a number (shown as Rust writes an integer, and
+/// what a plural selector reads). A number with decimals is formatted by the caller and passed
+/// as text, so it reads exactly as `format!` writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    Text(String),
+    /// Integers only (exact below 2^53, beyond any count a capture holds).
+    Number(f64),
+}
+
+/// What [`tr!`](crate::tr) and [`args!`](crate::args) make of a value: an integer is an
+/// [`Arg::Number`], anything else that displays is [`Arg::Text`] as `{}` writes it. Two traits
+/// and autoref decide (a method found on `ArgOf<u32>` itself is preferred to one found on
+/// `&ArgOf<T>`), so a caller never converts by hand.
+#[doc(hidden)]
+pub struct ArgOf<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait NumberArg {
+    fn arg(&self) -> Arg;
+}
+
+#[doc(hidden)]
+pub trait DisplayArg {
+    fn arg(&self) -> Arg;
+}
+
+impl<T: std::fmt::Display + ?Sized> DisplayArg for &ArgOf<'_, T> {
+    fn arg(&self) -> Arg {
+        Arg::Text(self.0.to_string())
+    }
+}
+
+macro_rules! number_args {
+    ($($t:ty),*) => {$(
+        impl NumberArg for ArgOf<'_, $t> {
+            fn arg(&self) -> Arg {
+                Arg::Number(*self.0 as f64)
+            }
+        }
+        impl NumberArg for ArgOf<'_, &$t> {
+            fn arg(&self) -> Arg {
+                Arg::Number(**self.0 as f64)
+            }
+        }
+    )*};
+}
+number_args!(u8, u16, u32, u64, usize, i32, i64);
+
+/// A message's variables by name.
+pub type Args = Vec<(&'static str, Arg)>;
+
+/// The message `id` in `lang` with its variables: `tr!(lang, "report-tcp-connections", count =
+/// n)`. An integer is a number (what a plural selects on), anything else is its `{}` text.
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $id:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::format($lang, $id, &$crate::args!($($name = $value),*))
+    };
+}
+
+/// A message's variables: `args!(count = n, host = h.to_string())`, for a text rendered later
+/// ([`format`]).
+#[macro_export]
+macro_rules! args {
+    ($($name:ident = $value:expr),* $(,)?) => {{
+        #[allow(unused_imports)]
+        use $crate::i18n::{DisplayArg as _, NumberArg as _};
+        vec![$((stringify!($name), (&$crate::i18n::ArgOf(&$value)).arg())),*]
+    }};
+}
+
+/// The bundle of every language, built on first use. One bundle per language shared by all
+/// threads (the concurrent kind, whose plural-rule cache sits behind a mutex): the findings'
+/// texts are written on the pipeline's worker threads and the app's loader thread as well as on
+/// the main one, and a bundle per thread would parse the resources again on each.
+fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    static BUNDLES: OnceLock<Vec<FluentBundle<FluentResource>>> = OnceLock::new();
+    let all = BUNDLES.get_or_init(|| Lang::EVERY.into_iter().map(build_bundle).collect());
+    let i = Lang::EVERY.iter().position(|l| *l == lang).unwrap_or(0);
+    &all[i]
+}
+
+fn build_bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let id: unic_langid::LanguageIdentifier = lang.tag().parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![id]);
+    // Fluent puts U+2068/U+2069 around each variable for right-to-left scripts; these languages
+    // have none, and the marks would reach the report's bytes and the app's labels.
+    b.set_use_isolating(false);
+    for text in lang.info().resources {
+        let source = if lang == Lang::Pseudo {
+            pseudo_resource(text)
+        } else {
+            text.to_string()
+        };
+        // A resource with a syntax error still gives the messages before and after it; the
+        // tests fail on the error itself (`resource_problems`).
+        let res = FluentResource::try_new(source).unwrap_or_else(|(res, _)| res);
+        let _ = b.add_resource(res);
+    }
+    b
+}
+
+/// A resource whose every message is wrapped in brackets, placeholders and selectors kept:
+/// the pseudo-locale ([`Lang::Pseudo`]). The brackets are string literals (`{ "[" }`), not
+/// text: a message written over several lines starts on a line of its own, where a bare `[`
+/// would open a variant.
+pub fn pseudo_resource(source: &str) -> String {
+    let literal = |value| ast::PatternElement::Placeable {
+        expression: ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }),
+    };
+    let mut res = fluent_syntax::parser::parse(source).unwrap_or_else(|(res, _)| res);
+    for entry in &mut res.body {
+        if let ast::Entry::Message(m) = entry {
+            if let Some(p) = &mut m.value {
+                p.elements.insert(0, literal("["));
+                p.elements.push(literal("]"));
+            }
+        }
+    }
+    fluent_syntax::serializer::serialize(&res)
+}
+
+/// The message `id` in `lang` with `args`; English where `lang` lacks it, the id itself where
+/// English does too (both caught by the tests, never by a reader).
+pub fn format(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+    let found = [lang, Lang::En].into_iter().find_map(|l| {
+        let b = bundle(l);
+        b.get_message(id).and_then(|m| m.value()).map(|p| (b, p))
+    });
+    let Some((b, pattern)) = found else {
+        return id.to_string();
+    };
+    let fargs = (!args.is_empty()).then(|| {
+        let mut fa = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            fa.set(
+                *name,
+                match value {
+                    Arg::Text(s) => FluentValue::from(s.as_str()),
+                    Arg::Number(n) => FluentValue::from(*n),
+                },
+            );
+        }
+        fa
+    });
+    let mut errors = Vec::new();
+    b.format_pattern(pattern, fargs.as_ref(), &mut errors)
+        .into_owned()
+}
+
+/// Whether `lang`'s own resources have the message `id` (not by falling back to English).
+pub fn has_message(lang: Lang, id: &str) -> bool {
+    bundle(lang).has_message(id)
+}
+
+/// Every message of a resource text: its id, the variables it reads (`$count`, also inside
+/// selectors and in the terms and messages it references… only its own), and its text with
+/// each placeable as `{}` and each variant apart (what the punctuation and glossary checks read).
+pub fn messages_of(source: &str) -> Result<Vec<MessageInfo>, String> {
+    let res = fluent_syntax::parser::parse(source)
+        .map_err(|(_, errs)| format!("{} syntax error(s): {errs:?}", errs.len()))?;
+    let mut out = Vec::new();
+    for entry in &res.body {
+        if let ast::Entry::Message(m) = entry {
+            let mut info = MessageInfo {
+                id: m.id.name.to_string(),
+                variables: BTreeSet::new(),
+                texts: Vec::new(),
+                has_attributes: !m.attributes.is_empty(),
+            };
+            if let Some(p) = &m.value {
+                let mut main = String::new();
+                walk_pattern(p, &mut main, &mut info);
+                info.texts.insert(0, main);
+            }
+            out.push(info);
+        }
+    }
+    Ok(out)
+}
+
+/// One message of a resource ([`messages_of`]).
+#[derive(Debug, Clone)]
+pub struct MessageInfo {
+    pub id: String,
+    pub variables: BTreeSet<String>,
+    /// The text outside selectors first (placeables as `{}`), then each variant's.
+    pub texts: Vec<String>,
+    pub has_attributes: bool,
+}
+
+fn walk_pattern(p: &ast::Pattern<&str>, text: &mut String, info: &mut MessageInfo) {
+    for el in &p.elements {
+        match el {
+            ast::PatternElement::TextElement { value } => text.push_str(value),
+            ast::PatternElement::Placeable { expression } => {
+                walk_expression(expression, text, info)
+            }
         }
     }
 }
 
-/// A table of (English text, zh-TW translation) pairs.
-pub type Catalog = &'static [(&'static str, &'static str)];
-
-/// `english` in `lang`, from `catalog`; English (the key itself) when missing.
-pub fn lookup(catalog: Catalog, lang: Lang, english: &'static str) -> &'static str {
-    match lang {
-        Lang::En => english,
-        Lang::ZhTw => catalog
-            .iter()
-            .find(|(en, _)| *en == english)
-            .map_or(english, |(_, zh)| zh),
+fn walk_expression(e: &ast::Expression<&str>, text: &mut String, info: &mut MessageInfo) {
+    match e {
+        ast::Expression::Inline(i) => walk_inline(i, text, info),
+        ast::Expression::Select { selector, variants } => {
+            walk_inline(selector, &mut String::new(), info);
+            text.push_str("{}");
+            for v in variants {
+                let mut t = String::new();
+                walk_pattern(&v.value, &mut t, info);
+                info.texts.push(t);
+            }
+        }
     }
 }
 
-/// English whose `word(s)` endings take the form their count asks for: the nearest number
-/// before each one decides (`1 connection(s)` → `1 connection`, `0 port(s)` → `0 ports`). An
-/// ending with no number before it, and a `(s)` standing alone (`time (s)`: seconds), stay as
-/// written. Texts in other languages have no such endings and pass through unchanged.
-pub fn english_counts(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut count: Option<u64> = None;
-    let mut word = String::new();
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let attached = word.chars().last().is_some_and(char::is_alphabetic);
-        if attached && rest.starts_with("(s)") {
-            match count {
-                Some(1) => {}
-                Some(_) => out.push('s'),
-                None => out.push_str("(s)"),
+fn walk_inline(i: &ast::InlineExpression<&str>, text: &mut String, info: &mut MessageInfo) {
+    match i {
+        ast::InlineExpression::StringLiteral { value } => text.push_str(value),
+        ast::InlineExpression::VariableReference { id } => {
+            info.variables.insert(id.name.to_string());
+            text.push_str("{}");
+        }
+        ast::InlineExpression::Placeable { expression } => walk_expression(expression, text, info),
+        _ => text.push_str("{}"),
+    }
+}
+
+/// What is wrong with the resources of every language of [`Lang::ALL`] against the English
+/// ones: a syntax error, a message missing or extra, different variables, an empty text, an
+/// attribute (the code reads message values only), a half-width mark beside Chinese. Empty
+/// when all is well (what the tests assert).
+pub fn resource_problems() -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut english: BTreeMap<String, MessageInfo> = BTreeMap::new();
+    for lang in Lang::ALL {
+        let mut ids = BTreeMap::new();
+        for (file, text) in RESOURCE_FILES.iter().zip(lang.info().resources) {
+            let where_ = format!("locales/{}/{file}", lang.tag());
+            match messages_of(text) {
+                Err(e) => problems.push(format!("{where_}: {e}")),
+                Ok(ms) => {
+                    for m in ms {
+                        if ids.insert(m.id.clone(), m.clone()).is_some() {
+                            problems.push(format!("{where_}: {} defined twice", m.id));
+                        }
+                        if m.has_attributes {
+                            problems.push(format!("{where_}: {} has attributes", m.id));
+                        }
+                        if m.texts.first().is_none_or(|t| t.trim().is_empty()) {
+                            problems.push(format!("{where_}: {} is empty", m.id));
+                        }
+                        for t in &m.texts {
+                            let bad = half_width_beside_chinese(t);
+                            if !bad.is_empty() {
+                                problems.push(format!(
+                                    "{where_}: {} has {bad:?} beside Chinese in {t:?}",
+                                    m.id
+                                ));
+                            }
+                        }
+                    }
+                }
             }
-            rest = &rest[3..];
+        }
+        if lang == Lang::En {
+            english = ids;
             continue;
         }
-        if c.is_whitespace() {
-            if !word.is_empty() && word.chars().all(|d| d.is_ascii_digit()) {
-                count = word.parse().ok().or(Some(2));
+        for (id, en) in &english {
+            match ids.get(id) {
+                None => problems.push(format!("{}: {id} missing", lang.tag())),
+                Some(m) if m.variables != en.variables => problems.push(format!(
+                    "{}: {id} reads {:?}, English {:?}",
+                    lang.tag(),
+                    m.variables,
+                    en.variables
+                )),
+                Some(_) => {}
             }
-            word.clear();
-        } else {
-            word.push(c);
         }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
-/// `template` with each `{}` replaced by the next of `args` (extra placeholders stay as they are),
-/// English `(s)` endings resolved by their counts ([`english_counts`]).
-pub fn fill(template: &str, args: &[&dyn Display]) -> String {
-    let mut out = String::with_capacity(template.len() + 16 * args.len());
-    let mut args = args.iter();
-    let mut rest = template;
-    while let Some(i) = rest.find("{}") {
-        out.push_str(&rest[..i]);
-        match args.next() {
-            Some(a) => out.push_str(&a.to_string()),
-            None => out.push_str("{}"),
-        }
-        rest = &rest[i + 2..];
-    }
-    out.push_str(rest);
-    if template.contains("(s)") {
-        english_counts(&out)
-    } else {
-        out
-    }
-}
-
-/// Problems of a catalog: empty or untranslated entries, placeholder counts that differ, keys
-/// listed twice. Empty when the catalog is complete (what the tests assert).
-pub fn catalog_problems(catalog: Catalog) -> Vec<String> {
-    let mut problems = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for (en, zh) in catalog {
-        if !seen.insert(*en) {
-            problems.push(format!("listed twice: {en:?}"));
-        }
-        if zh.trim().is_empty() {
-            problems.push(format!("no zh-TW for {en:?}"));
-        }
-        if en.matches("{}").count() != zh.matches("{}").count() {
-            problems.push(format!("placeholders differ: {en:?} / {zh:?}"));
+        for id in ids.keys().filter(|id| !english.contains_key(*id)) {
+            problems.push(format!("{}: {id} is not in English", lang.tag()));
         }
     }
     problems
+}
+
+/// The ids of every message of the English resources.
+pub fn english_ids() -> BTreeSet<String> {
+    Lang::En
+        .info()
+        .resources
+        .iter()
+        .filter_map(|t| messages_of(t).ok())
+        .flatten()
+        .map(|m| m.id)
+        .collect()
 }
 
 /// A Han character or a full-width punctuation mark: what a half-width mark may not stand
@@ -235,22 +539,9 @@ pub fn half_width_beside_chinese(text: &str) -> Vec<char> {
     bad
 }
 
-/// The translations of `catalog` with half-width punctuation beside Chinese
-/// ([`half_width_beside_chinese`]). Empty when every one writes ，；：？！（） (what the tests
-/// assert).
-pub fn punctuation_problems(catalog: Catalog) -> Vec<String> {
-    catalog
-        .iter()
-        .filter_map(|(en, zh)| {
-            let bad = half_width_beside_chinese(zh);
-            (!bad.is_empty()).then(|| format!("{bad:?} beside Chinese in {zh:?} (for {en:?})"))
-        })
-        .collect()
-}
-
 /// The string literals passed as the second argument of `call(` in a Rust source text, e.g. every
-/// `"…"` in `tr(lang, "…")`. Lets a test prove that every text the code looks up is in its
-/// catalog. A call whose arguments hold no string literal (a variable, `o.describe()`) is skipped.
+/// `"…"` in `tr!(lang, "…")`. Lets a test prove that every message the code names exists. A call
+/// whose second argument is no string literal (a variable, `o.id()`) is skipped.
 pub fn literals_passed_to(source: &str, call: &str) -> Vec<String> {
     let mut out = Vec::new();
     let pat = format!("{call}(");
@@ -264,16 +555,20 @@ pub fn literals_passed_to(source: &str, call: &str) -> Vec<String> {
             continue;
         }
         let args = &source[i + pat.len()..];
-        // The first literal among the arguments (rustfmt may put it on a later line); a `)` or
-        // `;` before any quote means the call has no literal argument.
-        let Some(q) = args
-            .find(['"', ')', ';'])
-            .filter(|&q| args[q..].starts_with('"'))
+        // The first argument (`lang`, `state.lang`) has no comma or quote of its own; rustfmt
+        // may put the second on a later line.
+        let Some(comma) = args
+            .find([',', ')', '"'])
+            .filter(|&c| args[c..].starts_with(','))
         else {
             continue;
         };
+        let second = args[comma + 1..].trim_start();
+        let Some(rest) = second.strip_prefix('"') else {
+            continue;
+        };
         let mut lit = String::new();
-        let mut chars = args[q + 1..].chars();
+        let mut chars = rest.chars();
         while let Some(c) = chars.next() {
             match c {
                 '\\' => match chars.next() {
@@ -323,48 +618,45 @@ mod tests {
     }
 
     #[test]
-    fn english_counts_take_their_number() {
-        assert_eq!(
-            english_counts("1 connection(s) refused"),
-            "1 connection refused"
-        );
-        assert_eq!(
-            english_counts("20 connection(s) refused"),
-            "20 connections refused"
-        );
-        assert_eq!(english_counts("0 port(s)"), "0 ports");
-        assert_eq!(
-            english_counts("TIME-WAIT: 1 client port(s), 3 server socket(s)"),
-            "TIME-WAIT: 1 client port, 3 server sockets"
-        );
-        assert_eq!(
-            english_counts("2 UDP exchange(s) with 10.0.0.1:53"),
-            "2 UDP exchanges with 10.0.0.1:53"
-        );
-        assert_eq!(english_counts("time (s)"), "time (s)");
-        assert_eq!(
-            english_counts("connection(s) of the finding"),
-            "connection(s) of the finding"
-        );
-        assert_eq!(
-            english_counts("1 TIME-WAIT(s) of 10.0.0.2"),
-            "1 TIME-WAIT of 10.0.0.2"
-        );
-        assert_eq!(
-            fill("{} attempt(s) to {}", &[&1, &"10.0.0.5:80"]),
-            "1 attempt to 10.0.0.5:80"
-        );
-        assert_eq!(english_counts("用戶端埠（秒）"), "用戶端埠（秒）");
+    fn pseudo_locale_is_chosen_by_its_tag_and_offered_by_no_menu() {
+        assert_eq!("en-XA".parse::<Lang>(), Ok(Lang::Pseudo));
+        assert!(!Lang::ALL.contains(&Lang::Pseudo));
     }
 
+    /// Named variables, English plurals from the count, Chinese without them, no isolation
+    /// marks, a missing message falls back to its id.
     #[test]
-    fn lookup_and_fill() {
-        const C: Catalog = &[("{} ports", "{} 個埠")];
-        assert_eq!(fill(lookup(C, Lang::ZhTw, "{} ports"), &[&3]), "3 個埠");
-        assert_eq!(fill(lookup(C, Lang::En, "{} ports"), &[&3]), "3 ports");
-        assert_eq!(lookup(C, Lang::ZhTw, "missing"), "missing");
-        assert!(catalog_problems(C).is_empty());
-        assert_eq!(catalog_problems(&[("{} a", "甲"), ("b", " ")]).len(), 2);
+    fn messages_format_with_named_variables_and_plurals() {
+        let one = crate::tr!(Lang::En, "report-tcp-connections", count = 1);
+        assert_eq!(one, "TCP connections: 1");
+        let en = crate::tr!(Lang::En, "report-note-roles-inferred", count = 1);
+        assert!(en.contains("1 connection started"), "{en}");
+        let en = crate::tr!(Lang::En, "report-note-roles-inferred", count = 2);
+        assert!(en.contains("2 connections started"), "{en}");
+        let zh = crate::tr!(Lang::ZhTw, "report-note-roles-inferred", count = 1);
+        assert!(zh.contains("1 條連線"), "{zh}");
+        assert!(!zh.contains('\u{2068}') && !en.contains('\u{2068}'));
+        assert_eq!(
+            format(Lang::ZhTw, "no-such-message", &[]),
+            "no-such-message"
+        );
+        let pseudo = crate::tr!(Lang::Pseudo, "report-tcp-connections", count = 500);
+        assert_eq!(pseudo, "[TCP connections: 500]");
+    }
+
+    /// Every language has every English message with the same variables, no empty text, no
+    /// half-width punctuation beside Chinese; the pseudo-locale brackets every message.
+    #[test]
+    fn resources_are_complete_in_every_language() {
+        assert_eq!(resource_problems(), Vec::<String>::new());
+        for id in english_ids() {
+            assert!(has_message(Lang::Pseudo, &id), "{id}");
+            let text = format(Lang::Pseudo, &id, &[]);
+            assert!(
+                text.starts_with('[') && text.ends_with(']'),
+                "{id}: {text:?}"
+            );
+        }
     }
 
     #[test]
@@ -396,28 +688,18 @@ mod tests {
                 "{fine}"
             );
         }
-        assert_eq!(
-            punctuation_problems(&[("a: {}", "甲：{}"), ("b: {}", "乙:{}")]).len(),
-            1
-        );
         // zh-punct-check: on
-    }
-
-    /// The report's texts (the app's are checked in `app::i18n`, the findings' in
-    /// `tests/report_lang.rs`) write Chinese punctuation full-width, as the book does.
-    #[test]
-    fn zh_tw_catalogs_use_full_width_punctuation() {
-        use crate::report::summary::{PROFILE_NOTE, REPORT};
-        for catalog in [REPORT, PROFILE_NOTE] {
-            assert_eq!(punctuation_problems(catalog), Vec::<String>::new());
-        }
     }
 
     #[test]
     fn literals_are_found_in_source() {
-        let src = "let a = tr(lang, \"one {}\");\nlet b = str(\"no\"); t(x, \"q\\\"\")\n\
-                   tr(\n  lang,\n  \"two\"); tr(lang, o.describe()); f(\"x\")";
-        assert_eq!(literals_passed_to(src, "tr"), vec!["one {}", "two"]);
+        let src =
+            "let a = tr!(lang, \"report-findings\");\nlet b = str!(x, \"no\"); t(x, \"q\\\"\")\n\
+                   tr!(\n  lang,\n  \"report-tcp-connections\", n = 2); tr!(lang, o.id(\"no\")); f(\"x\")";
+        assert_eq!(
+            literals_passed_to(src, "tr!"),
+            vec!["report-findings", "report-tcp-connections"]
+        );
         assert_eq!(literals_passed_to(src, "t"), vec!["q\"".to_string()]);
     }
 }

@@ -51,9 +51,11 @@ pub struct Text {
 
 impl Text {
     pub fn get(&self, lang: Lang) -> &str {
+        // A tour is teaching content written beside its sample, as the book is, not an
+        // interface text: a language without a sentence of its own reads the English one.
         match lang {
-            Lang::En => &self.en,
             Lang::ZhTw => &self.zh_tw,
+            Lang::En | Lang::Pseudo => &self.en,
         }
     }
 }

@@ -119,14 +119,13 @@ fn an_unknown_language_is_a_usage_error() {
 /// survive.
 #[test]
 fn every_profile_note_is_translated() {
-    use portlife::report::summary::profile_note_text;
     for entry in std::fs::read_dir(root().join("samples")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "pcap") {
             continue;
         }
         let a = analyze_file(&path, Default::default()).unwrap();
-        let zh = profile_note_text(Lang::ZhTw, &a.ports.profile_note);
+        let zh = a.ports.profile_note.text(Lang::ZhTw);
         for english in [
             "guessed",
             "chosen",
@@ -173,9 +172,9 @@ fn every_finding_of_every_sample_is_translated() {
             let zh = f.text(Lang::ZhTw);
             let en = f.text(Lang::En);
             for (what, z, e) in [
-                ("title", zh.title, en.title),
-                ("explanation", zh.explanation, en.explanation),
-                ("advice", zh.advice, en.advice),
+                ("title", &zh.title, &en.title),
+                ("explanation", &zh.explanation, &en.explanation),
+                ("advice", &zh.advice, &en.advice),
             ] {
                 assert!(
                     z != e && z.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
@@ -184,8 +183,8 @@ fn every_finding_of_every_sample_is_translated() {
                     f.kind.id()
                 );
             }
-            let mut zn = numbers(zh.title);
-            let mut en_n = numbers(en.title);
+            let mut zn = numbers(&zh.title);
+            let mut en_n = numbers(&en.title);
             zn.sort();
             en_n.sort();
             assert_eq!(zn, en_n, "{}: title numbers differ", f.kind.id());
@@ -245,4 +244,69 @@ fn every_finding_of_every_sample_uses_full_width_punctuation() {
         "half-width punctuation beside Chinese (write ，：；？！（） instead):\n{}",
         bad.join("\n")
     );
+}
+
+/// `text` without its bracketed parts (innermost first, so a message inside a message goes too).
+fn outside_brackets(text: &str) -> String {
+    let mut s = text.to_string();
+    while let Some(close) = s.find(']') {
+        let Some(open) = s[..close].rfind('[') else {
+            break;
+        };
+        s.replace_range(open..=close, " ");
+    }
+    s
+}
+
+/// The report in the pseudo-locale (`--lang en-XA`, every message of the English resources in
+/// brackets): whatever is left outside brackets is data (the file's name, link types and
+/// protocols as the capture names them, addresses, numbers), never words. A text written in the
+/// code instead of the resources would show here without its brackets.
+#[test]
+fn the_pseudo_locale_report_has_no_text_outside_the_resources() {
+    let mut samples: Vec<String> = std::fs::read_dir(root().join("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .map(|p| format!("samples/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    samples.sort();
+    assert!(samples.len() > 10);
+    for sample in &samples {
+        let sample = sample.as_str();
+        let pseudo = text(&report(&[sample, "--lang", "en-XA"], &[]));
+        assert!(pseudo.contains("[TCP connections: "), "{pseudo}");
+        let a = analyze_file(root().join(sample), Default::default()).unwrap();
+        let mut data: Vec<String> = vec![a.file.clone(), sample.to_string()];
+        data.extend(a.stats.link_types.keys().cloned());
+        data.extend(a.stats.protocols.keys().cloned());
+        data.extend(a.stats.encapsulations.keys().cloned());
+        data.sort_by_key(|d| std::cmp::Reverse(d.len()));
+        for line in pseudo.lines() {
+            let mut rest = outside_brackets(line);
+            for d in &data {
+                rest = rest.replace(d.as_str(), " ");
+            }
+            // Addresses (IPv6 ones have letters) and the arrow between two of them.
+            let words: Vec<&str> = rest
+                .split_whitespace()
+                .filter(|w| {
+                    let w = w.trim_end_matches(',');
+                    w.parse::<std::net::IpAddr>().is_err()
+                        && w.parse::<std::net::SocketAddr>().is_err()
+                })
+                .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+                .collect();
+            assert!(
+                words.is_empty(),
+                "{sample}: {words:?} outside the resources in {line:?}"
+            );
+        }
+        let en = text(&report(&[sample, "--lang", "en"], &[]));
+        assert_eq!(
+            en.lines().count(),
+            pseudo.lines().count(),
+            "{sample}: the pseudo-locale report has the English one's lines"
+        );
+    }
 }

@@ -234,7 +234,11 @@ fn each_client_hosts_os_is_read_from_its_syns_and_ports() {
         .reasons
         .iter()
         .any(|r| r == "no TCP timestamps in its SYNs"));
-    assert!(a.ports.profile_note.contains("ports taken in sequence"));
+    assert!(a
+        .ports
+        .profile_note
+        .json()
+        .contains("ports taken in sequence"));
     // The proxy's capture holds Linux hosts and a Windows one: each is named as it is.
     let p = load("proxy.pcap");
     let os = |ip: &str| {
@@ -247,7 +251,7 @@ fn each_client_hosts_os_is_read_from_its_syns_and_ports() {
     assert_eq!(os("192.168.1.23"), Some("windows"));
     assert_eq!(os("192.168.1.31"), Some("linux"));
     assert_eq!(os("10.0.1.10"), Some("linux"));
-    assert!(p.ports.profile_note.contains("the hosts differ"));
+    assert!(p.ports.profile_note.json().contains("the hosts differ"));
     // Six ports of a browser prove no range; 400 connections on exactly 200 ports do.
     assert_eq!(g.observed_range, None);
     let x = load("port-exhaustion.pcap");
@@ -296,6 +300,7 @@ fn each_client_host_is_modelled_under_its_own_profile() {
     assert!(a
         .ports
         .profile_note
+        .json()
         .contains("each is modelled under its own"));
 
     // An override changes its host and no other.

@@ -43,13 +43,14 @@ impl OutcomeGroup {
         OutcomeGroup::Open,
     ];
 
+    /// The message that names it (`outcome-group-normal`, …).
     pub fn name(self) -> &'static str {
         match self {
-            OutcomeGroup::Normal => "normal",
-            OutcomeGroup::Refused => "refused",
-            OutcomeGroup::Unanswered => "unanswered",
-            OutcomeGroup::Reset => "reset",
-            OutcomeGroup::Open => "open",
+            OutcomeGroup::Normal => "outcome-group-normal",
+            OutcomeGroup::Refused => "outcome-group-refused",
+            OutcomeGroup::Unanswered => "outcome-group-unanswered",
+            OutcomeGroup::Reset => "outcome-group-reset",
+            OutcomeGroup::Open => "outcome-group-open",
         }
     }
 

@@ -1,9 +1,9 @@
 //! Right panel: the selected connection — its 4-tuple and outcome, and every state transition of
 //! both endpoints with its time and the packet (frame number) that caused it.
 
-use crate::app::i18n::t;
 use crate::app::state::AppState;
 use crate::app::timeline::model as timeline_model;
+use portlife::tr;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(sel) = state.selection else {
@@ -22,10 +22,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .resizable(true)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.heading(t(lang, "Connection"));
+                ui.heading(tr!(lang, "details-connection"));
                 if ui
                     .small_button("x")
-                    .on_hover_text(t(lang, "Clear selection"))
+                    .on_hover_text(tr!(lang, "details-clear-selection"))
                     .clicked()
                 {
                     close = true;
@@ -34,33 +34,38 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             ui.label(egui::RichText::new(&d.title).monospace().strong());
             egui::Grid::new("facts").num_columns(2).show(ui, |ui| {
                 for (k, v) in &d.facts {
-                    ui.weak(t(lang, k));
+                    ui.weak(tr!(lang, k));
                     ui.label(v);
                     ui.end_row();
                 }
             });
             ui.separator();
-            ui.label(egui::RichText::new(t(lang, "State transitions")).strong());
+            ui.label(egui::RichText::new(tr!(lang, "details-state-transitions")).strong());
             egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("transitions")
                     .num_columns(4)
                     .striped(true)
                     .show(ui, |ui| {
                         for h in [
-                            t(lang, "time (s)"),
-                            t(lang, "end"),
-                            t(lang, "from -> to"),
-                            t(lang, "frame"),
+                            tr!(lang, "details-column-time"),
+                            tr!(lang, "details-column-end"),
+                            tr!(lang, "details-transition"),
+                            tr!(lang, "details-column-frame"),
                         ] {
                             ui.strong(h);
                         }
                         ui.end_row();
                         for tr in &d.transitions {
                             ui.monospace(&tr.time);
-                            ui.label(t(lang, tr.side));
+                            ui.label(tr!(lang, tr.side));
                             if tr.inferred {
-                                ui.label(format!("{} -> {} ({})", tr.from, tr.to, t(lang, "inferred")))
-                                    .on_hover_text(t(lang, "Not in the capture: this end's packets are missing. The frame is the other end's packet that proves it happened."));
+                                ui.label(format!(
+                                    "{} -> {} ({})",
+                                    tr.from,
+                                    tr.to,
+                                    tr!(lang, "details-inferred")
+                                ))
+                                .on_hover_text(tr!(lang, "details-inferred-tooltip"));
                             } else {
                                 ui.label(format!("{} -> {}", tr.from, tr.to));
                             }

@@ -10,7 +10,7 @@ use portlife::i18n::Lang;
 use portlife::ports::Profiles;
 
 use super::derived::CaptureModel;
-use super::i18n::{self, tf, CjkFont};
+use super::i18n::{self, CjkFont};
 use super::inspector::state::InspectorState;
 use super::live::child::{LiveJob, LiveRequest, LiveState};
 use super::loader::LoadJob;
@@ -23,6 +23,7 @@ use super::timeline::model::{
 use super::timeline::state::TimelineState;
 use super::tour::state::TourState;
 use portlife::ports::ProfileKind;
+use portlife::tr;
 
 /// How the x axis is labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,10 +207,11 @@ impl AppState {
         match result {
             Ok(capture) => self.install(path, capture),
             Err(e) => {
-                self.error = Some(tf(
+                self.error = Some(tr!(
                     self.lang,
-                    "Could not open {}: {}",
-                    &[&path.display(), &e],
+                    "app-open-failed",
+                    path = path.display(),
+                    error = e
                 ));
             }
         }
@@ -218,11 +220,7 @@ impl AppState {
     /// Make `capture` the open capture.
     pub fn install(&mut self, path: PathBuf, capture: CaptureModel) {
         if capture.cancelled {
-            self.error = Some(tf(
-                self.lang,
-                "Loading {} was cancelled; showing the part read so far",
-                &[&path.display()],
-            ));
+            self.error = Some(tr!(self.lang, "app-load-cancelled", path = path.display()));
         }
         let capture = Arc::new(capture);
         // A finding's focus belongs to the capture it came from.

@@ -746,3 +746,103 @@ fn go_to_and_the_overview_strip_reach_any_row() {
     assert!(bottom > 40_000.0, "{bottom}");
     h.get_by_label(target);
 }
+
+/// `text` without its bracketed parts, innermost first (a message inside a message goes too).
+fn outside_brackets(text: &str) -> String {
+    let mut s = text.to_string();
+    while let Some(close) = s.find(']') {
+        let Some(open) = s[..close].rfind('[') else {
+            break;
+        };
+        s.replace_range(open..=close, " ");
+    }
+    s
+}
+
+/// The app in the pseudo-locale (every English message in brackets), on a capture with a
+/// connection selected and its hover sentence shown: every word of every widget's text is
+/// inside brackets, or is data (addresses, numbers, the file's name, TCP state and flag names,
+/// OS names), or is one of the accessible names tests find widgets by. A text written in the
+/// code instead of the resources would be found here.
+#[test]
+fn the_pseudo_locale_leaves_no_app_text_outside_the_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness();
+    h.state_mut().state.lang = portlife::i18n::Lang::Pseudo;
+    open(&mut h, &temp_capture(&dir));
+    h.get_by_label("10.0.0.2:40001 TimeWait span").click();
+    h.run();
+    h.get_by_label("10.0.0.2:40001 TimeWait span").hover();
+    h.run();
+    assert!(h.query_by_label("[Filters]").is_some());
+    // Names that are the same in every language, and the data on screen.
+    let mut names: Vec<String> = [
+        "SYN-SENT",
+        "SYN-RECEIVED",
+        "ESTABLISHED",
+        "FIN-WAIT-1",
+        "FIN-WAIT-2",
+        "CLOSE-WAIT",
+        "CLOSING",
+        "LAST-ACK",
+        "TIME-WAIT",
+        "CLOSED",
+        "LISTEN",
+        "Linux",
+        "Windows",
+        "macOS",
+        "FreeBSD",
+        "English",
+        "three.pcap",
+        "portlife-timeline.svg",
+        "2×MSL",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let capture = &h.state().state.loaded.as_ref().unwrap().capture;
+    names.extend(capture.connections.iter().map(|c| c.history.to_string()));
+    // Accessible names the tests find widgets by (ours, and egui's own), English on purpose.
+    let accessible = [
+        "Port timeline",
+        "Time axis",
+        "Overview of all rows",
+        "Resize panel",
+    ];
+    // One text per widget; a label wrapped over lines is a widget per line, so the texts are
+    // read in order as one, and a message's brackets may open on one and close on another.
+    use egui_kittest::kittest::NodeT;
+    let mut all = String::new();
+    for node in h.query_all(egui_kittest::kittest::By::new()) {
+        let ak = node.accesskit_node();
+        for text in [ak.label(), ak.value()].into_iter().flatten() {
+            // Accessible names of spans and cells, which the tests query in English.
+            if text.ends_with(" span") || text.ends_with(" cell") || accessible.contains(&&*text) {
+                continue;
+            }
+            // A label cut at the window's edge ends in … before its closing bracket.
+            if text.starts_with('[') && text.ends_with('…') {
+                continue;
+            }
+            all.push_str(&text);
+            all.push('\n');
+        }
+    }
+    let mut bare = std::collections::BTreeSet::new();
+    for line in outside_brackets(&all).lines() {
+        let words: Vec<String> = line
+            .split(|c: char| c.is_whitespace() || "(),:;·→<>=/|".contains(c))
+            .filter(|w| !w.is_empty())
+            .filter(|w| w.parse::<std::net::IpAddr>().is_err())
+            .filter(|w| w.parse::<std::net::SocketAddr>().is_err())
+            .filter(|w| !names.iter().any(|n| n == w))
+            // Acronyms: flags, protocols, formats (SYN-ACK, UTC, PNG).
+            .filter(|w| !w.chars().all(|c| c.is_ascii_uppercase() || c == '-'))
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1)
+            .map(str::to_string)
+            .collect();
+        if !words.is_empty() {
+            bare.insert(format!("{line:?}: {words:?}"));
+        }
+    }
+    assert!(bare.is_empty(), "text outside the resources:\n{bare:#?}");
+}

@@ -9,6 +9,7 @@ use clap::Args;
 use portlife::analysis::{self, Options};
 use portlife::i18n::Lang;
 use portlife::tour;
+use portlife::tr;
 
 #[derive(Args, Debug)]
 pub struct TourArgs {
@@ -30,11 +31,15 @@ pub fn run(args: &TourArgs) -> Result<()> {
     let Some(id) = &args.id else {
         for t in tour::all()? {
             println!(
-                "{}  {}  ({}, {} steps)",
-                t.id,
-                t.title.get(lang),
-                t.sample,
-                t.steps.len()
+                "{}",
+                tr!(
+                    lang,
+                    "tour-list-entry",
+                    id = &t.id,
+                    title = t.title.get(lang),
+                    sample = &t.sample,
+                    steps = t.steps.len()
+                )
             );
         }
         return Ok(());
@@ -46,27 +51,37 @@ pub fn run(args: &TourArgs) -> Result<()> {
     let a = analysis::analyze_file(&path, Options::default())
         .with_context(|| format!("tour {}: its sample {}", t.id, path.display()))?;
     let first = a.stats.first_ts_ns.unwrap_or(0);
-    println!("{} — {} ({})", t.id, t.title.get(lang), t.sample);
+    println!(
+        "{}",
+        tr!(
+            lang,
+            "tour-heading",
+            id = &t.id,
+            title = t.title.get(lang),
+            sample = &t.sample
+        )
+    );
     for (i, step) in t.steps.iter().enumerate() {
         let mut place = Vec::new();
         if let Some(s) = step.at_s {
-            place.push(format!("at {s:.3} s"));
+            place.push(tr!(lang, "tour-step-at", time = format!("{s:.3}")));
         }
         if let Some(c) = step.connection(&a.connections, first) {
             let c = &a.connections[c];
             let mut conn = format!("{} → {}", c.client, c.server);
             if let Some(at) = step.at_ns(first) {
                 let (client, server) = c.state_at(at);
-                conn.push_str(&format!(
-                    " (client {}, server {})",
-                    client.name(),
-                    server.name()
+                conn.push_str(&tr!(
+                    lang,
+                    "tour-step-states",
+                    client = client.name(),
+                    server = server.name()
                 ));
             }
             place.push(conn);
         }
         if let Some(p) = &step.profile {
-            place.push(format!("profile {p}"));
+            place.push(tr!(lang, "tour-step-profile", profile = p));
         }
         println!("\n{}. {}", i + 1, step.text.get(lang));
         if !place.is_empty() {

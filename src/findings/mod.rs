@@ -34,10 +34,11 @@ use serde_json::Value;
 use crate::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 
 use crate::decode::{Endpoint, IcmpReason};
-use crate::i18n::Lang;
+use crate::i18n::{Args, Lang};
 use crate::ports::profile::proves_range;
 use crate::ports::{OsProfile, Phase, PoolSeries, Pools, PortModel, ProfileOf};
 use crate::tcp::{Connection, Outcome, Role, TcpState, UdpFlow};
+use crate::{args, tr};
 
 mod capture;
 mod handshake;
@@ -132,37 +133,32 @@ impl FindingKind {
     }
 
     /// What several findings of this kind are, in `lang`: the heading of a group of them.
-    pub fn plural_name(self, lang: Lang) -> &'static str {
-        let (en, zh) = match self {
-            FindingKind::PortPoolPressure => ("port pools under pressure", "承受壓力的埠池"),
-            FindingKind::TimeWaitPileup => ("TIME-WAIT pile-ups", "TIME-WAIT 堆積"),
-            FindingKind::PortReusedInTimeWait => (
-                "4-tuples reused while in TIME-WAIT",
-                "在 TIME-WAIT 期間被重用的四元組",
-            ),
-            FindingKind::TimeWaitEndedByRst => {
-                ("TIME-WAITs ended by a RST", "被 RST 提前結束的 TIME-WAIT")
-            }
-            FindingKind::SynUnanswered => {
-                ("servers leaving SYNs unanswered", "不回應 SYN 的伺服器")
-            }
-            FindingKind::SynAckUnacknowledged => ("handshakes never completed", "沒有完成的交握"),
-            FindingKind::ConnectionRefused => ("servers refusing connections", "拒絕連線的伺服器"),
-            FindingKind::IcmpUnreachable => ("ICMP unreachable errors", "ICMP 無法抵達錯誤"),
-            FindingKind::ServerClosesFirst => ("servers closing first", "先關閉連線的伺服器"),
-            FindingKind::StartNotCaptured => ("starts not captured", "沒有擷取到的開頭"),
-            FindingKind::EndNotCaptured => ("ends not captured", "沒有擷取到的結尾"),
-            FindingKind::OneDirectional => ("one-direction captures", "只擷取到單向的連線"),
-            FindingKind::ClientPortsOutsideProfile => (
-                "hosts using ports outside their profile's range",
-                "使用設定檔範圍外埠的主機",
-            ),
-        };
-        match lang {
-            Lang::En => en,
-            Lang::ZhTw => zh,
-        }
+    pub fn plural_name(self, lang: Lang) -> String {
+        tr!(lang, &self.message("plural"))
     }
+
+    /// The id of one of its messages: `finding-time-wait-pileup-title` for `title` (also
+    /// `explanation`, `advice`, `plural`).
+    pub fn message(self, part: &str) -> String {
+        format!("finding-{}-{part}", self.id().replace('_', "-"))
+    }
+
+    /// Every kind.
+    pub const ALL: [FindingKind; 13] = [
+        FindingKind::PortPoolPressure,
+        FindingKind::TimeWaitPileup,
+        FindingKind::PortReusedInTimeWait,
+        FindingKind::TimeWaitEndedByRst,
+        FindingKind::SynUnanswered,
+        FindingKind::SynAckUnacknowledged,
+        FindingKind::ConnectionRefused,
+        FindingKind::IcmpUnreachable,
+        FindingKind::ServerClosesFirst,
+        FindingKind::StartNotCaptured,
+        FindingKind::EndNotCaptured,
+        FindingKind::OneDirectional,
+        FindingKind::ClientPortsOutsideProfile,
+    ];
 
     /// Whether the OS profile changes this finding (port phases, the range, TIME-WAIT length).
     /// The others come from the connections alone and survive a profile switch unchanged.
@@ -201,10 +197,11 @@ pub struct Finding {
     /// The book chapter that explains it (file name under book/src/; the zh-TW book under
     /// book/zh-TW/src/ has the same names).
     pub chapter: &'static str,
-    /// Title, explanation and advice in Traditional Chinese, written by the same detector from
-    /// the same numbers (not in JSON: the JSON report is language-neutral). See [`Finding::text`].
+    /// The variables of its title, explanation and advice (the messages
+    /// `finding-KIND-title`, `-explanation`, `-advice`), which [`Finding::text`] words in any
+    /// language; the fields above are their English words, which the JSON report carries.
     #[serde(skip)]
-    pub zh_tw: FindingText,
+    pub args: Args,
 }
 
 /// The human-readable texts of a finding in one language.
@@ -213,14 +210,6 @@ pub struct FindingText {
     pub title: String,
     pub explanation: String,
     pub advice: String,
-}
-
-/// Borrowed texts of a finding in one language ([`Finding::text`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct FindingTextRef<'a> {
-    pub title: &'a str,
-    pub explanation: &'a str,
-    pub advice: &'a str,
 }
 
 impl Finding {
@@ -236,25 +225,38 @@ impl Finding {
             evidence: BTreeMap::new(),
             advice: String::new(),
             chapter,
-            zh_tw: FindingText::default(),
+            args: Args::new(),
         }
     }
 
-    /// Title, explanation and advice in `lang` (English is the `title`, `explanation` and
-    /// `advice` fields; a missing translation falls back to them).
-    pub fn text(&self, lang: Lang) -> FindingTextRef<'_> {
-        let en = FindingTextRef {
-            title: &self.title,
-            explanation: &self.explanation,
-            advice: &self.advice,
-        };
+    /// Its texts from `args`: the English ones into `title`, `explanation` and `advice`.
+    fn say(&mut self, args: Args) {
+        self.args = args;
+        let en = self.render(Lang::En);
+        self.title = en.title;
+        self.explanation = en.explanation;
+        self.advice = en.advice;
+    }
+
+    fn render(&self, lang: Lang) -> FindingText {
+        let part = |p: &str| crate::i18n::format(lang, &self.kind.message(p), &self.args);
+        FindingText {
+            title: part("title"),
+            explanation: part("explanation"),
+            advice: part("advice"),
+        }
+    }
+
+    /// Title, explanation and advice in `lang` (the English ones are the `title`,
+    /// `explanation` and `advice` fields).
+    pub fn text(&self, lang: Lang) -> FindingText {
         match lang {
-            Lang::En => en,
-            Lang::ZhTw => FindingTextRef {
-                title: translated_or(&self.zh_tw.title, en.title),
-                explanation: translated_or(&self.zh_tw.explanation, en.explanation),
-                advice: translated_or(&self.zh_tw.advice, en.advice),
+            Lang::En => FindingText {
+                title: self.title.clone(),
+                explanation: self.explanation.clone(),
+                advice: self.advice.clone(),
             },
+            lang => self.render(lang),
         }
     }
 
@@ -273,15 +275,6 @@ impl Finding {
             })
             .collect::<Vec<_>>()
             .join(", ")
-    }
-}
-
-/// A text in the other language, or the English one where it has none.
-fn translated_or<'a>(text: &'a str, fallback: &'a str) -> &'a str {
-    if text.is_empty() {
-        fallback
-    } else {
-        text
     }
 }
 
@@ -387,15 +380,8 @@ pub fn grouped(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
 }
 
 /// The order every list of findings is shown in: most severe first, then by kind and first
-/// connection; their English counts said in the singular or plural they call for.
+/// connection.
 pub fn most_severe_first(mut out: Vec<Finding>) -> Vec<Finding> {
-    for f in &mut out {
-        for text in [&mut f.title, &mut f.explanation, &mut f.advice] {
-            if text.contains("(s)") {
-                *text = crate::i18n::english_counts(text);
-            }
-        }
-    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -406,42 +392,16 @@ pub fn most_severe_first(mut out: Vec<Finding>) -> Vec<Finding> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared advice texts.
-
-const ADVICE_REUSE_CONNECTIONS: &str = "Reuse connections instead of opening one per request: \
-HTTP keep-alive (HTTP/1.1 persistent connections, or HTTP/2) or a connection pool (a database \
-driver's pool, an HTTP client session) keeps a few ports busy instead of hundreds in TIME-WAIT.";
-
-const ADVICE_RANGE: &str = "If the load is real, widen the range: `sysctl net.ipv4.ip_local_port_range` \
-shows it, `sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` sets it (Linux since 4.2 prefers \
-even ports for connect() and odd ones for bind(), so pick ends of different parity). Spreading \
-connections over more destination IPs or ports also helps, since Linux counts ports per destination.";
-
-const ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` lets outgoing connections reuse a \
-TIME-WAIT 4-tuple when TCP timestamps make it safe: 0 = off, 1 = on, 2 = loopback only (the \
-default since Linux 4.19). It does nothing for a server's TIME-WAIT. Do not look for \
-`tcp_tw_recycle`: it broke clients behind NAT and was removed in Linux 4.12.";
-
-const ZH_ADVICE_REUSE_CONNECTIONS: &str =
-    "重複使用連線，而不是每個請求都開一條新連線：HTTP keep-alive\
-（HTTP/1.1 持續連線，或 HTTP/2）或連線池（資料庫驅動程式的連線池、HTTP 用戶端的 session）\
-只讓少數幾個埠忙碌，而不是讓數百個埠停在 TIME-WAIT。";
-
-const ZH_ADVICE_RANGE: &str = "如果負載是真實的，就擴大範圍：`sysctl net.ipv4.ip_local_port_range` \
-會顯示範圍，`sysctl -w net.ipv4.ip_local_port_range=\"15000 64001\"` 可以設定它（Linux 4.2 起 connect() \
-優先使用偶數埠、bind() 使用奇數埠，所以範圍的兩端要一奇一偶）。把連線分散到更多目的地 IP 或埠也有幫助，\
-因為 Linux 是以目的地計算埠的。";
-
-const ZH_ADVICE_TW_REUSE: &str = "`net.ipv4.tcp_tw_reuse` 允許對外連線在 TCP 時間戳記確保安全時，\
-重複使用處於 TIME-WAIT 的四元組：0 = 關閉，1 = 開啟，2 = 只限 loopback（Linux 4.19 起的預設值）。\
-它對伺服器的 TIME-WAIT 沒有作用。不要去找 `tcp_tw_recycle`：它讓 NAT 後方的用戶端出問題，\
-已在 Linux 4.12 中移除。";
-
-// ---------------------------------------------------------------------------------------------
-// Port pool pressure.
-
-// ---------------------------------------------------------------------------------------------
 // Helpers the families share.
+
+/// A variable a message selects on.
+pub(super) fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
 
 pub(super) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0

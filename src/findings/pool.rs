@@ -126,91 +126,33 @@ pub(super) fn pool_finding(
             "ch08-good-practice.md"
         },
     );
-    f.title = format!("{who}: {held} of {size} client ports held at once ({pct:.0} %)");
-    let mut expl = format!(
-        "At its peak this host held {held} ephemeral ports ({} assigned, {} active, {} in \
-         TIME-WAIT){} out of a range of {size}. ",
-        pool.peak.assigned,
-        pool.peak.active,
-        pool.peak.time_wait,
-        match pool.destination {
-            Some(d) => format!(" towards {d}"),
-            None => String::new(),
-        }
-    );
-    if range_source == "inferred" {
-        expl.push_str(&format!(
-            "The capture shows the range is only {}–{}: every port of that block was used, and \
-             used again, and no port outside it — a range much narrower than {}'s {}–{}. ",
-            range.0, range.1, default.label, default.port_lo, default.port_hi
-        ));
-    }
-    expl.push_str(
-        "When every port is held, connect() fails with EADDRNOTAVAIL (\"Cannot assign requested \
-         address\"): nothing is sent, so the failures are invisible on the wire — look for a \
-         silence in new connections.",
-    );
-    f.explanation = expl;
-    let mut advice = String::new();
-    if pool.peak.time_wait * 2 >= held {
-        advice.push_str("Most held ports are in TIME-WAIT: ");
-        advice.push_str(ADVICE_REUSE_CONNECTIONS);
-        advice.push(' ');
-    }
-    advice.push_str(ADVICE_RANGE);
     // Under `auto` the host's profile already has the inferred range.
     let not_taken = range_source == "inferred" && (profile.port_lo, profile.port_hi) != range;
-    if not_taken {
-        advice.push_str(&format!(
-            " To see the timeline against this range: `portlife report FILE --profile \
-             {}=custom:{}-{}:{}`.",
-            pool.host,
-            range.0,
-            range.1,
-            profile.time_wait_ns / S
-        ));
-    }
-    f.advice = advice;
-    f.zh_tw.title = format!("{who}：同時占用 {size} 個用戶端埠中的 {held} 個（{pct:.0} %）");
-    let mut zh = format!(
-        "在尖峰時，這台主機{}占用了 {held} 個臨時埠（已分配 {}、使用中 {}、TIME-WAIT {}），\
-         範圍共有 {size} 個埠。",
-        match pool.destination {
-            Some(d) => format!("對 {d} "),
-            None => String::new(),
+    f.say(args![
+        who = who,
+        held = held,
+        size = size,
+        pct = format!("{pct:.0}"),
+        assigned = pool.peak.assigned,
+        active = pool.peak.active,
+        time_wait = pool.peak.time_wait,
+        scope = if pool.destination.is_some() {
+            "destination"
+        } else {
+            "host"
         },
-        pool.peak.assigned,
-        pool.peak.active,
-        pool.peak.time_wait,
-    );
-    if range_source == "inferred" {
-        zh.push_str(&format!(
-            "擷取檔顯示範圍只有 {}–{}：這一段的每個埠都被使用、而且被重複使用，範圍外則沒有任何埠——\
-             比 {} 的 {}–{} 窄得多。",
-            range.0, range.1, default.label, default.port_lo, default.port_hi
-        ));
-    }
-    zh.push_str(
-        "當每個埠都被占用時，connect() 會以 EADDRNOTAVAIL（「Cannot assign requested address」，\
-         無法分配請求的位址）失敗：什麼都不會送出，所以在線路上看不到這些失敗——請留意新連線中出現的空白時段。",
-    );
-    f.zh_tw.explanation = zh;
-    let mut zh = String::new();
-    if pool.peak.time_wait * 2 >= held {
-        zh.push_str("被占用的埠大多處於 TIME-WAIT：");
-        zh.push_str(ZH_ADVICE_REUSE_CONNECTIONS);
-    }
-    zh.push_str(ZH_ADVICE_RANGE);
-    if not_taken {
-        zh.push_str(&format!(
-            "要以這個範圍檢視時間軸：`portlife report FILE --profile {}=custom:{}-{}:{}`。",
-            pool.host,
-            range.0,
-            range.1,
-            profile.time_wait_ns / S
-        ));
-    }
-    f.zh_tw.advice = zh;
+        destination = pool.destination.map(|d| d.to_string()).unwrap_or_default(),
+        range_source = range_source,
+        lo = range.0,
+        hi = range.1,
+        default_label = &default.label,
+        default_lo = default.port_lo,
+        default_hi = default.port_hi,
+        mostly_time_wait = yes_no(pool.peak.time_wait * 2 >= held),
+        suggest = yes_no(not_taken),
+        host = pool.host.to_string(),
+        time_wait_s = profile.time_wait_ns / S,
+    ]);
     f.ports = vec![Endpoint::new(pool.host, 0)];
     if let Some(d) = pool.destination {
         f.ports.push(d);
@@ -317,35 +259,17 @@ pub(super) fn client_ports_outside_profile(
             Severity::Info,
             "ch05-ranges.md",
         );
-        f.title = format!(
-            "{host}: {} of {} client ports outside {}'s range {}–{}",
-            outside.len(),
-            ports.len(),
-            profile.label,
-            profile.port_lo,
-            profile.port_hi
-        );
-        f.explanation = format!(
-            "This host used client ports {lo}–{hi}; {} of them are outside the selected \
-             profile's ephemeral range, so the occupancy percentages and TIME-WAIT lengths may \
-             not match this host's OS (or the application bound its ports explicitly).",
-            outside.len()
-        );
-        f.advice = format!("Try `--profile {host}={suggestion}`.");
-        f.zh_tw.title = format!(
-            "{host}:{} 個用戶端埠中有 {} 個在 {} 的範圍 {}–{} 之外",
-            ports.len(),
-            outside.len(),
-            profile.label,
-            profile.port_lo,
-            profile.port_hi
-        );
-        f.zh_tw.explanation = format!(
-            "這台主機使用了用戶端埠 {lo}–{hi}；其中 {} 個在所選設定檔的臨時埠範圍之外，所以占用百分比與 \
-             TIME-WAIT 長度可能與這台主機的作業系統不符（或是應用程式明確地綁定了它的埠）。",
-            outside.len()
-        );
-        f.zh_tw.advice = format!("試試 `--profile {host}={suggestion}`。");
+        f.say(args![
+            host = host.to_string(),
+            outside = outside.len(),
+            ports = ports.len(),
+            profile = &profile.label,
+            lo = profile.port_lo,
+            hi = profile.port_hi,
+            lowest = lo,
+            highest = hi,
+            suggestion = &suggestion,
+        ]);
         f.connections = run
             .iter()
             .filter(|u| !profile.contains(u.1))

@@ -98,39 +98,23 @@ pub(super) fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut V
             Severity::Warning,
             "ch08-good-practice.md",
         );
-        f.title = format!(
-            "{} short connections from {host} to {dst} in {span_s:.1} s, median lifetime {}, \
-             up to {peak_tw} ports in TIME-WAIT",
-            n,
-            fmt_ms(med_ns)
-        );
-        f.explanation = format!(
-            "{host} opened a new connection for almost every exchange with {dst} (median {sent} \
-             bytes sent, {recv} bytes received per connection) and closed each one itself, so \
-             each port then waits in TIME-WAIT for {tw_s} s ({}). Ports leave the pool much \
-             faster than they come back: at this rate ({:.0} per second) the {} ports of the \
-             range last about {:.0} s.",
-            profile.label, per_s, range, lasts_s,
-        );
-        f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
         f.connections = connections.clone();
         f.ports = vec![Endpoint::new(host, 0), dst];
-        f.zh_tw.title = format!(
-            "{host} 在 {span_s:.1} 秒內對 {dst} 開了 {} 條短連線，存續時間中位數 {}，\
-             最多 {peak_tw} 個埠處於 TIME-WAIT",
-            n,
-            fmt_ms(med_ns)
-        );
-        f.zh_tw.explanation = format!(
-            "{host} 幾乎每次與 {dst} 交換資料都開一條新連線（每條連線送出的位元組中位數 {sent}、\
-             收到 {recv}），而且每條都由自己關閉，所以每個埠接著要在 TIME-WAIT 等待 {tw_s} 秒（{}）。\
-             埠離開池子的速度遠快於回來的速度：以這個速率（每秒 {:.0} 條），範圍中的 {} 個埠大約只能撐 {:.0} 秒。",
-            profile.label,
-            per_s,
-            range,
-            lasts_s,
-        );
-        f.zh_tw.advice = format!("{ZH_ADVICE_REUSE_CONNECTIONS}{ZH_ADVICE_TW_REUSE}");
+        f.say(args![
+            count = n,
+            host = host.to_string(),
+            destination = dst.to_string(),
+            span = format!("{span_s:.1}"),
+            lifetime = fmt_ms(med_ns),
+            peak = peak_tw,
+            sent = sent,
+            received = recv,
+            time_wait_s = tw_s,
+            profile = &profile.label,
+            rate = format!("{per_s:.0}"),
+            range = range,
+            lasts = format!("{lasts_s:.0}"),
+        ]);
         f = f
             .ev("connections", n)
             .ev("median_lifetime_ms", round1(med_ns as f64 / 1e6))
@@ -191,43 +175,15 @@ pub(super) fn port_reused_in_time_wait(
             Severity::Warning,
             "ch04-time-wait.md",
         );
-        f.title = format!(
-            "{} connection(s) from {host} to {dst} reused a port still in TIME-WAIT",
-            v.len()
-        );
-        f.explanation = format!(
-            "A new SYN used the same 4-tuple (same client port, same server) as a connection \
-             that ended a median {:.1} s before, inside its {tw_s} s TIME-WAIT{}. Wireshark \
-             marks such SYNs \"TCP Port numbers reused\". It works when the other end accepts \
-             the new SYN (higher sequence number or a newer TCP timestamp); otherwise the SYN \
-             is answered with an old ACK or dropped and the connect stalls. Reuse this early \
-             means the client is short of ports or has tcp_tw_reuse enabled.",
-            after as f64 / 1e9,
-            if server_side {
-                " (the server's socket was the one in TIME-WAIT)"
-            } else {
-                ""
-            }
-        );
-        f.advice = format!("{ADVICE_REUSE_CONNECTIONS} {ADVICE_TW_REUSE}");
         f.connections = v.iter().map(|x| x.0).collect();
-        f.zh_tw.title = format!(
-            "從 {host} 到 {dst} 有 {} 條連線重複使用了仍處於 TIME-WAIT 的埠",
-            v.len()
-        );
-        f.zh_tw.explanation = format!(
-            "新的 SYN 使用了同一個四元組（相同的用戶端埠、相同的伺服器），而使用它的前一條連線在中位數 {:.1} 秒前\
-             才結束，仍在它 {tw_s} 秒的 TIME-WAIT 之內{}。Wireshark 會把這種 SYN 標示為「TCP Port numbers \
-             reused」。只要另一端接受新的 SYN（序號較大或 TCP 時間戳記較新）就能運作；否則 SYN 會收到舊的 ACK \
-             或被丟棄，連線就會卡住。這麼早就重複使用，表示用戶端缺少埠，或啟用了 tcp_tw_reuse。",
-            after as f64 / 1e9,
-            if server_side {
-                "（處於 TIME-WAIT 的是伺服器的 socket）"
-            } else {
-                ""
-            }
-        );
-        f.zh_tw.advice = format!("{ZH_ADVICE_REUSE_CONNECTIONS}{ZH_ADVICE_TW_REUSE}");
+        f.say(args![
+            count = v.len(),
+            host = host.to_string(),
+            destination = dst.to_string(),
+            after = format!("{:.1}", after as f64 / 1e9),
+            time_wait_s = tw_s,
+            side = if server_side { "server" } else { "client" },
+        ]);
         f.ports = ports_then(host, v.iter().map(|x| x.2), dst);
         f = f
             .ev("reuses", v.len())
@@ -280,35 +236,13 @@ pub(super) fn time_wait_ended_by_rst(
             Severity::Info,
             "ch04-time-wait.md",
         );
-        f.title = format!(
-            "{} TIME-WAIT(s) of {host} with {other} ended early by a RST",
-            v.len()
-        );
-        f.explanation = format!(
-            "A RST from {other} arrived while {host}'s socket was in TIME-WAIT and ended it a \
-             median {:.1} s in, instead of after {tw_s} s: RFC 1337's \"TIME-WAIT \
-             assassination\". Linux honours such a RST while net.ipv4.tcp_rfc1337 is 0 (the \
-             default); the port is Available again at once, and a late segment of the old \
-             connection could then be taken for part of a new one on the same 4-tuple.",
-            after as f64 / 1e9
-        );
-        f.advice = "Usually harmless. RFC 1337 recommends ignoring a RST in TIME-WAIT: on Linux \
-                    `sysctl net.ipv4.tcp_rfc1337=1`."
-            .into();
-        f.zh_tw.title = format!(
-            "{host} 與 {other} 之間有 {} 個 TIME-WAIT 被 RST 提前結束",
-            v.len()
-        );
-        f.zh_tw.explanation = format!(
-            "{host} 的 socket 還在 TIME-WAIT 時收到了來自 {other} 的 RST，於是在中位數 {:.1} 秒時就結束，\
-             而不是等滿 {tw_s} 秒：這就是 RFC 1337 所說的「TIME-WAIT assassination」（TIME-WAIT 暗殺）。\
-             只要 net.ipv4.tcp_rfc1337 是 0（預設值），Linux 就會接受這樣的 RST；埠立刻回到可用狀態，\
-             而舊連線遲到的區段就可能被當成同一個四元組上新連線的一部分。",
-            after as f64 / 1e9
-        );
-        f.zh_tw.advice =
-            "通常無害。RFC 1337 建議在 TIME-WAIT 時忽略 RST：在 Linux 上可設定 `sysctl net.ipv4.tcp_rfc1337=1`。"
-                .into();
+        f.say(args![
+            count = v.len(),
+            host = host.to_string(),
+            other = other.to_string(),
+            after = format!("{:.1}", after as f64 / 1e9),
+            time_wait_s = tw_s,
+        ]);
         f.connections = v.iter().map(|x| x.0).collect();
         f.ports = ports_then(host, v.iter().map(|x| x.2), other);
         f = f
@@ -342,36 +276,11 @@ pub(super) fn server_closes_first(conns: &[Connection], out: &mut Vec<Finding>) 
             Severity::Info,
             "ch04-time-wait.md",
         );
-        f.title = format!(
-            "{srv} closed first in {} of {} connections: TIME-WAIT sits on the server",
-            first.len(),
-            cs.len()
-        );
-        f.explanation = format!(
-            "Whoever sends the first FIN enters TIME-WAIT. Here the server {srv} did, so its \
-             sockets (keyed by each client's 4-tuple) wait in TIME-WAIT while the clients' ports \
-             are free at once. This uses no ephemeral ports, but a busy server accumulates \
-             TIME-WAIT sockets (memory, `ss -tan state time-wait` counts) — typical of HTTP \
-             with `Connection: close` or a server-side idle timeout."
-        );
-        f.advice = "Usually harmless for the server's ports. To avoid the churn, keep connections \
-            alive (HTTP keep-alive, longer server idle timeouts) or let the client close first. \
-            `tcp_tw_reuse` does not help here: it only affects outgoing connections."
-            .to_string();
-        f.zh_tw.title = format!(
-            "{srv} 在 {} 條連線中的 {} 條先關閉：TIME-WAIT 落在伺服器上",
-            cs.len(),
-            first.len()
-        );
-        f.zh_tw.explanation = format!(
-            "先送出 FIN 的一方進入 TIME-WAIT。這裡是伺服器 {srv}，所以它的 socket（以每個用戶端的四元組區分）\
-             在 TIME-WAIT 中等待，而用戶端的埠立刻就自由了。這不會耗用臨時埠，但繁忙的伺服器會累積 TIME-WAIT \
-             socket（耗用記憶體，可用 `ss -tan state time-wait` 計數）——這是 HTTP 使用 `Connection: close` \
-             或伺服器端閒置逾時的典型現象。"
-        );
-        f.zh_tw.advice = "對伺服器的埠來說通常無害。要避免這種反覆開關，就讓連線保持開啟（HTTP keep-alive、\
-            較長的伺服器閒置逾時），或讓用戶端先關閉。`tcp_tw_reuse` 在這裡幫不上忙：它只影響對外連線。"
-            .to_string();
+        f.say(args![
+            server = srv.to_string(),
+            closed = first.len(),
+            count = cs.len(),
+        ]);
         f.connections = first.iter().map(|c| c.id).collect();
         f.ports = vec![srv];
         f = f

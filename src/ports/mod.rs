@@ -43,7 +43,8 @@ pub use pool::{
     PortState,
 };
 pub use profile::{
-    host_guesses, Confidence, HostGuess, OsProfile, Profile, ProfileKind, ProfileParseError,
+    host_guesses, Confidence, HostChoice, HostClause, HostGuess, NoteHow, OsProfile, Profile,
+    ProfileKind, ProfileNote, ProfileParseError, RangeWhy, Reason,
 };
 
 /// The four phases of a port.
@@ -126,8 +127,8 @@ pub struct PortRow {
 pub struct PortModel {
     /// The profile of every host without one of its own in `host_profiles`.
     pub profile: OsProfile,
-    /// How the profiles were chosen; says so when `auto` guessed.
-    pub profile_note: String,
+    /// How the profiles were chosen; says so when `auto` guessed (in JSON: its English text).
+    pub profile_note: ProfileNote,
     /// The client hosts with a profile of their own (guessed or chosen), sorted by host.
     pub host_profiles: Vec<HostProfile>,
     /// What each client host's SYNs and ports say about its OS, busiest first (`auto` uses
@@ -373,7 +374,7 @@ fn derive_reusing(
     );
     PortModel {
         profile: profiles.default.clone(),
-        profile_note: String::new(),
+        profile_note: ProfileNote::default(),
         host_profiles: profiles.hosts.to_vec(),
         host_guesses: Vec::new(),
         capture_end_ns,

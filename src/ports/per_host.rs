@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::profile::{HostGuess, OsProfile, Profile, ProfileParseError};
+use super::profile::{HostChoice, HostGuess, OsProfile, Profile, ProfileNote, ProfileParseError};
 use crate::tcp::{Connection, UdpFlow};
 
 /// The user's profile choice for a whole capture.
@@ -161,7 +161,7 @@ pub fn resolve(
     conns: &[Connection],
     udp: &[UdpFlow],
     guesses: &[HostGuess],
-) -> (OsProfile, String, Vec<HostProfile>) {
+) -> (OsProfile, ProfileNote, Vec<HostProfile>) {
     let (default, mut note) = choice.default.resolve_with(conns, udp, guesses);
     let guessed = |host: IpAddr| guesses.iter().find(|g| g.host == host);
     let mut hosts: Vec<HostProfile> = match choice.default {
@@ -177,14 +177,26 @@ pub fn resolve(
     };
     for (host, p) in &choice.hosts {
         hosts.retain(|h| h.host != *host);
-        let (profile, source) = match p {
+        let (profile, source, said) = match p {
             Profile::Auto => match guessed(*host) {
-                Some(g) => (g.profile(), ProfileSource::Guessed),
+                Some(g) => (
+                    g.profile(),
+                    ProfileSource::Guessed,
+                    (OsProfile::named(g.os).label, g.observed_range),
+                ),
                 None => continue,
             },
-            p => (p.resolve_with(conns, udp, guesses).0, ProfileSource::Chosen),
+            p => {
+                let profile = p.resolve_with(conns, udp, guesses).0;
+                let label = profile.label.clone();
+                (profile, ProfileSource::Chosen, (label, None))
+            }
         };
-        note.push_str(&format!("; {host}: chosen {}", profile.label));
+        note.host_choices.push(HostChoice {
+            host: *host,
+            label: said.0,
+            observed: said.1,
+        });
         hosts.push(HostProfile {
             host: *host,
             profile,

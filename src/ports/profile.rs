@@ -44,7 +44,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::choice::ChoicePattern;
+use crate::i18n::Lang;
 use crate::tcp::{Connection, UdpFlow};
+use crate::tr;
 
 const S: i64 = 1_000_000_000;
 
@@ -284,7 +286,7 @@ impl FromStr for Profile {
 
 impl Profile {
     /// The concrete profile, and a note saying how it was chosen (a guess says so).
-    pub fn resolve(&self, conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, String) {
+    pub fn resolve(&self, conns: &[Connection], udp: &[UdpFlow]) -> (OsProfile, ProfileNote) {
         self.resolve_with(conns, udp, &host_guesses(conns))
     }
 
@@ -294,25 +296,26 @@ impl Profile {
         conns: &[Connection],
         udp: &[UdpFlow],
         hosts: &[HostGuess],
-    ) -> (OsProfile, String) {
+    ) -> (OsProfile, ProfileNote) {
+        let chosen = |p: OsProfile, label: &str| {
+            let note = ProfileNote::new(NoteHow::Chosen(label.to_string()));
+            (p, note)
+        };
         match self {
-            Profile::Linux => (OsProfile::linux(), "chosen: Linux (modern)".into()),
-            Profile::LinuxOld => (OsProfile::linux_old(), "chosen: Linux (old)".into()),
-            Profile::Windows => (OsProfile::windows(), "chosen: Windows".into()),
-            Profile::WindowsOld => (
-                OsProfile::windows_old(),
-                "chosen: Windows (2000/XP/2003)".into(),
-            ),
-            Profile::MacOs => (OsProfile::macos(), "chosen: macOS".into()),
-            Profile::FreeBsd => (OsProfile::freebsd(), "chosen: FreeBSD".into()),
+            Profile::Linux => chosen(OsProfile::linux(), "Linux (modern)"),
+            Profile::LinuxOld => chosen(OsProfile::linux_old(), "Linux (old)"),
+            Profile::Windows => chosen(OsProfile::windows(), "Windows"),
+            Profile::WindowsOld => chosen(OsProfile::windows_old(), "Windows (2000/XP/2003)"),
+            Profile::MacOs => chosen(OsProfile::macos(), "macOS"),
+            Profile::FreeBsd => chosen(OsProfile::freebsd(), "FreeBSD"),
             Profile::Custom {
                 lo,
                 hi,
                 time_wait_s,
             } => {
                 let p = OsProfile::custom(*lo, *hi, *time_wait_s);
-                let note = format!("chosen: {}", p.label);
-                (p, note)
+                let label = p.label.clone();
+                chosen(p, &label)
             }
             Profile::Auto => guess(conns, udp, hosts),
         }
@@ -327,8 +330,12 @@ pub struct HostGuess {
     /// `linux-old`).
     pub os: &'static str,
     pub confidence: Confidence,
-    /// What the wire showed, in words ("no TCP timestamps in its SYNs", …).
+    /// What the wire showed, in English words ("no TCP timestamps in its SYNs", …): `why` as
+    /// the JSON report says it.
     pub reasons: Vec<String>,
+    /// What the wire showed, for a view to say in its language ([`Reason::text`]).
+    #[serde(skip)]
+    pub why: Vec<Reason>,
     /// A range narrower than the OS default that its own traffic proves (`observed` below).
     pub observed_range: Option<(u16, u16)>,
     /// Connections whose SYN it sent (the evidence).
@@ -336,6 +343,15 @@ pub struct HostGuess {
 }
 
 impl HostGuess {
+    /// [`HostGuess::why`] in `lang`, in one line.
+    pub fn reasons_text(&self, lang: Lang) -> String {
+        join(
+            lang,
+            "profile-note-reasons-separator",
+            self.why.iter().map(|r| r.text(lang)),
+        )
+    }
+
     /// The profile this host's ports are modelled under: its OS's, with the range its traffic
     /// proves if narrower.
     pub fn profile(&self) -> OsProfile {
@@ -359,6 +375,17 @@ pub enum Confidence {
     Medium,
     /// Options, range and the order of the ports all agree.
     High,
+}
+
+impl Confidence {
+    /// Its serde name (`low`, `medium`, `high`), which the profile note's messages select on.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
 }
 
 /// The OS guess of every host that opened TCP connections whose SYN was captured, busiest
@@ -410,27 +437,27 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
         reading.pattern,
         ChoicePattern::OneParity { .. } | ChoicePattern::OneParityThenOther { .. }
     );
-    let mut reasons: Vec<String> = Vec::new();
+    let mut reasons: Vec<Reason> = Vec::new();
     let dynamic = min >= 49152;
     let linux = min >= 32768 && max <= 60999;
     // What the TTL says beside the options: Windows starts at 128, the others at 64.
-    let ttl_reason = |reasons: &mut Vec<String>, windows: bool| match (windows, ttl) {
+    let ttl_reason = |reasons: &mut Vec<Reason>, windows: bool| match (windows, ttl) {
         (true, Some(128)) | (false, Some(64)) => {
-            reasons.push(format!("initial TTL {}", if windows { 128 } else { 64 }));
+            reasons.push(Reason::InitialTtl(if windows { 128 } else { 64 }));
             true
         }
         (false, Some(128)) => {
-            reasons.push("but initial TTL 128, Windows' default".into());
+            reasons.push(Reason::ButTtl128);
             false
         }
         _ => true,
     };
     let (os, confidence) = if !printed.is_empty() && with_ts == 0 && dynamic && !ttl64 {
-        reasons.push("no TCP timestamps in its SYNs".into());
+        reasons.push(Reason::NoTimestamps);
         ttl_reason(&mut reasons, true);
-        reasons.push("ports in 49152–65535".into());
+        reasons.push(Reason::PortsDynamic);
         if sequential {
-            reasons.push("ports taken in sequence".into());
+            reasons.push(Reason::Sequential);
         }
         let sure = sequential || max > 60999 || ttl128;
         (
@@ -444,24 +471,21 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
     } else if !printed.is_empty() && with_ts == 0 && ttl128 {
         // Windows' SYN below its modern range: Windows before Vista, or a range set by hand
         // (then the range finding says which profile would hold the ports).
-        reasons.push("no TCP timestamps in its SYNs".into());
+        reasons.push(Reason::NoTimestamps);
         ttl_reason(&mut reasons, true);
         if min >= 1025 && max <= 5000 {
-            reasons.push("ports in 1025–5000, Windows' range before Vista".into());
+            reasons.push(Reason::PortsWindowsOld);
             ("windows-old", Confidence::Medium)
         } else {
-            reasons.push(format!(
-                "ports outside Vista's 49152–65535 ({min}–{max}): an older Windows or a tuned \
-                 range"
-            ));
+            reasons.push(Reason::OutsideVista { min, max });
             ("windows", Confidence::Low)
         }
     } else if stamped && linux {
-        reasons.push("TCP timestamps in its SYNs".into());
+        reasons.push(Reason::Timestamps);
         let agrees = ttl_reason(&mut reasons, false);
-        reasons.push("ports in 32768–60999".into());
+        reasons.push(Reason::PortsLinux);
         if parity {
-            reasons.push("ports of one parity first, as Linux connect() takes them".into());
+            reasons.push(Reason::OneParity);
         }
         (
             "linux",
@@ -472,9 +496,9 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
             },
         )
     } else if stamped && dynamic && max > 60999 {
-        reasons.push("TCP timestamps in its SYNs".into());
+        reasons.push(Reason::Timestamps);
         let agrees = ttl_reason(&mut reasons, false);
-        reasons.push("ports above Linux's 60999, in 49152–65535".into());
+        reasons.push(Reason::AboveLinux);
         (
             "macos",
             if agrees {
@@ -484,29 +508,31 @@ fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
             },
         )
     } else if stamped && (10000..32768).contains(&min) {
-        reasons.push("TCP timestamps in its SYNs".into());
+        reasons.push(Reason::Timestamps);
         ttl_reason(&mut reasons, false);
-        reasons.push("ports below 32768, in FreeBSD's 10000–65535".into());
+        reasons.push(Reason::BelowLinux);
         // A NAT or a tuned range shows the same: only the range speaks for FreeBSD here.
         ("freebsd", Confidence::Low)
     } else {
         let (p, why) = by_range(min, max);
-        reasons.push(why.trim_end_matches('.').into());
+        reasons.push(Reason::Range(why));
         (p, Confidence::Low)
     };
     let observed_range = observed(&ports, os);
     if let Some((lo, hi)) = observed_range {
-        reasons.push(format!(
-            "observed range {lo}–{hi}: {} connections on these {} ports only",
-            cs.len(),
-            u32::from(hi) - u32::from(lo) + 1
-        ));
+        reasons.push(Reason::Observed {
+            lo,
+            hi,
+            connections: cs.len(),
+            ports: u32::from(hi) - u32::from(lo) + 1,
+        });
     }
     HostGuess {
         host,
         os,
         confidence,
-        reasons,
+        reasons: reasons.iter().map(|r| r.text(Lang::En)).collect(),
+        why: reasons,
         observed_range,
         connections: cs.len() as u32,
     }
@@ -559,35 +585,21 @@ fn observed(ports: &[u16], os: &str) -> Option<(u16, u16)> {
 }
 
 /// The profile a port range alone points to, and why (when the SYNs say nothing surer).
-fn by_range(min: u16, max: u16) -> (&'static str, &'static str) {
+fn by_range(min: u16, max: u16) -> (&'static str, RangeWhy) {
     if min >= 49152 && max > 60999 {
-        (
-            "windows",
-            "all in 49152–65535 (RFC 6335 dynamic range) and above Linux's 60999: Windows or \
-             macOS; chose Windows (120 s TIME-WAIT), use --profile macos for 30 s",
-        )
+        ("windows", RangeWhy::DynamicAboveLinux)
     } else if min >= 49152 {
-        (
-            "linux",
-            "inside both Linux's 32768–60999 and Windows' 49152–65535; chose Linux, use \
-             --profile windows for 120 s TIME-WAIT",
-        )
+        ("linux", RangeWhy::LinuxAndWindows)
     } else if min >= 32768 && max <= 60999 {
-        ("linux", "inside Linux's 32768–60999")
+        ("linux", RangeWhy::InsideLinux)
     } else if min >= 32768 && max == 61000 {
-        ("linux-old", "port 61000 used: Linux's old 32768–61000")
+        ("linux-old", RangeWhy::LinuxOld)
     } else if min >= 32768 {
-        (
-            "linux",
-            "span Linux's and Windows' ranges (several hosts?); assumed Linux (modern)",
-        )
+        ("linux", RangeWhy::SpansLinuxAndWindows)
     } else if min >= 10000 {
-        ("freebsd", "some below 32768: FreeBSD's 10000–65535")
+        ("freebsd", RangeWhy::FreeBsd)
     } else {
-        (
-            "linux",
-            "some below 10000, outside every profile's range; assumed Linux (modern)",
-        )
+        ("linux", RangeWhy::BelowEvery)
     }
 }
 
@@ -596,37 +608,26 @@ fn by_range(min: u16, max: u16) -> (&'static str, &'static str) {
 /// one; from the client ports alone when
 /// no SYN says more (UDP ones only when there are no TCP ones: UDP "clients" are often fixed
 /// ports — L2TP 1701, NTP 123, mDNS 5353).
-fn guess(conns: &[Connection], udp: &[UdpFlow], hosts: &[HostGuess]) -> (OsProfile, String) {
+fn guess(conns: &[Connection], udp: &[UdpFlow], hosts: &[HostGuess]) -> (OsProfile, ProfileNote) {
     if let Some(first) = hosts.first() {
         let p = first.profile();
-        let clauses: Vec<String> = hosts
+        let clauses = hosts
             .iter()
-            .map(|h| {
-                let confidence = match h.confidence {
-                    Confidence::High => " (high confidence, ",
-                    Confidence::Medium => " (medium confidence, ",
-                    Confidence::Low => " (low confidence, ",
-                };
-                let n = match h.connections {
-                    1 => "1 connection): ".to_string(),
-                    n => format!("{n} connections): "),
-                };
-                format!(
-                    "{} {}{confidence}{n}{}",
-                    h.host,
-                    OsProfile::named(h.os).label,
-                    h.reasons.join(", ")
-                )
+            .map(|h| HostClause {
+                host: h.host,
+                label: OsProfile::named(h.os).label,
+                confidence: h.confidence,
+                connections: h.connections,
+                why: h.why.clone(),
             })
             .collect();
-        let mut note = format!("guessed {}: {}", p.name, clauses.join("; "));
-        if hosts.iter().any(|h| h.os != first.os) {
-            note.push_str(&format!(
-                "; the hosts differ: each is modelled under its own, a host with no SYN captured under that of {}",
-                first.host
-            ));
-        }
-        return (p, note);
+        let differ = hosts.iter().any(|h| h.os != first.os).then_some(first.host);
+        let how = NoteHow::Guessed {
+            profile: p.name.clone(),
+            hosts: clauses,
+            differ_from: differ,
+        };
+        return (p, ProfileNote::new(how));
     }
     let mut ports: Vec<u16> = conns
         .iter()
@@ -641,19 +642,289 @@ fn guess(conns: &[Connection], udp: &[UdpFlow], hosts: &[HostGuess]) -> (OsProfi
             .collect();
     }
     let (Some(&min), Some(&max)) = (ports.iter().min(), ports.iter().max()) else {
-        return (
-            OsProfile::linux(),
-            "guessed: no client ports with known roles; assumed Linux (modern)".into(),
-        );
+        return (OsProfile::linux(), ProfileNote::new(NoteHow::NoClientPorts));
     };
     let (name, why) = by_range(min, max);
     let p = OsProfile::named(name);
-    let note = format!(
-        "guessed {}: {} client port(s) in {min}–{max}, {why}",
-        p.name,
-        ports.len()
-    );
-    (p, note)
+    let how = NoteHow::ByRange {
+        profile: p.name.clone(),
+        ports: ports.len(),
+        min,
+        max,
+        why,
+    };
+    (p, ProfileNote::new(how))
+}
+
+/// Why a port range alone points to a profile ([`by_range`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeWhy {
+    DynamicAboveLinux,
+    LinuxAndWindows,
+    InsideLinux,
+    LinuxOld,
+    SpansLinuxAndWindows,
+    FreeBsd,
+    BelowEvery,
+}
+
+/// One thing a host's SYNs or ports showed about its OS ([`HostGuess::why`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    InitialTtl(u8),
+    ButTtl128,
+    NoTimestamps,
+    Timestamps,
+    PortsDynamic,
+    Sequential,
+    PortsWindowsOld,
+    OutsideVista {
+        min: u16,
+        max: u16,
+    },
+    PortsLinux,
+    OneParity,
+    AboveLinux,
+    BelowLinux,
+    Range(RangeWhy),
+    Observed {
+        lo: u16,
+        hi: u16,
+        connections: usize,
+        ports: u32,
+    },
+}
+
+impl Reason {
+    /// In `lang` (a message `profile-reason-*` or `profile-range-*`).
+    pub fn text(&self, lang: Lang) -> String {
+        match *self {
+            Reason::InitialTtl(ttl) => tr!(lang, "profile-reason-initial-ttl", ttl = ttl),
+            Reason::ButTtl128 => tr!(lang, "profile-reason-but-ttl-128"),
+            Reason::NoTimestamps => tr!(lang, "profile-reason-no-timestamps"),
+            Reason::Timestamps => tr!(lang, "profile-reason-timestamps"),
+            Reason::PortsDynamic => tr!(lang, "profile-reason-ports-dynamic"),
+            Reason::Sequential => tr!(lang, "profile-reason-sequential"),
+            Reason::PortsWindowsOld => tr!(lang, "profile-reason-ports-windows-old"),
+            Reason::OutsideVista { min, max } => {
+                tr!(lang, "profile-reason-outside-vista", min = min, max = max)
+            }
+            Reason::PortsLinux => tr!(lang, "profile-reason-ports-linux"),
+            Reason::OneParity => tr!(lang, "profile-reason-one-parity"),
+            Reason::AboveLinux => tr!(lang, "profile-reason-above-linux"),
+            Reason::BelowLinux => tr!(lang, "profile-reason-below-linux"),
+            Reason::Range(why) => why.text(lang),
+            Reason::Observed {
+                lo,
+                hi,
+                connections,
+                ports,
+            } => tr!(
+                lang,
+                "profile-reason-observed",
+                lo = lo,
+                hi = hi,
+                connections = connections,
+                ports = ports
+            ),
+        }
+    }
+}
+
+impl RangeWhy {
+    /// In `lang` (a message `profile-range-*`).
+    pub fn text(self, lang: Lang) -> String {
+        tr!(
+            lang,
+            match self {
+                RangeWhy::DynamicAboveLinux => "profile-range-dynamic-above-linux",
+                RangeWhy::LinuxAndWindows => "profile-range-linux-and-windows",
+                RangeWhy::InsideLinux => "profile-range-inside-linux",
+                RangeWhy::LinuxOld => "profile-range-linux-old",
+                RangeWhy::SpansLinuxAndWindows => "profile-range-spans-linux-and-windows",
+                RangeWhy::FreeBsd => "profile-range-freebsd",
+                RangeWhy::BelowEvery => "profile-range-below-every",
+            }
+        )
+    }
+}
+
+/// One client host's guess as the profile note states it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostClause {
+    pub host: IpAddr,
+    pub label: String,
+    pub confidence: Confidence,
+    pub connections: u32,
+    pub why: Vec<Reason>,
+}
+
+/// How the default profile was chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoteHow {
+    /// By the user; the label of what was chosen.
+    Chosen(String),
+    /// `auto`, from the client hosts' SYNs and ports ([`host_guesses`]), busiest first; a host
+    /// whose guess differs from the others names the one whose profile the rest get.
+    Guessed {
+        profile: String,
+        hosts: Vec<HostClause>,
+        differ_from: Option<IpAddr>,
+    },
+    /// `auto`, from the client ports' range alone (no SYN said more).
+    ByRange {
+        profile: String,
+        ports: usize,
+        min: u16,
+        max: u16,
+        why: RangeWhy,
+    },
+    /// `auto` with no client port whose role is known.
+    NoClientPorts,
+}
+
+/// How the profiles were chosen: the default's [`NoteHow`] and the hosts the user gave a
+/// profile of their own (`HOST=P`). A view says it in its language ([`ProfileNote::text`]); the
+/// JSON report has it in English ([`ProfileNote::json`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProfileNote {
+    pub how: NoteHow,
+    pub host_choices: Vec<HostChoice>,
+}
+
+/// A host given a profile of its own: the label of its profile and the range its traffic
+/// proved, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostChoice {
+    pub host: IpAddr,
+    pub label: String,
+    pub observed: Option<(u16, u16)>,
+}
+
+impl Default for ProfileNote {
+    fn default() -> Self {
+        ProfileNote::new(NoteHow::NoClientPorts)
+    }
+}
+
+impl ProfileNote {
+    pub fn new(how: NoteHow) -> Self {
+        ProfileNote {
+            how,
+            host_choices: Vec::new(),
+        }
+    }
+
+    /// The note in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let out = match &self.how {
+            NoteHow::Chosen(label) => tr!(lang, "profile-note-chosen", label = label),
+            NoteHow::NoClientPorts => tr!(lang, "profile-note-no-client-ports"),
+            NoteHow::ByRange {
+                profile,
+                ports,
+                min,
+                max,
+                why,
+            } => tr!(
+                lang,
+                "profile-note-by-range",
+                profile = profile,
+                ports = ports,
+                min = min,
+                max = max,
+                why = why.text(lang)
+            ),
+            NoteHow::Guessed {
+                profile,
+                hosts,
+                differ_from,
+            } => {
+                let clauses = hosts.iter().map(|h| {
+                    let reasons = h.why.iter().map(|r| r.text(lang));
+                    tr!(
+                        lang,
+                        "profile-note-host",
+                        host = h.host.to_string(),
+                        label = &h.label,
+                        confidence = h.confidence.name(),
+                        connections = h.connections,
+                        reasons = join(lang, "profile-note-reasons-separator", reasons)
+                    )
+                });
+                let mut s = tr!(
+                    lang,
+                    "profile-note-guessed",
+                    profile = profile,
+                    hosts = join(lang, "profile-note-hosts-separator", clauses)
+                );
+                if let Some(host) = differ_from {
+                    s.push_str(&tr!(
+                        lang,
+                        "profile-note-hosts-differ",
+                        host = host.to_string()
+                    ));
+                }
+                s
+            }
+        };
+        out + &self.host_choices_text(lang)
+    }
+
+    /// The hosts with a profile of their own, as the note's end says them.
+    fn host_choices_text(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        for HostChoice {
+            host,
+            label,
+            observed,
+        } in &self.host_choices
+        {
+            let mut label = label.clone();
+            if let Some((lo, hi)) = observed {
+                label.push_str(&tr!(lang, "profile-label-observed", lo = lo, hi = hi));
+            }
+            out.push_str(&tr!(
+                lang,
+                "profile-note-host-chosen",
+                host = host.to_string(),
+                label = label
+            ));
+        }
+        out
+    }
+
+    /// The note as the JSON report has it: the English one, but for a guess from the range
+    /// alone, whose count of client ports the JSON has always written "port(s)" (JSON never
+    /// changes, so that sentence keeps its wording here).
+    pub fn json(&self) -> String {
+        match &self.how {
+            NoteHow::ByRange {
+                profile,
+                ports,
+                min,
+                max,
+                why,
+            } => format!(
+                "guessed {profile}: {ports} client port(s) in {min}–{max}, {}{}",
+                why.text(Lang::En),
+                self.host_choices_text(Lang::En)
+            ),
+            _ => self.text(Lang::En),
+        }
+    }
+}
+
+impl Serialize for ProfileNote {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.json())
+    }
+}
+
+/// `items` joined by the message `separator` (a list's comma in `lang`).
+fn join(lang: Lang, separator: &str, items: impl Iterator<Item = String>) -> String {
+    let sep = tr!(lang, separator);
+    items.collect::<Vec<_>>().join(&sep)
 }
 
 #[cfg(test)]

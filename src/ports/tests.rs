@@ -370,7 +370,8 @@ fn auto_profile_guesses_and_says_so() {
     let t = run(&closed_by(Role::Client, 54321), T0 + S);
     let m = derive(t.connections(), &[], &Profile::Auto, T0 + S);
     assert_eq!(m.profile.name, "linux");
-    assert!(m.profile_note.starts_with("guessed"), "{}", m.profile_note);
+    let note = m.profile_note.json();
+    assert!(note.starts_with("guessed"), "{note}");
     let t = run(&closed_by(Role::Client, 64000), T0 + S);
     let m = derive(t.connections(), &[], &Profile::Auto, T0 + S);
     assert_eq!(m.profile.name, "windows");

@@ -1,17 +1,17 @@
 //! The text report: what a capture says about connections and ports, in plain sentences, in
-//! English or Traditional Chinese ([`Lang`]). Every text goes through [`tr`] and the catalog
-//! [`REPORT`]; numbers are formatted the same in both languages, so the two reports state the
-//! same values.
+//! any [`Lang`]. Every text is a message of `locales/*/report.ftl` (the findings' of
+//! `findings.ftl`, the profile note's of `report.ftl` too), written with [`tr!`](crate::tr);
+//! numbers are formatted here, the same in every language, so the reports state the same values.
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
 use std::io::{self, Write};
 
 use crate::analysis::Analysis;
 use crate::findings::{self, Finding, FindingGroup, Severity};
-use crate::i18n::{fill, lookup, Catalog, Lang};
+use crate::i18n::Lang;
 use crate::ports::PoolSeries;
 use crate::tcp::Outcome;
+use crate::tr;
 
 fn ts(ns: i64) -> String {
     chrono::DateTime::from_timestamp_nanos(ns)
@@ -23,121 +23,38 @@ fn secs(ns: i64) -> String {
     format!("{:.0} s", ns as f64 / 1e9)
 }
 
-/// `english` in `lang`, from [`REPORT`].
-pub fn tr(lang: Lang, english: &'static str) -> &'static str {
-    lookup(REPORT, lang, english)
+/// An outcome's description in `lang` (the English one is also [`Outcome::describe`]).
+pub fn outcome_text(lang: Lang, o: Outcome) -> String {
+    tr!(lang, outcome_id(o))
 }
 
-/// [`tr`], then the `{}` placeholders filled in order.
-fn trf(lang: Lang, english: &'static str, args: &[&dyn Display]) -> String {
-    fill(tr(lang, english), args)
-}
-
-/// An outcome's description in `lang` (the English one is [`Outcome::describe`]).
-pub fn outcome_text(lang: Lang, o: Outcome) -> &'static str {
-    tr(lang, o.describe())
-}
-
-/// A severity's label in `lang` (the English one is [`Severity::label`]).
-pub fn severity_text(lang: Lang, s: Severity) -> &'static str {
-    tr(lang, s.label())
-}
-
-/// The profile note ("guessed linux: 6 client port(s) in …, inside …") in `lang`. The note is
-/// made of fixed phrases (`ports::Profile::resolve`) around numbers, so it is translated phrase by
-/// phrase with [`PROFILE_NOTE`]; the numbers stay where they are.
-pub fn profile_note_text(lang: Lang, note: &str) -> String {
-    match lang {
-        Lang::En => note.to_string(),
-        Lang::ZhTw => PROFILE_NOTE
-            .iter()
-            .fold(note.to_string(), |s, (en, zh)| s.replace(en, zh)),
+/// The message of an outcome's description.
+pub fn outcome_id(o: Outcome) -> &'static str {
+    match o {
+        Outcome::FinFin => "outcome-fin-fin",
+        Outcome::ResetByClient => "outcome-reset-by-client",
+        Outcome::ResetByServer => "outcome-reset-by-server",
+        Outcome::Refused => "outcome-refused",
+        Outcome::Unreachable => "outcome-unreachable",
+        Outcome::Unanswered => "outcome-unanswered",
+        Outcome::OpenAtEnd => "outcome-open-at-end",
+        Outcome::MidStream => "outcome-mid-stream",
+        Outcome::ClosedByClient => "outcome-closed-by-client",
+        Outcome::ClosedByServer => "outcome-closed-by-server",
     }
 }
 
-/// The phrases of `ports::Profile::resolve`'s notes, whole sentences before the short pieces
-/// they contain.
-pub const PROFILE_NOTE: Catalog = &[
-    (
-        "guessed: no client ports with known roles; assumed Linux (modern)",
-        "猜測：沒有角色已知的用戶端埠；假設為 Linux (modern)",
-    ),
-    (
-        "all in 49152–65535 (RFC 6335 dynamic range) and above Linux's 60999: Windows or macOS; chose Windows (120 s TIME-WAIT), use --profile macos for 30 s",
-        "全部位於 49152–65535（RFC 6335 動態範圍）且高於 Linux 的 60999：是 Windows 或 macOS；選擇 Windows（TIME-WAIT 120 秒），要 30 秒請用 --profile macos",
-    ),
-    (
-        "inside both Linux's 32768–60999 and Windows' 49152–65535; chose Linux, use --profile windows for 120 s TIME-WAIT",
-        "同時位於 Linux 的 32768–60999 與 Windows 的 49152–65535 之內；選擇 Linux，要 120 秒的 TIME-WAIT 請用 --profile windows",
-    ),
-    ("inside Linux's 32768–60999", "位於 Linux 的 32768–60999 之內"),
-    (
-        "port 61000 used: Linux's old 32768–61000",
-        "用到了埠 61000:Linux 舊版的 32768–61000",
-    ),
-    (
-        "span Linux's and Windows' ranges (several hosts?); assumed Linux (modern)",
-        "橫跨 Linux 與 Windows 的範圍（多台主機？）；假設為 Linux (modern)",
-    ),
-    (
-        "some below 32768: FreeBSD's 10000–65535",
-        "部分低於 32768:FreeBSD 的 10000–65535",
-    ),
-    (
-        "some below 10000, outside every profile's range; assumed Linux (modern)",
-        "部分低於 10000，在所有設定檔的範圍之外；假設為 Linux (modern)",
-    ),
-    (
-        "but initial TTL 128, Windows' default",
-        "但初始 TTL 是 128，也就是 Windows 的預設值",
-    ),
-    ("initial TTL ", "初始 TTL "),
-    (
-        "ports in 1025–5000, Windows' range before Vista",
-        "埠位於 1025–5000,Vista 之前 Windows 的範圍",
-    ),
-    (
-        "ports outside Vista's 49152–65535 (",
-        "埠不在 Vista 以後的 49152–65535 之內（",
-    ),
-    (
-        "): an older Windows or a tuned range",
-        "）：較舊的 Windows 或調整過的範圍",
-    ),
-    ("no TCP timestamps in its SYNs", "SYN 不帶 TCP 時間戳記"),
-    ("TCP timestamps in its SYNs", "SYN 帶有 TCP 時間戳記"),
-    ("ports taken in sequence", "埠依序取用"),
-    (
-        "ports of one parity first, as Linux connect() takes them",
-        "先用同一奇偶的埠，正如 Linux 的 connect() 的取法",
-    ),
-    (
-        "ports above Linux's 60999, in 49152–65535",
-        "埠高於 Linux 的 60999，位於 49152–65535",
-    ),
-    (
-        "ports below 32768, in FreeBSD's 10000–65535",
-        "埠低於 32768，位於 FreeBSD 的 10000–65535",
-    ),
-    ("ports in 49152–65535", "埠位於 49152–65535"),
-    ("ports in 32768–60999", "埠位於 32768–60999"),
-    ("observed range ", "觀察到的範圍 "),
-    (" connections on these ", " 條連線只用了這 "),
-    (" ports only", " 個埠"),
-    (" (high confidence, ", "（信心度高，"),
-    (" (medium confidence, ", "（信心度中，"),
-    (" (low confidence, ", "（信心度低，"),
-    (
-        "; the hosts differ: each is modelled under its own, a host with no SYN captured under that of ",
-        "；各主機不同：每台主機各用自己的設定檔，沒有擷取到 SYN 的主機則採用這台主機的：",
-    ),
-    (": chosen ", "：已選擇 "),
-    (" connections): ", " 條連線）："),
-    (" connection): ", " 條連線）："),
-    (" client port(s) in ", " 個用戶端埠，位於 "),
-    ("guessed ", "猜測為 "),
-    ("chosen: ", "已選擇："),
-];
+/// A severity's label in `lang` (the English one is also [`Severity::label`]).
+pub fn severity_text(lang: Lang, s: Severity) -> String {
+    tr!(
+        lang,
+        match s {
+            Severity::Info => "severity-info",
+            Severity::Warning => "severity-warning",
+            Severity::Critical => "severity-critical",
+        }
+    )
+}
 
 /// The whole text report: findings first, then the capture's statistics and its connections.
 pub fn write_text(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<()> {
@@ -148,34 +65,40 @@ pub fn write_text(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<
     writeln!(
         out,
         "  {}",
-        trf(lang, "format: {}{}", &[&format!("{:?}", a.format), &gz])
+        tr!(
+            lang,
+            "report-format",
+            format = format!("{:?}", a.format),
+            compression = gz
+        )
     )?;
     writeln!(
         out,
         "  {}",
-        trf(
+        tr!(
             lang,
-            "packets: {}  ({} bytes on the wire)",
-            &[&s.packets, &s.wire_bytes]
+            "report-packets",
+            packets = s.packets,
+            bytes = s.wire_bytes
         )
     )?;
     if let (Some(f), Some(l)) = (s.first_ts_ns, s.last_ts_ns) {
-        writeln!(out, "  {}", trf(lang, "first: {}", &[&ts(f)]))?;
-        writeln!(out, "  {}", trf(lang, "last:  {}", &[&ts(l)]))?;
+        writeln!(out, "  {}", tr!(lang, "report-first", time = ts(f)))?;
+        writeln!(out, "  {}", tr!(lang, "report-last", time = ts(l)))?;
         let span = format!("{:.6} s", s.duration_s());
-        writeln!(out, "  {}", trf(lang, "span:  {}", &[&span]))?;
+        writeln!(out, "  {}", tr!(lang, "report-span", span = span))?;
     }
-    writeln!(out, "  {}", tr(lang, "link types:"))?;
+    writeln!(out, "  {}", tr!(lang, "report-link-types"))?;
     for (k, v) in &s.link_types {
         writeln!(out, "    {k:<24} {v}")?;
     }
-    writeln!(out, "  {}", tr(lang, "protocols:"))?;
+    writeln!(out, "  {}", tr!(lang, "report-protocols"))?;
     for (k, v) in &s.protocols {
         writeln!(out, "    {k:<24} {v}")?;
     }
     // Only when there is something to say, so a plain capture's report is as it was.
     if !s.encapsulations.is_empty() {
-        writeln!(out, "  {}", tr(lang, "encapsulations:"))?;
+        writeln!(out, "  {}", tr!(lang, "report-encapsulations"))?;
         for (k, v) in &s.encapsulations {
             writeln!(out, "    {k:<24} {v}")?;
         }
@@ -184,17 +107,13 @@ pub fn write_text(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<
         writeln!(
             out,
             "  {}",
-            trf(
-                lang,
-                "IP datagrams reassembled from fragments: {}",
-                &[&s.reassembled_datagrams]
-            )
+            tr!(lang, "report-reassembled", count = s.reassembled_datagrams)
         )?;
     }
     writeln!(
         out,
         "  {}",
-        trf(lang, "distinct TCP 4-tuples: {}", &[&s.tcp_4tuples])
+        tr!(lang, "report-tcp-4tuples", count = s.tcp_4tuples)
     )?;
     write_connections(out, a, lang)
 }
@@ -206,39 +125,33 @@ fn write_host_profiles(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Re
         return Ok(());
     }
     const SHOWN: usize = 20;
-    writeln!(out, "  {}", tr(lang, "each host's profile:"))?;
+    writeln!(out, "  {}", tr!(lang, "report-host-profiles"))?;
     for h in a.ports.host_profiles.iter().take(SHOWN) {
         let how = match h.source {
-            crate::ports::ProfileSource::Guessed => tr(lang, "guessed"),
-            crate::ports::ProfileSource::Chosen => tr(lang, "chosen"),
+            crate::ports::ProfileSource::Guessed => tr!(lang, "report-profile-guessed"),
+            crate::ports::ProfileSource::Chosen => tr!(lang, "report-profile-chosen"),
         };
         let p = &h.profile;
         writeln!(
             out,
             "    {:<24} {}",
             h.host.to_string(),
-            trf(
+            tr!(
                 lang,
-                "{} (ports {}–{}, TIME-WAIT {}), {}",
-                &[
-                    &p.label,
-                    &p.port_lo,
-                    &p.port_hi,
-                    &secs(p.time_wait_ns),
-                    &how
-                ]
+                "report-host-profile",
+                label = &p.label,
+                lo = p.port_lo,
+                hi = p.port_hi,
+                time_wait = secs(p.time_wait_ns),
+                source = how
             )
         )?;
     }
     if a.ports.host_profiles.len() > SHOWN {
         let more = a.ports.host_profiles.len() - SHOWN;
-        writeln!(out, "    {}", trf(lang, "… and {} more", &[&more]))?;
+        writeln!(out, "    {}", tr!(lang, "report-and-more", count = more))?;
     }
-    writeln!(
-        out,
-        "    {}",
-        tr(lang, "(any other host: the profile above)")
-    )
+    writeln!(out, "    {}", tr!(lang, "report-other-hosts"))
 }
 
 /// Connections, outcomes, port pools, TIME-WAIT, reuse and the ambiguities, as text.
@@ -247,23 +160,21 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
     writeln!(
         out,
         "  {}",
-        trf(
+        tr!(
             lang,
-            "profile: {} (ports {}–{}, TIME-WAIT {}) — {}",
-            &[
-                &p.label,
-                &p.port_lo,
-                &p.port_hi,
-                &secs(p.time_wait_ns),
-                &profile_note_text(lang, &a.ports.profile_note)
-            ]
+            "report-profile",
+            label = &p.label,
+            lo = p.port_lo,
+            hi = p.port_hi,
+            time_wait = secs(p.time_wait_ns),
+            note = a.ports.profile_note.text(lang)
         )
     )?;
     write_host_profiles(out, a, lang)?;
     writeln!(
         out,
         "  {}",
-        trf(lang, "TCP connections: {}", &[&a.connections.len()])
+        tr!(lang, "report-tcp-connections", count = a.connections.len())
     )?;
     let mut by_outcome: BTreeMap<Outcome, usize> = BTreeMap::new();
     for c in &a.connections {
@@ -271,17 +182,13 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
     }
     for (o, n) in &by_outcome {
         let text = outcome_text(lang, *o);
-        writeln!(out, "    {} {n}", pad(text, 42))?;
+        writeln!(out, "    {} {n}", pad(&text, 42))?;
     }
     if !a.udp_flows.is_empty() {
         writeln!(
             out,
             "  {}",
-            trf(
-                lang,
-                "UDP flows (request/response, 30 s idle timeout): {}",
-                &[&a.udp_flows.len()]
-            )
+            tr!(lang, "report-udp-flows", count = a.udp_flows.len())
         )?;
     }
 
@@ -301,10 +208,11 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
     writeln!(
         out,
         "  {}",
-        trf(
+        tr!(
             lang,
-            "closed first: client {}, server {}",
-            &[&closers(false), &closers(true)]
+            "report-closed-first",
+            client = closers(false),
+            server = closers(true)
         )
     )?;
     let untold = a
@@ -316,11 +224,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
         writeln!(
             out,
             "    {}",
-            trf(
-                lang,
-                "… and {} closed where one direction is missing: who closed first cannot be told",
-                &[&untold]
-            )
+            tr!(lang, "report-closed-untold", count = untold)
         )?;
     }
     let tw_spans = |server_side: bool| {
@@ -333,19 +237,21 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
     writeln!(
         out,
         "  {}",
-        trf(
+        tr!(
             lang,
-            "TIME-WAIT: {} client port(s), {} server socket(s)",
-            &[&tw_spans(false), &tw_spans(true)]
+            "report-time-wait",
+            clients = tw_spans(false),
+            servers = tw_spans(true)
         )
     )?;
     writeln!(
         out,
         "  {}",
-        trf(
+        tr!(
             lang,
-            "reused 4-tuples: {} ({} while the previous connection was still in TIME-WAIT)",
-            &[&a.ports.reused_4tuples, &a.ports.reused_during_time_wait]
+            "report-reused-4tuples",
+            reused = a.ports.reused_4tuples,
+            during = a.ports.reused_during_time_wait
         )
     )?;
     let reused_ports = a
@@ -357,19 +263,15 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
     writeln!(
         out,
         "  {}",
-        trf(
-            lang,
-            "client ports used by more than one connection: {}",
-            &[&reused_ports]
-        )
+        tr!(lang, "report-reused-ports", count = reused_ports)
     )?;
 
-    writeln!(out, "  {}", tr(lang, "peak occupancy per host:"))?;
+    writeln!(out, "  {}", tr!(lang, "report-peak-per-host"))?;
     for h in &a.ports.hosts {
         write_peak(out, h, lang)?;
     }
     if !a.ports.destinations.is_empty() {
-        writeln!(out, "  {}", tr(lang, "peak occupancy per destination:"))?;
+        writeln!(out, "  {}", tr!(lang, "report-peak-per-destination"))?;
         let mut dests: Vec<&PoolSeries> = a.ports.destinations.iter().collect();
         dests.sort_by_key(|d| std::cmp::Reverse(d.peak.held()));
         for d in dests.iter().take(10) {
@@ -379,7 +281,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
             writeln!(
                 out,
                 "    {}",
-                trf(lang, "… and {} more", &[&(dests.len() - 10)])
+                tr!(lang, "report-and-more", count = dests.len() - 10)
             )?;
         }
     }
@@ -390,11 +292,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
         writeln!(
             out,
             "  {}",
-            trf(
-                lang,
-                "note: {} connection(s) started before the capture: roles inferred",
-                &[&inferred]
-            )
+            tr!(lang, "report-note-roles-inferred", count = inferred)
         )?;
     }
     let open = by_outcome.get(&Outcome::OpenAtEnd).copied().unwrap_or(0)
@@ -403,11 +301,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
         writeln!(
             out,
             "  {}",
-            trf(
-                lang,
-                "note: {} connection(s) still open when the capture ended: their spans are cut there",
-                &[&open]
-            )
+            tr!(lang, "report-note-open-at-end", count = open)
         )?;
     }
     let truncated_tw = a
@@ -420,11 +314,7 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
         writeln!(
             out,
             "  {}",
-            trf(
-                lang,
-                "note: {} TIME-WAIT period(s) outlast the capture",
-                &[&truncated_tw]
-            )
+            tr!(lang, "report-note-time-wait-outlasts", count = truncated_tw)
         )?;
     }
     Ok(())
@@ -447,17 +337,15 @@ fn write_peak(out: &mut impl Write, s: &PoolSeries, lang: Lang) -> io::Result<()
     writeln!(
         out,
         "    {who:<44} {}",
-        trf(
+        tr!(
             lang,
-            "{} port(s) = {} % (assigned {}, active {}, TIME-WAIT {}) at {}",
-            &[
-                &s.peak.held(),
-                &format!("{:.2}", s.peak.occupancy_pct),
-                &s.peak.assigned,
-                &s.peak.active,
-                &s.peak.time_wait,
-                &ts(s.peak.ts_ns)
-            ]
+            "report-peak",
+            held = s.peak.held(),
+            pct = format!("{:.2}", s.peak.occupancy_pct),
+            assigned = s.peak.assigned,
+            active = s.peak.active,
+            time_wait = s.peak.time_wait,
+            time = ts(s.peak.ts_ns)
         )
     )
 }
@@ -468,21 +356,21 @@ fn write_peak(out: &mut impl Write, s: &PoolSeries, lang: Lang) -> io::Result<()
 /// explanation and advice once. Says so when there are none.
 pub fn write_findings(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::Result<()> {
     if a.findings.is_empty() {
-        return writeln!(out, "{}", tr(lang, "findings: none"));
+        return writeln!(out, "{}", tr!(lang, "report-findings-none"));
     }
     let groups = findings::grouped(&a.findings);
     if groups.iter().any(FindingGroup::folded) {
         writeln!(
             out,
             "{}",
-            trf(
-                lang,
-                "findings ({}; alike ones grouped, every one in --json):",
-                &[&a.findings.len()]
-            )
+            tr!(lang, "report-findings-grouped", count = a.findings.len())
         )?;
     } else {
-        writeln!(out, "{}", trf(lang, "findings ({}):", &[&a.findings.len()]))?;
+        writeln!(
+            out,
+            "{}",
+            tr!(lang, "report-findings", count = a.findings.len())
+        )?;
     }
     for g in &groups {
         if g.folded() {
@@ -507,7 +395,7 @@ fn write_finding(out: &mut impl Write, f: &Finding, lang: Lang) -> io::Result<()
     writeln!(
         out,
         "      {}",
-        trf(lang, "evidence: {}", &[&f.evidence_line()])
+        tr!(lang, "report-evidence", evidence = f.evidence_line())
     )?;
     if !f.connections.is_empty() {
         let shown: Vec<String> = f.connections.iter().take(8).map(u32::to_string).collect();
@@ -518,10 +406,18 @@ fn write_finding(out: &mut impl Write, f: &Finding, lang: Lang) -> io::Result<()
             String::new()
         };
         let list = format!("{}{more}", shown.join(", "));
-        writeln!(out, "      {}", trf(lang, "connections: {}", &[&list]))?;
+        writeln!(
+            out,
+            "      {}",
+            tr!(lang, "report-connections", list = list)
+        )?;
     }
-    writeln!(out, "      {}", trf(lang, "why: {}", &[&text.explanation]))?;
-    writeln!(out, "      {}", trf(lang, "do: {}", &[&text.advice]))?;
+    writeln!(
+        out,
+        "      {}",
+        tr!(lang, "report-why", text = &text.explanation)
+    )?;
+    writeln!(out, "      {}", tr!(lang, "report-do", text = &text.advice))?;
     write_chapter(out, f, lang)
 }
 
@@ -532,14 +428,12 @@ fn write_group(out: &mut impl Write, g: &FindingGroup<'_>, lang: Lang) -> io::Re
         out,
         "  [{}] {}",
         severity_text(lang, g.severity),
-        trf(
+        tr!(
             lang,
-            "{} {} ({} connections in all), the largest first:",
-            &[
-                &g.members.len(),
-                &g.kind.plural_name(lang),
-                &g.connections()
-            ]
+            "report-group",
+            count = g.members.len(),
+            kind = g.kind.plural_name(lang),
+            connections = g.connections()
         )
     )?;
     for (_, f) in g.members.iter().take(FindingGroup::LISTED) {
@@ -550,20 +444,16 @@ fn write_group(out: &mut impl Write, g: &FindingGroup<'_>, lang: Lang) -> io::Re
         writeln!(
             out,
             "      {}",
-            trf(
-                lang,
-                "… {} more like these (each with its numbers in --json)",
-                &[&more]
-            )
+            tr!(lang, "report-group-more", count = more)
         )?;
     }
     let text = first.text(lang);
     writeln!(
         out,
         "      {}",
-        trf(lang, "why (the first): {}", &[&text.explanation])
+        tr!(lang, "report-why-first", text = &text.explanation)
     )?;
-    writeln!(out, "      {}", trf(lang, "do: {}", &[&text.advice]))?;
+    writeln!(out, "      {}", tr!(lang, "report-do", text = &text.advice))?;
     write_chapter(out, first, lang)
 }
 
@@ -571,166 +461,30 @@ fn write_chapter(out: &mut impl Write, f: &Finding, lang: Lang) -> io::Result<()
     writeln!(
         out,
         "      {}",
-        trf(
+        tr!(
             lang,
-            "read: book chapter {} ({})",
-            &[&chapter_path(lang, f.chapter), &f.kind.id()]
+            "report-read",
+            chapter = chapter_path(lang, f.chapter),
+            kind = f.kind.id()
         )
     )
 }
 
 /// The book chapter a finding points at, in the book of `lang`.
 pub fn chapter_path(lang: Lang, chapter: &str) -> String {
-    match lang {
-        Lang::En => chapter.to_string(),
-        Lang::ZhTw => format!("zh-TW/{chapter}"),
+    match lang.info().book {
+        None => chapter.to_string(),
+        Some(book) => format!("{book}/{chapter}"),
     }
 }
-
-/// Every text of the report with its Traditional Chinese translation (terms: the glossary of
-/// `book/zh-TW`). Keys are the exact English texts passed to [`tr`].
-pub const REPORT: Catalog = &[
-    ("format: {}{}", "格式：{}{}"),
-    (
-        "packets: {}  ({} bytes on the wire)",
-        "封包：{}（線路上共 {} 位元組）",
-    ),
-    ("first: {}", "第一個封包：{}"),
-    ("last:  {}", "最後一個封包：{}"),
-    ("span:  {}", "時間長度：{}"),
-    ("link types:", "鏈路類型："),
-    ("protocols:", "協定："),
-    ("encapsulations:", "封裝："),
-    (
-        "IP datagrams reassembled from fragments: {}",
-        "由分段重組的 IP 資料包：{}",
-    ),
-    ("distinct TCP 4-tuples: {}", "不同的 TCP 四元組：{}"),
-    (
-        "profile: {} (ports {}–{}, TIME-WAIT {}) — {}",
-        "設定檔：{}（埠 {}–{},TIME-WAIT {}）— {}",
-    ),
-    ("each host's profile:", "各主機的設定檔："),
-    ("guessed", "猜測"),
-    ("chosen", "已選擇"),
-    (
-        "{} (ports {}–{}, TIME-WAIT {}), {}",
-        "{}（埠 {}–{},TIME-WAIT {}），{}",
-    ),
-    (
-        "(any other host: the profile above)",
-        "（其他主機：採用上面的設定檔）",
-    ),
-    ("TCP connections: {}", "TCP 連線：{}"),
-    (
-        "UDP flows (request/response, 30 s idle timeout): {}",
-        "UDP 流（請求/回應，閒置 30 秒逾時）：{}",
-    ),
-    (
-        "closed first: client {}, server {}",
-        "先關閉的一方：用戶端 {}，伺服器 {}",
-    ),
-    (
-        "… and {} closed where one direction is missing: who closed first cannot be told",
-        "……另有 {} 條在少了一個方向的情況下關閉：無法判斷哪一方先關閉",
-    ),
-    (
-        "TIME-WAIT: {} client port(s), {} server socket(s)",
-        "TIME-WAIT:{} 個用戶端埠，{} 個伺服器 socket",
-    ),
-    (
-        "reused 4-tuples: {} ({} while the previous connection was still in TIME-WAIT)",
-        "重複使用的四元組：{}（其中 {} 次發生在前一條連線仍處於 TIME-WAIT 時）",
-    ),
-    (
-        "client ports used by more than one connection: {}",
-        "被多條連線使用的用戶端埠：{}",
-    ),
-    ("peak occupancy per host:", "各主機的尖峰占用量："),
-    ("peak occupancy per destination:", "各目的地的尖峰占用量："),
-    ("… and {} more", "… 另有 {} 個"),
-    (
-        "note: {} connection(s) started before the capture: roles inferred",
-        "注意：{} 條連線在擷取開始前就已建立：用戶端與伺服器的角色是推論而來",
-    ),
-    (
-        "note: {} connection(s) still open when the capture ended: their spans are cut there",
-        "注意：{} 條連線在擷取結束時仍開著：它們的時段在擷取結束處截斷",
-    ),
-    (
-        "note: {} TIME-WAIT period(s) outlast the capture",
-        "注意：{} 段 TIME-WAIT 持續到擷取結束之後",
-    ),
-    (
-        "{} port(s) = {} % (assigned {}, active {}, TIME-WAIT {}) at {}",
-        "{} 個埠 = {} %（已分配 {}，使用中 {},TIME-WAIT {}），時間 {}",
-    ),
-    ("findings: none", "診斷結果：無"),
-    (
-        "findings ({}; alike ones grouped, every one in --json):",
-        "診斷結果（{} 項；相似的已合併，每一項都在 --json 中）：",
-    ),
-    (
-        "{} {} ({} connections in all), the largest first:",
-        "{} 項 {}（共 {} 條連線），由大到小：",
-    ),
-    (
-        "… {} more like these (each with its numbers in --json)",
-        "…… 另有 {} 項相似的（各自的數字在 --json 中）",
-    ),
-    ("why (the first): {}", "原因（以第一項為例）：{}"),
-    ("findings ({}):", "診斷結果（{} 項）："),
-    ("evidence: {}", "證據：{}"),
-    ("connections: {}", "連線：{}"),
-    ("why: {}", "原因：{}"),
-    ("do: {}", "建議：{}"),
-    ("read: book chapter {} ({})", "閱讀：書中章節 {}({})"),
-    // Outcome::describe
-    ("normal close (FIN/FIN)", "正常關閉（FIN/FIN）"),
-    ("reset by client", "被用戶端重設"),
-    ("reset by server", "被伺服器重設"),
-    ("refused (SYN answered by RST)", "被拒絕（SYN 收到 RST）"),
-    ("ICMP unreachable", "ICMP 無法到達"),
-    ("SYN unanswered", "SYN 未獲回應"),
-    ("still open at capture end", "擷取結束時仍開著"),
-    (
-        "mid-stream (start and end not captured)",
-        "中途擷取（開始與結束都不在擷取中）",
-    ),
-    (
-        "closed by the client (the server's direction not captured)",
-        "由用戶端關閉（伺服器方向的封包不在擷取中）",
-    ),
-    (
-        "closed by the server (the client's direction not captured)",
-        "由伺服器關閉（用戶端方向的封包不在擷取中）",
-    ),
-    // Severity::label
-    ("info", "資訊"),
-    ("warning", "警告"),
-    ("CRITICAL", "嚴重"),
-];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{catalog_problems, literals_passed_to};
 
+    /// Every outcome and severity has its own message, different in Chinese.
     #[test]
-    fn report_catalog_is_complete() {
-        assert_eq!(catalog_problems(REPORT), Vec::<String>::new());
-        let src = include_str!("summary.rs");
-        let used: Vec<String> = ["tr", "trf"]
-            .iter()
-            .flat_map(|c| literals_passed_to(src, c))
-            .collect();
-        assert!(used.len() > 20, "only {} texts found", used.len());
-        for k in used {
-            assert!(
-                REPORT.iter().any(|(en, _)| *en == k),
-                "report text {k:?} has no zh-TW translation"
-            );
-        }
+    fn outcomes_and_severities_have_messages() {
         for o in [
             Outcome::FinFin,
             Outcome::ResetByClient,
@@ -743,32 +497,12 @@ mod tests {
             Outcome::ClosedByClient,
             Outcome::ClosedByServer,
         ] {
+            assert_eq!(outcome_text(Lang::En, o), o.describe(), "{o:?}");
             assert_ne!(outcome_text(Lang::ZhTw, o), o.describe(), "{o:?}");
         }
         for s in [Severity::Info, Severity::Warning, Severity::Critical] {
+            assert_eq!(severity_text(Lang::En, s), s.label());
             assert_ne!(severity_text(Lang::ZhTw, s), s.label());
-        }
-    }
-
-    #[test]
-    fn profile_note_phrases_are_complete() {
-        assert_eq!(catalog_problems(PROFILE_NOTE), Vec::<String>::new());
-        let src = [
-            include_str!("../ports/profile.rs"),
-            include_str!("../ports/per_host.rs"),
-        ]
-        .concat();
-        // Every phrase is one the resolver writes (joined across its line continuations).
-        let joined: String = src
-            .split("\\\n")
-            .map(str::trim_start)
-            .collect::<Vec<_>>()
-            .join("");
-        for (en, _) in PROFILE_NOTE {
-            assert!(
-                joined.contains(en.trim()),
-                "profile.rs no longer says {en:?}"
-            );
         }
     }
 

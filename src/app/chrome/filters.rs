@@ -2,8 +2,8 @@
 //! rebuilds the view-model; the capture is not re-read.
 
 use crate::app::derived::OutcomeGroup;
-use crate::app::i18n::t;
 use crate::app::state::AppState;
+use portlife::tr;
 
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     egui::Panel::left(state.panel_id("filters"))
@@ -11,40 +11,40 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .resizable(true)
         .show(ui, |ui| {
             let lang = state.lang;
-            ui.heading(t(lang, "Filters"));
+            ui.heading(tr!(lang, "filters-heading"));
             let mut f = state.filters.clone();
             labelled_text(
                 ui,
-                t(lang, "Host"),
+                &tr!(lang, "filters-host"),
                 &mut f.host,
-                t(lang, "client IP contains"),
+                &tr!(lang, "filters-host-hint"),
             );
             labelled_text(
                 ui,
-                t(lang, "Destination"),
+                &tr!(lang, "filters-destination"),
                 &mut f.destination,
-                t(lang, "server ip:port contains"),
+                &tr!(lang, "filters-destination-hint"),
             );
-            ui.label(t(lang, "Client port range"));
+            ui.label(tr!(lang, "filters-client-port-range"));
             ui.horizontal(|ui| {
-                let from = ui.label(t(lang, "from"));
+                let from = ui.label(tr!(lang, "range-from"));
                 ui.add(egui::DragValue::new(&mut f.port_min).range(0..=65535))
                     .labelled_by(from.id);
-                let to = ui.label(t(lang, "to"));
+                let to = ui.label(tr!(lang, "range-to"));
                 ui.add(egui::DragValue::new(&mut f.port_max).range(0..=65535))
                     .labelled_by(to.id);
             });
-            ui.label(t(lang, "Outcome"));
+            ui.label(tr!(lang, "filters-outcome"));
             for (i, o) in OutcomeGroup::ALL.iter().enumerate() {
-                ui.checkbox(&mut f.outcomes[i], t(lang, o.name()));
+                ui.checkbox(&mut f.outcomes[i], tr!(lang, o.name()));
             }
             labelled_text(
                 ui,
-                t(lang, "Search"),
+                &tr!(lang, "filters-search"),
                 &mut f.search,
-                t(lang, "tuple, state, outcome"),
+                &tr!(lang, "filters-search-hint"),
             );
-            if ui.button(t(lang, "Clear filters")).clicked() {
+            if ui.button(tr!(lang, "filters-clear-filters")).clicked() {
                 f = Default::default();
             }
             if f != state.filters {
@@ -68,25 +68,10 @@ fn labelled_text(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str)
 
 /// How to read the picture, for a student who has not read the manual.
 fn legend_help(ui: &mut egui::Ui, lang: portlife::i18n::Lang) {
-    ui.label(egui::RichText::new(t(lang, "How to read it")).strong());
-    ui.label(t(
-        lang,
-        "Each row is one client port (host:port). Empty = Available: no socket holds it.",
-    ));
-    ui.label(t(
-        lang,
-        "Orange: Assigned — SYN sent, waiting for the handshake.",
-    ));
-    ui.label(t(
-        lang,
-        "Blue: Active — the connection is open (or closing).",
-    ));
-    ui.label(t(
-        lang,
-        "Pink: TimeWait — this host closed first and must wait 2×MSL before reuse.",
-    ));
-    ui.label(t(
-        lang,
-        "Ctrl+wheel or pinch: zoom · drag: pan · click a bar: details.",
-    ));
+    ui.label(egui::RichText::new(tr!(lang, "legend-help")).strong());
+    ui.label(tr!(lang, "legend-help-rows"));
+    ui.label(tr!(lang, "legend-help-assigned"));
+    ui.label(tr!(lang, "legend-help-active"));
+    ui.label(tr!(lang, "legend-help-time-wait"));
+    ui.label(tr!(lang, "legend-help-controls"));
 }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use portlife::i18n::Lang;
 
-use crate::app::i18n::{t, tf};
 use crate::app::state::{AppState, TimeAxis};
 use portlife::ports::ProfileKind;
+use portlife::tr;
 
 /// Ctrl+O (⌘O on macOS): open a capture, as File › Open….
 const OPEN: egui::KeyboardShortcut =
@@ -29,11 +29,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             view_menu(ui, state);
             crate::app::live::menu(ui, state);
             ui.separator();
-            ui.toggle_value(&mut state.pool_map.open, t(lang, "Pool map"))
-                .on_hover_text(t(
-                    lang,
-                    "Every port of the ephemeral range at the time cursor",
-                ));
+            ui.toggle_value(&mut state.pool_map.open, tr!(lang, "pool-map-title"))
+                .on_hover_text(tr!(lang, "toolbar-pool-map-tooltip"));
             ui.separator();
             language_selector(ui, state);
             ui.separator();
@@ -49,7 +46,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         if let Some(err) = state.error.clone() {
             ui.horizontal(|ui| {
                 ui.colored_label(ui.visuals().error_fg_color, format!("! {err}"));
-                if ui.small_button(t(lang, "Dismiss")).clicked() {
+                if ui.small_button(tr!(lang, "toolbar-dismiss")).clicked() {
                     state.error = None;
                 }
             });
@@ -81,10 +78,11 @@ fn damage_banner(ui: &mut egui::Ui, state: &AppState) {
     let lang = state.lang;
     ui.colored_label(
         ui.visuals().warn_fg_color,
-        tf(
+        tr!(
             lang,
-            "! This capture is cut short or damaged ({}); the {} packets read before it are shown",
-            &[&w.message, &l.capture.packets],
+            "toolbar-capture-damaged",
+            problem = w.message,
+            packets = l.capture.packets
         ),
     );
 }
@@ -95,39 +93,34 @@ const WEB: bool = cfg!(target_arch = "wasm32");
 
 fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
-    ui.menu_button(t(lang, "File"), |ui| {
-        let open = egui::Button::new(t(lang, "Open…")).shortcut_text(ui.ctx().format_shortcut(&OPEN));
+    ui.menu_button(tr!(lang, "toolbar-file"), |ui| {
+        let open = egui::Button::new(tr!(lang, "toolbar-open"))
+            .shortcut_text(ui.ctx().format_shortcut(&OPEN));
         if ui.add(open).clicked() {
             start_dialog(ui.ctx(), false);
             state.show_path_input = !WEB;
             ui.close();
         }
         if WEB {
-            ui.label(t(
-                lang,
-                "Folders, recent files and live capture need the desktop app",
-            ));
+            ui.label(tr!(lang, "toolbar-needs-desktop"));
             return;
         }
         if ui
-            .button(t(lang, "Open folder…"))
-            .on_hover_text(t(
-                lang,
-                "Every capture file in a folder, read as one capture merged by time (tcpdump's rotated files)",
-            ))
+            .button(tr!(lang, "toolbar-open-folder"))
+            .on_hover_text(tr!(lang, "toolbar-open-folder-tooltip"))
             .clicked()
         {
             start_dialog(ui.ctx(), true);
             state.show_path_input = true;
             ui.close();
         }
-        if ui.button(t(lang, "Open path…")).clicked() {
+        if ui.button(tr!(lang, "toolbar-open-path")).clicked() {
             state.show_path_input = true;
             ui.close();
         }
-        ui.menu_button(t(lang, "Recent"), |ui| {
+        ui.menu_button(tr!(lang, "toolbar-recent"), |ui| {
             if state.recent.is_empty() {
-                ui.label(t(lang, "(none yet)"));
+                ui.label(tr!(lang, "toolbar-recent-none"));
             }
             for p in state.recent.clone() {
                 if ui.button(p.display().to_string()).clicked() {
@@ -137,7 +130,7 @@ fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
             }
         });
         ui.separator();
-        if ui.button(t(lang, "Quit")).clicked() {
+        if ui.button(tr!(lang, "toolbar-quit")).clicked() {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
     });
@@ -145,9 +138,9 @@ fn file_menu(ui: &mut egui::Ui, state: &mut AppState) {
 
 fn samples_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
-    ui.menu_button(t(lang, "Samples"), |ui| {
+    ui.menu_button(tr!(lang, "toolbar-samples"), |ui| {
         if state.samples.is_empty() {
-            ui.label(t(lang, "No bundled samples found"));
+            ui.label(tr!(lang, "toolbar-no-samples"));
         }
         for s in state.samples.clone() {
             let text = if s.lesson.is_empty() {
@@ -173,22 +166,19 @@ fn zoom_items(ui: &mut egui::Ui, state: &mut AppState) {
         ui.add(egui::Button::new(text).shortcut_text(ctx.format_shortcut(key)))
             .clicked()
     };
-    if item(ui, t(lang, "Zoom in"), &ZOOM_IN) {
+    if item(ui, &tr!(lang, "toolbar-zoom-in"), &ZOOM_IN) {
         egui::gui_zoom::zoom_in(&ctx);
     }
-    if item(ui, t(lang, "Zoom out"), &ZOOM_OUT) {
+    if item(ui, &tr!(lang, "toolbar-zoom-out"), &ZOOM_OUT) {
         egui::gui_zoom::zoom_out(&ctx);
     }
-    if item(ui, t(lang, "Actual size"), &ZOOM_RESET) {
+    if item(ui, &tr!(lang, "toolbar-actual-size"), &ZOOM_RESET) {
         ctx.set_zoom_factor(1.0);
     }
     let mut on = state.presentation;
     if ui
-        .checkbox(&mut on, t(lang, "Presentation mode"))
-        .on_hover_text(t(
-            lang,
-            "For a projector: everything larger, text at full contrast, bars taller",
-        ))
+        .checkbox(&mut on, tr!(lang, "toolbar-presentation-mode"))
+        .on_hover_text(tr!(lang, "toolbar-presentation-tooltip"))
         .changed()
     {
         state.set_presentation(&ctx, on);
@@ -197,15 +187,15 @@ fn zoom_items(ui: &mut egui::Ui, state: &mut AppState) {
 
 fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
-    ui.menu_button(t(lang, "View"), |ui| {
-        if ui.button(t(lang, "Fit all")).clicked() {
+    ui.menu_button(tr!(lang, "toolbar-view"), |ui| {
+        if ui.button(tr!(lang, "toolbar-fit-all")).clicked() {
             state.fit_all();
             ui.close();
         }
         if ui
             .add_enabled(
                 state.selection.is_some(),
-                egui::Button::new(t(lang, "Zoom to selection")),
+                egui::Button::new(tr!(lang, "toolbar-zoom-selection")),
             )
             .clicked()
         {
@@ -216,11 +206,8 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
         zoom_items(ui, state);
         ui.separator();
         if ui
-            .button(t(lang, "Reset layout"))
-            .on_hover_text(t(
-                lang,
-                "Give every panel its default size again and fit the whole capture",
-            ))
+            .button(tr!(lang, "toolbar-reset-layout"))
+            .on_hover_text(tr!(lang, "toolbar-reset-layout-tooltip"))
             .clicked()
         {
             state.reset_layout();
@@ -230,12 +217,12 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
         ui.radio_value(
             &mut state.axis,
             TimeAxis::Relative,
-            t(lang, "Relative seconds"),
+            tr!(lang, "toolbar-axis-relative"),
         );
         ui.radio_value(
             &mut state.axis,
             TimeAxis::WallClock,
-            t(lang, "Wall-clock (UTC)"),
+            tr!(lang, "toolbar-axis-wall-clock"),
         );
         ui.separator();
         // Words, not egui's sun/moon glyphs: those need an emoji font and show as empty boxes
@@ -245,10 +232,13 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
         for (p, text) in [
             (
                 egui::ThemePreference::System,
-                t(lang, "Theme: follow the system"),
+                tr!(lang, "toolbar-theme-system"),
             ),
-            (egui::ThemePreference::Light, t(lang, "Theme: light")),
-            (egui::ThemePreference::Dark, t(lang, "Theme: dark")),
+            (
+                egui::ThemePreference::Light,
+                tr!(lang, "toolbar-theme-light"),
+            ),
+            (egui::ThemePreference::Dark, tr!(lang, "toolbar-theme-dark")),
         ] {
             ui.radio_value(&mut pref, p, text);
         }
@@ -257,8 +247,8 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
         }
     });
     if ui
-        .button(t(lang, "Fit all"))
-        .on_hover_text(t(lang, "Show the whole capture"))
+        .button(tr!(lang, "toolbar-fit-all"))
+        .on_hover_text(tr!(lang, "toolbar-fit-all-tooltip"))
         .clicked()
     {
         state.fit_all();
@@ -266,19 +256,19 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
     if ui
         .add_enabled(
             state.selection.is_some(),
-            egui::Button::new(t(lang, "Zoom to selection")),
+            egui::Button::new(tr!(lang, "toolbar-zoom-selection")),
         )
         .clicked()
     {
         state.zoom_to_selection();
     }
     let label = match state.axis {
-        TimeAxis::Relative => t(lang, "Axis: relative s"),
-        TimeAxis::WallClock => t(lang, "Axis: wall-clock"),
+        TimeAxis::Relative => tr!(lang, "toolbar-axis-relative-button"),
+        TimeAxis::WallClock => tr!(lang, "toolbar-axis-wall-clock-button"),
     };
     if ui
         .button(label)
-        .on_hover_text(t(lang, "Toggle relative seconds / UTC wall-clock"))
+        .on_hover_text(tr!(lang, "toolbar-axis-toggle-tooltip"))
         .clicked()
     {
         state.axis = match state.axis {
@@ -291,7 +281,7 @@ fn view_menu(ui: &mut egui::Ui, state: &mut AppState) {
 fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     let mut choice = state.profile;
-    egui::ComboBox::from_label(t(lang, "OS profile"))
+    egui::ComboBox::from_label(tr!(lang, "toolbar-os-profile"))
         .selected_text(profile_label(lang, choice))
         .show_ui(ui, |ui| {
             for p in ProfileKind::ALL {
@@ -302,13 +292,13 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
     host_profile_menu(ui, state);
     if state.profile == ProfileKind::Custom {
         let mut c = state.custom;
-        let l = ui.label(t(lang, "ports from"));
+        let l = ui.label(tr!(lang, "toolbar-custom-ports-from"));
         ui.add(egui::DragValue::new(&mut c.lo).range(1..=65535))
             .labelled_by(l.id);
-        let l = ui.label(t(lang, "to"));
+        let l = ui.label(tr!(lang, "range-to"));
         ui.add(egui::DragValue::new(&mut c.hi).range(1..=65535))
             .labelled_by(l.id);
-        let l = ui.label(t(lang, "TIME-WAIT s"));
+        let l = ui.label(tr!(lang, "toolbar-custom-time-wait"));
         ui.add(egui::DragValue::new(&mut c.time_wait_s).range(0..=3600))
             .labelled_by(l.id);
         if c != state.custom {
@@ -325,21 +315,27 @@ fn profile_selector(ui: &mut egui::Ui, state: &mut AppState) {
             hosts: &l.timeline.host_profiles,
         }
         .uniform();
-        let template = if uniform {
-            "ports {}–{}, TIME-WAIT {} s — {}"
+        let note = l.timeline.profile_note.text(lang);
+        let time_wait_s = (p.time_wait_ns as f64 / 1e9).to_string();
+        let text = if uniform {
+            tr!(
+                lang,
+                "toolbar-profile-summary",
+                lo = p.port_lo,
+                hi = p.port_hi,
+                time_wait_s = time_wait_s,
+                note = note
+            )
         } else {
-            "the hosts differ (Per host); any other: ports {}–{}, TIME-WAIT {} s — {}"
+            tr!(
+                lang,
+                "toolbar-profile-summary-per-host",
+                lo = p.port_lo,
+                hi = p.port_hi,
+                time_wait_s = time_wait_s,
+                note = note
+            )
         };
-        let text = tf(
-            lang,
-            template,
-            &[
-                &p.port_lo,
-                &p.port_hi,
-                &(p.time_wait_ns as f64 / 1e9),
-                &portlife::report::summary::profile_note_text(lang, &l.timeline.profile_note),
-            ],
-        );
         ui.add(egui::Label::new(egui::RichText::new(&text).weak()).truncate())
             .on_hover_text(text);
     }
@@ -359,11 +355,8 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
     let mut hosts: Vec<&portlife::ports::PoolSeries> = model.hosts.iter().collect();
     hosts.sort_by(|a, b| b.peak.held().cmp(&a.peak.held()).then(a.host.cmp(&b.host)));
     let mut change = None;
-    ui.menu_button(t(lang, "Per host"), |ui| {
-        ui.weak(t(
-            lang,
-            "Each client host's ports are modelled under its own profile",
-        ));
+    ui.menu_button(tr!(lang, "toolbar-per-host"), |ui| {
+        ui.weak(tr!(lang, "toolbar-per-host-tooltip"));
         for series in hosts.iter().take(HOST_MENU_MAX) {
             let host = series.host;
             let p = model.profile_of(host);
@@ -372,39 +365,31 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
                 .iter()
                 .find(|(h, _)| *h == host)
                 .map(|x| x.1);
-            let text = tf(
+            let text = tr!(
                 lang,
-                "{}: {} (ports {}–{}, TIME-WAIT {} s)",
-                &[
-                    &host,
-                    &p.label,
-                    &p.port_lo,
-                    &p.port_hi,
-                    &(p.time_wait_ns / 1_000_000_000),
-                ],
+                "toolbar-host-profile",
+                host = host,
+                label = p.label,
+                lo = p.port_lo,
+                hi = p.port_hi,
+                time_wait_s = p.time_wait_ns / 1_000_000_000
             );
             let guess = model.host_guesses.iter().find(|g| g.host == host);
             let hover = match guess {
-                Some(g) => {
-                    portlife::report::summary::profile_note_text(lang, &g.reasons.join(", "))
-                }
-                None => t(
-                    lang,
-                    "no SYN of this host captured: under the default profile",
-                )
-                .to_string(),
+                Some(g) => g.reasons_text(lang),
+                None => tr!(lang, "toolbar-host-no-syn"),
             };
             ui.menu_button(text, |ui| {
                 ui.weak(hover);
                 if ui
-                    .selectable_label(own.is_none(), t(lang, "as the OS profile selector"))
+                    .selectable_label(own.is_none(), tr!(lang, "toolbar-host-as-default"))
                     .clicked()
                 {
                     change = Some((host, None));
                 }
                 for c in ProfileKind::ALL {
                     let label = match c {
-                        ProfileKind::Auto => t(lang, "Auto (its own guess)"),
+                        ProfileKind::Auto => tr!(lang, "toolbar-host-auto"),
                         c => profile_label(lang, c),
                     };
                     if ui.selectable_label(own == Some(c), label).clicked() {
@@ -414,7 +399,11 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
             });
         }
         if hosts.len() > HOST_MENU_MAX {
-            ui.weak(tf(lang, "… and {} more", &[&(hosts.len() - HOST_MENU_MAX)]));
+            ui.weak(tr!(
+                lang,
+                "toolbar-and-more",
+                count = hosts.len() - HOST_MENU_MAX
+            ));
         }
     });
     if let Some((host, p)) = change {
@@ -423,18 +412,18 @@ fn host_profile_menu(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 /// The profile's name in the menu: product names stay, Auto and Custom are translated.
-fn profile_label(lang: Lang, p: ProfileKind) -> &'static str {
+fn profile_label(lang: Lang, p: ProfileKind) -> String {
     match p {
-        ProfileKind::Auto => t(lang, "Auto"),
-        ProfileKind::Custom => t(lang, "Custom"),
-        p => p.label(),
+        ProfileKind::Auto => tr!(lang, "profile-kind-auto"),
+        ProfileKind::Custom => tr!(lang, "profile-kind-custom"),
+        p => p.label().to_string(),
     }
 }
 
 /// English / 繁體中文. The first switch to Chinese loads the CJK font (see `app::i18n`).
 fn language_selector(ui: &mut egui::Ui, state: &mut AppState) {
     let mut lang = state.lang;
-    egui::ComboBox::from_label(t(lang, "Language"))
+    egui::ComboBox::from_label(tr!(lang, "toolbar-language"))
         .selected_text(lang.native_name())
         .show_ui(ui, |ui| {
             for l in Lang::ALL {
@@ -456,19 +445,18 @@ fn loading_progress(ui: &mut egui::Ui, state: &mut AppState) {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = match p.total_bytes {
-        Some(total) => tf(
+        Some(total) => tr!(
             lang,
-            "Loading {}: {} / {} MB",
-            &[
-                &name,
-                &format!("{:.1}", p.bytes_read as f64 / 1e6),
-                &format!("{:.1}", total as f64 / 1e6),
-            ],
+            "toolbar-loading-of",
+            file = name,
+            read = format!("{:.1}", p.bytes_read as f64 / 1e6),
+            total = format!("{:.1}", total as f64 / 1e6)
         ),
-        None => tf(
+        None => tr!(
             lang,
-            "Loading {}: {} MB",
-            &[&name, &format!("{:.1}", p.bytes_read as f64 / 1e6)],
+            "toolbar-loading",
+            file = name,
+            read = format!("{:.1}", p.bytes_read as f64 / 1e6)
         ),
     };
     ui.add(
@@ -477,7 +465,7 @@ fn loading_progress(ui: &mut egui::Ui, state: &mut AppState) {
             .text(text)
             .animate(true),
     );
-    if ui.button(t(lang, "Cancel")).clicked() {
+    if ui.button(tr!(lang, "toolbar-cancel")).clicked() {
         job.cancel();
     }
 }
@@ -485,18 +473,18 @@ fn loading_progress(ui: &mut egui::Ui, state: &mut AppState) {
 fn path_field(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     ui.horizontal(|ui| {
-        ui.label(t(lang, "Capture path:"));
+        ui.label(tr!(lang, "toolbar-capture-path"));
         let r = ui.add(
             egui::TextEdit::singleline(&mut state.path_input)
                 .desired_width(500.0)
                 .hint_text("/path/to/capture.pcap"),
         );
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.button(t(lang, "Open")).clicked() || enter {
+        if ui.button(tr!(lang, "toolbar-open-path-go")).clicked() || enter {
             let p = PathBuf::from(state.path_input.trim());
             state.open(p, ui.ctx());
         }
-        if ui.button(t(lang, "Close")).clicked() {
+        if ui.button(tr!(lang, "toolbar-close")).clicked() {
             state.show_path_input = false;
         }
     });

@@ -10,8 +10,8 @@ use portlife::findings::{self, Finding, FindingGroup, Severity};
 use portlife::i18n::Lang;
 use portlife::report::summary::{chapter_path, severity_text};
 
-use crate::app::i18n::{t, tf};
 use crate::app::state::AppState;
+use portlife::tr;
 
 /// Badge colour per severity: red, Okabe–Ito orange, grey.
 fn severity_color(s: Severity, visuals: &egui::Visuals) -> Color32 {
@@ -30,9 +30,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let mut clear = false;
     egui::Panel::top("findings").show(ui, |ui| {
         let header = if findings.is_empty() {
-            t(lang, "Findings: none — nothing unusual under this profile").to_string()
+            tr!(lang, "findings-none")
         } else {
-            tf(lang, "Findings ({})", &[&findings.len()])
+            tr!(lang, "findings-heading", count = findings.len())
         };
         egui::CollapsingHeader::new(header)
             .id_salt("findings_header")
@@ -41,12 +41,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 if let Some(i) = state.finding_focus {
                     ui.horizontal(|ui| {
                         let n = loaded.timeline.shown_connections;
-                        ui.label(tf(
-                            lang,
-                            "Showing the {} connection(s) of finding {}.",
-                            &[&n, &(i + 1)],
-                        ));
-                        if ui.button(t(lang, "Show all connections")).clicked() {
+                        ui.label(tr!(lang, "findings-showing", count = n, finding = i + 1));
+                        if ui.button(tr!(lang, "findings-show-all")).clicked() {
                             clear = true;
                         }
                     });
@@ -102,21 +98,19 @@ fn details(ui: &mut egui::Ui, f: &Finding, lang: Lang) {
         .id_salt("finding-details")
         .max_height(160.0)
         .show(ui, |ui| {
-            ui.label(prose(ui, text.explanation));
+            ui.label(prose(ui, &text.explanation));
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(t(lang, "What to do:")).strong());
-                ui.label(prose(ui, text.advice));
+                ui.label(RichText::new(tr!(lang, "findings-what-to-do")).strong());
+                ui.label(prose(ui, &text.advice));
             });
             let chapter = chapter_path(lang, f.chapter);
             match book_page(&chapter) {
                 Some(url) => {
-                    ui.hyperlink_to(tf(lang, "Book: {}", &[&chapter]), url);
+                    ui.hyperlink_to(tr!(lang, "findings-book", chapter = chapter), url);
                 }
                 None => {
-                    ui.label(tf(lang, "Book: {}", &[&chapter])).on_hover_text(t(
-                        lang,
-                        "Build the book (scripts/build-book.sh) to open the chapter from here",
-                    ));
+                    ui.label(tr!(lang, "findings-book", chapter = chapter))
+                        .on_hover_text(tr!(lang, "findings-book-not-built"));
                 }
             }
         });
@@ -166,14 +160,12 @@ fn group_row(
                 .strong()
                 .color(color),
         );
-        let title = tf(
+        let title = tr!(
             lang,
-            "{} {} ({} connections in all)",
-            &[
-                &g.members.len(),
-                &g.kind.plural_name(lang),
-                &g.connections(),
-            ],
+            "findings-group",
+            count = g.members.len(),
+            kind = g.kind.plural_name(lang),
+            connections = g.connections()
         );
         egui::CollapsingHeader::new(title)
             .id_salt(("finding-group", g.kind, g.severity))
@@ -198,23 +190,26 @@ fn finding_row(ui: &mut egui::Ui, f: &Finding, focused: bool, lang: Lang) -> egu
                 .strong()
                 .color(color),
         );
-        let r = ui.selectable_label(focused, text.title);
+        let r = ui.selectable_label(focused, &text.title);
         let n = f.connections.len();
         let hint = if n > 0 {
-            tf(
-                lang,
-                "Click to show its {} connection(s) alone; click again for all.",
-                &[&n],
-            )
+            tr!(lang, "findings-click-to-show", count = n)
         } else {
-            t(lang, "It is about UDP flows or ports, not TCP connections.").to_string()
+            tr!(lang, "findings-not-tcp")
         };
         r.on_hover_ui(|ui| {
             ui.set_max_width(520.0);
-            ui.label(RichText::new(text.title).strong());
-            ui.label(prose(ui, text.explanation));
-            ui.label(prose(ui, &tf(lang, "What to do: {}", &[&text.advice])));
-            ui.small(tf(lang, "Book: {}", &[&chapter_path(lang, f.chapter)]));
+            ui.label(RichText::new(&text.title).strong());
+            ui.label(prose(ui, &text.explanation));
+            ui.label(prose(
+                ui,
+                &tr!(lang, "findings-advice", advice = text.advice),
+            ));
+            ui.small(tr!(
+                lang,
+                "findings-book",
+                chapter = chapter_path(lang, f.chapter)
+            ));
             ui.small(hint);
         })
     })

@@ -5,12 +5,12 @@
 
 use portlife::i18n::Lang;
 
-use crate::app::i18n::t;
 use crate::app::inspector::ladder::state::LadderState;
 use crate::app::inspector::occupancy::state::OccupancyState;
 use crate::app::inspector::replay::state::ReplayState;
 use crate::app::inspector::states::state::DiagramState;
 use crate::app::inspector::table::state::TableState;
+use portlife::tr;
 
 /// The tabs of the bottom panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,12 +24,12 @@ pub enum Tab {
 impl Tab {
     pub const ALL: [Tab; 4] = [Tab::Ladder, Tab::States, Tab::Occupancy, Tab::Table];
     /// The tab's title in `lang`.
-    pub fn title(self, lang: Lang) -> &'static str {
+    pub fn title(self, lang: Lang) -> String {
         match self {
-            Tab::Ladder => t(lang, "Ladder"),
-            Tab::States => t(lang, "States"),
-            Tab::Occupancy => t(lang, "Occupancy"),
-            Tab::Table => t(lang, "Table"),
+            Tab::Ladder => tr!(lang, "tab-ladder"),
+            Tab::States => tr!(lang, "tab-states"),
+            Tab::Occupancy => tr!(lang, "tab-occupancy"),
+            Tab::Table => tr!(lang, "tab-table"),
         }
     }
 }

@@ -26,7 +26,7 @@ use portlife::ports::Profile;
 use portlife::source::FileSource;
 
 use crate::app::derived::CaptureModel;
-use crate::app::i18n::{t, tf};
+use portlife::tr;
 
 /// What the worker sends the UI.
 pub enum LiveMsg {
@@ -88,10 +88,11 @@ impl LiveJob {
             cmd.args(["--filter", req.filter.trim()]);
         }
         let child = cmd.spawn().map_err(|e| {
-            tf(
+            tr!(
                 req.lang,
-                "cannot start {}: {}",
-                &[&req.program.display(), &e],
+                "live-start-failed",
+                program = req.program.display(),
+                error = e
             )
         })?;
         let pid = child.id();
@@ -109,7 +110,7 @@ impl LiveJob {
                 let _ = tx.send(LiveMsg::Ended(ended));
                 ctx.request_repaint();
             })
-            .map_err(|e| tf(req.lang, "cannot start the capture thread: {}", &[&e]))?;
+            .map_err(|e| tr!(req.lang, "live-thread-failed", error = e))?;
         Ok(LiveJob {
             request: req,
             started: Instant::now(),
@@ -149,11 +150,7 @@ impl LiveJob {
                 Err(TryRecvError::Disconnected) => {
                     if !self.ended {
                         self.ended = true;
-                        end = Some(Err(t(
-                            self.request.lang,
-                            "the capture thread stopped without an answer",
-                        )
-                        .into()));
+                        end = Some(Err(tr!(self.request.lang, "live-thread-no-answer")));
                     }
                     break;
                 }
@@ -261,7 +258,7 @@ fn follow(
     reading.store(false, Ordering::SeqCst);
     let mut send = ticker
         .join()
-        .map_err(|_| t(lang, "the snapshot thread crashed").to_string())?;
+        .map_err(|_| tr!(lang, "live-snapshot-crashed"))?;
     let warnings = src.warnings().to_vec();
     let pipeline = std::mem::replace(
         &mut *shared.lock().unwrap_or_else(|e| e.into_inner()),
@@ -272,7 +269,7 @@ fn follow(
         pipeline.finish(),
         warnings,
     ));
-    Ok(tf(lang, "capture saved to {}", &[&name]))
+    Ok(tr!(lang, "live-capture-saved", path = name))
 }
 
 /// The child's stderr (its error message), or a generic line.
@@ -287,7 +284,7 @@ fn child_words(child: &mut Child, failed: bool, lang: Lang) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     match (line.is_empty(), failed) {
-        (true, true) => t(lang, "the capture process ended before writing a capture").into(),
+        (true, true) => tr!(lang, "live-process-ended"),
         _ => line,
     }
 }

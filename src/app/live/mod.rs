@@ -8,17 +8,15 @@ pub mod child;
 #[cfg(not(target_arch = "wasm32"))]
 use portlife::source::live;
 
-use crate::app::i18n::t;
-#[cfg(not(target_arch = "wasm32"))]
-use crate::app::i18n::tf;
 use crate::app::state::AppState;
+use portlife::tr;
 
 /// The "Capture" entry in the menu bar.
 pub fn menu(ui: &mut egui::Ui, state: &mut AppState) {
     let label = if state.live.running() {
-        t(state.lang, "Capture (recording)")
+        tr!(state.lang, "live-title-recording")
     } else {
-        t(state.lang, "Capture")
+        tr!(state.lang, "live-title")
     };
     if ui.button(label).clicked() {
         state.live.open = !state.live.open;
@@ -31,7 +29,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     }
     let ctx = ui.ctx().clone();
     let mut open = true;
-    egui::Window::new(t(state.lang, "Capture"))
+    egui::Window::new(tr!(state.lang, "live-title"))
         .open(&mut open)
         .default_width(380.0)
         .show(&ctx, |ui| form(ui, state));
@@ -40,10 +38,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 
 #[cfg(target_arch = "wasm32")]
 fn form(ui: &mut egui::Ui, state: &mut AppState) {
-    ui.label(t(
-        state.lang,
-        "Live capture needs the desktop app: it opens a network interface, which a web page cannot",
-    ));
+    ui.label(tr!(state.lang, "live-needs-desktop"));
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -52,7 +47,7 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal(|ui| {
-            let l = ui.label(t(lang, "Interface"));
+            let l = ui.label(tr!(lang, "live-interface"));
             egui::ComboBox::from_id_salt("live_iface")
                 .selected_text(state.live.interface.clone())
                 .show_ui(ui, |ui| {
@@ -62,8 +57,16 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                         let text = format!(
                             "{}{}{}  {}",
                             i.name,
-                            if i.up { "" } else { t(lang, " (down)") },
-                            if i.loopback { " (loopback)" } else { "" },
+                            if i.up {
+                                String::new()
+                            } else {
+                                tr!(lang, "live-interface-down")
+                            },
+                            if i.loopback {
+                                tr!(lang, "live-interface-loopback")
+                            } else {
+                                String::new()
+                            },
                             addrs.join(", ")
                         );
                         ui.selectable_value(&mut state.live.interface, i.name.clone(), text);
@@ -73,10 +76,10 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                 .labelled_by(l.id);
         });
         ui.horizontal(|ui| {
-            let l = ui.label(t(lang, "Filter"));
+            let l = ui.label(tr!(lang, "live-filter"));
             ui.add(
                 egui::TextEdit::singleline(&mut state.live.filter)
-                    .hint_text(t(lang, "port (8080) or host (10.0.0.5), empty = all"))
+                    .hint_text(tr!(lang, "live-filter-hint"))
                     .desired_width(220.0),
             )
             .labelled_by(l.id);
@@ -89,21 +92,22 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
                 .job
                 .as_ref()
                 .map_or(0.0, |j| j.started.elapsed().as_secs_f64());
-            ui.label(tf(lang, "recording {} s", &[&format!("{secs:.0}")]));
-            if ui.button(t(lang, "Stop")).clicked() {
+            ui.label(tr!(lang, "live-recording", seconds = format!("{secs:.0}")));
+            if ui.button(tr!(lang, "live-stop")).clicked() {
                 state.stop_live();
             }
-        } else if ui.button(t(lang, "Start")).clicked() {
+        } else if ui.button(tr!(lang, "live-start")).clicked() {
             state.start_live(ui.ctx());
         }
-        ui.checkbox(&mut state.live.follow_now, t(lang, "Follow now"));
+        ui.checkbox(&mut state.live.follow_now, tr!(lang, "live-follow-now"));
     });
     if running {
         if let Some(l) = &state.loaded {
-            ui.label(tf(
+            ui.label(tr!(
                 lang,
-                "{} packets, {} TCP connections so far",
-                &[&l.capture.packets, &l.capture.connection_count()],
+                "live-so-far",
+                packets = l.capture.packets,
+                connections = l.capture.connection_count()
             ));
         }
     }
@@ -119,24 +123,26 @@ fn form(ui: &mut egui::Ui, state: &mut AppState) {
     let finished = state.live.job.as_ref().is_some_and(|j| j.ended);
     if finished {
         ui.horizontal(|ui| {
-            let l = ui.label(t(lang, "Save as"));
+            let l = ui.label(tr!(lang, "live-save-as"));
             ui.add(egui::TextEdit::singleline(&mut state.live.save_path).desired_width(200.0))
                 .labelled_by(l.id);
-            if ui.button(t(lang, "Save pcap")).clicked() {
+            if ui.button(tr!(lang, "live-save-pcap")).clicked() {
                 let from = state.live.job.as_ref().map(|j| j.request.out.clone());
                 let to = std::path::PathBuf::from(state.live.save_path.trim());
                 state.live.status = Some(match from.map(|f| std::fs::copy(&f, &to)) {
                     Some(Ok(bytes)) => {
-                        Ok(tf(lang, "saved {} bytes to {}", &[&bytes, &to.display()]))
+                        Ok(tr!(lang, "live-saved", bytes = bytes, path = to.display()))
                     }
-                    Some(Err(e)) => Err(tf(lang, "cannot save to {}: {}", &[&to.display(), &e])),
-                    None => Err(t(lang, "nothing captured yet").into()),
+                    Some(Err(e)) => Err(tr!(
+                        lang,
+                        "live-save-failed",
+                        path = to.display(),
+                        error = e
+                    )),
+                    None => Err(tr!(lang, "live-nothing-yet")),
                 });
             }
         });
     }
-    ui.small(t(
-        lang,
-        "Capture needs CAP_NET_RAW for the portlife binary (sudo setcap cap_net_raw+ep $(which portlife)); the window itself runs unprivileged. Timestamps are the system clock when each frame is read.",
-    ));
+    ui.small(tr!(lang, "live-needs-cap-net-raw"));
 }

@@ -13,13 +13,12 @@ use portlife::i18n::Lang;
 use portlife::ports::choice::{ChoicePattern, ChoiceReading, MIN_CONNECTIONS};
 use portlife::ports::occupancy::{CRITICAL_PCT, WARNING_PCT};
 use portlife::ports::{Phase, PoolMap, PortState};
-use portlife::report::pool_svg::threshold_word;
 
-use crate::app::i18n::{t, tf};
 use crate::app::pool_map::model::PoolFrame;
 use crate::app::state::AppState;
 use crate::app::theme;
 use crate::app::timeline::model as timeline_model;
+use portlife::tr;
 
 /// Smallest cell side, in points: below this, the grid scrolls.
 const MIN_CELL: f32 = 2.0;
@@ -34,7 +33,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     }
     let mut open = true;
-    egui::Window::new(t(state.lang, "Pool map"))
+    egui::Window::new(tr!(state.lang, "pool-map-title"))
         .open(&mut open)
         .default_size([820.0, 640.0])
         .resizable(true)
@@ -46,11 +45,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 fn contents(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
     let Some(loaded) = state.loaded.as_ref() else {
-        ui.label(t(lang, "Open a capture to see its port pool."));
+        ui.label(tr!(lang, "pool-map-no-capture"));
         return;
     };
     let Some(frame) = state.pool_map.frame(loaded, state.time_cursor) else {
-        ui.label(t(lang, "This capture has no client ports."));
+        ui.label(tr!(lang, "pool-map-no-client-ports"));
         return;
     };
     let extent_end = loaded.timeline.extent.1.max(loaded.timeline.capture_end);
@@ -77,14 +76,19 @@ fn selectors(ui: &mut egui::Ui, state: &mut AppState, f: &PoolFrame) {
     let lang = state.lang;
     ui.horizontal(|ui| {
         let mut host = f.host;
-        egui::ComboBox::from_label(t(lang, "client host"))
+        egui::ComboBox::from_label(tr!(lang, "pool-map-client-host"))
             .selected_text(host.to_string())
             .show_ui(ui, |ui| {
                 for h in &f.hosts {
                     ui.selectable_value(
                         &mut host,
                         h.host,
-                        tf(lang, "{} ({} connections)", &[&h.host, &h.connections]),
+                        tr!(
+                            lang,
+                            "pool-map-host-choice",
+                            host = h.host,
+                            count = h.connections
+                        ),
                     );
                 }
             });
@@ -93,11 +97,11 @@ fn selectors(ui: &mut egui::Ui, state: &mut AppState, f: &PoolFrame) {
             state.pool_map.destination = None;
         }
         let mut dest = f.map.destination;
-        let text = dest.map_or(t(lang, "all destinations").to_string(), |d| d.to_string());
-        egui::ComboBox::from_label(t(lang, "destination"))
+        let text = dest.map_or(tr!(lang, "occupancy-all-destinations"), |d| d.to_string());
+        egui::ComboBox::from_label(tr!(lang, "occupancy-destination"))
             .selected_text(text)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut dest, None, t(lang, "all destinations"));
+                ui.selectable_value(&mut dest, None, tr!(lang, "occupancy-all-destinations"));
                 for d in &f.destinations {
                     ui.selectable_value(&mut dest, Some(*d), d.to_string());
                 }
@@ -106,15 +110,13 @@ fn selectors(ui: &mut egui::Ui, state: &mut AppState, f: &PoolFrame) {
             state.pool_map.destination = dest;
         }
     });
-    ui.weak(tf(
+    ui.weak(tr!(
         lang,
-        "{} ports ({}–{}), profile {}",
-        &[
-            &f.map.range_size(),
-            &f.map.port_lo,
-            &f.map.port_hi,
-            &f.profile_label,
-        ],
+        "pool-map-range",
+        size = f.map.range_size(),
+        lo = f.map.port_lo,
+        hi = f.map.port_hi,
+        profile = f.profile_label
     ));
 }
 
@@ -125,7 +127,7 @@ fn time_slider(ui: &mut egui::Ui, state: &mut AppState, at_s: f64, end: f64) {
         let mut at = at_s;
         let r = ui.add(
             egui::Slider::new(&mut at, 0.0..=end.max(0.001))
-                .text(t(lang, "time (s)"))
+                .text(tr!(lang, "details-column-time"))
                 .max_decimals(3),
         );
         if r.changed() {
@@ -134,15 +136,15 @@ fn time_slider(ui: &mut egui::Ui, state: &mut AppState, at_s: f64, end: f64) {
         if ui
             .add_enabled(
                 state.time_cursor.is_some(),
-                egui::Button::new(t(lang, "End")),
+                egui::Button::new(tr!(lang, "pool-map-end")),
             )
-            .on_hover_text(t(lang, "Show the pool at the end of the capture"))
+            .on_hover_text(tr!(lang, "pool-map-end-tooltip"))
             .clicked()
         {
             state.time_cursor = None;
         }
         if state.time_cursor.is_none() {
-            ui.weak(t(lang, "(end of capture)"));
+            ui.weak(tr!(lang, "pool-map-at-end"));
         }
     });
 }
@@ -178,7 +180,7 @@ fn grid(ui: &mut egui::Ui, map: &PoolMap, lang: Lang) -> Option<u32> {
             let size = Vec2::new(cols as f32 * side, rows as f32 * side);
             let (rect, resp) = ui.allocate_exact_size(size, Sense::click());
             resp.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Canvas, true, t(lang, "port pool grid"))
+                egui::WidgetInfo::labeled(egui::Role::Canvas, true, tr!(lang, "pool-map-grid"))
             });
             let gap = if side >= 5.0 { 1.0 } else { 0.0 };
             let first = ((viewport.min.y / side).floor().max(0.0)) as usize;
@@ -219,63 +221,75 @@ fn grid(ui: &mut egui::Ui, map: &PoolMap, lang: Lang) -> Option<u32> {
 
 /// What a hovered cell says: port, phase, the connection holding it and for how long.
 fn cell_tooltip(ui: &mut egui::Ui, st: &PortState, at_ns: i64, lang: Lang) {
-    ui.strong(tf(
+    ui.strong(tr!(
         lang,
-        "port {} — {}",
-        &[&st.port, &phase_name(st.phase, lang)],
+        "pool-map-cell-tooltip",
+        port = st.port,
+        phase = phase_name(st.phase, lang)
     ));
     match st.holder {
         None => {
-            ui.label(t(lang, "free: connect() may pick it"));
+            ui.label(tr!(lang, "pool-map-free"));
         }
         Some(h) => {
             let holder = if h.udp {
-                tf(lang, "UDP flow #{} to {}", &[&h.conn, &h.remote])
+                tr!(
+                    lang,
+                    "pool-map-holder-udp",
+                    flow = h.conn,
+                    remote = h.remote
+                )
             } else {
-                tf(lang, "connection #{} to {}", &[&h.conn, &h.remote])
+                tr!(
+                    lang,
+                    "pool-map-holder-tcp",
+                    connection = h.conn,
+                    remote = h.remote
+                )
             };
             ui.label(holder);
-            ui.label(tf(
+            ui.label(tr!(
                 lang,
-                "in this phase for {}, held for {}",
-                &[
-                    &timeline_model::fmt_duration((at_ns - h.phase_since_ns) as f64 / 1e9),
-                    &timeline_model::fmt_duration((at_ns - h.held_since_ns) as f64 / 1e9),
-                ],
+                "pool-map-held-for",
+                phase_for = timeline_model::fmt_duration((at_ns - h.phase_since_ns) as f64 / 1e9),
+                held_for = timeline_model::fmt_duration((at_ns - h.held_since_ns) as f64 / 1e9)
             ));
             if !h.udp {
-                ui.weak(t(lang, "click to select it"));
+                ui.weak(tr!(lang, "pool-map-click-to-select"));
             }
         }
     }
 }
 
 /// A phase's name in `lang` (the timeline's names: Available, Assigned, Active, TimeWait).
-fn phase_name(p: Phase, lang: Lang) -> &'static str {
+fn phase_name(p: Phase, lang: Lang) -> String {
     match p {
-        Phase::Available => t(lang, "Available"),
-        Phase::Assigned => t(lang, "Assigned"),
-        Phase::Active => t(lang, "Active"),
-        Phase::TimeWait => t(lang, "TimeWait"),
+        Phase::Available => tr!(lang, "phase-available"),
+        Phase::Assigned => tr!(lang, "phase-assigned"),
+        Phase::Active => tr!(lang, "phase-active"),
+        Phase::TimeWait => tr!(lang, "phase-time-wait"),
     }
 }
 
 /// Ports the host used outside the range: a strip of cells after the grid.
 fn outside_strip(ui: &mut egui::Ui, map: &PoolMap, lang: Lang) -> Option<u32> {
     if map.outside.is_empty() {
-        ui.weak(tf(
+        ui.weak(tr!(
             lang,
-            "No client port outside {}–{}.",
-            &[&map.port_lo, &map.port_hi],
+            "pool-map-none-outside",
+            lo = map.port_lo,
+            hi = map.port_hi
         ));
         return None;
     }
     ui.colored_label(
         ui.visuals().warn_fg_color,
-        tf(
+        tr!(
             lang,
-            "{} port(s) used outside {}–{}: this client does not fit the profile.",
-            &[&map.outside.len(), &map.port_lo, &map.port_hi],
+            "pool-map-outside",
+            count = map.outside.len(),
+            lo = map.port_lo,
+            hi = map.port_hi
         ),
     );
     let dark = ui.visuals().dark_mode;
@@ -306,7 +320,7 @@ fn counters(ui: &mut egui::Ui, f: &PoolFrame, lang: Lang) {
             ui.label(format!("{}: {n}", phase_name(p, lang)));
         });
     };
-    ui.strong(tf(lang, "at {} s", &[&format!("{:.3}", f.at_s)]));
+    ui.strong(tr!(lang, "states-at", time = format!("{:.3}", f.at_s)));
     row(ui, Phase::Available, m.tally.available);
     row(ui, Phase::Assigned, m.report.assigned);
     row(ui, Phase::Active, m.report.active);
@@ -319,18 +333,31 @@ fn counters(ui: &mut egui::Ui, f: &PoolFrame, lang: Lang) {
     } else {
         ui.visuals().text_color()
     };
-    ui.colored_label(colour, tf(lang, "Occupancy: {} %", &[&format!("{pct:.1}")]));
-    ui.weak(t(lang, threshold_word(pct)));
+    ui.colored_label(
+        colour,
+        tr!(lang, "pool-map-occupancy", pct = format!("{pct:.1}")),
+    );
+    ui.weak(tr!(
+        lang,
+        if pct >= CRITICAL_PCT {
+            "threshold-critical"
+        } else if pct >= WARNING_PCT {
+            "threshold-warning"
+        } else {
+            "threshold-below"
+        }
+    ));
     let cells_held = m.range_size() - m.tally.available
         + m.outside
             .iter()
             .filter(|s| s.phase != Phase::Available)
             .count() as u32;
     if cells_held != m.report.held() {
-        ui.weak(tf(
+        ui.weak(tr!(
             lang,
-            "{} connections hold {} ports (some ports serve several destinations)",
-            &[&m.report.held(), &cells_held],
+            "pool-map-shared-ports",
+            count = m.report.held(),
+            ports = cells_held
         ));
     }
 }
@@ -338,10 +365,10 @@ fn counters(ui: &mut egui::Ui, f: &PoolFrame, lang: Lang) {
 /// Port vs. connection index for the host, even ports blue and odd ones orange, with the
 /// library's reading of the pattern.
 fn choice_plot(ui: &mut egui::Ui, f: &PoolFrame, selection: Option<u32>, lang: Lang) {
-    ui.strong(tf(lang, "Port choice of {}", &[&f.host]));
+    ui.strong(tr!(lang, "pool-map-choice-title", host = f.host));
     let ch = &f.choices;
     if ch.is_empty() {
-        ui.weak(t(lang, "No TCP client connections."));
+        ui.weak(tr!(lang, "pool-map-choice-none"));
         return;
     }
     let (lo, hi) = ch
@@ -394,59 +421,54 @@ fn choice_plot(ui: &mut egui::Ui, f: &PoolFrame, selection: Option<u32>, lang: L
         let i =
             (((p.x - plot.left()) / plot.width() * n).round().max(0.0) as usize).min(ch.len() - 1);
         let c = ch[i];
-        resp.on_hover_text(tf(
+        resp.on_hover_text(tr!(
             lang,
-            "connection {} of {}: #{} took port {}",
-            &[&(i + 1), &ch.len(), &c.conn, &c.port],
+            "pool-map-choice-point",
+            index = i + 1,
+            count = ch.len(),
+            connection = c.conn,
+            port = c.port
         ));
     }
-    ui.label(tf(
-        lang,
-        "x: connection in order of opening (1–{}), y: port; blue even, orange odd.",
-        &[&ch.len()],
-    ));
+    ui.label(tr!(lang, "pool-map-choice-axes", count = ch.len()));
     ui.label(reading_text(&f.reading, lang));
 }
 
-/// The library's reading of the port choice ([`ChoiceReading::sentence`]) in `lang`: English is
-/// the library's sentence itself; zh-TW is rebuilt from the same pattern and numbers.
+/// The library's reading of the port choice ([`ChoiceReading::sentence`], the English the SVG
+/// and the CLI print) in `lang`, from the same pattern and numbers.
 fn reading_text(r: &ChoiceReading, lang: Lang) -> String {
-    if lang == Lang::En {
-        return r.sentence.clone();
-    }
     let parity = |even: bool| {
         if even {
-            t(lang, "even")
+            tr!(lang, "pool-map-even")
         } else {
-            t(lang, "odd")
+            tr!(lang, "pool-map-odd")
         }
     };
     let pct = |v: f64| format!("{v:.0}");
     match r.pattern {
-        ChoicePattern::TooFew => tf(
+        ChoicePattern::TooFew => tr!(
             lang,
-            "Only {} connection(s): too few to read a pattern (need {}).",
-            &[&r.connections, &MIN_CONNECTIONS],
+            "pool-map-choice-too-few",
+            count = r.connections,
+            needed = MIN_CONNECTIONS
         ),
-        ChoicePattern::Sequential => tf(
+        ChoicePattern::Sequential => tr!(
             lang,
-            "Sequential: {} % of new ports are the previous one + 1 — the stack walks the range in order (incremental allocation, as reported for Windows), so the next port is predictable.",
-            &[&pct(r.plus_one_pct)],
+            "pool-map-choice-sequential",
+            pct = pct(r.plus_one_pct)
         ),
-        ChoicePattern::OneParity { even } => tf(
+        ChoicePattern::OneParity { even } => tr!(
             lang,
-            "Every port is {}, {} % of them 2 above the previous one: Linux connect() since 4.2 tries the range start's parity first (leaving the other to bind()) and steps a per-destination offset by 2 (RFC 6056 §3.3.4, Algorithm 4).",
-            &[&parity(even), &pct(r.plus_two_pct)],
+            "pool-map-choice-one-parity",
+            parity = parity(even),
+            pct = pct(r.plus_two_pct)
         ),
-        ChoicePattern::OneParityThenOther { first_even } => tf(
+        ChoicePattern::OneParityThenOther { first_even } => tr!(
             lang,
-            "{} ports first, then {} ones: Linux connect() used up its preferred parity half of the range and fell back to the other half — a sign the pool was exhausted.",
-            &[&parity(first_even), &parity(!first_even)],
+            "pool-map-choice-parity-then-other",
+            first = if first_even { "even" } else { "odd" },
+            then = parity(!first_even)
         ),
-        ChoicePattern::Spread => t(
-            lang,
-            "No order: consistent with randomized choice (RFC 6056 §3.3.1, §3.3.2, §3.3.5) or hash-based choice across many destinations (§3.3.3, §3.3.4); a capture cannot tell which.",
-        )
-        .to_string(),
+        ChoicePattern::Spread => tr!(lang, "pool-map-choice-random"),
     }
 }

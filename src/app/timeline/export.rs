@@ -14,8 +14,8 @@ use portlife::i18n::Lang;
 use portlife::ports::PortModel;
 use portlife::report::svg::{self, Figure, TimelineOptions};
 
-use crate::app::i18n::{t, tf};
 use crate::app::state::AppState;
+use portlife::tr;
 
 /// What the worker needs: the model on screen, shared.
 struct Request {
@@ -54,7 +54,12 @@ fn export(r: &Request) -> Result<String, String> {
 
 /// "cannot write PATH: ERROR" in `lang`.
 fn cannot_write(lang: Lang, path: &std::path::Path, e: &dyn std::fmt::Display) -> String {
-    tf(lang, "cannot write {}: {}", &[&path.display(), e])
+    tr!(
+        lang,
+        "export-write-failed",
+        path = path.display(),
+        error = e
+    )
 }
 
 /// The toolbar's path field and button, and the status of the last export.
@@ -63,8 +68,8 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
     if let Some(rx) = &state.timeline_view.export.job {
         if let Ok(r) = rx.try_recv() {
             state.timeline_view.export.status = Some(match r {
-                Ok(p) => tf(lang, "saved {}", &[&p]),
-                Err(e) => tf(lang, "export failed: {}", &[&e]),
+                Ok(p) => tr!(lang, "export-saved", path = p),
+                Err(e) => tr!(lang, "export-failed", error = e),
             });
             state.timeline_view.export.job = None;
         }
@@ -74,7 +79,7 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
     if cfg!(target_arch = "wasm32") {
         return;
     }
-    let l2 = ui.label(t(lang, "SVG:"));
+    let l2 = ui.label(tr!(lang, "export-path-label"));
     ui.add(
         egui::TextEdit::singleline(&mut state.timeline_view.export.path)
             .desired_width(160.0)
@@ -83,11 +88,8 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
     .labelled_by(l2.id);
     let busy = state.timeline_view.export.job.is_some();
     if ui
-        .add_enabled(!busy, egui::Button::new(t(lang, "Export SVG")))
-        .on_hover_text(t(
-            lang,
-            "Write the visible timeline window as SVG (same renderer as `portlife export --svg`)",
-        ))
+        .add_enabled(!busy, egui::Button::new(tr!(lang, "export-svg")))
+        .on_hover_text(tr!(lang, "export-svg-tooltip"))
         .clicked()
     {
         let req = Request {
@@ -111,16 +113,13 @@ pub fn toolbar_item(ui: &mut egui::Ui, state: &mut AppState) {
         match spawned {
             Ok(_) => state.timeline_view.export.job = Some(rx),
             Err(e) => {
-                state.timeline_view.export.status = Some(tf(lang, "export failed: {}", &[&e]))
+                state.timeline_view.export.status = Some(tr!(lang, "export-failed", error = e))
             }
         }
     }
     if ui
         .add_enabled(!busy, egui::Button::new("PNG"))
-        .on_hover_text(t(
-            lang,
-            "Write the timeline as on screen to the same path with .png",
-        ))
+        .on_hover_text(tr!(lang, "export-png-tooltip"))
         .clicked()
     {
         if let Some(rect) = state.timeline_view.rect {

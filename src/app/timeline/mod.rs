@@ -16,11 +16,11 @@ use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
 use portlife::i18n::Lang;
 
-use crate::app::i18n::{t, tf};
 use crate::app::state::{AppState, TimeAxis, ViewTransform};
 use crate::app::theme;
 use crate::app::timeline::model::{phase_text, Row, Timeline};
 use portlife::ports::Phase;
+use portlife::tr;
 
 const LABEL_W: f32 = 200.0;
 const GROUP_H: f32 = 22.0;
@@ -49,12 +49,9 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         if state.loaded.is_none() {
             ui.centered_and_justified(|ui| {
                 if state.loading.is_some() {
-                    ui.label(t(lang, "Loading…"));
+                    ui.label(tr!(lang, "timeline-loading"));
                 } else {
-                    ui.label(t(
-                        lang,
-                        "No capture open. File -> Open, Samples, or drop a pcap/pcapng file here.",
-                    ));
+                    ui.label(tr!(lang, "timeline-no-capture"));
                 }
             });
             return;
@@ -90,20 +87,20 @@ fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
     let lang = state.lang;
     let mut hide_ghost = false;
     ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new(t(lang, "Port phases:")).strong());
+        ui.label(egui::RichText::new(tr!(lang, "legend-heading")).strong());
         let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
         ui.painter().line_segment(
             [r.left_center(), r.right_center()],
             Stroke::new(1.0, ui.visuals().weak_text_color()),
         );
-        ui.label(t(lang, "Available (empty)"));
+        ui.label(tr!(lang, "legend-available"));
         for p in Phase::HELD {
             let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
             ui.painter().rect_filled(r, 2.0, theme::phase_color(p));
             let text = match p {
-                Phase::Available => t(lang, "Available (empty)").to_string(),
-                Phase::Assigned => t(lang, "Assigned (SYN sent, handshake pending)").to_string(),
-                Phase::Active => t(lang, "Active (connection open or closing)").to_string(),
+                Phase::Available => tr!(lang, "legend-available"),
+                Phase::Assigned => tr!(lang, "legend-assigned"),
+                Phase::Active => tr!(lang, "legend-active"),
                 Phase::TimeWait => {
                     let tw = state.loaded.as_ref().map_or("60".to_string(), |l| {
                         let lengths: Vec<String> = l
@@ -114,11 +111,7 @@ fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
                             .collect();
                         lengths.join(" / ")
                     });
-                    tf(
-                        lang,
-                        "TimeWait (this host closed first; waits {} s)",
-                        &[&tw],
-                    )
+                    tr!(lang, "legend-time-wait", time_wait_s = tw)
                 }
             };
             ui.label(text);
@@ -127,18 +120,14 @@ fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
         ui.painter().rect_filled(r, 2.0, theme::TIME_WAIT);
         ui.painter()
             .rect_filled(r, 0.0, ui.visuals().extreme_bg_color.gamma_multiply(0.45));
-        ui.label(t(lang, "after the capture ended (from the OS profile)"));
+        ui.label(tr!(lang, "legend-after-capture"));
         if let Some(g) = &state.ghost {
             let (r, _) = ui.allocate_exact_size(Vec2::new(28.0, 12.0), Sense::hover());
             ghost_outline(ui.painter(), r.left(), r.right(), r.top(), r.bottom());
-            ui.label(tf(
-                lang,
-                "where each TIME-WAIT ended under {} before the switch",
-                &[&g.label],
-            ));
+            ui.label(tr!(lang, "timeline-previous-profile", profile = g.label));
             if ui
-                .small_button(t(lang, "Hide"))
-                .on_hover_text(t(lang, "Stop outlining the previous profile's TIME-WAIT"))
+                .small_button(tr!(lang, "timeline-previous-profile-hide"))
+                .on_hover_text(tr!(lang, "timeline-previous-profile-hide-tooltip"))
                 .clicked()
             {
                 hide_ghost = true;
@@ -153,14 +142,14 @@ fn legend(ui: &mut egui::Ui, state: &mut AppState) -> bool {
             ui.painter()
                 .rect_filled(r, 2.0, theme::phase_color(Phase::Active));
             udp_hatch(ui.painter(), r, ui.visuals());
-            ui.label(t(lang, "UDP flow (no handshake, no TIME-WAIT)"));
+            ui.label(tr!(lang, "hover-udp-flow"));
         }
         ui.separator();
-        let l = ui.label(t(lang, "Go to:"));
+        let l = ui.label(tr!(lang, "timeline-go-to"));
         let r = ui
             .add(
                 egui::TextEdit::singleline(&mut state.timeline_view.jump_input)
-                    .hint_text(t(lang, "host or host:port, Enter"))
+                    .hint_text(tr!(lang, "timeline-go-to-hint"))
                     .desired_width(170.0),
             )
             .labelled_by(l.id);
@@ -449,10 +438,14 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
     let text_color = visuals.text_color();
     let lang = state.lang;
     let title = match state.axis {
-        TimeAxis::Relative => t(lang, "time since first SYN (s)").to_string(),
+        TimeAxis::Relative => tr!(lang, "timeline-axis-relative"),
         TimeAxis::WallClock => {
             let d: DateTime<Utc> = DateTime::from_timestamp_nanos(l.timeline.t0_ns);
-            tf(lang, "wall-clock, UTC ({})", &[&d.format("%Y-%m-%d")])
+            tr!(
+                lang,
+                "timeline-axis-wall-clock",
+                date = d.format("%Y-%m-%d")
+            )
         }
     };
     painter.text(
@@ -474,7 +467,7 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
     let xe = x_of(&l.timeline, &state.view, plot_x, l.timeline.capture_end);
     if plot_x.contains(xe) {
         // Right of the line, or left of it when the line is near the right edge.
-        let text = t(lang, "capture ends | later: from the OS profile");
+        let text = tr!(lang, "timeline-capture-end-marker");
         let font = FontId::proportional(11.0);
         let w = ui.ctx().fonts_mut(|f| {
             f.layout_no_wrap(text.to_string(), font.clone(), visuals.strong_text_color())
@@ -529,18 +522,15 @@ fn draw_axis(ui: &egui::Ui, state: &AppState, rect: Rect, plot_x: egui::Rangef) 
             x_of(tl, &state.view, plot_x, br.to),
         );
         let mid = (x0 + x1) / 2.0;
-        let text = tf(
+        let text = tr!(
             lang,
-            "{} without a packet",
-            &[&model::fmt_duration(br.to - br.from)],
+            "timeline-break-tooltip",
+            duration = model::fmt_duration(br.to - br.from)
         );
         let band = Rect::from_x_y_ranges(x0.max(plot_x.min)..=x1.min(plot_x.max), rect.y_range());
         let r = ui.interact(band, ui.scope_id().with(("axis-break", i)), Sense::hover());
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
-        r.on_hover_text(t(
-            lang,
-            "The axis is broken here: no packet of any connection shown fell in this stretch, so it is drawn short",
-        ));
+        r.on_hover_text(tr!(lang, "timeline-break-explanation"));
         painter.rect_filled(
             Rect::from_x_y_ranges(x0..=x1, rect.y_range()),
             0.0,
@@ -830,7 +820,7 @@ fn row_label(
     let lrect = Rect::from_min_size(rect.min, Vec2::new(LABEL_W - 8.0, rect.height()));
     let r = ui.interact(lrect, ui.scope_id().with(("row", ri)), Sense::hover());
     let text = if row.server_side {
-        tf(lang, "{} (server)", &[&row.label])
+        tr!(lang, "timeline-row-server", row = row.label)
     } else {
         row.label.clone()
     };
@@ -976,7 +966,12 @@ fn span_tooltip(
         ui.label(egui::RichText::new(phase_text(info.phase, lang)).strong());
     });
     if let Some((client, server)) = &info.states {
-        ui.label(tf(lang, "client {} · server {}", &[client, server]));
+        ui.label(tr!(
+            lang,
+            "timeline-end-states",
+            client = client,
+            server = server
+        ));
     }
     let step = 0.001;
     ui.label(format!(

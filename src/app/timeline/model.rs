@@ -17,11 +17,19 @@ use portlife::report::summary::outcome_text;
 use portlife::tcp::{Connection, Outcome, Role, UdpFlow};
 
 use crate::app::derived::{CaptureModel, OutcomeGroup};
-use crate::app::i18n::{t, tf};
+use portlife::tr;
 
 /// A phase's name in `lang`.
-pub fn phase_text(p: Phase, lang: Lang) -> &'static str {
-    t(lang, p.name())
+pub fn phase_text(p: Phase, lang: Lang) -> String {
+    tr!(
+        lang,
+        match p {
+            Phase::Available => "phase-available",
+            Phase::Assigned => "phase-assigned",
+            Phase::Active => "phase-active",
+            Phase::TimeWait => "phase-time-wait",
+        }
+    )
 }
 
 /// One coloured bar: a connection holding a port in one phase.
@@ -207,7 +215,7 @@ pub struct Timeline {
     /// The hosts with a profile of their own, sorted by host.
     pub host_profiles: Vec<ports::HostProfile>,
     /// How the profile was chosen ("guessed …" for Auto).
-    pub profile_note: String,
+    pub profile_note: portlife::ports::ProfileNote,
     pub peak: Peak,
     /// Stretches without a packet long enough to crush everything else on a linear axis (a
     /// capture spanning days with traffic in bursts), in time order: the timeline draws each
@@ -577,9 +585,14 @@ impl HostGroup {
     /// The group's header in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         if self.clients > 0 {
-            tf(lang, "{} — {} client ports", &[&self.host, &self.clients])
+            tr!(
+                lang,
+                "timeline-group-client",
+                host = self.host,
+                count = self.clients
+            )
         } else {
-            tf(lang, "{} — server (its TIME-WAIT sockets)", &[&self.host])
+            tr!(lang, "timeline-group-server", host = self.host)
         }
     }
 }
@@ -614,88 +627,83 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile, lang
     match (span.phase, row.server_side) {
         // Spans are of held phases only: nothing to explain in a gap.
         (Phase::Available, _) => String::new(),
-        (Phase::TimeWait, true) => tf(
+        (Phase::TimeWait, true) => tr!(
             lang,
-            "server port {} holds this 4-tuple in TIME-WAIT for {} because the server closed first; the client's port {} is free at once",
-            &[&port, &dur, &c.client.port],
+            "hover-server-time-wait",
+            port = port,
+            duration = dur,
+            client_port = c.client.port
         ),
         (Phase::TimeWait, false) => {
             let tw = profile.time_wait_ns as f64 / 1e9;
             let full = fmt_duration(tw);
             if span.end - span.start + 1e-6 < tw && span.cut_by_reuse {
-                tf(
+                tr!(
                     lang,
-                    "port {} waits in TIME-WAIT because this host closed first; after {} (of {}) a new SYN reused the same 4-tuple",
-                    &[&port, &dur, &full],
+                    "hover-time-wait-cut-by-reuse",
+                    port = port,
+                    waited = dur,
+                    full = full
                 )
             } else if span.end - span.start + 1e-6 < tw {
-                tf(
+                tr!(
                     lang,
-                    "port {} waits in TIME-WAIT because this host closed first; a RST from the other end ended the wait after {} (of {}), as Linux allows while net.ipv4.tcp_rfc1337 is 0 (RFC 1337 calls it TIME-WAIT assassination)",
-                    &[&port, &dur, &full],
+                    "hover-time-wait-ended-by-rst",
+                    port = port,
+                    waited = dur,
+                    full = full
                 )
             } else {
-                tf(
-                    lang,
-                    "port {} waits in TIME-WAIT for {} because this host closed first (2×MSL on this OS), then becomes Available",
-                    &[&port, &dur],
-                ) + if span.derived_after.is_some() {
-                    t(
-                        lang,
-                        " (the capture ended during the wait; its end comes from the OS profile)",
-                    )
+                let past = if span.derived_after.is_some() {
+                    tr!(lang, "hover-time-wait-past-capture")
                 } else {
-                    ""
-                }
+                    String::new()
+                };
+                tr!(lang, "hover-time-wait", port = port, duration = dur) + &past
             }
         }
         (Phase::Assigned, _) => match c.outcome {
-            Outcome::Unreachable => tf(
+            Outcome::Unreachable => tr!(lang, "hover-assigned-icmp", port = port, server = srv),
+            Outcome::Refused => tr!(lang, "hover-assigned-refused", port = port, server = srv),
+            Outcome::Unanswered => tr!(lang, "hover-assigned-unanswered", port = port),
+            _ => tr!(
                 lang,
-                "port {} was assigned for connect(), but an ICMP error said {} cannot be reached; the port is free again",
-                &[&port, &srv],
-            ),
-            Outcome::Refused => tf(
-                lang,
-                "port {} was assigned for connect(), but {} answered the SYN with RST (connection refused); the port is free again",
-                &[&port, &srv],
-            ),
-            Outcome::Unanswered => tf(
-                lang,
-                "port {} is assigned and stays in SYN-SENT: nobody answered the SYN (a firewall dropping it, or a dead server)",
-                &[&port],
-            ),
-            _ => tf(
-                lang,
-                "port {} was assigned by the kernel for connect() and waits {} for the handshake with {}",
-                &[&port, &dur, &srv],
+                "hover-assigned",
+                port = port,
+                duration = dur,
+                server = srv
             ),
         },
         (Phase::Active, _) => match c.outcome {
-            Outcome::ResetByClient | Outcome::ResetByServer => tf(
+            Outcome::ResetByClient | Outcome::ResetByServer => tr!(
                 lang,
-                "port {} carries a connection to {} for {}; it ends with RST, so no TIME-WAIT follows",
-                &[&port, &srv, &dur],
+                "hover-active-reset",
+                port = port,
+                server = srv,
+                duration = dur
             ),
-            _ if c.direction_missing.is_some() => tf(
+            _ if c.direction_missing.is_some() => tr!(
                 lang,
-                "port {} carries a connection to {}; only one direction of it is in the capture, so how and when it ended cannot be seen",
-                &[&port, &srv],
+                "hover-active-one-direction",
+                port = port,
+                server = srv
             ),
-            Outcome::OpenAtEnd | Outcome::MidStream => tf(
+            Outcome::OpenAtEnd | Outcome::MidStream => {
+                tr!(lang, "hover-active-open-at-end", port = port, server = srv)
+            }
+            _ if c.closed_first == Some(Role::Server) => tr!(
                 lang,
-                "port {} carries a connection to {} that was still open when the capture ended",
-                &[&port, &srv],
+                "hover-active-server-closed",
+                port = port,
+                server = srv,
+                duration = dur
             ),
-            _ if c.closed_first == Some(Role::Server) => tf(
+            _ => tr!(
                 lang,
-                "port {} carries a connection to {} for {}; the server closed first, so the port is Available right after",
-                &[&port, &srv, &dur],
-            ),
-            _ => tf(
-                lang,
-                "port {} carries a connection to {} for {}",
-                &[&port, &srv, &dur],
+                "hover-active",
+                port = port,
+                server = srv,
+                duration = dur
             ),
         },
     }
@@ -706,7 +714,7 @@ pub fn explain(span: &Span, row: &Row, c: &Connection, profile: &OsProfile, lang
 pub struct TransitionRow {
     /// Seconds from t0, formatted.
     pub time: String,
-    /// `client` or `server`.
+    /// `role-client` or `role-server`: the message that names the end.
     pub side: &'static str,
     pub from: &'static str,
     pub to: &'static str,
@@ -726,29 +734,29 @@ pub struct ConnDetails {
 }
 
 /// Describe connection `idx` for the details panel.
-/// Fact names stay English `&'static str` keys (the panel translates them with `t`); values are
+/// Fact names are the ids of the messages that name them (the panel words them); values are
 /// written in `lang`.
 pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> Option<ConnDetails> {
     let c = capture.connections.get(idx as usize)?;
     let secs = |ns: i64| (ns - tl.t0_ns) as f64 / 1e9;
     let closer = match c.closed_first {
-        Some(Role::Client) => t(lang, "client (it gets TIME-WAIT)"),
-        Some(Role::Server) => t(lang, "server (TIME-WAIT on the server)"),
+        Some(Role::Client) => tr!(lang, "details-closed-first-client"),
+        Some(Role::Server) => tr!(lang, "details-closed-first-server"),
         None if c.direction_missing.is_some() => {
-            t(lang, "cannot be told (one direction is missing)")
+            tr!(lang, "details-closed-first-untold")
         }
-        None => t(lang, "nobody (no FIN)"),
+        None => tr!(lang, "details-closed-first-nobody"),
     };
     let mut facts = vec![
-        ("client", c.client.to_string()),
-        ("server", c.server.to_string()),
-        ("generation", c.generation.to_string()),
-        ("outcome", outcome_text(lang, c.outcome).to_string()),
-        ("history (Zeek)", c.history.to_string()),
-        ("closed first by", closer.to_string()),
-        ("packets", c.packets().to_string()),
+        ("role-client", c.client.to_string()),
+        ("role-server", c.server.to_string()),
+        ("details-fact-generation", c.generation.to_string()),
+        ("details-fact-outcome", outcome_text(lang, c.outcome)),
+        ("details-fact-history", c.history.to_string()),
+        ("details-fact-closed-first", closer),
+        ("details-fact-packets", c.packets().to_string()),
         (
-            "seen",
+            "details-fact-seen",
             format!(
                 "{:.3} s -> {:.3} s",
                 secs(c.start_ns),
@@ -757,83 +765,76 @@ pub fn details(capture: &CaptureModel, tl: &Timeline, idx: u32, lang: Lang) -> O
         ),
     ];
     if c.roles_inferred && c.direction_missing.is_none() {
-        facts.push(("roles", t(lang, "inferred (start not captured)").into()));
+        facts.push(("details-fact-roles", tr!(lang, "details-roles-inferred")));
     }
     if let Some(missing) = c.direction_missing {
         let text = match missing {
-            Role::Client => t(lang, "the client's packets are not in the capture: its state changes are inferred from the server's, and how the connection ended cannot be seen"),
-            Role::Server => t(lang, "the server's packets are not in the capture: its state changes are inferred from the client's, and how the connection ended cannot be seen"),
+            Role::Client => tr!(lang, "details-client-direction-missing"),
+            Role::Server => tr!(lang, "details-server-direction-missing"),
         };
-        facts.push(("one direction only", text.into()));
+        facts.push(("details-fact-one-direction", text));
     }
     if c.reset_after_close {
-        facts.push((
-            "reset",
-            t(
-                lang,
-                "after both FINs (the close was normal; the RST cut the rest short)",
-            )
-            .into(),
-        ));
+        facts.push(("outcome-group-reset", tr!(lang, "details-rst-after-fins")));
     }
     if c.after_end_packets > 0 {
         facts.push((
-            "after the end",
-            tf(
+            "details-fact-after-end",
+            tr!(
                 lang,
-                "{} packets, still in flight or into TIME-WAIT; they change no state",
-                &[&c.after_end_packets],
+                "details-after-end-packets",
+                count = c.after_end_packets
             ),
         ));
     }
     if c.duplicates_dropped > 0 {
         facts.push((
-            "capture duplicates",
-            tf(
+            "details-fact-duplicates",
+            tr!(
                 lang,
-                "{} copies dropped (the same frame seen twice)",
-                &[&c.duplicates_dropped],
+                "details-duplicates-dropped",
+                count = c.duplicates_dropped
             ),
         ));
     }
     if c.idle_beyond_keepalive {
         let hours = c.longest_idle_ns as f64 / 3.6e12;
         facts.push((
-            "longest silence",
-            tf(
+            "details-fact-longest-silence",
+            tr!(
                 lang,
-                "{} h from {} s: longer than the 2 h keep-alive idle time",
-                &[
-                    &format!("{hours:.1}"),
-                    &format!("{:.3}", secs(c.longest_idle_from_ns)),
-                ],
+                "details-longest-silence",
+                hours = format!("{hours:.1}"),
+                from = format!("{:.3}", secs(c.longest_idle_from_ns))
             ),
         ));
     }
     if !c.encapsulation.is_empty() {
         // The protocol names are the same in every language.
         let names: Vec<&str> = c.encapsulation.iter().map(|e| e.long_name()).collect();
-        facts.push(("encapsulation", names.join(" / ")));
+        facts.push(("details-fact-encapsulation", names.join(" / ")));
     }
-    let mut transitions: Vec<(i64, TransitionRow)> =
-        [("client", &c.client_side), ("server", &c.server_side)]
-            .into_iter()
-            .flat_map(|(side, s)| {
-                s.transitions.iter().map(move |t| {
-                    (
-                        t.ts_ns,
-                        TransitionRow {
-                            time: format!("{:.6}", secs(t.ts_ns)),
-                            side,
-                            from: t.from.name(),
-                            to: t.to.name(),
-                            frame: u64::from(t.packet_index) + 1,
-                            inferred: t.inferred,
-                        },
-                    )
-                })
-            })
-            .collect();
+    let mut transitions: Vec<(i64, TransitionRow)> = [
+        ("role-client", &c.client_side),
+        ("role-server", &c.server_side),
+    ]
+    .into_iter()
+    .flat_map(|(side, s)| {
+        s.transitions.iter().map(move |t| {
+            (
+                t.ts_ns,
+                TransitionRow {
+                    time: format!("{:.6}", secs(t.ts_ns)),
+                    side,
+                    from: t.from.name(),
+                    to: t.to.name(),
+                    frame: u64::from(t.packet_index) + 1,
+                    inferred: t.inferred,
+                },
+            )
+        })
+    })
+    .collect();
     transitions.sort_by_key(|(ts, t)| (*ts, t.frame, t.side));
     let transitions = transitions.into_iter().map(|(_, t)| t).collect();
     Some(ConnDetails {
@@ -850,9 +851,9 @@ pub fn end_state_text(e: EndState, lang: Lang) -> String {
     let name = e.state.name();
     match e.basis {
         Basis::Seen => name.to_string(),
-        Basis::Timer => tf(lang, "{} (by the profile's timer)", &[&name]),
-        Basis::Reused => tf(lang, "{} (its port reused)", &[&name]),
-        Basis::Unknown => tf(lang, "{} (last seen; after the capture unknown)", &[&name]),
+        Basis::Timer => tr!(lang, "state-by-timer", state = name),
+        Basis::Reused => tr!(lang, "state-port-reused", state = name),
+        Basis::Unknown => tr!(lang, "state-last-seen", state = name),
     }
 }
 
@@ -888,10 +889,13 @@ pub fn span_info(
             states: None,
             start: span.start,
             end: span.end,
-            sentence: tf(
+            sentence: tr!(
                 lang,
-                "UDP port {} held for an exchange with {}: {} datagrams out, {} back; UDP has no handshake and no TIME-WAIT, so the port is free as soon as the socket is closed",
-                &[&row.port, &f.server, &f.client_packets, &f.server_packets],
+                "hover-udp-exchange",
+                port = row.port,
+                server = f.server,
+                sent = f.client_packets,
+                received = f.server_packets
             ),
         });
     }

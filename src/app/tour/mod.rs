@@ -11,14 +11,14 @@ use std::path::PathBuf;
 use portlife::ports::Profile;
 use portlife::tour::{self, Tab as TourTab, Tour};
 
-use crate::app::i18n::{t, tf};
 use crate::app::inspector::state::Tab;
 use crate::app::state::AppState;
+use portlife::tr;
 
 /// The Tours menu: one entry per tour, by title.
 pub fn menu(ui: &mut egui::Ui, state: &mut AppState) {
     let lang = state.lang;
-    ui.menu_button(t(lang, "Tours"), |ui| match tour::all() {
+    ui.menu_button(tr!(lang, "tour-menu"), |ui| match tour::all() {
         Ok(tours) => {
             for tr in tours {
                 let text = format!("{} — {}", tr.id, tr.title.get(lang));
@@ -132,7 +132,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         egui::Panel::top("tour").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.colored_label(ui.visuals().error_fg_color, e);
-                if ui.small_button(t(lang, "Dismiss")).clicked() {
+                if ui.small_button(tr!(lang, "toolbar-dismiss")).clicked() {
                     state.tour.error = None;
                 }
             });
@@ -155,23 +155,23 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     egui::Panel::top("tour").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.strong(tr.title.get(lang));
-            ui.label(tf(lang, "step {} of {}", &[&(i + 1), &n]));
+            ui.label(tr!(lang, "tour-step", step = i + 1, steps = n));
             ui.separator();
             if ui
-                .add_enabled(i > 0, egui::Button::new(t(lang, "◀ Back")))
+                .add_enabled(i > 0, egui::Button::new(tr!(lang, "tour-back")))
                 .clicked()
                 || (back && i > 0)
             {
                 go(state, i - 1);
             }
             if ui
-                .add_enabled(i + 1 < n, egui::Button::new(t(lang, "Next ▶")))
+                .add_enabled(i + 1 < n, egui::Button::new(tr!(lang, "tour-next")))
                 .clicked()
                 || (next && i + 1 < n)
             {
                 go(state, i + 1);
             }
-            if ui.small_button(t(lang, "End tour")).clicked() {
+            if ui.small_button(tr!(lang, "tour-end")).clicked() {
                 state.tour.tour = None;
             }
         });

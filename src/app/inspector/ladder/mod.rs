@@ -15,12 +15,12 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
 use portlife::ports;
 
-use crate::app::i18n::{t, tf};
 use crate::app::inspector::ladder::model::{Ladder, LadderItem, LadderJob};
 use crate::app::inspector::ladder::state::LadderSlot;
 use crate::app::state::AppState;
 use crate::app::theme::{CLIENT_COLOR, SERVER_COLOR};
 use crate::app::timeline::model::end_state_text;
+use portlife::tr;
 
 const ROW_H: f32 = 30.0;
 const TIME_W: f32 = 110.0;
@@ -97,13 +97,11 @@ fn after_last_packet(state: &AppState, ladder: &Ladder) -> Option<String> {
     if unchanged(cs, last.client_state) && unchanged(ss, last.server_state) {
         return None;
     }
-    Some(tf(
+    Some(tr!(
         state.lang,
-        "after the last packet: client {} · server {}",
-        &[
-            &end_state_text(cs, state.lang),
-            &end_state_text(ss, state.lang),
-        ],
+        "ladder-after-last-packet",
+        client = end_state_text(cs, state.lang),
+        server = end_state_text(ss, state.lang)
     ))
 }
 
@@ -152,21 +150,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             let c = model::connection(&l.capture, id)?;
             Some((id, c.client.to_string()))
         });
-        ui.label(t(
-            lang,
-            "Select a connection (click a span in the timeline, or a row of the Table) to see its ladder.",
-        ));
+        ui.label(tr!(lang, "ladder-no-selection"));
         if let Some((id, client)) = first {
             if ui
-                .button(tf(
-                    lang,
-                    "Start here: the first connection, from {}",
-                    &[&client],
-                ))
-                .on_hover_text(t(
-                    lang,
-                    "Select the capture's first connection and show its packets, SYN first",
-                ))
+                .button(tr!(lang, "ladder-start-here", client = client))
+                .on_hover_text(tr!(lang, "ladder-start-here-tooltip"))
                 .clicked()
             {
                 crate::app::inspector::table::select(state, id);
@@ -178,20 +166,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         LadderSlot::Empty => return,
         LadderSlot::Loading(_) => {
             // No spinner: it would repaint every frame; the reader asks for one when done.
-            ui.label(t(
-                lang,
-                "Reading the connection's packets from the capture…",
-            ));
+            ui.label(tr!(lang, "ladder-reading"));
             return;
         }
         LadderSlot::Failed { error, .. } => {
             ui.colored_label(
                 ui.visuals().error_fg_color,
-                tf(
-                    lang,
-                    "Could not read the packets of connection {}: {}",
-                    &[&sel, error],
-                ),
+                tr!(lang, "ladder-read-failed", connection = sel, error = error),
             );
             return;
         }
@@ -206,16 +187,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     });
     ui.horizontal(|ui| {
         if ui
-            .button(t(lang, "< Previous packet"))
-            .on_hover_text(t(lang, "Step back one packet (Left arrow key)"))
+            .button(tr!(lang, "ladder-previous-packet"))
+            .on_hover_text(tr!(lang, "ladder-previous-packet-tooltip"))
             .clicked()
             || back
         {
             step(state, -1);
         }
         if ui
-            .button(t(lang, "Next packet >"))
-            .on_hover_text(t(lang, "Step forward one packet (Right arrow key)"))
+            .button(tr!(lang, "ladder-next-packet"))
+            .on_hover_text(tr!(lang, "ladder-next-packet-tooltip"))
             .clicked()
             || fwd
         {
@@ -223,22 +204,21 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         }
         if let LadderSlot::Ready(ladder) = &state.inspector.ladder.slot {
             match current_packet(state, ladder) {
-                Some(p) => ui.label(tf(
+                Some(p) => ui.label(tr!(
                     lang,
-                    "packet {} of {} (frame #{})",
-                    &[&(p + 1), &ladder.packets.len(), &ladder.packets[p].frame()],
+                    "ladder-packet-of",
+                    packet = p + 1,
+                    packets = ladder.packets.len(),
+                    frame = ladder.packets[p].frame()
                 )),
-                None => ui.label(tf(
+                None => ui.label(tr!(
                     lang,
-                    "{} packets; the cursor is before the first",
-                    &[&ladder.packets.len()],
+                    "ladder-cursor-before-first",
+                    count = ladder.packets.len()
                 )),
             };
             if ladder.truncated {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    t(lang, "(only the first packets are shown)"),
-                );
+                ui.colored_label(ui.visuals().warn_fg_color, tr!(lang, "ladder-truncated"));
             }
             if let Some(after) = after_last_packet(state, ladder) {
                 ui.colored_label(ui.visuals().warn_fg_color, after);
@@ -290,14 +270,14 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
     p.text(
         Pos2::new(xs.client, hr.center().y),
         Align2::CENTER_CENTER,
-        tf(lang, "client {}", &[&c.client]),
+        tr!(lang, "ladder-client", endpoint = c.client),
         font.clone(),
         CLIENT_COLOR,
     );
     p.text(
         Pos2::new(xs.server, hr.center().y),
         Align2::CENTER_CENTER,
-        tf(lang, "server {}", &[&c.server]),
+        tr!(lang, "ladder-server", endpoint = c.server),
         font,
         SERVER_COLOR,
     );
@@ -388,15 +368,13 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
                     if r.clicked() {
                         clicked_packet = Some(pi);
                     }
-                    r.on_hover_text(tf(
+                    r.on_hover_text(tr!(
                         lang,
-                        "{}\nflags {}  ·  after it: client {}, server {}",
-                        &[
-                            &pk.detail(lang),
-                            &pk.flags.letters(),
-                            &pk.client_state.name(),
-                            &pk.server_state.name(),
-                        ],
+                        "ladder-packet-tooltip",
+                        detail = pk.detail(lang),
+                        flags = pk.flags.letters(),
+                        client = pk.client_state.name(),
+                        server = pk.server_state.name()
                     ));
                 }
                 Line::Run(ii) => {
@@ -411,7 +389,7 @@ fn draw(ui: &mut egui::Ui, state: &mut AppState) {
                     painter.text(
                         Pos2::new((xs.client + xs.server) / 2.0, rect.top() + 1.0),
                         Align2::CENTER_TOP,
-                        tf(lang, "{}  (click to unfold)", &[&label]),
+                        tr!(lang, "ladder-folded-tooltip", label = label),
                         FontId::proportional(12.0),
                         color,
                     );

@@ -25,7 +25,7 @@ use portlife::source::FileSource;
 use portlife::tcp::{Connection, Side, TcpState};
 
 use crate::app::derived::CaptureModel;
-use crate::app::i18n::{t, tf};
+use portlife::tr;
 
 /// Packets kept for one ladder (bounds memory on a pathological connection).
 pub const MAX_PACKETS: usize = 50_000;
@@ -71,10 +71,10 @@ impl LadderPacket {
     }
 
     /// [`Self::kind`] in `lang`: flag names stay as they are, `data` is translated.
-    pub fn kind_text(&self, lang: Lang) -> &'static str {
+    pub fn kind_text(&self, lang: Lang) -> String {
         match self.kind() {
-            "data" => t(lang, "data"),
-            k => k,
+            "data" => tr!(lang, "ladder-data"),
+            k => k.to_string(),
         }
     }
 
@@ -112,7 +112,7 @@ impl LadderPacket {
             s += &format!(" len={}", self.payload);
         }
         if self.retransmission {
-            s += t(lang, "  [retransmission]");
+            s += &tr!(lang, "ladder-retransmission");
         }
         s
     }
@@ -143,9 +143,15 @@ impl Run {
     pub fn label(&self, lang: Lang) -> String {
         let side = |segs: u32, bytes: u64, arrow: &str| match (segs, bytes) {
             (0, _) => None,
-            (1, 0) => Some(tf(lang, "1 ACK {}", &[&arrow])),
-            (n, 0) => Some(tf(lang, "{} ACKs {}", &[&n, &arrow])),
-            (n, b) => Some(tf(lang, "{} in {} {}", &[&fmt_bytes(b), &n, &arrow])),
+            (1, 0) => Some(tr!(lang, "ladder-one-ack", arrow = arrow)),
+            (n, 0) => Some(tr!(lang, "ladder-acks", count = n, arrow = arrow)),
+            (n, b) => Some(tr!(
+                lang,
+                "ladder-data-segments",
+                bytes = fmt_bytes(b),
+                count = n,
+                arrow = arrow
+            )),
         };
         let parts: Vec<String> = [
             side(self.client_segments, self.client_bytes, "->"),
@@ -154,13 +160,14 @@ impl Run {
         .into_iter()
         .flatten()
         .collect();
-        let mut s = tf(
+        let mut s = tr!(
             lang,
-            "{} segments: {}",
-            &[&(self.end - self.first), &parts.join(" · ")],
+            "ladder-folded-segments",
+            count = self.end - self.first,
+            parts = parts.join(" · ")
         );
         if self.retransmissions > 0 {
-            s += &tf(lang, " ({} retransmitted)", &[&self.retransmissions]);
+            s += &tr!(lang, "ladder-retransmitted", count = self.retransmissions);
         }
         s
     }

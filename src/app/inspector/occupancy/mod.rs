@@ -11,12 +11,11 @@ use std::sync::Arc;
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
 use portlife::i18n::Lang;
 use portlife::ports::PortModel;
-use portlife::report::summary::profile_note_text;
 
-use crate::app::i18n::{t, tf};
 use crate::app::inspector::occupancy::model::{CRITICAL_PCT, WARNING_PCT};
 use crate::app::state::AppState;
 use crate::app::theme;
+use portlife::tr;
 
 /// The port model under the current profile (the one the timeline shows).
 fn model(state: &AppState) -> Option<Arc<PortModel>> {
@@ -27,7 +26,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(m) = model(state) else { return };
     let lang = state.lang;
     if m.hosts.is_empty() {
-        ui.label(t(lang, "No client ports in this capture."));
+        ui.label(tr!(lang, "occupancy-no-client-ports"));
         return;
     }
     let occ = &mut state.inspector.occupancy;
@@ -42,7 +41,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     ui.horizontal(|ui| {
         let mut hosts: Vec<_> = m.hosts.iter().collect();
         hosts.sort_by(|a, b| b.peak.occupancy_pct.total_cmp(&a.peak.occupancy_pct));
-        egui::ComboBox::from_label(t(lang, "host"))
+        egui::ComboBox::from_label(tr!(lang, "occupancy-host"))
             .selected_text(host.to_string())
             .show_ui(ui, |ui| {
                 for p in hosts.iter().take(200) {
@@ -58,11 +57,15 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             });
         let dest_text = occ
             .destination
-            .map_or(t(lang, "all destinations").to_string(), |d| d.to_string());
-        egui::ComboBox::from_label(t(lang, "destination"))
+            .map_or(tr!(lang, "occupancy-all-destinations"), |d| d.to_string());
+        egui::ComboBox::from_label(tr!(lang, "occupancy-destination"))
             .selected_text(dest_text)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut occ.destination, None, t(lang, "all destinations"));
+                ui.selectable_value(
+                    &mut occ.destination,
+                    None,
+                    tr!(lang, "occupancy-all-destinations"),
+                );
                 for p in m.destinations.iter().filter(|p| p.host == host).take(200) {
                     if let Some(d) = p.destination {
                         let text = peak_text(lang, &d, p.peak.occupancy_pct);
@@ -71,20 +74,18 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 }
             });
         let p = m.profile_of(occ.host.unwrap_or(host));
-        ui.weak(tf(
+        ui.weak(tr!(
             lang,
-            "{}: range {}–{} ({} ports)",
-            &[
-                &profile_note_text(lang, &m.profile_note),
-                &p.port_lo,
-                &p.port_hi,
-                &p.range_size(),
-            ],
+            "occupancy-range",
+            note = m.profile_note.text(lang),
+            lo = p.port_lo,
+            hi = p.port_hi,
+            size = p.range_size()
         ));
     });
     let (host, dest) = (occ.host.unwrap_or(host), occ.destination);
     let Some(series) = model::pool(&m, host, dest) else {
-        ui.label(t(lang, "No series for this choice."));
+        ui.label(tr!(lang, "occupancy-no-series"));
         return;
     };
     let Some(l) = &state.loaded else { return };
@@ -99,20 +100,18 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     };
     let max = chart.max_held_pct();
     let verdict = if max >= CRITICAL_PCT {
-        t(lang, "crosses the 80 % critical line")
+        tr!(lang, "occupancy-verdict-critical")
     } else if max >= WARNING_PCT {
-        t(lang, "crosses the 60 % warning line")
+        tr!(lang, "occupancy-verdict-warning")
     } else {
-        t(lang, "stays below the warning line")
+        tr!(lang, "occupancy-verdict-below")
     };
-    ui.label(tf(
+    ui.label(tr!(
         lang,
-        "peak occupancy {} % of {} ports — {}",
-        &[
-            &format!("{:.1}", chart.peak_pct),
-            &chart.range_size,
-            &verdict,
-        ],
+        "occupancy-peak",
+        pct = format!("{:.1}", chart.peak_pct),
+        size = chart.range_size,
+        verdict = verdict
     ));
     let cursor = state.time_cursor;
     let held_color = ui.visuals().strong_text_color();
@@ -125,33 +124,37 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .link_cursor(link, [true, false])
         .include_y(0.0)
         .include_y(100.0)
-        .y_axis_label(t(lang, "% of the port range"))
+        .y_axis_label(tr!(lang, "occupancy-axis-pct"))
         .show(ui, |p| {
             p.line(
-                Line::new(t(lang, "Assigned"), chart.assigned_pct.clone()).color(theme::ASSIGNED),
+                Line::new(tr!(lang, "phase-assigned"), chart.assigned_pct.clone())
+                    .color(theme::ASSIGNED),
             );
-            p.line(Line::new(t(lang, "Active"), chart.active_pct.clone()).color(theme::ACTIVE));
             p.line(
-                Line::new(t(lang, "TimeWait"), chart.time_wait_pct.clone()).color(theme::TIME_WAIT),
+                Line::new(tr!(lang, "phase-active"), chart.active_pct.clone()).color(theme::ACTIVE),
+            );
+            p.line(
+                Line::new(tr!(lang, "phase-time-wait"), chart.time_wait_pct.clone())
+                    .color(theme::TIME_WAIT),
             );
             // Drawn last, on top: the sum is what runs out.
             p.line(
-                Line::new(t(lang, "held (all phases)"), chart.held_pct.clone())
+                Line::new(tr!(lang, "occupancy-series-held"), chart.held_pct.clone())
                     .color(held_color)
                     .width(1.5),
             );
             p.hline(
-                HLine::new(t(lang, "warning 60 %"), WARNING_PCT)
+                HLine::new(tr!(lang, "occupancy-line-warning"), WARNING_PCT)
                     .color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00))
                     .style(LineStyle::dashed_loose()),
             );
             p.hline(
-                HLine::new(t(lang, "critical 80 %"), CRITICAL_PCT)
+                HLine::new(tr!(lang, "occupancy-line-critical"), CRITICAL_PCT)
                     .color(egui::Color32::from_rgb(0xD5, 0x5E, 0x00))
                     .style(LineStyle::dashed_loose()),
             );
             if let Some(at) = cursor {
-                p.vline(VLine::new(t(lang, "cursor"), at).width(2.0));
+                p.vline(VLine::new(tr!(lang, "occupancy-cursor"), at).width(2.0));
             }
         });
     // Tall enough that egui_plot keeps its y tick labels (it drops them when rows crowd).
@@ -161,20 +164,28 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .include_y(0.0)
-        .x_axis_label(t(lang, "time since first SYN (s)"))
-        .y_axis_label(t(lang, "TIME-WAIT sockets"))
+        .x_axis_label(tr!(lang, "timeline-axis-relative"))
+        .y_axis_label(tr!(lang, "occupancy-series-time-wait"))
         .show(ui, |p| {
             p.line(
-                Line::new(t(lang, "TIME-WAIT count"), chart.time_wait_count.clone())
-                    .color(theme::TIME_WAIT),
+                Line::new(
+                    tr!(lang, "occupancy-axis-time-wait"),
+                    chart.time_wait_count.clone(),
+                )
+                .color(theme::TIME_WAIT),
             );
             if let Some(at) = cursor {
-                p.vline(VLine::new(t(lang, "cursor"), at).width(2.0));
+                p.vline(VLine::new(tr!(lang, "occupancy-cursor"), at).width(2.0));
             }
         });
 }
 
 /// A host or destination with its peak occupancy, for the choosers.
 fn peak_text(lang: Lang, what: &dyn std::fmt::Display, pct: f64) -> String {
-    tf(lang, "{} (peak {} %)", &[what, &format!("{pct:.1}")])
+    tr!(
+        lang,
+        "occupancy-series-peak",
+        series = what,
+        pct = format!("{pct:.1}")
+    )
 }

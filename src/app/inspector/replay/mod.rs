@@ -12,9 +12,9 @@ pub mod state;
 use std::sync::Arc;
 
 use crate::app::derived::capture_key;
-use crate::app::i18n::{t, tf};
 use crate::app::inspector::replay::model::SPEEDS;
 use crate::app::state::AppState;
+use portlife::tr;
 
 /// Move the cursor while playing (once per frame, before anything draws).
 pub fn tick(ui: &egui::Ui, state: &mut AppState) {
@@ -74,16 +74,13 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     let space = !ui.ctx().egui_wants_keyboard_input()
         && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Space));
     let play_text = if state.inspector.replay.playing {
-        t(lang, "Pause")
+        tr!(lang, "replay-pause")
     } else {
-        t(lang, "Play")
+        tr!(lang, "replay-play")
     };
     if ui
         .button(play_text)
-        .on_hover_text(t(
-            lang,
-            "Replay the capture (Space): the time cursor moves and every view follows, on past the last packet until the last TIME-WAIT has expired",
-        ))
+        .on_hover_text(tr!(lang, "replay-play-tooltip"))
         .clicked()
         || space
     {
@@ -92,7 +89,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
             state.time_cursor = Some(start);
         }
     }
-    egui::ComboBox::from_label(t(lang, "speed"))
+    egui::ComboBox::from_label(tr!(lang, "replay-speed"))
         .selected_text(format!("×{}", state.inspector.replay.speed))
         .width(70.0)
         .show_ui(ui, |ui| {
@@ -103,24 +100,18 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     let times = change_times(state);
     let (prev_hint, next_hint) = if state.selection.is_some() {
         (
-            t(
-                lang,
-                "Go to the previous state change of the selected connection",
-            ),
-            t(
-                lang,
-                "Go to the next state change of the selected connection",
-            ),
+            tr!(lang, "replay-previous-selected-tooltip"),
+            tr!(lang, "replay-next-selected-tooltip"),
         )
     } else {
         (
-            t(lang, "Go to the previous state change of any connection"),
-            t(lang, "Go to the next state change of any connection"),
+            tr!(lang, "replay-previous-any-tooltip"),
+            tr!(lang, "replay-next-any-tooltip"),
         )
     };
     let cursor = state.time_cursor;
     if ui
-        .button(t(lang, "<< State change"))
+        .button(tr!(lang, "replay-previous-change"))
         .on_hover_text(prev_hint)
         .clicked()
     {
@@ -129,7 +120,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
         }
     }
     if ui
-        .button(t(lang, "State change >>"))
+        .button(tr!(lang, "replay-next-change"))
         .on_hover_text(next_hint)
         .clicked()
     {
@@ -140,23 +131,20 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
     }
     match state.time_cursor {
         Some(at) => {
-            ui.label(tf(lang, "cursor at {} s", &[&format!("{at:.6}")]));
+            ui.label(tr!(lang, "replay-cursor-at", time = format!("{at:.6}")));
             if at > capture_end {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
-                    tf(
+                    tr!(
                         lang,
-                        "after the capture ({} s past its last packet): only the profiles' timers move the ports on",
-                        &[&format!("{:.1}", at - capture_end)],
+                        "replay-after-capture",
+                        seconds = format!("{:.1}", at - capture_end)
                     ),
                 );
             }
             if ui
                 .small_button("x")
-                .on_hover_text(t(
-                    lang,
-                    "Remove the time cursor (views show the end of the capture)",
-                ))
+                .on_hover_text(tr!(lang, "replay-remove-cursor-tooltip"))
                 .clicked()
             {
                 state.time_cursor = None;
@@ -164,7 +152,7 @@ pub fn bar(ui: &mut egui::Ui, state: &mut AppState) {
             }
         }
         None => {
-            ui.weak(t(lang, "no cursor: click the time axis, step, or Play"));
+            ui.weak(tr!(lang, "replay-no-cursor"));
         }
     }
 }

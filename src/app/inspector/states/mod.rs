@@ -16,13 +16,13 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use portlife::i18n::Lang;
 
 use crate::app::derived::capture_key;
-use crate::app::i18n::{t, tf};
 use crate::app::inspector::states::model::{AtCursor, Node, TransitionCounts, EDGES, NODES};
 use crate::app::state::AppState;
 use crate::app::theme;
 use crate::app::theme::{CLIENT_COLOR, SERVER_COLOR};
 use crate::app::timeline::model::end_state_text;
 use portlife::ports::Phase;
+use portlife::tr;
 
 const BOX: Vec2 = Vec2::new(104.0, 24.0);
 const LIFECYCLE_W: f32 = 230.0;
@@ -43,24 +43,37 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let at = state
         .selection
         .and_then(|s| model::at_cursor(&l.capture, &l.derived.ports, &l.timeline, s, at_s));
-    ui.horizontal(|ui| {
-        match at {
-            Some(a) => {
-                ui.colored_label(CLIENT_COLOR, tf(lang, "client: {}", &[&end_state_text(a.client, lang)]));
-                ui.colored_label(SERVER_COLOR, tf(lang, "server: {}", &[&end_state_text(a.server, lang)]));
-                ui.label(tf(lang, "port phase: {}", &[&phase_text(a.phase, lang)]));
-                ui.weak(if state.time_cursor.is_some() {
-                    tf(lang, "at {} s", &[&format!("{at_s:.6}")])
-                } else {
-                    t(lang, "at the end of the capture (no cursor)").to_string()
-                });
-            }
-            None => {
-                ui.weak(t(
+    ui.horizontal(|ui| match at {
+        Some(a) => {
+            ui.colored_label(
+                CLIENT_COLOR,
+                tr!(
                     lang,
-                    "Select a connection to see where its two ends are. Edge numbers: transitions taken in the whole capture (both ends).",
-                ));
-            }
+                    "states-client",
+                    state = end_state_text(a.client, lang)
+                ),
+            );
+            ui.colored_label(
+                SERVER_COLOR,
+                tr!(
+                    lang,
+                    "states-server",
+                    state = end_state_text(a.server, lang)
+                ),
+            );
+            ui.label(tr!(
+                lang,
+                "states-port-phase",
+                phase = phase_text(a.phase, lang)
+            ));
+            ui.weak(if state.time_cursor.is_some() {
+                tr!(lang, "states-at", time = format!("{at_s:.6}"))
+            } else {
+                tr!(lang, "states-at-end")
+            });
+        }
+        None => {
+            ui.weak(tr!(lang, "states-no-selection"));
         }
     });
     let off = model::off_figure(&counts);
@@ -70,10 +83,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             .take(6)
             .map(|((f, to), n)| format!("{} -> {} ×{n}", f.name(), to.name()))
             .collect();
-        ui.weak(tf(
+        ui.weak(tr!(
             lang,
-            "Also taken (not in Figure 5): {}",
-            &[&text.join(", ")],
+            "states-also-taken",
+            transitions = text.join(", ")
         ));
     }
     let avail = ui.available_rect_before_wrap();
@@ -88,10 +101,11 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 /// A port phase's name in `lang`; `None` is Available (the timeline draws no Available phase).
-fn phase_text(phase: Option<Phase>, lang: Lang) -> &'static str {
-    phase.map_or(t(lang, "Available"), |p| {
-        crate::app::timeline::model::phase_text(p, lang)
-    })
+fn phase_text(phase: Option<Phase>, lang: Lang) -> String {
+    phase.map_or_else(
+        || tr!(lang, "phase-available"),
+        |p| crate::app::timeline::model::phase_text(p, lang),
+    )
 }
 
 /// Centre of a node's box inside `rect` (5 columns × 7 rows).
@@ -224,17 +238,23 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
             visuals.strong_text_color(),
         );
         let who = match (is_client, is_server) {
-            (true, true) => t(lang, " (client, server)"),
-            (true, false) => t(lang, " (client)"),
-            (false, true) => t(lang, " (server)"),
-            _ => "",
+            (true, true) => tr!(lang, "states-ends-both"),
+            (true, false) => tr!(lang, "states-end-client"),
+            (false, true) => tr!(lang, "states-end-server"),
+            _ => String::new(),
         };
         let after = if node == Node::ClosedEnd {
-            t(lang, " after")
+            tr!(lang, "states-after")
         } else {
-            ""
+            String::new()
         };
-        let label = tf(lang, "state {}{}{}", &[&s.name(), &after, &who]);
+        let label = tr!(
+            lang,
+            "states-state-tooltip",
+            state = s.name(),
+            after = after,
+            who = who
+        );
         let resp = ui.interact(
             r,
             ui.scope_id().with(("fig5", c.x as i32, c.y as i32)),
@@ -245,7 +265,7 @@ fn figure5(ui: &egui::Ui, rect: Rect, counts: &TransitionCounts, at: Option<AtCu
     painter.text(
         rect.left_bottom() + Vec2::new(2.0, -2.0),
         Align2::LEFT_BOTTOM,
-        t(lang, "RFC 9293, Figure 5 (TCP connection state diagram)"),
+        tr!(lang, "states-figure-5"),
         FontId::proportional(11.0),
         visuals.weak_text_color(),
     );
@@ -258,15 +278,27 @@ fn lifecycle(ui: &egui::Ui, rect: Rect, phase: Option<Option<Phase>>, lang: Lang
     painter.text(
         rect.center_top(),
         Align2::CENTER_TOP,
-        t(lang, "Port lifecycle"),
+        tr!(lang, "states-port-lifecycle"),
         FontId::proportional(13.0),
         visuals.strong_text_color(),
     );
-    let steps: [(Option<Phase>, &str, Color32); 4] = [
-        (None, t(lang, "Available"), visuals.extreme_bg_color),
-        (Some(Phase::Assigned), t(lang, "Assigned"), theme::ASSIGNED),
-        (Some(Phase::Active), t(lang, "Active"), theme::ACTIVE),
-        (Some(Phase::TimeWait), t(lang, "TimeWait"), theme::TIME_WAIT),
+    let steps: [(Option<Phase>, String, Color32); 4] = [
+        (None, tr!(lang, "phase-available"), visuals.extreme_bg_color),
+        (
+            Some(Phase::Assigned),
+            tr!(lang, "phase-assigned"),
+            theme::ASSIGNED,
+        ),
+        (
+            Some(Phase::Active),
+            tr!(lang, "phase-active"),
+            theme::ACTIVE,
+        ),
+        (
+            Some(Phase::TimeWait),
+            tr!(lang, "phase-time-wait"),
+            theme::TIME_WAIT,
+        ),
     ];
     let top = rect.top() + 26.0;
     let dy = ((rect.height() - 40.0) / 4.0).clamp(30.0, 60.0);
@@ -323,7 +355,7 @@ fn lifecycle(ui: &egui::Ui, rect: Rect, phase: Option<Option<Phase>>, lang: Lang
         painter.text(
             r.center(),
             Align2::CENTER_CENTER,
-            *name,
+            name,
             FontId::proportional(12.0),
             text_color,
         );

@@ -12,10 +12,10 @@ use std::sync::Arc;
 use egui_extras::{Column as TColumn, TableBuilder};
 
 use crate::app::derived::capture_key;
-use crate::app::i18n::{t, tf};
 use crate::app::inspector::table::model::{Column, Sort, TableRow};
 use crate::app::state::AppState;
 use crate::app::timeline::model::end_state_text;
+use portlife::tr;
 
 /// The rows of the open capture, cached.
 fn rows(state: &mut AppState) -> Arc<Vec<TableRow>> {
@@ -45,10 +45,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     let rows = rows(state);
     let lang = state.lang;
     ui.horizontal(|ui| {
-        let l = ui.label(t(lang, "Filter:"));
+        let l = ui.label(tr!(lang, "table-filter"));
         ui.add(
             egui::TextEdit::singleline(&mut state.inspector.table.filter)
-                .hint_text(t(lang, "address, port, outcome, history…"))
+                .hint_text(tr!(lang, "table-filter-hint"))
                 .desired_width(260.0),
         )
         .labelled_by(l.id);
@@ -64,17 +64,16 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         if ui
             .add_enabled(
                 !marked.is_empty(),
-                egui::Button::new(t(lang, "Copy as CSV")),
+                egui::Button::new(tr!(lang, "table-copy-csv")),
             )
-            .on_hover_text(t(
-                lang,
-                "Copy the marked rows (ctrl-click to mark several) as CSV",
-            ))
+            .on_hover_text(tr!(lang, "table-copy-csv-tooltip"))
             .clicked()
         {
             ui.ctx().copy_text(model::to_csv(marked.iter().copied()));
         }
-        if !state.inspector.table.marked.is_empty() && ui.button(t(lang, "Unmark all")).clicked() {
+        if !state.inspector.table.marked.is_empty()
+            && ui.button(tr!(lang, "table-unmark-all")).clicked()
+        {
             state.inspector.table.marked.clear();
         }
     });
@@ -93,16 +92,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     };
     let udp = rows.iter().filter(|r| r.udp).count();
     if udp == 0 {
-        ui.weak(tf(
+        ui.weak(tr!(
             lang,
-            "{} of {} connections",
-            &[&order.len(), &rows.len()],
+            "table-shown",
+            shown = order.len(),
+            count = rows.len()
         ));
     } else {
-        ui.weak(tf(
+        ui.weak(tr!(
             lang,
-            "{} of {} rows ({} connections, {} UDP flows)",
-            &[&order.len(), &rows.len(), &(rows.len() - udp), &udp],
+            "table-shown-rows",
+            shown = order.len(),
+            count = rows.len(),
+            connections = rows.len() - udp,
+            flows = udp
         ));
     }
     // Follow a selection made elsewhere (timeline): scroll to its row once.
@@ -135,94 +138,95 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     egui::ScrollArea::horizontal()
         .id_salt("connection-table-h")
         .show(ui, |ui| {
-        let mut builder = TableBuilder::new(ui)
-            .id_salt("connection-table")
-            .striped(true)
-            .resizable(true)
-            .sense(egui::Sense::click())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            // Wide enough for the longest 4-tuple (IPv6 included), so no server address is cut
-            // off; still resizable by dragging the header's edge.
-            .column(TColumn::initial(tuple_w).at_least(120.0).clip(true))
-            .columns(TColumn::auto().at_least(40.0), 8)
-            .column(TColumn::remainder().at_least(80.0).clip(true));
-        if let Some(r) = scroll_to {
-            builder = builder.scroll_to_row(r, Some(egui::Align::Center));
-        }
-        builder
-            .header(22.0, |mut header| {
-                for col in Column::ALL {
-                    if col == Column::History {
-                        header.col(|ui| {
-                            ui.strong(t(lang, "at cursor")).on_hover_text(t(
-                                lang,
-                                "Client / server TCP state at the time cursor (replay, ladder step, click on the time axis)",
-                            ));
-                        });
-                    }
-                    header.col(|ui| {
-                        let arrow = match (sort.column == col, sort.descending) {
-                            (true, false) => " ^",
-                            (true, true) => " v",
-                            (false, _) => "",
-                        };
-                        if ui
-                            .button(egui::RichText::new(format!("{}{arrow}", col.title(lang))).strong())
-                            .on_hover_text(t(lang, "Sort by this column (click again to reverse)"))
-                            .clicked()
-                        {
-                            sort = if sort.column == col {
-                                Sort {
-                                    column: col,
-                                    descending: !sort.descending,
-                                }
-                            } else {
-                                Sort {
-                                    column: col,
-                                    descending: false,
-                                }
-                            };
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(20.0, order.len(), |mut row| {
-                    let r = &rows[order[row.index()]];
-                    let selected = !r.udp
-                        && (state.selection == Some(r.conn)
-                            || state.inspector.table.marked.contains(&r.conn));
-                    row.set_selected(selected);
+            let mut builder = TableBuilder::new(ui)
+                .id_salt("connection-table")
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                // Wide enough for the longest 4-tuple (IPv6 included), so no server address is cut
+                // off; still resizable by dragging the header's edge.
+                .column(TColumn::initial(tuple_w).at_least(120.0).clip(true))
+                .columns(TColumn::auto().at_least(40.0), 8)
+                .column(TColumn::remainder().at_least(80.0).clip(true));
+            if let Some(r) = scroll_to {
+                builder = builder.scroll_to_row(r, Some(egui::Align::Center));
+            }
+            builder
+                .header(22.0, |mut header| {
                     for col in Column::ALL {
                         if col == Column::History {
-                            row.col(|ui| {
-                                let text = if r.udp {
-                                    "UDP".to_string()
-                                } else {
-                                    at_cursor(state, r.conn)
-                                };
-                                ui.add(egui::Label::new(text).selectable(false));
+                            header.col(|ui| {
+                                ui.strong(tr!(lang, "table-column-at-cursor"))
+                                    .on_hover_text(tr!(lang, "table-at-cursor-tooltip"));
                             });
                         }
-                        row.col(|ui| {
-                            let text = model::cell(r, col, lang);
-                            if col == Column::Tuple {
-                                ui.add(
-                                    egui::Label::new(egui::RichText::new(text).monospace())
-                                        .selectable(false),
-                                );
-                            } else {
-                                ui.add(egui::Label::new(text).selectable(false));
+                        header.col(|ui| {
+                            let arrow = match (sort.column == col, sort.descending) {
+                                (true, false) => " ^",
+                                (true, true) => " v",
+                                (false, _) => "",
+                            };
+                            if ui
+                                .button(
+                                    egui::RichText::new(format!("{}{arrow}", col.title(lang)))
+                                        .strong(),
+                                )
+                                .on_hover_text(tr!(lang, "table-sort-tooltip"))
+                                .clicked()
+                            {
+                                sort = if sort.column == col {
+                                    Sort {
+                                        column: col,
+                                        descending: !sort.descending,
+                                    }
+                                } else {
+                                    Sort {
+                                        column: col,
+                                        descending: false,
+                                    }
+                                };
                             }
                         });
                     }
-                    let resp = row.response();
-                    if resp.clicked() && !r.udp {
-                        let multi = resp.ctx.input(|i| i.modifiers.command);
-                        clicked = Some((r.conn, multi));
-                    }
+                })
+                .body(|body| {
+                    body.rows(20.0, order.len(), |mut row| {
+                        let r = &rows[order[row.index()]];
+                        let selected = !r.udp
+                            && (state.selection == Some(r.conn)
+                                || state.inspector.table.marked.contains(&r.conn));
+                        row.set_selected(selected);
+                        for col in Column::ALL {
+                            if col == Column::History {
+                                row.col(|ui| {
+                                    let text = if r.udp {
+                                        "UDP".to_string()
+                                    } else {
+                                        at_cursor(state, r.conn)
+                                    };
+                                    ui.add(egui::Label::new(text).selectable(false));
+                                });
+                            }
+                            row.col(|ui| {
+                                let text = model::cell(r, col, lang);
+                                if col == Column::Tuple {
+                                    ui.add(
+                                        egui::Label::new(egui::RichText::new(text).monospace())
+                                            .selectable(false),
+                                    );
+                                } else {
+                                    ui.add(egui::Label::new(text).selectable(false));
+                                }
+                            });
+                        }
+                        let resp = row.response();
+                        if resp.clicked() && !r.udp {
+                            let multi = resp.ctx.input(|i| i.modifiers.command);
+                            clicked = Some((r.conn, multi));
+                        }
+                    });
                 });
-            });
         });
     state.inspector.table.sort = sort;
     if let Some((conn, multi)) = clicked {
@@ -248,7 +252,7 @@ fn at_cursor(state: &AppState, conn: u32) -> String {
     };
     let ns = l.timeline.abs_ns(at) + 1;
     if ns < c.start_ns {
-        return t(state.lang, "not yet").into();
+        return tr!(state.lang, "table-not-yet");
     }
     let (cs, ss) = l.derived.ports.states_at(c, ns);
     format!(

@@ -6,8 +6,8 @@ use portlife::i18n::Lang;
 use portlife::tcp::{Connection, Role};
 
 use crate::app::derived::CaptureModel;
-use crate::app::i18n::t;
 use crate::app::timeline::model::fmt_duration;
+use portlife::tr;
 
 /// One connection as the table shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,8 @@ pub struct TableRow {
     /// Seconds from the first to the last packet.
     pub duration: f64,
     pub outcome: &'static str,
+    /// The message that words `outcome` in the table's language.
+    pub outcome_id: &'static str,
     pub closed_by: &'static str,
     pub bytes_to_server: u64,
     pub bytes_to_client: u64,
@@ -79,17 +81,17 @@ impl Column {
     ];
 
     /// The column's header in `lang`.
-    pub fn title(self, lang: Lang) -> &'static str {
+    pub fn title(self, lang: Lang) -> String {
         match self {
-            Column::Tuple => t(lang, "client -> server"),
-            Column::Generation => t(lang, "gen"),
-            Column::Start => t(lang, "start (s)"),
-            Column::Duration => t(lang, "duration"),
-            Column::Outcome => t(lang, "outcome"),
-            Column::ClosedBy => t(lang, "closed by"),
-            Column::BytesToServer => t(lang, "bytes ->"),
-            Column::BytesToClient => t(lang, "bytes <-"),
-            Column::History => t(lang, "history"),
+            Column::Tuple => tr!(lang, "table-column-tuple"),
+            Column::Generation => tr!(lang, "table-column-generation"),
+            Column::Start => tr!(lang, "table-column-start"),
+            Column::Duration => tr!(lang, "table-column-duration"),
+            Column::Outcome => tr!(lang, "details-fact-outcome"),
+            Column::ClosedBy => tr!(lang, "table-column-closed-by"),
+            Column::BytesToServer => tr!(lang, "table-column-bytes-out"),
+            Column::BytesToClient => tr!(lang, "table-column-bytes-in"),
+            Column::History => tr!(lang, "table-column-history"),
         }
     }
 }
@@ -131,6 +133,11 @@ pub fn rows(capture: &CaptureModel, t0_ns: i64) -> Vec<TableRow> {
         } else {
             "UDP flow"
         },
+        outcome_id: if f.icmp.is_some() {
+            "outcome-udp-icmp"
+        } else {
+            "outcome-udp-flow"
+        },
         closed_by: "-",
         bytes_to_server: f.client_bytes,
         bytes_to_client: f.server_bytes,
@@ -149,6 +156,7 @@ pub fn rows(capture: &CaptureModel, t0_ns: i64) -> Vec<TableRow> {
             start: (c.start_ns - t0_ns) as f64 / 1e9,
             duration: (c.last_packet_ns - c.start_ns).max(0) as f64 / 1e9,
             outcome: c.outcome.describe(),
+            outcome_id: portlife::report::summary::outcome_id(c.outcome),
             closed_by: match c.closed_first {
                 Some(Role::Client) => "client",
                 Some(Role::Server) => "server",
@@ -198,11 +206,10 @@ pub fn cell(row: &TableRow, col: Column, lang: Lang) -> String {
         Column::Generation => row.generation.to_string(),
         Column::Start => format!("{:.6}", row.start),
         Column::Duration => fmt_duration(row.duration),
-        Column::Outcome if row.udp => t(lang, row.outcome).to_string(),
-        Column::Outcome => portlife::report::summary::tr(lang, row.outcome).to_string(),
+        Column::Outcome => tr!(lang, row.outcome_id),
         Column::ClosedBy => match row.closed_by {
-            "client" => t(lang, "client").to_string(),
-            "server" => t(lang, "server").to_string(),
+            "client" => tr!(lang, "role-client"),
+            "server" => tr!(lang, "role-server"),
             other => other.to_string(),
         },
         Column::BytesToServer => row.bytes_to_server.to_string(),
