@@ -12,6 +12,7 @@ use crate::cores;
 use crate::decode;
 use crate::defrag::{Defrag, FirstFragment};
 use crate::findings::{self, Finding};
+use crate::i18n::{english_count, english_verb};
 use crate::ports::{self, OsProfile, PortModel, Profile, Profiles};
 use crate::sanitize::{self, Sanitizer, Verdict};
 use crate::source::merge::{self, MergedSource};
@@ -615,7 +616,11 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
         warnings.push(Warning {
             kind: WarningKind::UnsupportedLinktype,
             offset: None,
-            message: format!("{unsupported} packets have a link type portlife does not decode; counted, not analysed"),
+            message: format!(
+                "{} {} a link type portlife does not decode; counted, not analysed",
+                english_count(unsupported, "packet"),
+                english_verb(unsupported, "has", "have")
+            ),
         });
     }
     if let Some(message) = defrag.message() {
@@ -637,8 +642,9 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
             kind: WarningKind::NoTimestamp,
             offset: None,
             message: format!(
-                "{} packets carry no timestamp (pcapng simple packet blocks); shown at the time of the packet before them",
-                stats.packets_without_timestamp
+                "{} {} no timestamp (pcapng simple packet blocks); shown at the time of the packet before them",
+                english_count(stats.packets_without_timestamp, "packet"),
+                english_verb(stats.packets_without_timestamp, "carries", "carry")
             ),
         });
     }
@@ -647,8 +653,10 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
             kind: WarningKind::OutOfOrder,
             offset: None,
             message: format!(
-                "{} packets have a timestamp earlier than the packet before them (a multi-interface or merged capture?); modelled at the previous packet's time, in capture order",
-                stats.out_of_order_timestamps
+                "{} {} a timestamp earlier than the packet before {} (a multi-interface or merged capture?); modelled at the previous packet's time, in capture order",
+                english_count(stats.out_of_order_timestamps, "packet"),
+                english_verb(stats.out_of_order_timestamps, "has", "have"),
+                english_verb(stats.out_of_order_timestamps, "it", "them")
             ),
         });
     }
@@ -664,8 +672,9 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
             kind: WarningKind::Duplicates,
             offset: None,
             message: format!(
-                "{} packets are exact copies of a packet seen less than 50 µs before (captured on two interfaces?); counted once",
-                stats.duplicate_packets
+                "{} {} of a packet seen less than 50 µs before (captured on two interfaces?); counted once",
+                english_count(stats.duplicate_packets, "packet"),
+                english_verb(stats.duplicate_packets, "is an exact copy", "are exact copies")
             ),
         });
     }

@@ -480,6 +480,26 @@ pub fn english_ids() -> BTreeSet<String> {
 
 /// A Han character or a full-width punctuation mark: what a half-width mark may not stand
 /// beside (the rule of the Chinese book's test, `tests/book.rs`).
+/// `n` and `noun`, with an "s" unless `n` is 1 (`1 packet`, `2 packets`): for the texts that
+/// stay English, the library's warnings and errors, which no resource words.
+pub fn english_count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `singular` when `n` is 1, else `plural`: the verb after [`english_count`] (`has`/`have`).
+pub fn english_verb(
+    n: impl Into<u64>,
+    singular: &'static str,
+    plural: &'static str,
+) -> &'static str {
+    if n.into() == 1 {
+        singular
+    } else {
+        plural
+    }
+}
+
 pub fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
         || ('\u{3000}'..='\u{303f}').contains(&c)
@@ -588,6 +608,20 @@ pub fn literals_passed_to(source: &str, call: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_counts_take_their_number() {
+        assert_eq!(english_count(1u64, "packet"), "1 packet");
+        assert_eq!(english_count(0u64, "packet"), "0 packets");
+        assert_eq!(english_count(2u32, "packet"), "2 packets");
+        assert_eq!(
+            (
+                english_verb(1u64, "has", "have"),
+                english_verb(3u64, "has", "have")
+            ),
+            ("has", "have")
+        );
+    }
 
     #[test]
     fn locale_values_pick_the_language() {

@@ -2,6 +2,8 @@
 //! (and none it should not), with the numbers a reader would check; real captures raise no false
 //! critical finding.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -174,6 +176,37 @@ fn pileup_states_the_numbers() {
         .title
         .starts_with("500 short connections from 10.0.0.2 to 10.0.0.5:80"));
     assert!(f.advice.contains("keep-alive") && f.advice.contains("pool"));
+}
+
+/// A count of one reads as one in the English the report prints and the JSON carries: a SYN
+/// answered once by a SYN-ACK that was never acknowledged, the SYN sent again once.
+#[test]
+fn a_count_of_one_is_said_in_the_singular() {
+    let (c, s) = (([10, 0, 0, 2], 40_000), ([10, 0, 0, 9], 443));
+    let frames = vec![
+        (common::T0, common::tcp(c, s, "S", 7, 0, &[])),
+        (
+            common::T0 + common::MS,
+            common::tcp(s, c, "SA", 900, 8, &[]),
+        ),
+        (
+            common::T0 + 1000 * common::MS,
+            common::tcp(c, s, "S", 7, 0, &[]),
+        ),
+    ];
+    let file = common::write_pcap(&frames);
+    let a = analyze_file(file.path(), Default::default()).unwrap();
+    let f = only(&a, FindingKind::SynAckUnacknowledged);
+    assert!(
+        f.title.starts_with("1 handshake with 10.0.0.9:443"),
+        "{}",
+        f.title
+    );
+    assert!(
+        f.explanation.contains("(1 time)") && !f.explanation.contains("times)"),
+        "{}",
+        f.explanation
+    );
 }
 
 #[test]

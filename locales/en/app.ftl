@@ -24,7 +24,10 @@ toolbar-axis-toggle-tooltip = Toggle relative seconds / UTC wall-clock
 toolbar-os-profile = OS profile
 toolbar-per-host = Per host
 toolbar-open-folder = Open folder…
-toolbar-capture-damaged = ! This capture is cut short or damaged ({ $problem }); the { $packets } packets read before it are shown
+toolbar-capture-damaged = ! This capture is cut short or damaged ({ $problem }); the { $packets } { $packets ->
+        [one] packet
+       *[other] packets
+    } read before it are shown
 toolbar-open-folder-tooltip = Every capture file in a folder, read as one capture merged by time (tcpdump's rotated files)
 toolbar-per-host-tooltip = Each client host's ports are modelled under its own profile
 toolbar-host-profile = { $host }: { $label } (ports { $lo }–{ $hi }, TIME-WAIT { $time_wait_s } s)
@@ -81,7 +84,10 @@ status-connections-filtered = { $shown } of { $count } { $count ->
     } (filtered)
 status-counts-at = at { $time }: { $assigned } Assigned · { $active } Active · { $time_wait } TimeWait
 status-hover-hint = hover the timeline for counts at a time
-status-peak = peak { $ports } ports on { $host } ({ $pct } % of the range) at { $time }
+status-peak = peak { $ports } { $ports ->
+        [one] port
+       *[other] ports
+    } on { $host } ({ $pct } % of the range) at { $time }
 status-frame-time = frame { $ms } ms
 
 ## Filters
@@ -178,7 +184,10 @@ legend-after-capture = after the capture ended (from the OS profile)
 ## A span's hover sentence
 
 hover-udp-flow = UDP flow (no handshake, no TIME-WAIT)
-hover-udp-exchange = UDP port { $port } held for an exchange with { $server }: { $sent } datagrams out, { $received } back; UDP has no handshake and no TIME-WAIT, so the port is free as soon as the socket is closed
+hover-udp-exchange = UDP port { $port } held for an exchange with { $server }: { $sent } { $sent ->
+        [one] datagram
+       *[other] datagrams
+    } out, { $received } back; UDP has no handshake and no TIME-WAIT, so the port is free as soon as the socket is closed
 hover-time-wait-ended-by-rst = port { $port } waits in TIME-WAIT because this host closed first; a RST from the other end ended the wait after { $waited } (of { $full }), as Linux allows while net.ipv4.tcp_rfc1337 is 0 (RFC 1337 calls it TIME-WAIT assassination)
 hover-server-time-wait = server port { $port } holds this 4-tuple in TIME-WAIT for { $duration } because the server closed first; the client's port { $client_port } is free at once
 hover-time-wait-cut-by-reuse = port { $port } waits in TIME-WAIT because this host closed first; after { $waited } (of { $full }) a new SYN reused the same 4-tuple
@@ -233,9 +242,15 @@ export-png-tooltip = Write the timeline as on screen to the same path with .png
 ladder-data = data
 ladder-retransmission = {"  "}[retransmission]
 ladder-one-ack = 1 ACK { $arrow }
-ladder-acks = { $count } ACKs { $arrow }
+ladder-acks = { $count } { $count ->
+        [one] ACK
+       *[other] ACKs
+    } { $arrow }
 ladder-data-segments = { $bytes } in { $count } { $arrow }
-ladder-folded-segments = { $count } segments: { $parts }
+ladder-folded-segments = { $count } { $count ->
+        [one] segment
+       *[other] segments
+    }: { $parts }
 ladder-retransmitted = {" "}({ $count } retransmitted)
 ladder-no-selection = Select a connection (click a span in the timeline, or a row of the Table) to see its ladder.
 ladder-reading = Reading the connection's packets from the capture…
@@ -320,7 +335,10 @@ table-column-at-cursor = at cursor
 table-at-cursor-tooltip = Client / server TCP state at the time cursor (replay, ladder step, click on the time axis)
 table-sort-tooltip = Sort by this column (click again to reverse)
 table-not-yet = not yet
-table-shown-rows = { $shown } of { $count } rows ({ $connections } { $connections ->
+table-shown-rows = { $shown } of { $count } { $count ->
+        [one] row
+       *[other] rows
+    } ({ $connections } { $connections ->
         [one] connection
        *[other] connections
     }, { $flows } UDP { $flows ->

@@ -34,8 +34,17 @@ finding-port-pool-pressure-plural = port pools under pressure
 ## TIME-WAIT pile-up
 
 # $span: seconds, one decimal; $lifetime: "1.5 ms"; $rate and $lasts: no decimals.
-finding-time-wait-pileup-title = { $count } short connections from { $host } to { $destination } in { $span } s, median lifetime { $lifetime }, up to { $peak } ports in TIME-WAIT
-finding-time-wait-pileup-explanation = { $host } opened a new connection for almost every exchange with { $destination } (median { $sent } bytes sent, { $received } bytes received per connection) and closed each one itself, so each port then waits in TIME-WAIT for { $time_wait_s } s ({ $profile }). Ports leave the pool much faster than they come back: at this rate ({ $rate } per second) the { $range } ports of the range last about { $lasts } s.
+finding-time-wait-pileup-title = { $count } short connections from { $host } to { $destination } in { $span } s, median lifetime { $lifetime }, up to { $peak } { $peak ->
+        [one] port
+       *[other] ports
+    } in TIME-WAIT
+finding-time-wait-pileup-explanation = { $host } opened a new connection for almost every exchange with { $destination } (median { $sent } { $sent ->
+        [one] byte
+       *[other] bytes
+    } sent, { $received } { $received ->
+        [one] byte
+       *[other] bytes
+    } received per connection) and closed each one itself, so each port then waits in TIME-WAIT for { $time_wait_s } s ({ $profile }). Ports leave the pool much faster than they come back: at this rate ({ $rate } per second) the { $range } ports of the range last about { $lasts } s.
 finding-time-wait-pileup-advice = { -advice-reuse-connections } { -advice-tw-reuse }
 finding-time-wait-pileup-plural = TIME-WAIT pile-ups
 
@@ -69,7 +78,10 @@ finding-time-wait-ended-by-rst-plural = TIME-WAITs ended by a RST
 finding-syn-unanswered-title = { $count } connection { $count ->
         [one] attempt
        *[other] attempts
-    } to { $destination } got no answer (SYN sent { $sent } times)
+    } to { $destination } got no answer (SYN sent { $sent } { $sent ->
+        [one] time
+       *[other] times
+    })
 finding-syn-unanswered-explanation = The client sent a SYN and retransmitted it { $retransmits } { $retransmits ->
         [one] time
        *[other] times
@@ -83,7 +95,13 @@ finding-syn-ack-unacknowledged-title = { $count } { $count ->
         [one] handshake
        *[other] handshakes
     } with { $destination }: SYN-ACK sent, final ACK never seen
-finding-syn-ack-unacknowledged-explanation = The SYN arrived and { $destination } answered with a SYN-ACK ({ $synacks } times), but the client's ACK never came; the client kept retransmitting its SYN ({ $retransmits } times) as if it never got the answer. The answer is lost on the way back: typically a stateful firewall or NAT that did not see the outgoing SYN (asymmetric routing), or an egress rule blocking traffic to the client's ephemeral port.
+finding-syn-ack-unacknowledged-explanation = The SYN arrived and { $destination } answered with a SYN-ACK ({ $synacks } { $synacks ->
+        [one] time
+       *[other] times
+    }), but the client's ACK never came; the client kept retransmitting its SYN ({ $retransmits } { $retransmits ->
+        [one] time
+       *[other] times
+    }) as if it never got the answer. The answer is lost on the way back: typically a stateful firewall or NAT that did not see the outgoing SYN (asymmetric routing), or an egress rule blocking traffic to the client's ephemeral port.
 finding-syn-ack-unacknowledged-advice = Allow return traffic to the client's ephemeral ports: stateful firewalls do this by tracking the connection ("established, related"); stateless ACLs need the ephemeral range (e.g. 32768–60999 for Linux, 49152–65535 for Windows) open for replies. Check that replies leave by the same path the request came in.
 finding-syn-ack-unacknowledged-plural = handshakes never completed
 
@@ -122,7 +140,10 @@ finding-icmp-unreachable-plural = ICMP unreachable errors
 
 ## Servers closing first
 
-finding-server-closes-first-title = { $server } closed first in { $closed } of { $count } connections: TIME-WAIT sits on the server
+finding-server-closes-first-title = { $server } closed first in { $closed } of { $count } { $count ->
+        [one] connection
+       *[other] connections
+    }: TIME-WAIT sits on the server
 finding-server-closes-first-explanation = Whoever sends the first FIN enters TIME-WAIT. Here the server { $server } did, so its sockets (keyed by each client's 4-tuple) wait in TIME-WAIT while the clients' ports are free at once. This uses no ephemeral ports, but a busy server accumulates TIME-WAIT sockets (memory, `ss -tan state time-wait` counts) — typical of HTTP with `Connection: close` or a server-side idle timeout.
 finding-server-closes-first-advice = Usually harmless for the server's ports. To avoid the churn, keep connections alive (HTTP keep-alive, longer server idle timeouts) or let the client close first. `tcp_tw_reuse` does not help here: it only affects outgoing connections.
 finding-server-closes-first-plural = servers closing first

@@ -22,6 +22,7 @@ use compression::{Compression, Damage, UntilDamage, MAX_ZSTD_WINDOW};
 
 use super::{Packet, Progress, Warning, WarningKind};
 use crate::decode::linktype;
+use crate::i18n::{english_count, english_verb};
 
 /// Initial read buffer; records larger than this grow it (bounded by [`MAX_RECORD`]).
 const BUFFER_SIZE: usize = 1 << 20;
@@ -396,8 +397,9 @@ impl FileSource {
                         WarningKind::Truncated,
                         format!(
                             "capture truncated at byte {at}: the last record is cut off after {have} bytes; \
-                             the {} packets before the cut were read",
-                            self.next_index
+                             the {} before the cut {} read",
+                            english_count(self.next_index, "packet"),
+                            english_verb(self.next_index, "was", "were")
                         ),
                     );
                     continue;
@@ -511,8 +513,8 @@ impl FileSource {
                 WarningKind::BadLength,
                 format!(
                     "record at byte {at} claims {len} bytes, more than the file can hold; \
-                     stopping there ({} packets read)",
-                    self.next_index
+                     stopping there ({} read)",
+                    english_count(self.next_index, "packet")
                 ),
             ),
             None => self.stop_with(
@@ -544,8 +546,8 @@ impl FileSource {
         self.stop_with(
             WarningKind::BadBlock,
             format!(
-                "malformed record at byte {at} ({why}); stopping there ({} packets read)",
-                self.next_index
+                "malformed record at byte {at} ({why}); stopping there ({} read)",
+                english_count(self.next_index, "packet")
             ),
         );
     }
@@ -577,8 +579,9 @@ impl FileSource {
                 WarningKind::SnaplenExceeded,
                 None,
                 format!(
-                    "{} packets have a captured length above the snap length (first: packet #{}); read as stored",
-                    self.snaplen_exceeded,
+                    "{} {} a captured length above the snap length (first: packet #{}); read as stored",
+                    english_count(self.snaplen_exceeded, "packet"),
+                    english_verb(self.snaplen_exceeded, "has", "have"),
                     self.first_snaplen_exceeded.unwrap_or(0) + 1
                 ),
             ));
@@ -588,8 +591,9 @@ impl FileSource {
                 WarningKind::UnknownInterface,
                 None,
                 format!(
-                    "{} packets name an interface that was never described; skipped",
-                    self.layout.unknown_interface
+                    "{} {} an interface that was never described; skipped",
+                    english_count(self.layout.unknown_interface, "packet"),
+                    english_verb(self.layout.unknown_interface, "names", "name")
                 ),
             ));
         }
