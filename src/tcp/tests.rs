@@ -223,6 +223,56 @@ fn simultaneous_open_goes_through_syn_received() {
     );
 }
 
+/// A SYN scan (the scanner answers the SYN-ACK with a RST): RFC 9293 §3.10.7.4 returns a
+/// passively opened SYN-RECEIVED to LISTEN, so the server's port is still listening after it.
+#[test]
+fn a_syn_scans_rst_returns_the_listener_to_listen() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 61000), ep(S, 22));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    sim.push(seg(c, s, "R", 101, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.server_side), vec![Listen, SynReceived, Listen]);
+    assert_eq!(k.outcome, Outcome::ResetByClient);
+}
+
+/// The other SYN-RECEIVED of §3.10.7.4: an end that sent its own SYN (a simultaneous open)
+/// was not passively opened, so a RST there closes it instead of returning it to LISTEN. Its
+/// retransmitted SYN is not counted as the client's: that count is the client's retries.
+#[test]
+fn a_rst_in_syn_received_after_an_active_open_closes_that_end() {
+    let mut sim = Sim::new();
+    let (a, b) = (ep(C, 40000), ep(S, 40001));
+    sim.push(seg(a, b, "S", 100, 0, 0));
+    sim.push(seg(b, a, "S", 500, 0, 0));
+    sim.push(seg(b, a, "S", 500, 0, 0));
+    sim.push(seg(b, a, "SA", 500, 101, 0));
+    sim.push(seg(a, b, "R", 101, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(
+        states(&k.server_side),
+        vec![Listen, SynSent, SynReceived, Closed]
+    );
+    assert_eq!(k.syn_retransmits, 0);
+}
+
+/// A server that still holds an old connection on the 4-tuple answers a new SYN with an ACK of
+/// the old sequence numbers (RFC 9293 §3.10.7.4, RFC 5961 §4), and the client resets it. That
+/// ACK, of a number before the new SYN's, does not acknowledge that SYN: the server never
+/// entered SYN-RECEIVED for it.
+#[test]
+fn an_ack_that_does_not_cover_the_syn_leaves_the_server_listening() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 3_000_000, 0, 0));
+    sim.push(seg(s, c, "A", 7000, 1_000, 0));
+    sim.push(seg(c, s, "R", 1_000, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.server_side), vec![Listen]);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent, Closed]);
+}
+
 #[test]
 fn reset_by_client_and_by_server_end_both_at_once() {
     for (who, outcome, zeek) in [
@@ -405,6 +455,27 @@ fn segments_long_after_a_reset_are_a_new_connection_not_an_extension() {
     assert_eq!(b.outcome, Outcome::ResetByServer);
     assert_eq!(b.conn_state, ZeekConnState::RSTRH);
     assert_eq!(b.history, "Dr");
+}
+
+/// The rule's boundary: a segment up to 5 s (the in-flight bound) after a RST is a stray of the
+/// ended connection; one nanosecond later it is a new connection on the 4-tuple. A user sees it
+/// as the connection count and the stray packet counted on the ended record.
+#[test]
+fn a_segment_exactly_the_in_flight_bound_after_a_reset_is_still_a_stray() {
+    for (late_ns, conns, strays) in [(5_000 * MS, 1, 1), (5_000 * MS + 1, 2, 0)] {
+        let mut sim = Sim::new();
+        let (c, s) = handshake(&mut sim);
+        let rst = T0 + 10 * MS;
+        sim.at(rst, seg(c, s, "R", 101, 0, 0));
+        sim.at(rst + late_ns, seg(s, c, "A", 501, 101, 0));
+        let all = sim.t.connections();
+        assert_eq!(all.len(), conns, "a segment {late_ns} ns after the RST");
+        assert_eq!(
+            all[0].after_end_packets, strays,
+            "a segment {late_ns} ns after the RST"
+        );
+        assert_eq!(all[0].outcome, Outcome::ResetByClient);
+    }
 }
 
 #[test]
