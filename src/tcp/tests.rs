@@ -407,6 +407,36 @@ fn a_bare_unanswered_syn_is_not_a_missing_direction() {
     assert_eq!(k.outcome, Outcome::ResetByClient);
 }
 
+/// A SYN followed by a FIN and never answered (Zeek's SH): the server showed no sign of life,
+/// so neither the SYN nor the FIN is delivered to it and it stays in LISTEN.
+#[test]
+fn a_syn_then_a_fin_never_answered_leaves_the_server_listening() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "F", 101, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.server_side), vec![Listen]);
+    assert_eq!(k.conn_state, ZeekConnState::SH);
+}
+
+/// A server that speaks first (an SMTP or SSH banner) right after its SYN-ACK, with the
+/// client's ACK of the SYN-ACK not captured: the client took the banner in order, so it had
+/// the SYN-ACK and is ESTABLISHED from the banner on, not left in SYN-SENT.
+#[test]
+fn a_banner_after_the_syn_ack_proves_the_client_established() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 25));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    let banner = sim.push(seg(s, c, "PA", 501, 101, 20));
+    let k = sim.conn(0);
+    assert_eq!(
+        path(&k.client_side),
+        vec![(Closed, SynSent, 0), (SynSent, Established, banner)]
+    );
+}
+
 #[test]
 fn rst_after_both_fins_is_a_normal_close_for_zeek() {
     // Zeek (base/protocols/conn/main.zeek): a RST from an endpoint that had already closed,
