@@ -370,6 +370,38 @@ fn client_only_capture_infers_the_unseen_syn_ack() {
     assert_eq!(k.completeness, 1 | 4 | 8 | 16);
 }
 
+/// A TCP Fast Open SYN carries data; retransmitted and never answered, it is still an
+/// unanswered attempt: a SYN proves nothing about the SYN-ACK, whatever it carries.
+#[test]
+fn a_fast_open_syn_with_data_retransmitted_and_unanswered_stays_unanswered() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 200));
+    sim.push(seg(c, s, "S", 100, 0, 200));
+    sim.t.finish(T0 + 10_000 * MS);
+    let k = sim.conn(0);
+    assert_eq!(k.outcome, Outcome::Unanswered);
+    assert_eq!(k.direction_missing, None);
+    assert_eq!(states(&k.server_side), vec![Listen]);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent]);
+    assert_eq!(k.syn_retransmits, 1);
+}
+
+/// The rule of a client-only capture is "anything but a SYN after SYN-SENT", data included:
+/// a data segment after the SYN proves the SYN-ACK even on a stack that sent it without the
+/// ACK bit.
+#[test]
+fn client_data_without_the_ack_bit_after_its_syn_still_proves_the_syn_ack() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 22));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "P", 101, 0, 30));
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, Some(Role::Server));
+    assert_eq!(states(&k.server_side)[..2], [Listen, SynReceived]);
+    assert!(k.server_side.transitions.iter().all(|t| t.inferred));
+}
+
 #[test]
 fn server_only_capture_infers_the_unseen_ack_of_the_syn_ack() {
     // Only the server's direction (Zeek's ssh.server-side-half-duplex): SYN-ACK, then data and
