@@ -627,6 +627,29 @@ fn icmp_port_unreachable_ends_the_attempt() {
     assert_eq!(sim.t.connections().len(), 2);
 }
 
+/// A hard ICMP error aborts only an attempt in SYN-SENT (RFC 1122 §4.2.3.9, RFC 5461 §4): one
+/// quoting an established connection's data leaves it open and not "unreachable".
+#[test]
+fn an_icmp_error_about_an_established_connection_does_not_end_it() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(c, s, "PA", 101, 501, 10));
+    sim.push(Decoded::Icmp(IcmpError {
+        reporter: s.ip,
+        reason: IcmpReason::PortUnreachable,
+        transport: Transport::Tcp,
+        quoted_src: c,
+        quoted_dst: s,
+    }));
+    let k = sim.conn(0);
+    assert_eq!(k.outcome, Outcome::OpenAtEnd);
+    assert_eq!(k.icmp, None);
+    assert_eq!(
+        (k.client_side.state, k.server_side.state),
+        (Established, Established)
+    );
+}
+
 #[test]
 fn mid_stream_roles_inferred_from_ports() {
     let mut sim = Sim::new();
