@@ -586,6 +586,85 @@ fn idle_gaps_are_recorded_and_keep_alive_long_ones_labelled() {
     );
 }
 
+/// The keep-alive label's boundary, within the capture and at its end: an idle time of exactly
+/// 2 h is not beyond the keep-alive idle time, a second more is; the silence after the last
+/// packet of a connection still open counts as idle, and of two equal silences the first is
+/// the one shown.
+#[test]
+fn keep_alive_idle_boundaries_within_and_after_the_capture() {
+    const H2: i64 = 7200 * 1000 * MS;
+    for (gap, beyond) in [(H2, false), (H2 + 1000 * MS, true)] {
+        let mut sim = Sim::new();
+        let (c, s) = handshake(&mut sim);
+        sim.at(T0 + 2 * MS + gap, seg(c, s, "PA", 101, 501, 5));
+        let k = sim.conn(0);
+        assert_eq!(k.longest_idle_ns, gap);
+        assert_eq!(k.idle_beyond_keepalive, beyond, "an idle gap of {gap} ns");
+    }
+    for (tail, beyond) in [(H2, false), (3 * 3600 * 1000 * MS, true)] {
+        let mut sim = Sim::new();
+        handshake(&mut sim);
+        sim.t.finish(T0 + 2 * MS + tail);
+        let k = sim.conn(0);
+        assert_eq!(
+            (k.longest_idle_from_ns, k.longest_idle_ns),
+            (T0 + 2 * MS, tail)
+        );
+        assert_eq!(
+            k.idle_beyond_keepalive, beyond,
+            "a capture ending {tail} ns later"
+        );
+    }
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    let back = T0 + 2 * MS + 10_000 * MS;
+    sim.at(back, seg(c, s, "PA", 101, 501, 5));
+    sim.t.finish(back + 10_000 * MS);
+    let k = sim.conn(0);
+    assert_eq!(
+        (k.longest_idle_from_ns, k.longest_idle_ns),
+        (T0 + 2 * MS, 10_000 * MS)
+    );
+}
+
+/// A capture of one direction of a connection already open: the other direction is missing,
+/// so the connection ends at its last packet (what came after is not in the capture) instead
+/// of staying open to the capture's end.
+#[test]
+fn a_mid_stream_capture_of_one_direction_ends_at_its_last_packet() {
+    for from_client in [true, false] {
+        let mut sim = Sim::new();
+        let (c, s) = (ep(C, 51000), ep(S, 80));
+        let (a, b) = if from_client { (c, s) } else { (s, c) };
+        sim.push(seg(a, b, "PA", 7000, 9000, 100));
+        let last = sim.push(seg(a, b, "PA", 7100, 9000, 100));
+        sim.t.finish(T0 + 3_600_000 * MS);
+        let k = sim.conn(0);
+        let missing = if from_client {
+            Role::Server
+        } else {
+            Role::Client
+        };
+        assert_eq!(k.direction_missing, Some(missing));
+        assert_eq!(k.end_ns, T0 + last as i64 * MS);
+        assert_eq!(k.outcome, Outcome::MidStream);
+    }
+}
+
+/// A client-only capture with no FIN from the client: nothing was closed in it, so it is open
+/// at the end, not "closed by client".
+#[test]
+fn a_client_only_capture_without_a_fin_is_open_at_the_end() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 22));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "A", 101, 9001, 0));
+    sim.push(seg(c, s, "PA", 101, 9001, 300));
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, Some(Role::Server));
+    assert_eq!(k.outcome, Outcome::OpenAtEnd);
+}
+
 #[test]
 fn unanswered_syn_with_retransmits() {
     let mut sim = Sim::new();
