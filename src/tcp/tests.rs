@@ -651,10 +651,10 @@ fn a_mid_stream_capture_of_one_direction_ends_at_its_last_packet() {
     }
 }
 
-/// A client-only capture with no FIN from the client: nothing was closed in it, so it is open
-/// at the end, not "closed by client".
+/// A capture of one direction with no FIN in it: nothing was closed in it, so it is open at
+/// the end, not "closed by client" or "closed by server".
 #[test]
-fn a_client_only_capture_without_a_fin_is_open_at_the_end() {
+fn a_one_direction_capture_without_a_fin_is_open_at_the_end() {
     let mut sim = Sim::new();
     let (c, s) = (ep(C, 54321), ep(S, 22));
     sim.push(seg(c, s, "S", 100, 0, 0));
@@ -662,6 +662,14 @@ fn a_client_only_capture_without_a_fin_is_open_at_the_end() {
     sim.push(seg(c, s, "PA", 101, 9001, 300));
     let k = sim.conn(0);
     assert_eq!(k.direction_missing, Some(Role::Server));
+    assert_eq!(k.outcome, Outcome::OpenAtEnd);
+
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 51880), ep(S, 22));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    sim.push(seg(s, c, "PA", 501, 101, 21));
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, Some(Role::Client));
     assert_eq!(k.outcome, Outcome::OpenAtEnd);
 }
 
