@@ -44,7 +44,7 @@ done
 tests=(--lib
   --test samples_teach --test findings --test tracker_captures --test pipeline_equivalence
   --test parallel_connections --test zeek_dev --test report_json --test cli --test report_lang
-  --test pool_map_cli --test tours --test grouped_findings)
+  --test pool_map_cli --test tours --test encapsulations --test grouped_findings)
 
 scope=(-f 'src/tcp/**' -f 'src/ports/**' -f 'src/findings/**')
 args=(--in-place --no-default-features --profile mutants
