@@ -258,6 +258,30 @@ mod tests {
         assert_eq!(fresh, 8);
     }
 
+    /// When the table reaches its cap it is compacted to three quarters of it at once, so the
+    /// next quarter of new connections is taken without evicting. With a cap of 16: 15 closed
+    /// connections and a scan's first SYN fill it; the next SYN compacts it to 12 (the SYN
+    /// first, then the 3 oldest closed ones) and makes 13; three more make 16, and the fifth
+    /// compacts again (4 more, all SYNs), leaving 13.
+    #[test]
+    fn at_the_cap_the_table_compacts_to_three_quarters_then_takes_a_quarter_more() {
+        let mut t = Tracker::with_max_connections(16);
+        let mut i = 0u64;
+        for k in 0..15u16 {
+            normal(&mut t, &mut i, T0 + i64::from(k) * S, 44_000 + k);
+        }
+        let mut seen = Vec::new();
+        for n in 0..6 {
+            t.push(i, T0 + 20 * S, &flood_syn(n));
+            i += 1;
+            seen.push((t.connections().len(), t.evictions().connections));
+        }
+        assert_eq!(seen, [(16, 0), (13, 4), (14, 4), (15, 4), (16, 4), (13, 8)]);
+        let ev = t.evictions();
+        assert_eq!(ev.first_at_packet, Some(15 * 6 + 1));
+        assert_eq!((ev.half_open, ev.ended_recently), (5, 3));
+    }
+
     #[test]
     fn below_the_cap_nothing_is_evicted() {
         let mut t = Tracker::with_max_connections(100);

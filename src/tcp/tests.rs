@@ -757,6 +757,21 @@ fn mid_stream_roles_inferred_from_ports() {
     assert_eq!(k.end_ns, T0 + 5 * MS);
 }
 
+/// Mid-stream between two ports neither of which looks ephemeral (both under 1024, or the
+/// same port): nothing tells the roles apart, so the first packet's sender is the client.
+#[test]
+fn mid_stream_between_ports_that_do_not_look_ephemeral_takes_the_first_sender_as_client() {
+    for (a_port, b_port) in [(700, 80), (5000, 5000), (80, 443)] {
+        let mut sim = Sim::new();
+        let (a, b) = (ep(C, a_port), ep(S, b_port));
+        sim.push(seg(a, b, "PA", 7000, 9000, 100));
+        sim.push(seg(b, a, "A", 9000, 7100, 0));
+        let k = sim.conn(0);
+        assert_eq!((k.client, k.server), (a, b), "{a_port} → {b_port}");
+        assert!(k.roles_inferred);
+    }
+}
+
 #[test]
 fn mid_stream_connection_closed_normally() {
     let mut sim = Sim::new();
