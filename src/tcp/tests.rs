@@ -859,6 +859,18 @@ fn new_isn_while_unanswered_is_a_new_attempt() {
     assert_eq!(sim.conn(0).outcome, Outcome::Unanswered);
 }
 
+/// The tracker's clock is the newest timestamp it was given, not the last one: a capture's
+/// packets can be out of order, and an empty capture has none.
+#[test]
+fn the_trackers_clock_is_the_newest_timestamp_seen() {
+    let mut sim = Sim::new();
+    assert_eq!(sim.t.last_ts_ns(), None);
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.at(T0 + 30 * MS, seg(c, s, "S", 100, 0, 0));
+    sim.at(T0 + 10 * MS, seg(c, s, "S", 100, 0, 0));
+    assert_eq!(sim.t.last_ts_ns(), Some(T0 + 30 * MS));
+}
+
 #[test]
 fn state_at_answers_hover_queries() {
     let mut sim = Sim::new();
