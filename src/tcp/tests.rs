@@ -757,6 +757,20 @@ fn mid_stream_roles_inferred_from_ports() {
     assert_eq!(k.end_ns, T0 + 5 * MS);
 }
 
+/// Mid-stream, the end whose port looks ephemeral (at least 1024 and above the other) is the
+/// client, whichever end sent first: 8080 to 5000 is the client's 8080.
+#[test]
+fn mid_stream_the_higher_unprivileged_port_is_the_client() {
+    for (first, second) in [(5000, 8080), (8080, 5000), (443, 1024)] {
+        let mut sim = Sim::new();
+        let (a, b) = (ep(C, first), ep(S, second));
+        sim.push(seg(a, b, "PA", 7000, 9000, 100));
+        let k = sim.conn(0);
+        let client_port = first.max(second);
+        assert_eq!(k.client.port, client_port, "{first} → {second}");
+    }
+}
+
 /// Mid-stream between two ports neither of which looks ephemeral (both under 1024, or the
 /// same port): nothing tells the roles apart, so the first packet's sender is the client.
 #[test]
