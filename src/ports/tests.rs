@@ -365,6 +365,27 @@ fn occupancy_counts_and_percent() {
     assert_eq!(m.counts_at(T0 + 200 * S), Counts::default());
 }
 
+/// The counts at a moment (what `portlife live` prints) add every client host's ports: two
+/// hosts each waiting on an unanswered SYN are 2 Assigned, and one of them with an open
+/// connection besides is 1 Active.
+#[test]
+fn counts_at_a_moment_add_up_every_hosts_assigned_and_active_ports() {
+    let s = ep(5, 443);
+    let (a, b, b2) = (ep(2, 54321), ep(3, 40000), ep(3, 40001));
+    let p = vec![
+        (T0, seg(a, s, "S", 100, 0, 0)),
+        (T0 + MS, seg(b, s, "S", 100, 0, 0)),
+        (T0 + 2 * MS, seg(b2, s, "S", 700, 0, 0)),
+        (T0 + 3 * MS, seg(s, b2, "SA", 900, 701, 0)),
+        (T0 + 4 * MS, seg(b2, s, "A", 701, 901, 0)),
+    ];
+    let t = run(&p, T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let at = m.counts_at(T0 + 5 * S);
+    assert_eq!((at.assigned, at.active, at.time_wait), (2, 1, 0));
+    assert_eq!(m.phase_at(b.ip, 40000, T0 + 5 * S), Phase::Assigned);
+}
+
 #[test]
 fn auto_profile_guesses_and_says_so() {
     let t = run(&closed_by(Role::Client, 54321), T0 + S);
