@@ -199,6 +199,9 @@ fn server_closing_first_puts_time_wait_on_server_row() {
     assert_eq!(row.port, 443);
     assert_eq!(m.counts_at(T0 + 5 * S).server_time_wait, 1);
     assert_eq!(m.counts_at(T0 + 5 * S).time_wait, 0);
+    // Before the server's FIN and after its 60 s TIME-WAIT, the server holds no socket there.
+    assert_eq!(m.counts_at(T0 + 500 * MS).server_time_wait, 0);
+    assert_eq!(m.counts_at(T0 + 200 * S).server_time_wait, 0);
 }
 
 #[test]
