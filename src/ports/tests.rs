@@ -200,7 +200,11 @@ fn server_closing_first_puts_time_wait_on_server_row() {
     assert_eq!(m.counts_at(T0 + 5 * S).server_time_wait, 1);
     assert_eq!(m.counts_at(T0 + 5 * S).time_wait, 0);
     // Before the server's FIN and after its 60 s TIME-WAIT, the server holds no socket there.
+    // TIME-WAIT began when the server's ACK showed it had the client's FIN (T0 + 1.02 s), so
+    // at T0 + 61.02 s it is over.
     assert_eq!(m.counts_at(T0 + 500 * MS).server_time_wait, 0);
+    assert_eq!(m.counts_at(T0 + 61 * S + 20 * MS - 1).server_time_wait, 1);
+    assert_eq!(m.counts_at(T0 + 61 * S + 20 * MS).server_time_wait, 0);
     assert_eq!(m.counts_at(T0 + 200 * S).server_time_wait, 0);
 }
 
