@@ -322,6 +322,36 @@ fn a_host_with_one_destination_shares_its_series_and_one_with_two_gets_one_each(
     ));
 }
 
+/// Another capture of the same ports, ten seconds later: every span is on the row the
+/// previous model puts it in, but the rows begin at other times, so the layout cannot be
+/// reused and the model must be the fresh one.
+#[test]
+fn rederiving_from_the_same_ports_at_other_times_gives_the_fresh_model() {
+    let end = T0 + 300 * S;
+    let capture = |shift: i64| {
+        let mut o = closed_by(Role::Client, 54321);
+        o.extend(
+            closed_by(Role::Client, 54322)
+                .into_iter()
+                .map(|(t, d)| (t + 2 * S, d)),
+        );
+        run(
+            &o.into_iter()
+                .map(|(t, d)| (t + shift, d))
+                .collect::<Vec<_>>(),
+            end,
+        )
+    };
+    let (one, two) = (capture(0), capture(10 * S));
+    let prev = derive_under(one.connections(), &OsProfile::linux(), end);
+    for profile in [Profile::Windows, Profile::Linux] {
+        let fresh = derive(two.connections(), &[], &profile, end);
+        let re = rederive(&prev, two.connections(), &[], &profile, end);
+        assert_eq!(re.rows, fresh.rows);
+        assert_eq!(re.spans, fresh.spans);
+    }
+}
+
 #[test]
 fn rederiving_from_another_captures_model_falls_back_to_a_full_derivation() {
     let end = T0 + 300 * S;
