@@ -208,6 +208,31 @@ fn server_closing_first_puts_time_wait_on_server_row() {
     assert_eq!(m.counts_at(T0 + 200 * S).server_time_wait, 0);
 }
 
+/// A connection still open when the capture ends, both directions seen: its Active span runs
+/// to the capture's end and says it was cut there; its end is not "unseen" (that is for a
+/// connection whose other direction is missing).
+#[test]
+fn an_open_connection_is_active_to_the_capture_end_and_cut_there() {
+    let (c, s) = (ep(2, 54321), ep(5, 443));
+    let p = vec![
+        (T0, seg(c, s, "S", 100, 0, 0)),
+        (T0 + 10 * MS, seg(s, c, "SA", 500, 101, 0)),
+        (T0 + 20 * MS, seg(c, s, "A", 101, 501, 0)),
+    ];
+    let t = run(&p, T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    assert_eq!(
+        phases(&m, 0, false),
+        vec![
+            (Phase::Assigned, 0, 20 * MS),
+            (Phase::Active, 20 * MS, 10 * S)
+        ]
+    );
+    let active = m.spans.iter().find(|s| s.phase == Phase::Active).unwrap();
+    assert!(active.truncated_by_capture_end);
+    assert!(!active.end_unseen);
+}
+
 #[test]
 fn unanswered_syn_is_assigned_until_connect_timeout() {
     let (c, s) = (ep(2, 54321), ep(5, 443));
