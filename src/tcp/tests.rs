@@ -273,6 +273,21 @@ fn an_ack_that_does_not_cover_the_syn_leaves_the_server_listening() {
     assert_eq!(states(&k.client_side), vec![Closed, SynSent, Closed]);
 }
 
+/// The same stale ACK does not acknowledge the client's SYN either: when the other end then
+/// opens too (its own SYN, then data the client takes in order), the client has the peer's SYN
+/// without its own acknowledged, which is SYN-RECEIVED (§3.5 Figure 7), not ESTABLISHED.
+#[test]
+fn a_stale_ack_does_not_acknowledge_the_clients_syn() {
+    let mut sim = Sim::new();
+    let (a, b) = (ep(C, 40000), ep(S, 40001));
+    sim.push(seg(a, b, "S", 3_000_000, 0, 0));
+    sim.push(seg(b, a, "A", 7000, 1_000, 0));
+    sim.push(seg(b, a, "S", 500, 0, 0));
+    sim.push(seg(b, a, "PA", 501, 1_000, 10));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent, SynReceived]);
+}
+
 #[test]
 fn reset_by_client_and_by_server_end_both_at_once() {
     for (who, outcome, zeek) in [
