@@ -678,6 +678,9 @@ fn a_one_direction_capture_without_a_fin_is_open_at_the_end() {
     let k = sim.conn(0);
     assert_eq!(k.direction_missing, Some(Role::Server));
     assert_eq!(k.outcome, Outcome::OpenAtEnd);
+    // For Zeek, neither S0 (the client's ACK shows the attempt was answered) nor S1 (the
+    // server's end was never seen established): OTH.
+    assert_eq!(k.conn_state, ZeekConnState::OTH);
 
     let mut sim = Sim::new();
     let (c, s) = (ep(C, 51880), ep(S, 22));
