@@ -484,6 +484,20 @@ fn a_banner_after_the_syn_ack_proves_the_client_established() {
     );
 }
 
+/// Zeek's history repeats a letter for a FIN with a new sequence number; a record's history is
+/// kept to 32 letters however often that happens (the record's size is bounded).
+#[test]
+fn a_history_is_kept_to_32_letters() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    for n in 0..40 {
+        sim.push(seg(c, s, "FA", 101 + n, 501, 0));
+    }
+    let h = &sim.conn(0).history;
+    assert_eq!(h.len(), 32);
+    assert!(h.starts_with("ShAF"));
+}
+
 #[test]
 fn rst_after_both_fins_is_a_normal_close_for_zeek() {
     // Zeek (base/protocols/conn/main.zeek): a RST from an endpoint that had already closed,
