@@ -282,6 +282,32 @@ mod tests {
         assert_eq!((ev.half_open, ev.ended_recently), (5, 3));
     }
 
+    /// "Ended long ago" is more than 4 min before the packet that compacts: a connection that
+    /// ended exactly 240 s earlier still ranks after the half-open attempts, one that ended a
+    /// nanosecond more before goes first. A cap of 16: one closed connection and 15 SYNs fill
+    /// it, the 16th SYN compacts it by 4.
+    #[test]
+    fn ended_long_ago_is_more_than_four_minutes() {
+        for (late, long_ago, half_open) in [(0, 0, 4), (1, 1, 3)] {
+            let mut t = Tracker::with_max_connections(16);
+            let mut i = 0u64;
+            // Closed at its sixth packet, 5 ms after its SYN.
+            normal(&mut t, &mut i, T0, 46_000);
+            for n in 0..15 {
+                t.push(i, T0 + (n + 1) * S, &flood_syn(n as u32));
+                i += 1;
+            }
+            t.push(i, T0 + 5_000_000 + 240 * S + late, &flood_syn(15));
+            let ev = t.evictions();
+            assert_eq!(ev.connections, 4);
+            assert_eq!(
+                (ev.ended_long_ago, ev.half_open),
+                (long_ago, half_open),
+                "{late} ns late"
+            );
+        }
+    }
+
     #[test]
     fn below_the_cap_nothing_is_evicted() {
         let mut t = Tracker::with_max_connections(100);
