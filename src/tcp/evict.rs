@@ -308,6 +308,32 @@ mod tests {
         }
     }
 
+    /// A half-open attempt is a client's SYN with nothing back and nothing sent: neither a SYN
+    /// the server answered nor a connection whose server direction is missing from the capture
+    /// (the client sent data) is one, so a flood's SYNs go before them even when younger.
+    #[test]
+    fn answered_syns_and_one_direction_connections_are_not_half_open() {
+        let mut t = Tracker::with_max_connections(16);
+        let (x, y, s) = (ep(2, 47_000), ep(2, 47_001), ep(5, 80));
+        t.push(0, T0, &seg(x, s, "S", 100, 0, 0));
+        t.push(1, T0 + 1_000_000, &seg(x, s, "A", 101, 501, 0));
+        t.push(2, T0 + 2_000_000, &seg(x, s, "PA", 101, 501, 300));
+        t.push(3, T0 + 3_000_000, &seg(y, s, "S", 100, 0, 0));
+        t.push(4, T0 + 4_000_000, &seg(s, y, "SA", 900, 101, 0));
+        let mut i = 5u64;
+        for n in 0..15 {
+            t.push(i, T0 + S + i64::from(n) * S, &flood_syn(n));
+            i += 1;
+        }
+        let ev = t.evictions();
+        assert_eq!((ev.connections, ev.half_open), (4, 4));
+        let ports: Vec<u16> = t.connections().iter().map(|c| c.client.port).collect();
+        assert!(
+            ports.contains(&47_000) && ports.contains(&47_001),
+            "{ports:?}"
+        );
+    }
+
     #[test]
     fn below_the_cap_nothing_is_evicted() {
         let mut t = Tracker::with_max_connections(100);
