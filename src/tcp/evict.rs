@@ -334,6 +334,26 @@ mod tests {
         );
     }
 
+    /// When every record is a connection still open (here each seen mid-stream), the oldest
+    /// open ones go, and the count says they were open.
+    #[test]
+    fn with_every_record_open_the_oldest_open_ones_are_evicted_and_counted_so() {
+        let mut t = Tracker::with_max_connections(16);
+        let s = ep(5, 80);
+        for k in 0..17u16 {
+            let c = ep(2, 48_000 + k);
+            t.push(
+                u64::from(k),
+                T0 + i64::from(k) * S,
+                &seg(c, s, "PA", 100, 500, 10),
+            );
+        }
+        let ev = t.evictions();
+        assert_eq!((ev.connections, ev.live), (4, 4), "{ev:?}");
+        let first = t.connections().iter().map(|c| c.client.port).min();
+        assert_eq!(first, Some(48_004));
+    }
+
     #[test]
     fn below_the_cap_nothing_is_evicted() {
         let mut t = Tracker::with_max_connections(100);
