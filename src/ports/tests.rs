@@ -250,6 +250,25 @@ fn unanswered_syn_is_assigned_until_connect_timeout() {
     assert!(m.spans[0].truncated_by_capture_end);
 }
 
+/// An unanswered SYN in a capture that ends before connect() gives up: up to and at the
+/// capture's last instant the client is SYN-SENT as seen; after it, what became of the attempt
+/// is not in the capture.
+#[test]
+fn an_unanswered_syn_is_seen_in_syn_sent_to_the_capture_end_then_unknown() {
+    let (c, s) = (ep(2, 54321), ep(5, 443));
+    let t = run(&[(T0, seg(c, s, "S", 100, 0, 0))], T0 + 5 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    let conn = &t.connections()[0];
+    let at = |ts| m.end_state_at(conn, Role::Client, ts);
+    let seen = end_state::EndState {
+        state: TcpState::SynSent,
+        basis: end_state::Basis::Seen,
+    };
+    assert_eq!(at(T0 + 2 * S), seen);
+    assert_eq!(at(T0 + 5 * S), seen);
+    assert_eq!(at(T0 + 6 * S).basis, end_state::Basis::Unknown);
+}
+
 #[test]
 fn refused_is_assigned_until_the_rst() {
     let (c, s) = (ep(2, 54321), ep(5, 81));
