@@ -269,6 +269,32 @@ fn an_unanswered_syn_is_seen_in_syn_sent_to_the_capture_end_then_unknown() {
     assert_eq!(at(T0 + 6 * S).basis, end_state::Basis::Unknown);
 }
 
+/// A capture of the client's direction only, ending with the client's FIN: up to and at that
+/// last packet the client's state is as seen; after it, though the capture goes on, the server's
+/// answer is not in it, so the state is unknown.
+#[test]
+fn a_one_direction_connection_is_seen_to_its_last_packet_then_unknown() {
+    let (c, s) = (ep(2, 54321), ep(5, 22));
+    let p = vec![
+        (T0, seg(c, s, "S", 100, 0, 0)),
+        (T0 + 10 * MS, seg(c, s, "A", 101, 9001, 0)),
+        (T0 + 20 * MS, seg(c, s, "PA", 101, 9001, 300)),
+        (T0 + 30 * MS, seg(c, s, "FA", 401, 9001, 0)),
+    ];
+    let t = run(&p, T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let conn = &t.connections()[0];
+    assert!(conn.end_unobservable());
+    let at = |ts| {
+        let e = m.end_state_at(conn, Role::Client, ts);
+        (e.state, e.basis)
+    };
+    use end_state::Basis::{Seen, Unknown};
+    assert_eq!(at(T0 + 25 * MS), (TcpState::Established, Seen));
+    assert_eq!(at(T0 + 30 * MS), (TcpState::FinWait1, Seen));
+    assert_eq!(at(T0 + S), (TcpState::FinWait1, Unknown));
+}
+
 #[test]
 fn refused_is_assigned_until_the_rst() {
     let (c, s) = (ep(2, 54321), ep(5, 81));
