@@ -320,10 +320,8 @@ mod tests {
         t.push(2, T0 + 2_000_000, &seg(x, s, "PA", 101, 501, 300));
         t.push(3, T0 + 3_000_000, &seg(y, s, "S", 100, 0, 0));
         t.push(4, T0 + 4_000_000, &seg(s, y, "SA", 900, 101, 0));
-        let mut i = 5u64;
         for n in 0..15 {
-            t.push(i, T0 + S + i64::from(n) * S, &flood_syn(n));
-            i += 1;
+            t.push(5 + u64::from(n), T0 + S + i64::from(n) * S, &flood_syn(n));
         }
         let ev = t.evictions();
         assert_eq!((ev.connections, ev.half_open), (4, 4));
