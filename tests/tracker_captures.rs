@@ -194,6 +194,8 @@ fn details_match_tshark_filters() {
     let a = analyze_file(dir.join("zeek_nflog_http.pcap"), Default::default()).unwrap();
     assert_eq!(a.connections[0].syn_retransmits, 0);
     assert_eq!(a.stats.duplicate_packets, 2);
+    // Both copies were of that connection's SYN, and its details say so.
+    assert_eq!(a.connections[0].duplicates_dropped, 2);
     assert!(a.warnings.iter().any(|w| w.kind == WarningKind::Duplicates));
     assert_eq!(a.connections[0].client.port, 49762);
     // `tshark -Y 'tcp.flags.reset==1'`: RSTs only in streams 1 and 2, each answering a SYN.

@@ -199,6 +199,38 @@ fn server_closing_first_puts_time_wait_on_server_row() {
     assert_eq!(row.port, 443);
     assert_eq!(m.counts_at(T0 + 5 * S).server_time_wait, 1);
     assert_eq!(m.counts_at(T0 + 5 * S).time_wait, 0);
+    // Before the server's FIN and after its 60 s TIME-WAIT, the server holds no socket there.
+    // TIME-WAIT began when the server's ACK showed it had the client's FIN (T0 + 1.02 s), so
+    // at T0 + 61.02 s it is over.
+    assert_eq!(m.counts_at(T0 + 500 * MS).server_time_wait, 0);
+    assert_eq!(m.counts_at(T0 + 61 * S + 20 * MS - 1).server_time_wait, 1);
+    assert_eq!(m.counts_at(T0 + 61 * S + 20 * MS).server_time_wait, 0);
+    assert_eq!(m.counts_at(T0 + 200 * S).server_time_wait, 0);
+}
+
+/// A connection still open when the capture ends, both directions seen: its Active span runs
+/// to the capture's end and says it was cut there; its end is not "unseen" (that is for a
+/// connection whose other direction is missing).
+#[test]
+fn an_open_connection_is_active_to_the_capture_end_and_cut_there() {
+    let (c, s) = (ep(2, 54321), ep(5, 443));
+    let p = vec![
+        (T0, seg(c, s, "S", 100, 0, 0)),
+        (T0 + 10 * MS, seg(s, c, "SA", 500, 101, 0)),
+        (T0 + 20 * MS, seg(c, s, "A", 101, 501, 0)),
+    ];
+    let t = run(&p, T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    assert_eq!(
+        phases(&m, 0, false),
+        vec![
+            (Phase::Assigned, 0, 20 * MS),
+            (Phase::Active, 20 * MS, 10 * S)
+        ]
+    );
+    let active = m.spans.iter().find(|s| s.phase == Phase::Active).unwrap();
+    assert!(active.truncated_by_capture_end);
+    assert!(!active.end_unseen);
 }
 
 #[test]
@@ -216,6 +248,51 @@ fn unanswered_syn_is_assigned_until_connect_timeout() {
     let t = run(&p, T0 + 5 * S);
     let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 5 * S);
     assert!(m.spans[0].truncated_by_capture_end);
+}
+
+/// An unanswered SYN in a capture that ends before connect() gives up: up to and at the
+/// capture's last instant the client is SYN-SENT as seen; after it, what became of the attempt
+/// is not in the capture.
+#[test]
+fn an_unanswered_syn_is_seen_in_syn_sent_to_the_capture_end_then_unknown() {
+    let (c, s) = (ep(2, 54321), ep(5, 443));
+    let t = run(&[(T0, seg(c, s, "S", 100, 0, 0))], T0 + 5 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 5 * S);
+    let conn = &t.connections()[0];
+    let at = |ts| m.end_state_at(conn, Role::Client, ts);
+    let seen = end_state::EndState {
+        state: TcpState::SynSent,
+        basis: end_state::Basis::Seen,
+    };
+    assert_eq!(at(T0 + 2 * S), seen);
+    assert_eq!(at(T0 + 5 * S), seen);
+    assert_eq!(at(T0 + 6 * S).basis, end_state::Basis::Unknown);
+}
+
+/// A capture of the client's direction only, ending with the client's FIN: up to and at that
+/// last packet the client's state is as seen; after it, though the capture goes on, the server's
+/// answer is not in it, so the state is unknown.
+#[test]
+fn a_one_direction_connection_is_seen_to_its_last_packet_then_unknown() {
+    let (c, s) = (ep(2, 54321), ep(5, 22));
+    let p = vec![
+        (T0, seg(c, s, "S", 100, 0, 0)),
+        (T0 + 10 * MS, seg(c, s, "A", 101, 9001, 0)),
+        (T0 + 20 * MS, seg(c, s, "PA", 101, 9001, 300)),
+        (T0 + 30 * MS, seg(c, s, "FA", 401, 9001, 0)),
+    ];
+    let t = run(&p, T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let conn = &t.connections()[0];
+    assert!(conn.end_unobservable());
+    let at = |ts| {
+        let e = m.end_state_at(conn, Role::Client, ts);
+        (e.state, e.basis)
+    };
+    use end_state::Basis::{Seen, Unknown};
+    assert_eq!(at(T0 + 25 * MS), (TcpState::Established, Seen));
+    assert_eq!(at(T0 + 30 * MS), (TcpState::FinWait1, Seen));
+    assert_eq!(at(T0 + S), (TcpState::FinWait1, Unknown));
 }
 
 #[test]
@@ -315,6 +392,36 @@ fn a_host_with_one_destination_shares_its_series_and_one_with_two_gets_one_each(
     ));
 }
 
+/// Another capture of the same ports, ten seconds later: every span is on the row the
+/// previous model puts it in, but the rows begin at other times, so the layout cannot be
+/// reused and the model must be the fresh one.
+#[test]
+fn rederiving_from_the_same_ports_at_other_times_gives_the_fresh_model() {
+    let end = T0 + 300 * S;
+    let capture = |shift: i64| {
+        let mut o = closed_by(Role::Client, 54321);
+        o.extend(
+            closed_by(Role::Client, 54322)
+                .into_iter()
+                .map(|(t, d)| (t + 2 * S, d)),
+        );
+        run(
+            &o.into_iter()
+                .map(|(t, d)| (t + shift, d))
+                .collect::<Vec<_>>(),
+            end,
+        )
+    };
+    let (one, two) = (capture(0), capture(10 * S));
+    let prev = derive_under(one.connections(), &OsProfile::linux(), end);
+    for profile in [Profile::Windows, Profile::Linux] {
+        let fresh = derive(two.connections(), &[], &profile, end);
+        let re = rederive(&prev, two.connections(), &[], &profile, end);
+        assert_eq!(re.rows, fresh.rows);
+        assert_eq!(re.spans, fresh.spans);
+    }
+}
+
 #[test]
 fn rederiving_from_another_captures_model_falls_back_to_a_full_derivation() {
     let end = T0 + 300 * S;
@@ -363,6 +470,27 @@ fn occupancy_counts_and_percent() {
     assert_eq!(h.peak.held(), 2);
     assert!((h.peak.occupancy_pct - 200.0 / 28232.0).abs() < 1e-9);
     assert_eq!(m.counts_at(T0 + 200 * S), Counts::default());
+}
+
+/// The counts at a moment (what `portlife live` prints) add every client host's ports: two
+/// hosts each waiting on an unanswered SYN are 2 Assigned, and one of them with an open
+/// connection besides is 1 Active.
+#[test]
+fn counts_at_a_moment_add_up_every_hosts_assigned_and_active_ports() {
+    let s = ep(5, 443);
+    let (a, b, b2) = (ep(2, 54321), ep(3, 40000), ep(3, 40001));
+    let p = vec![
+        (T0, seg(a, s, "S", 100, 0, 0)),
+        (T0 + MS, seg(b, s, "S", 100, 0, 0)),
+        (T0 + 2 * MS, seg(b2, s, "S", 700, 0, 0)),
+        (T0 + 3 * MS, seg(s, b2, "SA", 900, 701, 0)),
+        (T0 + 4 * MS, seg(b2, s, "A", 701, 901, 0)),
+    ];
+    let t = run(&p, T0 + 10 * S);
+    let m = derive_under(t.connections(), &OsProfile::linux(), T0 + 10 * S);
+    let at = m.counts_at(T0 + 5 * S);
+    assert_eq!((at.assigned, at.active, at.time_wait), (2, 1, 0));
+    assert_eq!(m.phase_at(b.ip, 40000, T0 + 5 * S), Phase::Assigned);
 }
 
 #[test]

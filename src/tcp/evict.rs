@@ -311,6 +311,100 @@ mod tests {
         assert_eq!(fresh, 8);
     }
 
+    /// When the table reaches its cap it is compacted to three quarters of it at once, so the
+    /// next quarter of new connections is taken without evicting. With a cap of 16: 15 closed
+    /// connections and a scan's first SYN fill it; the next SYN compacts it to 12 (the SYN
+    /// first, then the 3 oldest closed ones) and makes 13; three more make 16, and the fifth
+    /// compacts again (4 more, all SYNs), leaving 13.
+    #[test]
+    fn at_the_cap_the_table_compacts_to_three_quarters_then_takes_a_quarter_more() {
+        let mut t = Tracker::with_max_connections(16);
+        let mut i = 0u64;
+        for k in 0..15u16 {
+            normal(&mut t, &mut i, T0 + i64::from(k) * S, 44_000 + k);
+        }
+        let mut seen = Vec::new();
+        for n in 0..6 {
+            t.push(i, T0 + 20 * S, &flood_syn(n));
+            i += 1;
+            seen.push((t.connections().len(), t.evictions().connections));
+        }
+        assert_eq!(seen, [(16, 0), (13, 4), (14, 4), (15, 4), (16, 4), (13, 8)]);
+        let ev = t.evictions();
+        assert_eq!(ev.first_at_packet, Some(15 * 6 + 1));
+        assert_eq!((ev.half_open, ev.ended_recently), (5, 3));
+    }
+
+    /// "Ended long ago" is more than 4 min before the packet that compacts: a connection that
+    /// ended exactly 240 s earlier still ranks after the half-open attempts, one that ended a
+    /// nanosecond more before goes first. A cap of 16: one closed connection and 15 SYNs fill
+    /// it, the 16th SYN compacts it by 4.
+    #[test]
+    fn ended_long_ago_is_more_than_four_minutes() {
+        for (late, long_ago, half_open) in [(0, 0, 4), (1, 1, 3)] {
+            let mut t = Tracker::with_max_connections(16);
+            let mut i = 0u64;
+            // Closed at its sixth packet, 5 ms after its SYN.
+            normal(&mut t, &mut i, T0, 46_000);
+            for n in 0..15 {
+                t.push(i, T0 + (n + 1) * S, &flood_syn(n as u32));
+                i += 1;
+            }
+            t.push(i, T0 + 5_000_000 + 240 * S + late, &flood_syn(15));
+            let ev = t.evictions();
+            assert_eq!(ev.connections, 4);
+            assert_eq!(
+                (ev.ended_long_ago, ev.half_open),
+                (long_ago, half_open),
+                "{late} ns late"
+            );
+        }
+    }
+
+    /// A half-open attempt is a client's SYN with nothing back and nothing sent: neither a SYN
+    /// the server answered nor a connection whose server direction is missing from the capture
+    /// (the client sent data) is one, so a flood's SYNs go before them even when younger.
+    #[test]
+    fn answered_syns_and_one_direction_connections_are_not_half_open() {
+        let mut t = Tracker::with_max_connections(16);
+        let (x, y, s) = (ep(2, 47_000), ep(2, 47_001), ep(5, 80));
+        t.push(0, T0, &seg(x, s, "S", 100, 0, 0));
+        t.push(1, T0 + 1_000_000, &seg(x, s, "A", 101, 501, 0));
+        t.push(2, T0 + 2_000_000, &seg(x, s, "PA", 101, 501, 300));
+        t.push(3, T0 + 3_000_000, &seg(y, s, "S", 100, 0, 0));
+        t.push(4, T0 + 4_000_000, &seg(s, y, "SA", 900, 101, 0));
+        for n in 0..15 {
+            t.push(5 + u64::from(n), T0 + S + i64::from(n) * S, &flood_syn(n));
+        }
+        let ev = t.evictions();
+        assert_eq!((ev.connections, ev.half_open), (4, 4));
+        let ports: Vec<u16> = t.connections().iter().map(|c| c.client.port).collect();
+        assert!(
+            ports.contains(&47_000) && ports.contains(&47_001),
+            "{ports:?}"
+        );
+    }
+
+    /// When every record is a connection still open (here each seen mid-stream), the oldest
+    /// open ones go, and the count says they were open.
+    #[test]
+    fn with_every_record_open_the_oldest_open_ones_are_evicted_and_counted_so() {
+        let mut t = Tracker::with_max_connections(16);
+        let s = ep(5, 80);
+        for k in 0..17u16 {
+            let c = ep(2, 48_000 + k);
+            t.push(
+                u64::from(k),
+                T0 + i64::from(k) * S,
+                &seg(c, s, "PA", 100, 500, 10),
+            );
+        }
+        let ev = t.evictions();
+        assert_eq!((ev.connections, ev.live), (4, 4), "{ev:?}");
+        let first = t.connections().iter().map(|c| c.client.port).min();
+        assert_eq!(first, Some(48_004));
+    }
+
     #[test]
     fn below_the_cap_nothing_is_evicted() {
         let mut t = Tracker::with_max_connections(100);

@@ -223,6 +223,71 @@ fn simultaneous_open_goes_through_syn_received() {
     );
 }
 
+/// A SYN scan (the scanner answers the SYN-ACK with a RST): RFC 9293 §3.10.7.4 returns a
+/// passively opened SYN-RECEIVED to LISTEN, so the server's port is still listening after it.
+#[test]
+fn a_syn_scans_rst_returns_the_listener_to_listen() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 61000), ep(S, 22));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    sim.push(seg(c, s, "R", 101, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.server_side), vec![Listen, SynReceived, Listen]);
+    assert_eq!(k.outcome, Outcome::ResetByClient);
+}
+
+/// The other SYN-RECEIVED of §3.10.7.4: an end that sent its own SYN (a simultaneous open)
+/// was not passively opened, so a RST there closes it instead of returning it to LISTEN. Its
+/// retransmitted SYN is not counted as the client's: that count is the client's retries.
+#[test]
+fn a_rst_in_syn_received_after_an_active_open_closes_that_end() {
+    let mut sim = Sim::new();
+    let (a, b) = (ep(C, 40000), ep(S, 40001));
+    sim.push(seg(a, b, "S", 100, 0, 0));
+    sim.push(seg(b, a, "S", 500, 0, 0));
+    sim.push(seg(b, a, "S", 500, 0, 0));
+    sim.push(seg(b, a, "SA", 500, 101, 0));
+    sim.push(seg(a, b, "R", 101, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(
+        states(&k.server_side),
+        vec![Listen, SynSent, SynReceived, Closed]
+    );
+    assert_eq!(k.syn_retransmits, 0);
+}
+
+/// A server that still holds an old connection on the 4-tuple answers a new SYN with an ACK of
+/// the old sequence numbers (RFC 9293 §3.10.7.4, RFC 5961 §4), and the client resets it. That
+/// ACK, of a number before the new SYN's, does not acknowledge that SYN: the server never
+/// entered SYN-RECEIVED for it.
+#[test]
+fn an_ack_that_does_not_cover_the_syn_leaves_the_server_listening() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 3_000_000, 0, 0));
+    sim.push(seg(s, c, "A", 7000, 1_000, 0));
+    sim.push(seg(c, s, "R", 1_000, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.server_side), vec![Listen]);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent, Closed]);
+}
+
+/// The same stale ACK does not acknowledge the client's SYN either: when the other end then
+/// opens too (its own SYN, then data the client takes in order), the client has the peer's SYN
+/// without its own acknowledged, which is SYN-RECEIVED (§3.5 Figure 7), not ESTABLISHED.
+#[test]
+fn a_stale_ack_does_not_acknowledge_the_clients_syn() {
+    let mut sim = Sim::new();
+    let (a, b) = (ep(C, 40000), ep(S, 40001));
+    sim.push(seg(a, b, "S", 3_000_000, 0, 0));
+    sim.push(seg(b, a, "A", 7000, 1_000, 0));
+    sim.push(seg(b, a, "S", 500, 0, 0));
+    sim.push(seg(b, a, "PA", 501, 1_000, 10));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent, SynReceived]);
+}
+
 #[test]
 fn reset_by_client_and_by_server_end_both_at_once() {
     for (who, outcome, zeek) in [
@@ -320,6 +385,38 @@ fn client_only_capture_infers_the_unseen_syn_ack() {
     assert_eq!(k.completeness, 1 | 4 | 8 | 16);
 }
 
+/// A TCP Fast Open SYN carries data; retransmitted and never answered, it is still an
+/// unanswered attempt: a SYN proves nothing about the SYN-ACK, whatever it carries.
+#[test]
+fn a_fast_open_syn_with_data_retransmitted_and_unanswered_stays_unanswered() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 200));
+    sim.push(seg(c, s, "S", 100, 0, 200));
+    sim.t.finish(T0 + 10_000 * MS);
+    let k = sim.conn(0);
+    assert_eq!(k.outcome, Outcome::Unanswered);
+    assert_eq!(k.direction_missing, None);
+    assert_eq!(states(&k.server_side), vec![Listen]);
+    assert_eq!(states(&k.client_side), vec![Closed, SynSent]);
+    assert_eq!(k.syn_retransmits, 1);
+}
+
+/// The rule of a client-only capture is "anything but a SYN after SYN-SENT", data included:
+/// a data segment after the SYN proves the SYN-ACK even on a stack that sent it without the
+/// ACK bit.
+#[test]
+fn client_data_without_the_ack_bit_after_its_syn_still_proves_the_syn_ack() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 22));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "P", 101, 0, 30));
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, Some(Role::Server));
+    assert_eq!(states(&k.server_side)[..2], [Listen, SynReceived]);
+    assert!(k.server_side.transitions.iter().all(|t| t.inferred));
+}
+
 #[test]
 fn server_only_capture_infers_the_unseen_ack_of_the_syn_ack() {
     // Only the server's direction (Zeek's ssh.server-side-half-duplex): SYN-ACK, then data and
@@ -355,6 +452,50 @@ fn a_bare_unanswered_syn_is_not_a_missing_direction() {
     let k = sim.conn(0);
     assert_eq!(k.direction_missing, None);
     assert_eq!(k.outcome, Outcome::ResetByClient);
+}
+
+/// A SYN followed by a FIN and never answered (Zeek's SH): the server showed no sign of life,
+/// so neither the SYN nor the FIN is delivered to it and it stays in LISTEN.
+#[test]
+fn a_syn_then_a_fin_never_answered_leaves_the_server_listening() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "F", 101, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(states(&k.server_side), vec![Listen]);
+    assert_eq!(k.conn_state, ZeekConnState::SH);
+}
+
+/// A server that speaks first (an SMTP or SSH banner) right after its SYN-ACK, with the
+/// client's ACK of the SYN-ACK not captured: the client took the banner in order, so it had
+/// the SYN-ACK and is ESTABLISHED from the banner on, not left in SYN-SENT.
+#[test]
+fn a_banner_after_the_syn_ack_proves_the_client_established() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 25));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    let banner = sim.push(seg(s, c, "PA", 501, 101, 20));
+    let k = sim.conn(0);
+    assert_eq!(
+        path(&k.client_side),
+        vec![(Closed, SynSent, 0), (SynSent, Established, banner)]
+    );
+}
+
+/// Zeek's history repeats a letter for a FIN with a new sequence number; a record's history is
+/// kept to 32 letters however often that happens (the record's size is bounded).
+#[test]
+fn a_history_is_kept_to_32_letters() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    for n in 0..40 {
+        sim.push(seg(c, s, "FA", 101 + n, 501, 0));
+    }
+    let h = &sim.conn(0).history;
+    assert_eq!(h.len(), 32);
+    assert!(h.starts_with("ShAF"));
 }
 
 #[test]
@@ -407,6 +548,27 @@ fn segments_long_after_a_reset_are_a_new_connection_not_an_extension() {
     assert_eq!(b.history, "Dr");
 }
 
+/// The rule's boundary: a segment up to 5 s (the in-flight bound) after a RST is a stray of the
+/// ended connection; one nanosecond later it is a new connection on the 4-tuple. A user sees it
+/// as the connection count and the stray packet counted on the ended record.
+#[test]
+fn a_segment_exactly_the_in_flight_bound_after_a_reset_is_still_a_stray() {
+    for (late_ns, conns, strays) in [(5_000 * MS, 1, 1), (5_000 * MS + 1, 2, 0)] {
+        let mut sim = Sim::new();
+        let (c, s) = handshake(&mut sim);
+        let rst = T0 + 10 * MS;
+        sim.at(rst, seg(c, s, "R", 101, 0, 0));
+        sim.at(rst + late_ns, seg(s, c, "A", 501, 101, 0));
+        let all = sim.t.connections();
+        assert_eq!(all.len(), conns, "a segment {late_ns} ns after the RST");
+        assert_eq!(
+            all[0].after_end_packets, strays,
+            "a segment {late_ns} ns after the RST"
+        );
+        assert_eq!(all[0].outcome, Outcome::ResetByClient);
+    }
+}
+
 #[test]
 fn a_rst_into_time_wait_ends_it_early() {
     // RFC 9293 §3.10.7.4 (TIME-WAIT, RST bit set → CLOSED); Linux's default tcp_rfc1337 = 0
@@ -453,6 +615,96 @@ fn idle_gaps_are_recorded_and_keep_alive_long_ones_labelled() {
     );
 }
 
+/// The keep-alive label's boundary, within the capture and at its end: an idle time of exactly
+/// 2 h is not beyond the keep-alive idle time, a second more is; the silence after the last
+/// packet of a connection still open counts as idle, and of two equal silences the first is
+/// the one shown.
+#[test]
+fn keep_alive_idle_boundaries_within_and_after_the_capture() {
+    const H2: i64 = 7200 * 1000 * MS;
+    for (gap, beyond) in [(H2, false), (H2 + 1000 * MS, true)] {
+        let mut sim = Sim::new();
+        let (c, s) = handshake(&mut sim);
+        sim.at(T0 + 2 * MS + gap, seg(c, s, "PA", 101, 501, 5));
+        let k = sim.conn(0);
+        assert_eq!(k.longest_idle_ns, gap);
+        assert_eq!(k.idle_beyond_keepalive, beyond, "an idle gap of {gap} ns");
+    }
+    for (tail, beyond) in [(H2, false), (3 * 3600 * 1000 * MS, true)] {
+        let mut sim = Sim::new();
+        handshake(&mut sim);
+        sim.t.finish(T0 + 2 * MS + tail);
+        let k = sim.conn(0);
+        assert_eq!(
+            (k.longest_idle_from_ns, k.longest_idle_ns),
+            (T0 + 2 * MS, tail)
+        );
+        assert_eq!(
+            k.idle_beyond_keepalive, beyond,
+            "a capture ending {tail} ns later"
+        );
+    }
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    let back = T0 + 2 * MS + 10_000 * MS;
+    sim.at(back, seg(c, s, "PA", 101, 501, 5));
+    sim.t.finish(back + 10_000 * MS);
+    let k = sim.conn(0);
+    assert_eq!(
+        (k.longest_idle_from_ns, k.longest_idle_ns),
+        (T0 + 2 * MS, 10_000 * MS)
+    );
+}
+
+/// A capture of one direction of a connection already open: the other direction is missing,
+/// so the connection ends at its last packet (what came after is not in the capture) instead
+/// of staying open to the capture's end.
+#[test]
+fn a_mid_stream_capture_of_one_direction_ends_at_its_last_packet() {
+    for from_client in [true, false] {
+        let mut sim = Sim::new();
+        let (c, s) = (ep(C, 51000), ep(S, 80));
+        let (a, b) = if from_client { (c, s) } else { (s, c) };
+        sim.push(seg(a, b, "PA", 7000, 9000, 100));
+        let last = sim.push(seg(a, b, "PA", 7100, 9000, 100));
+        sim.t.finish(T0 + 3_600_000 * MS);
+        let k = sim.conn(0);
+        let missing = if from_client {
+            Role::Server
+        } else {
+            Role::Client
+        };
+        assert_eq!(k.direction_missing, Some(missing));
+        assert_eq!(k.end_ns, T0 + last as i64 * MS);
+        assert_eq!(k.outcome, Outcome::MidStream);
+    }
+}
+
+/// A capture of one direction with no FIN in it: nothing was closed in it, so it is open at
+/// the end, not "closed by client" or "closed by server".
+#[test]
+fn a_one_direction_capture_without_a_fin_is_open_at_the_end() {
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 54321), ep(S, 22));
+    sim.push(seg(c, s, "S", 100, 0, 0));
+    sim.push(seg(c, s, "A", 101, 9001, 0));
+    sim.push(seg(c, s, "PA", 101, 9001, 300));
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, Some(Role::Server));
+    assert_eq!(k.outcome, Outcome::OpenAtEnd);
+    // For Zeek, neither S0 (the client's ACK shows the attempt was answered) nor S1 (the
+    // server's end was never seen established): OTH.
+    assert_eq!(k.conn_state, ZeekConnState::OTH);
+
+    let mut sim = Sim::new();
+    let (c, s) = (ep(C, 51880), ep(S, 22));
+    sim.push(seg(s, c, "SA", 500, 101, 0));
+    sim.push(seg(s, c, "PA", 501, 101, 21));
+    let k = sim.conn(0);
+    assert_eq!(k.direction_missing, Some(Role::Client));
+    assert_eq!(k.outcome, Outcome::OpenAtEnd);
+}
+
 #[test]
 fn unanswered_syn_with_retransmits() {
     let mut sim = Sim::new();
@@ -494,6 +746,29 @@ fn icmp_port_unreachable_ends_the_attempt() {
     assert_eq!(sim.t.connections().len(), 2);
 }
 
+/// A hard ICMP error aborts only an attempt in SYN-SENT (RFC 1122 §4.2.3.9, RFC 5461 §4): one
+/// quoting an established connection's data leaves it open and not "unreachable".
+#[test]
+fn an_icmp_error_about_an_established_connection_does_not_end_it() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(c, s, "PA", 101, 501, 10));
+    sim.push(Decoded::Icmp(IcmpError {
+        reporter: s.ip,
+        reason: IcmpReason::PortUnreachable,
+        transport: Transport::Tcp,
+        quoted_src: c,
+        quoted_dst: s,
+    }));
+    let k = sim.conn(0);
+    assert_eq!(k.outcome, Outcome::OpenAtEnd);
+    assert_eq!(k.icmp, None);
+    assert_eq!(
+        (k.client_side.state, k.server_side.state),
+        (Established, Established)
+    );
+}
+
 #[test]
 fn mid_stream_roles_inferred_from_ports() {
     let mut sim = Sim::new();
@@ -512,6 +787,35 @@ fn mid_stream_roles_inferred_from_ports() {
         (Established, Established)
     );
     assert_eq!(k.end_ns, T0 + 5 * MS);
+}
+
+/// Mid-stream, the end whose port looks ephemeral (at least 1024 and above the other) is the
+/// client, whichever end sent first: 8080 to 5000 is the client's 8080.
+#[test]
+fn mid_stream_the_higher_unprivileged_port_is_the_client() {
+    for (first, second) in [(5000, 8080), (8080, 5000), (443, 1024)] {
+        let mut sim = Sim::new();
+        let (a, b) = (ep(C, first), ep(S, second));
+        sim.push(seg(a, b, "PA", 7000, 9000, 100));
+        let k = sim.conn(0);
+        let client_port = first.max(second);
+        assert_eq!(k.client.port, client_port, "{first} → {second}");
+    }
+}
+
+/// Mid-stream between two ports neither of which looks ephemeral (both under 1024, or the
+/// same port): nothing tells the roles apart, so the first packet's sender is the client.
+#[test]
+fn mid_stream_between_ports_that_do_not_look_ephemeral_takes_the_first_sender_as_client() {
+    for (a_port, b_port) in [(700, 80), (5000, 5000), (80, 443)] {
+        let mut sim = Sim::new();
+        let (a, b) = (ep(C, a_port), ep(S, b_port));
+        sim.push(seg(a, b, "PA", 7000, 9000, 100));
+        sim.push(seg(b, a, "A", 9000, 7100, 0));
+        let k = sim.conn(0);
+        assert_eq!((k.client, k.server), (a, b), "{a_port} → {b_port}");
+        assert!(k.roles_inferred);
+    }
 }
 
 #[test]
@@ -599,6 +903,18 @@ fn new_isn_while_unanswered_is_a_new_attempt() {
     sim.push(seg(c, s, "S", 200, 0, 0));
     assert_eq!(sim.t.connections().len(), 2);
     assert_eq!(sim.conn(0).outcome, Outcome::Unanswered);
+}
+
+/// The tracker's clock is the newest timestamp it was given, not the last one: a capture's
+/// packets can be out of order, and an empty capture has none.
+#[test]
+fn the_trackers_clock_is_the_newest_timestamp_seen() {
+    let mut sim = Sim::new();
+    assert_eq!(sim.t.last_ts_ns(), None);
+    let (c, s) = (ep(C, 54321), ep(S, 443));
+    sim.at(T0 + 30 * MS, seg(c, s, "S", 100, 0, 0));
+    sim.at(T0 + 10 * MS, seg(c, s, "S", 100, 0, 0));
+    assert_eq!(sim.t.last_ts_ns(), Some(T0 + 30 * MS));
 }
 
 #[test]
