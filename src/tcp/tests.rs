@@ -322,6 +322,31 @@ fn reset_by_client_and_by_server_end_both_at_once() {
     }
 }
 
+/// A RST into a TIME-WAIT (RFC 1337's assassination) after a normal close: the close was
+/// normal, so it stays Zeek's `SF`, as after both FINs Zeek logs SF with the RST in the history
+/// (`ShAdDafFr` in its imap-starttls trace, `ShADadfFr` in xmpp-starttls); the TIME-WAIT ends
+/// at the RST.
+#[test]
+fn a_rst_into_time_wait_after_a_normal_close_keeps_zeeks_sf() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(c, s, "FA", 101, 501, 0));
+    sim.push(seg(s, c, "FA", 501, 102, 0));
+    sim.push(seg(c, s, "A", 102, 502, 0));
+    assert_eq!(sim.conn(0).client_side.state, TimeWait);
+    let i = sim.push(seg(s, c, "R", 502, 0, 0));
+    let k = sim.conn(0);
+    assert_eq!(k.client_side.state, Closed, "the RST ended the TIME-WAIT");
+    assert_eq!(
+        k.client_side.transitions.last().unwrap().packet_index as u64,
+        i
+    );
+    assert!(k.reset_after_close);
+    assert_eq!(k.outcome, Outcome::FinFin);
+    assert_eq!(k.conn_state, ZeekConnState::SF);
+    assert_eq!(k.history.as_str(), "ShAFfr");
+}
+
 #[test]
 fn refused_syn_answered_by_rst() {
     let mut sim = Sim::new();

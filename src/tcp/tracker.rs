@@ -232,10 +232,13 @@ impl Live<'_> {
             let passive = self.side(r).initial == TcpState::Listen && !self.seq.sent_syn[ri];
             self.apply(s, Event::SendRst, ts_ns, packet_index);
             self.apply(r, Event::RcvRst { passive }, ts_ns, packet_index);
+            let both_fins = self.seq.fin_seq[0].is_some() && self.seq.fin_seq[1].is_some();
+            // After both FINs a RST only cuts the last ACK or a TIME-WAIT short (RFC 1337's
+            // assassination): the close was normal, whether the RST came before the end or
+            // into the TIME-WAIT after it.
+            self.reset_after_close |= both_fins;
             if !was_ended {
                 self.reset_by = Some(s);
-                let both_fins = self.seq.fin_seq[0].is_some() && self.seq.fin_seq[1].is_some();
-                self.reset_after_close = both_fins;
                 self.outcome = match s {
                     _ if both_fins => Outcome::FinFin,
                     Role::Server if refused => Outcome::Refused,
