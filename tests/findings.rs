@@ -262,11 +262,7 @@ fn advice_never_recommends_tw_recycle() {
 fn shared_captures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
     let Ok(rd) = std::fs::read_dir(&dir) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "under CI every prerequisite must be there: ../shared/captures is not beside this checkout"
-        );
-        eprintln!("skipped: ../shared/captures is not beside this checkout");
+        common::skip_or_fail("../shared/captures is not beside this checkout");
         return Vec::new();
     };
     let mut v: Vec<PathBuf> = rd

@@ -4,6 +4,8 @@
 //! chapter page must put the app on the page, on its sample and tour, in its language.
 #![cfg(feature = "gui")]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -13,14 +15,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Under `CI=true` a missing prerequisite fails the test instead of skipping it.
-fn skip_or_fail(why: &str) {
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "CI=true but {why}"
-    );
-    eprintln!("skipped: {why}");
-}
 
 fn mdbook() -> Option<PathBuf> {
     let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/mdbook"));
@@ -135,13 +129,13 @@ fn colours(path: &Path) -> usize {
 fn the_book_opens_the_app_on_a_chapters_sample_in_a_browser() {
     let app = root().join("target/web-app/index.html");
     if !app.exists() {
-        return skip_or_fail("the web app is not built (scripts/build-web.sh)");
+        return common::skip_or_fail("the web app is not built (scripts/build-web.sh)");
     }
     let Some(mdbook) = mdbook() else {
-        return skip_or_fail("mdbook missing: the books cannot be built");
+        return common::skip_or_fail("mdbook missing: the books cannot be built");
     };
     let Some(browser) = chromium() else {
-        return skip_or_fail("chromium missing: the web app was not tried in a browser");
+        return common::skip_or_fail("chromium missing: the web app was not tried in a browser");
     };
     let built = Command::new("bash")
         .arg(root().join("scripts/build-book.sh"))
