@@ -432,7 +432,7 @@ fn run_one_thread(
 
 /// Every 4096 packets: say how far the read has come, and whether it was asked to stop.
 fn checkpoint(index: u64, source: &impl PacketSource, opts: &mut Options<'_>) -> bool {
-    if index % 4096 != 0 {
+    if !index.is_multiple_of(4096) {
         return false;
     }
     if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
