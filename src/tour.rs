@@ -104,9 +104,13 @@ pub struct TourError {
     pub why: String,
 }
 
-/// Every tour, or the first that cannot be read.
-pub fn all() -> Result<Vec<Tour>, TourError> {
-    FILES.iter().map(|(id, text)| parse(id, text)).collect()
+/// Every tour, or the first that cannot be read: parsed once (the app's Tours menu asks each
+/// frame it is open), then lent out.
+pub fn all() -> Result<&'static [Tour], TourError> {
+    static ALL: std::sync::OnceLock<Result<Vec<Tour>, TourError>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| FILES.iter().map(|(id, text)| parse(id, text)).collect())
+        .as_deref()
+        .map_err(Clone::clone)
 }
 
 /// The ids of the tours there are.
@@ -115,18 +119,14 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
 }
 
 /// The tour `id`.
-pub fn by_id(id: &str) -> Result<Tour, TourError> {
-    let (id, text) = FILES
-        .iter()
-        .find(|(i, _)| *i == id)
-        .ok_or_else(|| TourError {
-            id: id.to_string(),
-            why: format!(
-                "no such tour; there are {}",
-                ids().collect::<Vec<_>>().join(", ")
-            ),
-        })?;
-    parse(id, text)
+pub fn by_id(id: &str) -> Result<&'static Tour, TourError> {
+    all()?.iter().find(|t| t.id == id).ok_or_else(|| TourError {
+        id: id.to_string(),
+        why: format!(
+            "no such tour; there are {}",
+            ids().collect::<Vec<_>>().join(", ")
+        ),
+    })
 }
 
 /// Read one tour file.

@@ -11,7 +11,7 @@ use portlife::tour;
 fn every_tour_step_is_true_to_its_sample() {
     let tours = tour::all().expect("every tour file reads");
     let mut problems = Vec::new();
-    for t in &tours {
+    for t in tours {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("samples")
             .join(&t.sample);

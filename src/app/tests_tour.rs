@@ -13,7 +13,7 @@ use super::tests::harness;
 use super::PortlifeApp;
 
 /// Start the tour `id` and wait for its sample to open.
-fn play(h: &mut Harness<'static, PortlifeApp>, id: &str) -> tour::Tour {
+fn play(h: &mut Harness<'static, PortlifeApp>, id: &str) -> &'static tour::Tour {
     let ctx = h.ctx.clone();
     super::tour::start_by_id(&mut h.state_mut().state, id, &ctx);
     let path = h.state().state.loading.as_ref().map(|j| j.path.clone());
@@ -89,20 +89,20 @@ fn a_tour_opens_its_sample_and_steps_with_buttons_and_keys() {
         tr.sample
     );
     h.get_by_label(&tr.title.en);
-    assert_at_step(&h, &tr, 0);
+    assert_at_step(&h, tr, 0);
     h.get_by_label("◀ Back");
     h.get_by_label("Next ▶").click();
     h.run();
-    assert_at_step(&h, &tr, 1);
+    assert_at_step(&h, tr, 1);
     h.key_press(egui::Key::ArrowRight);
     h.run();
-    assert_at_step(&h, &tr, 2);
+    assert_at_step(&h, tr, 2);
     h.key_press(egui::Key::ArrowLeft);
     h.run();
-    assert_at_step(&h, &tr, 1);
+    assert_at_step(&h, tr, 1);
     h.get_by_label("◀ Back").click();
     h.run();
-    assert_at_step(&h, &tr, 0);
+    assert_at_step(&h, tr, 0);
     h.get_by_label("End tour").click();
     h.run();
     assert!(
@@ -122,15 +122,15 @@ fn walking_a_tour_to_the_end_and_back_restores_each_steps_views() {
     for i in 1..n {
         h.key_press(egui::Key::ArrowRight);
         h.run();
-        assert_at_step(&h, &tr, i);
+        assert_at_step(&h, tr, i);
     }
     h.key_press(egui::Key::ArrowRight);
     h.run();
-    assert_at_step(&h, &tr, n - 1);
+    assert_at_step(&h, tr, n - 1);
     for i in (0..n - 1).rev() {
         h.key_press(egui::Key::ArrowLeft);
         h.run();
-        assert_at_step(&h, &tr, i);
+        assert_at_step(&h, tr, i);
     }
 }
 

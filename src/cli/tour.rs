@@ -23,7 +23,9 @@ pub struct TourArgs {
 
 /// A tour id that exists.
 pub(crate) fn parse_id(s: &str) -> Result<String, String> {
-    tour::by_id(s).map(|t| t.id).map_err(|e| e.to_string())
+    tour::by_id(s)
+        .map(|t| t.id.clone())
+        .map_err(|e| e.to_string())
 }
 
 pub fn run(args: &TourArgs) -> Result<()> {

@@ -43,7 +43,7 @@ pub fn start_by_id(state: &mut AppState, id: &str, ctx: &egui::Context) {
 }
 
 /// Play `tr` from its first step, opening its sample unless it is the capture already open.
-pub fn start(state: &mut AppState, tr: Tour, ctx: &egui::Context) {
+pub fn start(state: &mut AppState, tr: &'static Tour, ctx: &egui::Context) {
     let open = sample_is_open(state, &tr.sample);
     if !open {
         state.open(sample_path(&tr.sample), ctx);
@@ -64,17 +64,21 @@ fn sample_path(name: &str) -> PathBuf {
     }
 }
 
+/// The bundled sample `name` is the open capture: the same file, not one of the same name
+/// elsewhere (a student's own `browser-burst.pcap` is not the tour's).
 fn sample_is_open(state: &AppState, name: &str) -> bool {
-    state.loaded.as_ref().is_some_and(|l| {
-        l.path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy() == name)
-    })
+    let same = |a: &std::path::Path, b: &std::path::Path| {
+        a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    };
+    state
+        .loaded
+        .as_ref()
+        .is_some_and(|l| same(&l.path, &sample_path(name)))
 }
 
 /// Move the views to the current step, once its sample is open.
 fn apply(state: &mut AppState) {
-    let Some(tr) = state.tour.tour.clone() else {
+    let Some(tr) = state.tour.tour else {
         return;
     };
     if !sample_is_open(state, &tr.sample) {
@@ -138,7 +142,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             });
         });
     }
-    let Some(tr) = state.tour.tour.clone() else {
+    let Some(tr) = state.tour.tour else {
         return;
     };
     let n = tr.steps.len();

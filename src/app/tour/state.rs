@@ -4,7 +4,7 @@ use portlife::tour::Tour;
 
 #[derive(Default)]
 pub struct TourState {
-    pub tour: Option<Tour>,
+    pub tour: Option<&'static Tour>,
     /// The step shown (index into the tour's steps).
     pub step: usize,
     /// The step waits for the tour's sample to open before it moves the views.
