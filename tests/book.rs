@@ -707,35 +707,12 @@ fn rendered_text(html: &str) -> String {
     out
 }
 
-/// `mdbook`, from PATH or cargo's bin directory; `None` when it is not installed.
-fn mdbook() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/mdbook"));
-    let candidates = [Some(PathBuf::from("mdbook")), home];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|m| Command::new(m).arg("--version").output().is_ok())
-}
-
 #[test]
 fn both_books_build_into_one_site_with_working_switch_links() {
-    let Some(mdbook) = mdbook() else {
+    let Some(mdbook) = common::mdbook() else {
         return common::skip_or_fail("mdbook missing: the books cannot be built");
     };
-    let out = Command::new("bash")
-        .arg(root().join("scripts/build-book.sh"))
-        .env("MDBOOK", &mdbook)
-        // The web app (a wasm build of minutes) is built by .ci/run before the tests; here it
-        // is copied in when it is there.
-        .env("BOOK_APP", "if-built")
-        .output()
-        .expect("run scripts/build-book.sh");
-    assert!(
-        out.status.success(),
-        "build-book.sh failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let site = root().join("book/build");
+    let site = common::build_books(&mdbook);
     for page in ["ch04-time-wait.html", "appendix-b-glossary.html"] {
         let en = std::fs::read_to_string(site.join(page)).expect("English page built");
         let zh = std::fs::read_to_string(site.join("zh-TW").join(page)).expect("zh-TW page built");

@@ -15,14 +15,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn mdbook() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/mdbook"));
-    [Some(PathBuf::from("mdbook")), home]
-        .into_iter()
-        .flatten()
-        .find(|m| Command::new(m).arg("--version").output().is_ok())
-}
-
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser"]
         .into_iter()
@@ -130,24 +122,13 @@ fn the_book_opens_the_app_on_a_chapters_sample_in_a_browser() {
     if !app.exists() {
         return common::skip_or_fail("the web app is not built (scripts/build-web.sh)");
     }
-    let Some(mdbook) = mdbook() else {
+    let Some(mdbook) = common::mdbook() else {
         return common::skip_or_fail("mdbook missing: the books cannot be built");
     };
     let Some(browser) = chromium() else {
         return common::skip_or_fail("chromium missing: the web app was not tried in a browser");
     };
-    let built = Command::new("bash")
-        .arg(root().join("scripts/build-book.sh"))
-        .env("MDBOOK", &mdbook)
-        .env("BOOK_APP", "if-built")
-        .output()
-        .expect("run scripts/build-book.sh");
-    assert!(
-        built.status.success(),
-        "build-book.sh failed:\n{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    let site = root().join("book/build");
+    let site = common::build_books(&mdbook);
     assert!(
         site.join("app/portlife_bg.wasm").exists(),
         "the app is not in the book"

@@ -104,3 +104,37 @@ pub fn skip_or_fail(why: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "skipped: {why}");
 }
+
+/// The mdbook to build the books with: on the PATH, or where `cargo install` puts it.
+pub fn mdbook() -> Option<std::path::PathBuf> {
+    let home =
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo/bin/mdbook"));
+    [Some(std::path::PathBuf::from("mdbook")), home]
+        .into_iter()
+        .flatten()
+        .find(|m| {
+            std::process::Command::new(m)
+                .arg("--version")
+                .output()
+                .is_ok()
+        })
+}
+
+/// Both books built by `scripts/build-book.sh` into `book/build` (the English site, zh-TW under
+/// it), with the web app copied in when it was built (`.ci/run` builds it before the tests: a
+/// wasm build takes minutes). The site's folder.
+pub fn build_books(mdbook: &std::path::Path) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("bash")
+        .arg(root.join("scripts/build-book.sh"))
+        .env("MDBOOK", mdbook)
+        .env("BOOK_APP", "if-built")
+        .output()
+        .expect("run scripts/build-book.sh");
+    assert!(
+        out.status.success(),
+        "build-book.sh failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    root.join("book/build")
+}
