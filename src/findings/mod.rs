@@ -451,28 +451,4 @@ pub(super) fn median(mut v: Vec<i64>) -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::pool::pool_severity;
-    use super::*;
-
-    #[test]
-    fn severities_order_most_severe_last() {
-        assert!(Severity::Critical > Severity::Warning);
-        assert!(Severity::Warning > Severity::Info);
-        assert_eq!(pool_severity(59.9), None);
-        assert_eq!(pool_severity(60.0), Some(Severity::Warning));
-        assert_eq!(pool_severity(80.0), Some(Severity::Critical));
-    }
-
-    #[test]
-    fn kind_ids_match_serde() {
-        let v = serde_json::to_value(FindingKind::PortReusedInTimeWait).unwrap();
-        assert_eq!(v, serde_json::json!(FindingKind::PortReusedInTimeWait.id()));
-    }
-
-    #[test]
-    fn median_of_odd_and_empty() {
-        assert_eq!(median(vec![3, 1, 2]), 2);
-        assert_eq!(median(vec![]), 0);
-    }
-}
+mod tests;
