@@ -77,8 +77,10 @@ fn a_pool_finding_names_the_hosts_connections_up_to_its_peak_and_no_others() {
             T0 + i as i64 * 300 * MS,
         ));
     }
-    // Another host, at the same moment: one port of four, no finding of its own.
+    // Another host, at the same moment: one port of four, no finding of its own. Its second
+    // connection, inside the host's long pause, is not the host's and does not shorten it.
     p.extend(client_closed(ep(3, 40000), server, T0 + 400 * MS));
+    p.extend(client_closed(ep(3, 40001), server, T0 + 100 * S));
     // The host again, after its TIME-WAITs ended.
     p.extend(client_closed(ep(2, 40003), server, T0 + 200 * S));
     let (conns, findings) = analyse(p, custom(40000, 40003), T0 + 300 * S);
@@ -89,6 +91,10 @@ fn a_pool_finding_names_the_hosts_connections_up_to_its_peak_and_no_others() {
     assert_eq!(f.evidence["held"], 3);
     assert_eq!(f.evidence["range_size"], 4);
     assert_eq!(f.evidence["peak_pct"], 75.0);
+    // The host's longest pause between two new connections: from its third (600 ms) to its
+    // fourth (200 s).
+    assert_eq!(f.evidence["longest_pause_ms"], 199_400);
+    assert_eq!(f.evidence["longest_pause_from_ns"], T0 + 600 * MS);
     let mut expected: Vec<u32> = (0..3u16)
         .flat_map(|i| ids_from(&conns, ep(2, 40000 + i)))
         .collect();
@@ -165,6 +171,35 @@ fn a_block_with_one_port_used_once_proves_no_range() {
         of_kind(&findings, FindingKind::PortPoolPressure).is_empty(),
         "{findings:#?}"
     );
+}
+
+/// Client ports outside the host's profile: under Linux (32768–60999) a host that used ports
+/// 2000, 2001 and 40000 gets one finding naming the two outside and their connections, and the
+/// suggestion is a range holding its lowest and highest port together — no named profile does,
+/// so a custom one. A port below 1024 is a fixed one (rsh, NFS), not drawn from the range: it
+/// is not counted, and a host that used only such a port gets no finding.
+#[test]
+fn ports_outside_the_profile_are_one_finding_per_host_with_a_range_that_holds_them_all() {
+    let server = ep(9, 80);
+    let mut p = Vec::new();
+    for (i, port) in [2000u16, 2001, 40000].into_iter().enumerate() {
+        p.extend(client_closed(ep(2, port), server, T0 + i as i64 * S));
+    }
+    p.extend(client_closed(ep(3, 1000), server, T0));
+    let (conns, findings) = analyse(p, Profile::Linux, T0 + 300 * S);
+    let outside = of_kind(&findings, FindingKind::ClientPortsOutsideProfile);
+    assert_eq!(outside.len(), 1, "{outside:#?}");
+    let f = outside[0];
+    assert_eq!(f.evidence["outside"], 2);
+    assert_eq!(f.evidence["client_ports"], 3);
+    assert_eq!(f.evidence["suggested_profile"], "custom:2000-40000:60");
+    assert_eq!(f.ports, vec![ep(2, 2000), ep(2, 2001)]);
+    let mut expected: Vec<u32> = [2000, 2001]
+        .into_iter()
+        .flat_map(|port| ids_from(&conns, ep(2, port)))
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(f.connections, expected);
 }
 
 #[test]
