@@ -202,6 +202,159 @@ fn ports_outside_the_profile_are_one_finding_per_host_with_a_range_that_holds_th
     assert_eq!(f.connections, expected);
 }
 
+/// A connection from `c` to `s` opened at `t` (initial sequence number `isn`), closed first by
+/// the client or the server; the closer's port or socket enters TIME-WAIT with the last ACK, at
+/// `t` + `life`.
+fn closed_by(
+    c: Endpoint,
+    s: Endpoint,
+    t: i64,
+    isn: u32,
+    client_closes: bool,
+    life: i64,
+) -> Vec<(i64, Decoded)> {
+    let (closer, other, cs, os) = if client_closes {
+        (c, s, isn + 1, 501)
+    } else {
+        (s, c, 501, isn + 1)
+    };
+    vec![
+        (t, seg(c, s, "S", isn, 0, 0)),
+        (t + 10 * MS, seg(s, c, "SA", 500, isn + 1, 0)),
+        (t + 20 * MS, seg(c, s, "A", isn + 1, 501, 0)),
+        (t + life - 20 * MS, seg(closer, other, "FA", cs, os, 0)),
+        (t + life - 10 * MS, seg(other, closer, "FA", os, cs + 1, 0)),
+        (t + life, seg(closer, other, "A", cs + 1, os + 1, 0)),
+    ]
+}
+
+/// Fifty connections of 120 ms from one host to one server, 100 ms apart, each closed by the
+/// client: a pile-up whose numbers are those of its design. Not in it: the host's connection
+/// of exactly one second (not "short"), nor one of two seconds, nor the host's one connection
+/// to another server, nor another host's to the same server.
+#[test]
+fn a_pileup_counts_the_hosts_short_client_closed_connections_to_one_destination() {
+    let server = ep(9, 80);
+    let mut p = Vec::new();
+    for i in 0..50u16 {
+        let t = T0 + i as i64 * 100 * MS;
+        p.extend(closed_by(ep(2, 40000 + i), server, t, 100, true, 120 * MS));
+    }
+    p.extend(closed_by(ep(2, 41000), server, T0 + 10 * S, 100, true, S));
+    p.extend(closed_by(
+        ep(2, 41001),
+        server,
+        T0 + 12 * S,
+        100,
+        true,
+        2 * S,
+    ));
+    // Sorted before the pile-up's pool: a finder that matched the host or the destination
+    // alone would read one of these.
+    p.extend(closed_by(ep(2, 42000), ep(8, 80), T0, 100, true, 120 * MS));
+    p.extend(closed_by(ep(1, 42000), server, T0, 100, true, 120 * MS));
+    let (conns, findings) = analyse(p, custom(32768, 60999), T0 + 300 * S);
+    let piles = of_kind(&findings, FindingKind::TimeWaitPileup);
+    assert_eq!(piles.len(), 1, "{piles:#?}");
+    let f = piles[0];
+    let expected: Vec<u32> = (0..50u16)
+        .flat_map(|i| ids_from(&conns, ep(2, 40000 + i)))
+        .collect();
+    assert_eq!(f.connections, expected);
+    assert_eq!(f.evidence["connections"], 50);
+    assert_eq!(f.evidence["median_lifetime_ms"], 120.0);
+    // Each TIME-WAIT lasts 60 s and all began within 15 s: at the peak the fifty and the two
+    // longer connections' ports, all towards this server, are in TIME-WAIT at once.
+    assert_eq!(f.evidence["peak_time_wait"], 52);
+    assert_eq!(f.evidence["time_wait_s"], 60);
+    assert_eq!(f.evidence["first_ns"], T0);
+    assert_eq!(f.evidence["last_ns"], T0 + 4_900 * MS);
+}
+
+/// A client reuses its port towards the same server 5 s into the 4-tuple's TIME-WAIT (a larger
+/// initial sequence number, as Linux accepts): one finding, the reuse after 5 000 ms of a 60 s
+/// TIME-WAIT, naming the new connection.
+#[test]
+fn a_port_reused_during_time_wait_is_timed_from_the_start_of_that_time_wait() {
+    let (c, server) = (ep(2, 40000), ep(9, 80));
+    let mut p = closed_by(c, server, T0, 100, true, 120 * MS);
+    p.extend(closed_by(
+        c,
+        server,
+        T0 + 120 * MS + 5 * S,
+        100_000,
+        true,
+        120 * MS,
+    ));
+    let (conns, findings) = analyse(p, custom(32768, 60999), T0 + 300 * S);
+    let reused = of_kind(&findings, FindingKind::PortReusedInTimeWait);
+    assert_eq!(reused.len(), 1, "{reused:#?}");
+    let f = reused[0];
+    assert_eq!(f.evidence["reuses"], 1);
+    assert_eq!(f.evidence["median_reuse_after_ms"], 5_000);
+    assert_eq!(f.evidence["time_wait_s"], 60);
+    assert_eq!(f.connections, vec![conns[1].id]);
+}
+
+/// The server answers 3 s into the client's TIME-WAIT with a RST, which ends it (Linux's
+/// default): one finding, after 3 000 ms of a 60 s TIME-WAIT.
+#[test]
+fn a_time_wait_ended_by_a_rst_is_timed_from_its_start() {
+    let (c, server) = (ep(2, 40000), ep(9, 80));
+    let mut p = closed_by(c, server, T0, 100, true, 120 * MS);
+    p.push((T0 + 120 * MS + 3 * S, seg(server, c, "R", 502, 0, 0)));
+    let (conns, findings) = analyse(p, custom(32768, 60999), T0 + 300 * S);
+    let ended = of_kind(&findings, FindingKind::TimeWaitEndedByRst);
+    assert_eq!(ended.len(), 1, "{ended:#?}");
+    let f = ended[0];
+    assert_eq!(f.evidence["ended"], 1);
+    assert_eq!(f.evidence["median_after_ms"], 3_000);
+    assert_eq!(f.evidence["time_wait_s"], 60);
+    assert_eq!(f.connections, vec![conns[0].id]);
+}
+
+/// A server that closed first in exactly ten of its twenty connections meets both bounds (at
+/// least ten, at least half): one finding. One more connection closed by the client and it is
+/// under half: none.
+#[test]
+fn a_server_closing_first_in_ten_of_twenty_connections_is_a_finding_and_in_ten_of_twenty_one_not() {
+    let server = ep(9, 80);
+    let mut p = Vec::new();
+    for i in 0..20u16 {
+        let t = T0 + i as i64 * S;
+        p.extend(closed_by(
+            ep(2, 40000 + i),
+            server,
+            t,
+            100,
+            i % 2 == 0,
+            120 * MS,
+        ));
+    }
+    let (conns, findings) = analyse(p.clone(), Profile::Linux, T0 + 300 * S);
+    let first = of_kind(&findings, FindingKind::ServerClosesFirst);
+    assert_eq!(first.len(), 1, "{findings:#?}");
+    assert_eq!(first[0].evidence["server_closed_first"], 10);
+    assert_eq!(first[0].evidence["connections"], 20);
+    let by_server: Vec<u32> = conns
+        .iter()
+        .filter(|c| c.closed_first == Some(Role::Server))
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(by_server.len(), 10);
+    assert_eq!(first[0].connections, by_server);
+    p.extend(closed_by(
+        ep(2, 40100),
+        server,
+        T0 + 30 * S,
+        100,
+        true,
+        120 * MS,
+    ));
+    let (_, findings) = analyse(p, Profile::Linux, T0 + 300 * S);
+    assert!(of_kind(&findings, FindingKind::ServerClosesFirst).is_empty());
+}
+
 #[test]
 fn severities_order_most_severe_last() {
     assert!(Severity::Critical > Severity::Warning);
