@@ -355,6 +355,149 @@ fn a_server_closing_first_in_ten_of_twenty_connections_is_a_finding_and_in_ten_o
     assert!(of_kind(&findings, FindingKind::ServerClosesFirst).is_empty());
 }
 
+/// Two SYN attempts to a server; one answered and established, one sent three times (at 0, 1
+/// and 3 s) and never answered. Two connections established to another server are not the
+/// server's. The finding: one attempt, two retransmits, 3 s waited, one success beside it.
+#[test]
+fn an_unanswered_syn_is_counted_with_its_wait_and_the_servers_successes() {
+    let (server, other) = (ep(9, 443), ep(8, 443));
+    let lost = ep(2, 40000);
+    let mut p = vec![
+        (T0, seg(lost, server, "S", 100, 0, 0)),
+        (T0 + S, seg(lost, server, "S", 100, 0, 0)),
+        (T0 + 3 * S, seg(lost, server, "S", 100, 0, 0)),
+    ];
+    p.extend(closed_by(ep(2, 40001), server, T0, 100, true, 120 * MS));
+    p.extend(closed_by(ep(2, 40002), other, T0, 100, true, 120 * MS));
+    p.extend(closed_by(ep(2, 40003), other, T0, 100, true, 120 * MS));
+    let (conns, findings) = analyse(p, Profile::Linux, T0 + 300 * S);
+    let f = of_kind(&findings, FindingKind::SynUnanswered);
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    let f = f[0];
+    assert_eq!(f.connections, ids_from(&conns, lost));
+    assert_eq!(f.evidence["attempts"], 1);
+    assert_eq!(f.evidence["max_syn_retransmits"], 2);
+    assert_eq!(f.evidence["waited_ms"], 3_000);
+    assert_eq!(f.evidence["successful_connections_to_same_server"], 1);
+}
+
+/// A SYN answered by a SYN-ACK twice (the server retransmitted it) and never acknowledged: the
+/// return path is suspect. The SYN was sent once, so the server's two packets are the evidence.
+#[test]
+fn a_syn_ack_sent_twice_and_never_acknowledged_is_a_finding() {
+    let (c, server) = (ep(2, 40000), ep(9, 443));
+    let p = vec![
+        (T0, seg(c, server, "S", 100, 0, 0)),
+        (T0 + 10 * MS, seg(server, c, "SA", 500, 101, 0)),
+        (T0 + 1_010 * MS, seg(server, c, "SA", 500, 101, 0)),
+    ];
+    let (conns, findings) = analyse(p, Profile::Linux, T0 + 300 * S);
+    let f = of_kind(&findings, FindingKind::SynAckUnacknowledged);
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(f[0].connections, vec![conns[0].id]);
+    assert_eq!(f[0].evidence["max_server_packets"], 2);
+    assert_eq!(f[0].evidence["max_syn_retransmits"], 0);
+}
+
+/// SYNs ended by ICMP errors: one finding per server and reason, counting its attempts, and the
+/// chapter to read follows the reason (a firewall's "administratively prohibited" or a port
+/// with nothing behind it).
+#[test]
+fn icmp_errors_are_counted_per_server_and_reason_with_the_chapter_for_that_reason() {
+    use crate::decode::{IcmpError, IcmpReason, Transport};
+    let mut p = Vec::new();
+    for (i, (server, reason)) in [
+        (ep(9, 443), IcmpReason::AdminProhibited),
+        (ep(9, 443), IcmpReason::AdminProhibited),
+        (ep(8, 53), IcmpReason::PortUnreachable),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let c = ep(2, 40000 + i as u16);
+        let t = T0 + i as i64 * S;
+        p.push((t, seg(c, server, "S", 100, 0, 0)));
+        p.push((
+            t + 5 * MS,
+            Decoded::Icmp(IcmpError {
+                reporter: server.ip,
+                reason,
+                transport: Transport::Tcp,
+                quoted_src: c,
+                quoted_dst: server,
+            }),
+        ));
+    }
+    let (_, findings) = analyse(p, Profile::Linux, T0 + 300 * S);
+    let icmp = of_kind(&findings, FindingKind::IcmpUnreachable);
+    let of = |server: Endpoint| {
+        icmp.iter()
+            .find(|f| f.ports == vec![server])
+            .unwrap_or_else(|| panic!("no ICMP finding for {server}: {icmp:#?}"))
+    };
+    assert_eq!(icmp.len(), 2);
+    assert_eq!(of(ep(9, 443)).evidence["count"], 2);
+    assert_eq!(of(ep(9, 443)).chapter, "ch09-firewalls.md");
+    assert_eq!(of(ep(8, 53)).evidence["count"], 1);
+    assert_eq!(of(ep(8, 53)).chapter, "ch10-troubleshooting.md");
+}
+
+fn finding(kind: FindingKind, severity: Severity, conns: usize) -> Finding {
+    let mut f = Finding::new(kind, severity, "ch04-time-wait.md");
+    f.connections = (0..conns as u32).collect();
+    f
+}
+
+/// Findings are grouped by kind and severity together; a group of up to three is shown whole in
+/// its order, a larger one folded with its largest members first.
+#[test]
+fn findings_group_by_kind_and_severity_and_only_large_groups_fold() {
+    use FindingKind::{ConnectionRefused, TimeWaitPileup};
+    let list = vec![
+        finding(TimeWaitPileup, Severity::Warning, 1),
+        finding(TimeWaitPileup, Severity::Warning, 2),
+        finding(TimeWaitPileup, Severity::Warning, 3),
+        finding(TimeWaitPileup, Severity::Info, 1),
+        finding(ConnectionRefused, Severity::Info, 1),
+        finding(ConnectionRefused, Severity::Info, 1),
+        finding(ConnectionRefused, Severity::Info, 5),
+        finding(ConnectionRefused, Severity::Info, 2),
+    ];
+    let groups = grouped(&list);
+    let shape: Vec<(FindingKind, Severity, Vec<usize>, bool)> = groups
+        .iter()
+        .map(|g| {
+            let order = g.members.iter().map(|(i, _)| *i).collect();
+            (g.kind, g.severity, order, g.folded())
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            (TimeWaitPileup, Severity::Warning, vec![0, 1, 2], false),
+            (TimeWaitPileup, Severity::Info, vec![3], false),
+            (ConnectionRefused, Severity::Info, vec![6, 7, 4, 5], true),
+        ]
+    );
+    assert_eq!(groups[2].connections(), 9);
+}
+
+#[test]
+fn durations_under_ten_ms_keep_a_decimal() {
+    assert_eq!(fmt_ms(2_500_000), "2.5 ms");
+    assert_eq!(fmt_ms(10 * MS), "10 ms");
+    assert_eq!(fmt_ms(120 * MS + 400_000), "120 ms");
+}
+
+#[test]
+fn a_findings_ports_are_the_hosts_distinct_ports_in_order_then_the_other_end() {
+    let host = ep(2, 0).ip;
+    assert_eq!(
+        ports_then(host, [40003, 40001, 40003].into_iter(), ep(9, 80)),
+        vec![ep(2, 40001), ep(2, 40003), ep(9, 80)]
+    );
+}
+
 #[test]
 fn severities_order_most_severe_last() {
     assert!(Severity::Critical > Severity::Warning);
