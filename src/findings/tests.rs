@@ -442,6 +442,47 @@ fn icmp_errors_are_counted_per_server_and_reason_with_the_chapter_for_that_reaso
     assert_eq!(of(ep(8, 53)).chapter, "ch10-troubleshooting.md");
 }
 
+/// Connections whose SYN is not in the capture: one seen mid-stream in both directions and one
+/// seen mid-stream from the server alone are the start-not-captured finding; one whose SYN-ACK
+/// is in the capture but whose client direction is not started during the capture, its SYN on
+/// the unseen direction (the one-direction finding tells that one).
+#[test]
+fn a_start_not_captured_is_a_missing_syn_not_a_missing_direction() {
+    let both = (ep(2, 40000), ep(9, 80));
+    let server_only = (ep(2, 40001), ep(9, 80));
+    let synack_only = (ep(2, 40002), ep(9, 80));
+    let p = vec![
+        (T0, seg(both.0, both.1, "PA", 100, 500, 10)),
+        (T0 + MS, seg(both.1, both.0, "PA", 500, 110, 20)),
+        (T0 + 2 * MS, seg(both.0, both.1, "A", 110, 520, 0)),
+        (T0, seg(server_only.1, server_only.0, "PA", 1000, 2000, 100)),
+        (
+            T0 + MS,
+            seg(server_only.1, server_only.0, "PA", 1100, 2100, 100),
+        ),
+        (T0, seg(synack_only.1, synack_only.0, "SA", 500, 101, 0)),
+        (T0 + MS, seg(synack_only.1, synack_only.0, "A", 501, 150, 0)),
+        (
+            T0 + 2 * MS,
+            seg(synack_only.1, synack_only.0, "PA", 501, 150, 100),
+        ),
+    ];
+    let (conns, findings) = analyse(p, Profile::Linux, T0 + 300 * S);
+    let by_client = |c: Endpoint| conns.iter().find(|x| x.client == c).expect("connection");
+    // What the scenario is made of, as the tracker read it.
+    assert!(by_client(both.0).roles_inferred && by_client(both.0).direction_missing.is_none());
+    assert!(by_client(server_only.0).direction_missing.is_some());
+    assert_eq!(by_client(server_only.0).completeness & 2, 0);
+    assert!(by_client(synack_only.0).direction_missing.is_some());
+    assert_ne!(by_client(synack_only.0).completeness & 2, 0);
+    let start = of_kind(&findings, FindingKind::StartNotCaptured);
+    assert_eq!(start.len(), 1, "{findings:#?}");
+    let mut expected = vec![by_client(both.0).id, by_client(server_only.0).id];
+    expected.sort_unstable();
+    assert_eq!(start[0].connections, expected);
+    assert_eq!(start[0].evidence["connections"], 2);
+}
+
 fn finding(kind: FindingKind, severity: Severity, conns: usize) -> Finding {
     let mut f = Finding::new(kind, severity, "ch04-time-wait.md");
     f.connections = (0..conns as u32).collect();
