@@ -190,6 +190,32 @@ mod tests {
     use super::TcpState::*;
     use super::*;
 
+    /// States are written as RFC 9293 names them.
+    #[test]
+    fn states_display_as_rfc_9293_names_them() {
+        let names: Vec<String> = [Closed, Listen, SynSent, SynReceived, Established, FinWait1]
+            .into_iter()
+            .chain([FinWait2, CloseWait, Closing, LastAck, TimeWait])
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "CLOSED",
+                "LISTEN",
+                "SYN-SENT",
+                "SYN-RECEIVED",
+                "ESTABLISHED",
+                "FIN-WAIT-1",
+                "FIN-WAIT-2",
+                "CLOSE-WAIT",
+                "CLOSING",
+                "LAST-ACK",
+                "TIME-WAIT"
+            ]
+        );
+    }
+
     #[test]
     fn three_way_handshake_transitions() {
         // §3.5 Figure 6.

@@ -66,6 +66,18 @@ fn handshake(sim: &mut Sim) -> (Endpoint, Endpoint) {
     (c, s)
 }
 
+/// A connection's packets are both sides' together, each side counting what it sent.
+#[test]
+fn a_connections_packets_are_both_sides_together() {
+    let mut sim = Sim::new();
+    let (c, s) = handshake(&mut sim);
+    sim.push(seg(c, s, "PA", 101, 501, 10));
+    sim.push(seg(s, c, "A", 501, 111, 0));
+    let k = sim.conn(0);
+    assert_eq!((k.client_side.packets, k.server_side.packets), (3, 2));
+    assert_eq!(k.packets(), 5);
+}
+
 #[test]
 fn handshake_transitions_rfc9293_3_5() {
     let mut sim = Sim::new();

@@ -119,3 +119,60 @@ impl UdpTable {
         self.flows
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::testutil::ep;
+
+    fn flows(datagrams: &[(Endpoint, Endpoint, u32)]) -> Vec<UdpFlow> {
+        let mut t = UdpTable::default();
+        for (i, &(src, dst, payload_len)) in datagrams.iter().enumerate() {
+            let ts = i as i64 * 1_000_000;
+            t.push(
+                i as u64,
+                ts,
+                &UdpDatagram {
+                    src,
+                    dst,
+                    payload_len,
+                },
+            );
+        }
+        t.into_flows()
+    }
+
+    /// The first sender is the client, unless it sends from a well-known port (below 1024) to
+    /// one that is not: then it is a reply whose request was not captured.
+    #[test]
+    fn the_first_sender_is_the_client_unless_it_answers_from_a_well_known_port() {
+        for (src, dst, swapped) in [
+            (ep(9, 53), ep(2, 40000), true),
+            (ep(9, 1023), ep(2, 1024), true),
+            (ep(2, 40000), ep(9, 53), false),
+            (ep(2, 1000), ep(9, 53), false),
+            (ep(2, 1024), ep(9, 40000), false),
+            (ep(2, 5000), ep(9, 6000), false),
+        ] {
+            let f = &flows(&[(src, dst, 10)])[0];
+            let (client, server) = if swapped { (dst, src) } else { (src, dst) };
+            assert_eq!(
+                (f.client, f.server, f.roles_inferred),
+                (client, server, swapped),
+                "{src} → {dst}"
+            );
+        }
+    }
+
+    /// Both directions of a 4-tuple are one flow; each side's datagrams and bytes are its own.
+    #[test]
+    fn a_flow_counts_each_sides_datagrams_and_bytes() {
+        let (c, s) = (ep(2, 40000), ep(9, 53));
+        let f = flows(&[(c, s, 10), (s, c, 100), (c, s, 20), (s, c, 200)]);
+        assert_eq!(f.len(), 1);
+        let f = &f[0];
+        assert_eq!((f.client_packets, f.client_bytes), (2, 30));
+        assert_eq!((f.server_packets, f.server_bytes), (2, 300));
+        assert_eq!((f.start_ns, f.end_ns), (0, 3_000_000));
+    }
+}
