@@ -112,6 +112,16 @@ mod tests {
         assert!(matches!(Key::new(c6, s6), Key::V6(_)));
         let mapped = (ep("::ffff:10.0.0.2", 40000), ep("::ffff:10.0.0.5", 80));
         assert_ne!(Key::new(mapped.0, mapped.1), Key::new(c, s));
+        // One end of each family (never on the wire, but kept apart all the same): the ports
+        // still count, and 10.0.0.2 is not the IPv4-compatible ::10.0.0.2.
+        assert_ne!(
+            Key::new(ep("10.0.0.2", 1), s6),
+            Key::new(ep("10.0.0.2", 2), s6)
+        );
+        assert_ne!(
+            Key::new(ep("10.0.0.2", 1), s6),
+            Key::new(ep("::10.0.0.2", 1), s6)
+        );
     }
 
     #[test]
