@@ -610,5 +610,28 @@ mod tests {
             steps,
             vec![(0, 1), (S, 0), (100 * year, 1), (100 * year + S, 0)]
         );
+        // Before the first step nothing is held, at the time asked about.
+        let before = hosts[0].at(-S);
+        assert_eq!((before.ts_ns, before.held()), (-S, 0));
+        assert_eq!(hosts[0].at(S / 2).held(), 1);
+    }
+
+    /// The packed form holds times up to 2^61 ns after the first; a capture whose last time is
+    /// exactly that far takes the wide form, and its last step is where it is.
+    #[test]
+    fn times_exactly_two_to_the_61_ns_apart_take_the_wide_deltas() {
+        let far = 1i64 << 61;
+        let spans = vec![
+            span(0, 80, Phase::Active, 0, S),
+            span(1, 80, Phase::Active, far - S, far),
+        ];
+        let linux = OsProfile::linux();
+        let p = ProfileOf {
+            default: &linux,
+            hosts: &[],
+        };
+        let (hosts, _) = pools(&spans, p);
+        let steps: Vec<(i64, u32)> = hosts[0].steps.iter().map(|s| (s.ts_ns, s.held())).collect();
+        assert_eq!(steps, vec![(0, 1), (S, 0), (far - S, 1), (far, 0)]);
     }
 }
