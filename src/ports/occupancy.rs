@@ -616,6 +616,28 @@ mod tests {
         assert_eq!(hosts[0].at(S / 2).held(), 1);
     }
 
+    /// A step is a change: when one port's TIME-WAIT ends at the instant another's begins, the
+    /// counts stay as they were and no step is written there.
+    #[test]
+    fn an_instant_where_the_counts_stay_the_same_is_no_step() {
+        let spans = vec![
+            span(0, 80, Phase::TimeWait, T0, T0 + S),
+            span(1, 80, Phase::TimeWait, T0 + S, T0 + 2 * S),
+        ];
+        let linux = OsProfile::linux();
+        let p = ProfileOf {
+            default: &linux,
+            hosts: &[],
+        };
+        let (hosts, _) = pools(&spans, p);
+        let steps: Vec<(i64, u32)> = hosts[0]
+            .steps
+            .iter()
+            .map(|s| (s.ts_ns, s.time_wait))
+            .collect();
+        assert_eq!(steps, vec![(T0, 1), (T0 + 2 * S, 0)]);
+    }
+
     /// The packed form holds times up to 2^61 ns after the first; a capture whose last time is
     /// exactly that far takes the wide form, and its last step is where it is.
     #[test]
