@@ -126,6 +126,20 @@ profile-note-host = { $host } { $label } ({ $confidence ->
        *[other] connections
     }): { $reasons }
 profile-note-reasons-separator = {", "}
+# Client hosts guessed alike, said once. $hosts: their first addresses (joined by
+# profile-note-host-list-separator, then profile-note-host-list-more when there are more);
+# $count: how many hosts (at least 2); $connections: theirs together.
+profile-note-host-group = { $hosts } ({ $count } hosts) { $label } ({ $confidence ->
+        [high] high
+        [medium] medium
+       *[low] low
+    } confidence, { $connections } { $connections ->
+        [one] connection
+       *[other] connections
+    } in all): { $reasons }
+profile-note-host-list-separator = {", "}
+# $first: the addresses listed; $more: how many hosts are not.
+profile-note-host-list-more = { $first } and { $more } more
 profile-note-hosts-separator = {"; "}
 profile-note-hosts-differ = ; the hosts differ: each is modelled under its own, a host with no SYN captured under that of { $host }
 # A host given a profile of its own (--profile HOST=P), after the default's note.

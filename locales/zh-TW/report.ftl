@@ -87,6 +87,14 @@ profile-note-host = { $host } { $label }（信心度{ $confidence ->
 # 報告一向以半形的「, 」與「; 」連接各項理由與各台主機；要改成「、」與「；」只需改這兩行。
 profile-note-reasons-separator = {", "}
 profile-note-hosts-separator = {"; "}
+# 猜測結果相同的多台用戶端主機合為一句：$hosts 是前幾個位址，$count 是主機總數，$connections 是它們的連線總數。
+profile-note-host-group = { $hosts }（共 { $count } 台主機）{ $label }（信心度{ $confidence ->
+        [high] 高
+        [medium] 中
+       *[low] 低
+    }，共 { $connections } 條連線）：{ $reasons }
+profile-note-host-list-separator = {"、"}
+profile-note-host-list-more = { $first } 等，另有 { $more } 台
 profile-note-hosts-differ = ；各主機不同：每台主機各用自己的設定檔，沒有擷取到 SYN 的主機則採用這台主機的：{ $host }
 profile-note-host-chosen = ；{ $host }：已選擇 { $label }
 profile-label-observed = ，觀察到的範圍 { $lo }–{ $hi }

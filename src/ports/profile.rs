@@ -815,8 +815,14 @@ impl ProfileNote {
         }
     }
 
-    /// The note in `lang`.
+    /// The note in `lang`. Hosts guessed alike (same profile, confidence and reasons) are said
+    /// once, with their first addresses and their number: a capture of a thousand clients
+    /// would otherwise repeat one sentence a thousand times.
     pub fn text(&self, lang: Lang) -> String {
+        self.render(lang, true)
+    }
+
+    fn render(&self, lang: Lang, group_alike: bool) -> String {
         let out = match &self.how {
             NoteHow::Chosen(label) => tr!(lang, "profile-note-chosen", label = label),
             NoteHow::NoClientPorts => tr!(lang, "profile-note-no-client-ports"),
@@ -840,16 +846,45 @@ impl ProfileNote {
                 hosts,
                 differ_from,
             } => {
-                let clauses = hosts.iter().map(|h| {
+                let groups = if group_alike {
+                    alike(hosts, lang)
+                } else {
+                    hosts.iter().map(|h| vec![h]).collect()
+                };
+                let clauses = groups.into_iter().map(|g| {
+                    let h = g[0];
                     let reasons = h.why.iter().map(|r| r.text(lang));
+                    let reasons = join(lang, "profile-note-reasons-separator", reasons);
+                    if g.len() == 1 {
+                        return tr!(
+                            lang,
+                            "profile-note-host",
+                            host = h.host.to_string(),
+                            label = &h.label,
+                            confidence = h.confidence.name(),
+                            connections = h.connections,
+                            reasons = reasons
+                        );
+                    }
+                    let first = g.iter().take(ALIKE_LISTED).map(|h| h.host.to_string());
+                    let mut listed = join(lang, "profile-note-host-list-separator", first);
+                    if g.len() > ALIKE_LISTED {
+                        listed = tr!(
+                            lang,
+                            "profile-note-host-list-more",
+                            first = listed,
+                            more = g.len() - ALIKE_LISTED
+                        );
+                    }
                     tr!(
                         lang,
-                        "profile-note-host",
-                        host = h.host.to_string(),
+                        "profile-note-host-group",
+                        hosts = listed,
+                        count = g.len(),
                         label = &h.label,
                         confidence = h.confidence.name(),
-                        connections = h.connections,
-                        reasons = join(lang, "profile-note-reasons-separator", reasons)
+                        connections = g.iter().map(|h| u64::from(h.connections)).sum::<u64>(),
+                        reasons = reasons
                     )
                 });
                 let mut s = tr!(
@@ -910,9 +945,35 @@ impl ProfileNote {
                 why.text(Lang::En),
                 self.host_choices_text(Lang::En)
             ),
-            _ => self.text(Lang::En),
+            // Every host on its own, as the JSON has always listed them.
+            _ => self.render(Lang::En, false),
         }
     }
+}
+
+/// How many addresses of a group of hosts guessed alike the note lists.
+const ALIKE_LISTED: usize = 3;
+
+/// `hosts` in groups guessed alike (label, confidence and reasons as said in `lang`), each
+/// group where its first host was.
+fn alike(hosts: &[HostClause], lang: Lang) -> Vec<Vec<&HostClause>> {
+    let mut groups: Vec<Vec<&HostClause>> = Vec::new();
+    let mut index: HashMap<(&str, &str, Vec<String>), usize> = HashMap::default();
+    for h in hosts {
+        let key = (
+            h.label.as_str(),
+            h.confidence.name(),
+            h.why.iter().map(|r| r.text(lang)).collect(),
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].push(h),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![h]);
+            }
+        }
+    }
+    groups
 }
 
 impl Serialize for ProfileNote {
@@ -930,6 +991,42 @@ fn join(lang: Lang, separator: &str, items: impl Iterator<Item = String>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hosts guessed alike are one clause in the note, listing three addresses and counting
+    /// the rest; a host guessed otherwise keeps its own. The JSON still names every host.
+    #[test]
+    fn hosts_guessed_alike_are_said_once() {
+        let clause = |last: u8, label: &str, why: Vec<Reason>| HostClause {
+            host: IpAddr::from([10, 0, 0, last]),
+            label: label.to_string(),
+            confidence: Confidence::High,
+            connections: 10,
+            why,
+        };
+        let mut hosts: Vec<HostClause> = (1..=5)
+            .map(|i| clause(i, "Linux (modern)", vec![Reason::Timestamps]))
+            .collect();
+        hosts.insert(
+            2,
+            clause(9, "Windows (Vista and later)", vec![Reason::NoTimestamps]),
+        );
+        let note = ProfileNote::new(NoteHow::Guessed {
+            profile: "linux".into(),
+            hosts,
+            differ_from: None,
+        });
+        assert_eq!(
+            note.text(Lang::En),
+            "guessed linux: 10.0.0.1, 10.0.0.2, 10.0.0.3 and 2 more (5 hosts) Linux (modern) \
+             (high confidence, 50 connections in all): TCP timestamps in its SYNs; 10.0.0.9 \
+             Windows (Vista and later) (high confidence, 10 connections): no TCP timestamps in \
+             its SYNs"
+        );
+        let json = note.json();
+        for last in [1, 2, 3, 4, 5, 9] {
+            assert!(json.contains(&format!("10.0.0.{last} ")), "{json}");
+        }
+    }
 
     #[test]
     fn parse_profiles() {
