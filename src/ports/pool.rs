@@ -400,6 +400,17 @@ mod tests {
     }
 
     #[test]
+    fn a_tally_totals_every_phase() {
+        let t = PhaseTally {
+            available: 10,
+            assigned: 2,
+            active: 3,
+            time_wait: 1,
+        };
+        assert_eq!(t.total(), 16);
+    }
+
+    #[test]
     fn a_host_with_no_rows_has_an_empty_pool() {
         let m = model(vec![conn(40000, 5, T0, S, false)], &OsProfile::windows());
         let map = pool_map(&m, ep(9, 0).ip, None, T0);
