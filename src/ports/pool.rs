@@ -416,6 +416,27 @@ mod tests {
         let map = pool_map(&m, ep(9, 0).ip, None, T0);
         assert_eq!(map.tally.available, 16384);
         assert_eq!(map.report.held(), 0);
+        assert_eq!(map.report.ts_ns, T0);
+    }
+
+    /// A host's map shows its own client ports: not another host's on the same port number, nor
+    /// a port outside the range (Available there, as no cell is drawn for it).
+    #[test]
+    fn a_hosts_map_shows_only_its_own_ports() {
+        let p = OsProfile::custom(40000, 40009, 60);
+        let (other, s) = (ep(3, 40001), ep(5, 443));
+        let others = vec![
+            (T0, seg(other, s, "S", 100, 0, 0)),
+            (T0 + MS, seg(s, other, "SA", 500, 101, 0)),
+            (T0 + 2 * MS, seg(other, s, "A", 101, 501, 0)),
+        ];
+        let m = model(vec![conn(40000, 5, T0, 10 * S, false), others], &p);
+        let map = pool_map(&m, client(), None, T0 + S);
+        assert_eq!(map.phase(40000), Phase::Active);
+        assert_eq!(map.phase(40001), Phase::Available);
+        assert_eq!(map.tally.active, 1);
+        assert_eq!(map.phase(39999), Phase::Available);
+        assert_eq!(map.phase(40010), Phase::Available);
     }
 
     proptest! {
