@@ -419,6 +419,42 @@ mod tests {
         assert_eq!(map.report.ts_ns, T0);
     }
 
+    /// A port used twice: while the second connection holds it, it is held since that
+    /// connection's SYN (not the first's); the instant a TIME-WAIT ends, the port is free.
+    #[test]
+    fn a_port_is_held_since_its_own_connections_syn_and_free_when_time_wait_ends() {
+        let p = OsProfile::custom(40000, 40009, 2);
+        let m = model(
+            vec![
+                conn(40000, 5, T0, S, false),
+                conn(40000, 5, T0 + 10 * S, S, false),
+            ],
+            &p,
+        );
+        let held = pool_map(&m, client(), None, T0 + 10 * S + 500 * MS).state(40000);
+        assert_eq!(held.phase, Phase::Active);
+        assert_eq!(held.holder.map(|h| h.held_since_ns), Some(T0 + 10 * S));
+        // The first connection's last ACK at T0 + 1 s + 2 ms, then the profile's 2 s of TIME-WAIT.
+        let tw_end = T0 + S + 2 * MS + 2 * S;
+        let map = |at| pool_map(&m, client(), None, at).phase(40000);
+        assert_eq!(map(tw_end - 1), Phase::TimeWait);
+        assert_eq!(map(tw_end), Phase::Available);
+    }
+
+    /// The grid's widths the doc names: about 2.5 times wider than tall, in round numbers.
+    #[test]
+    fn grid_columns_are_round_and_about_two_and_a_half_times_the_rows() {
+        for (ports, columns) in [
+            (200, 25),
+            (16_384, 256),
+            (28_232, 400),
+            (55_536, 400),
+            (3, 3),
+        ] {
+            assert_eq!(grid_columns(ports), columns, "{ports} ports");
+        }
+    }
+
     /// A host's map shows its own client ports: not another host's on the same port number, nor
     /// a port outside the range (Available there, as no cell is drawn for it).
     #[test]
