@@ -196,6 +196,48 @@ fn capitalised(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A host's choices are its own TCP client ports in the order it took them: another host's
+    /// connections in between are not among them.
+    #[test]
+    fn a_hosts_choices_are_its_own_ports_in_the_order_taken() {
+        use crate::ports::{derive_under, OsProfile};
+        use crate::tcp::testutil::{ep, seg};
+        use crate::tcp::Tracker;
+        const MS: i64 = 1_000_000;
+        let server = ep(9, 443);
+        let mut t = Tracker::new();
+        let mut i = 0;
+        for (k, (host, port)) in [(2, 40004), (3, 50000), (2, 40002), (3, 50001), (2, 40006)]
+            .into_iter()
+            .enumerate()
+        {
+            let (c, at) = (ep(host, port), 1_700_000_000_000 * MS + k as i64 * 10 * MS);
+            for (dt, d) in [
+                (0, seg(c, server, "S", 100, 0, 0)),
+                (MS, seg(server, c, "SA", 500, 101, 0)),
+                (2 * MS, seg(c, server, "A", 101, 501, 0)),
+            ] {
+                t.push(i, at + dt, &d);
+                i += 1;
+            }
+        }
+        let end = 1_700_000_000_000 * MS + 1_000 * MS;
+        t.finish(end);
+        let m = derive_under(t.connections(), &OsProfile::linux(), end);
+        let ports: Vec<u16> = port_choices(&m, ep(2, 0).ip)
+            .iter()
+            .map(|c| c.port)
+            .collect();
+        assert_eq!(ports, vec![40004, 40002, 40006]);
+    }
+
+    /// The share of even ports is of all the ports read.
+    #[test]
+    fn the_even_share_is_of_all_ports() {
+        let r = read_choice(&[2, 4, 6, 7, 9, 11, 13, 15]);
+        assert_eq!(r.even_pct, 37.5);
+    }
+
     #[test]
     fn plus_one_steps_read_as_sequential() {
         let ports: Vec<u16> = (54321..54330).collect();
