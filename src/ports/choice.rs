@@ -158,7 +158,10 @@ fn parity(even: bool) -> &'static str {
 fn sentence(p: ChoicePattern, n: usize, plus_one: f64, plus_two: f64) -> String {
     match p {
         ChoicePattern::TooFew => {
-            format!("Only {n} connection(s): too few to read a pattern (need {MIN_CONNECTIONS}).")
+            format!(
+                "Only {}: too few to read a pattern (need {MIN_CONNECTIONS}).",
+                crate::i18n::english_count(n as u64, "connection")
+            )
         }
         ChoicePattern::Sequential => format!(
             "Sequential: {plus_one:.0} % of new ports are the previous one + 1 — the stack walks \
@@ -229,6 +232,42 @@ mod tests {
             .map(|c| c.port)
             .collect();
         assert_eq!(ports, vec![40004, 40002, 40006]);
+    }
+
+    /// Blocks of one parity read as the other half taken once the first ran out only when the
+    /// changes are few (at most one pair in twenty) and the first block is not a stray port or
+    /// two.
+    #[test]
+    fn one_parity_then_the_other_needs_few_changes_and_a_real_first_block() {
+        // 40 ports: even, then odd, then even again — two changes in 39 pairs (≤ 1 in 20).
+        let mut ports: Vec<u16> = (0..20).map(|i| 40000 + 2 * i).collect();
+        ports.extend((0..19).map(|i| 40001 + 2 * i));
+        ports.push(40100);
+        assert_eq!(
+            read_choice(&ports).pattern,
+            ChoicePattern::OneParityThenOther { first_even: true }
+        );
+        // A first block of one port: a stray, not a parity half used up.
+        let mut stray = vec![40001u16];
+        stray.extend((0..39).map(|i| 40000 + 2 * i));
+        assert_eq!(read_choice(&stray).pattern, ChoicePattern::Spread);
+        // Six changes in 39 pairs: more than one in twenty.
+        let mut mixed: Vec<u16> = Vec::new();
+        for block in 0..7u16 {
+            mixed.extend((0..5).map(|i| 40000 + block * 100 + 2 * i + block % 2));
+        }
+        mixed.extend((0..5).map(|i| 41000 + 2 * i));
+        assert_eq!(read_choice(&mixed).pattern, ChoicePattern::Spread);
+    }
+
+    #[test]
+    fn too_few_connections_are_counted_in_words() {
+        assert!(read_choice(&[40000])
+            .sentence
+            .starts_with("Only 1 connection:"));
+        assert!(read_choice(&[40000, 40010])
+            .sentence
+            .starts_with("Only 2 connections:"));
     }
 
     /// The share of even ports is of all the ports read.
