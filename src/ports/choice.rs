@@ -247,6 +247,13 @@ mod tests {
             read_choice(&ports).pattern,
             ChoicePattern::OneParityThenOther { first_even: true }
         );
+        // A first block of four: short, but the half it ran through was small.
+        let mut short: Vec<u16> = (0..4).map(|i| 40000 + 2 * i).collect();
+        short.extend((0..36).map(|i| 40001 + 2 * i));
+        assert_eq!(
+            read_choice(&short).pattern,
+            ChoicePattern::OneParityThenOther { first_even: true }
+        );
         // A first block of one port: a stray, not a parity half used up.
         let mut stray = vec![40001u16];
         stray.extend((0..39).map(|i| 40000 + 2 * i));
