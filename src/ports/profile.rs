@@ -1028,6 +1028,22 @@ mod tests {
         }
     }
 
+    /// Every profile name the guesses and the JSON use gives that OS's profile back.
+    #[test]
+    fn a_profile_is_found_by_its_name() {
+        for p in [
+            OsProfile::linux(),
+            OsProfile::linux_old(),
+            OsProfile::windows(),
+            OsProfile::windows_old(),
+            OsProfile::macos(),
+            OsProfile::freebsd(),
+        ] {
+            assert_eq!(OsProfile::named(&p.name), p, "{}", p.name);
+        }
+        assert_eq!(OsProfile::named("plan9"), OsProfile::linux());
+    }
+
     #[test]
     fn parse_profiles() {
         assert_eq!("linux".parse(), Ok(Profile::Linux));
