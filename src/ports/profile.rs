@@ -1028,6 +1028,132 @@ mod tests {
         }
     }
 
+    /// Connections from `host`'s `ports` to one server, each SYN with an MSS and TCP timestamps
+    /// where `stamped` says so.
+    fn syns(host: u8, ports: &[(u16, bool)], t: &mut crate::tcp::Tracker, i: &mut u64) {
+        syns_ttl(host, ports, 64, t, i)
+    }
+
+    fn syns_ttl(
+        host: u8,
+        ports: &[(u16, bool)],
+        ttl: u8,
+        t: &mut crate::tcp::Tracker,
+        i: &mut u64,
+    ) {
+        use crate::decode::{Decoded, TcpOptions};
+        use crate::tcp::testutil::{ep, seg};
+        for &(port, stamped) in ports {
+            let (c, s) = (ep(host, port), ep(9, 443));
+            let mut syn = seg(c, s, "S", 100, 0, 0);
+            if let Decoded::Tcp(tcp) = &mut syn {
+                tcp.options = TcpOptions {
+                    mss: Some(1460),
+                    window_scale: Some(7),
+                    sack_permitted: true,
+                    timestamps: stamped.then_some((1, 0)),
+                };
+                tcp.ttl = ttl;
+            }
+            let at = 1_700_000_000_000_000_000 + *i as i64 * 1_000_000;
+            t.push(*i, at, &syn);
+            t.push(*i + 1, at + 100_000, &seg(s, c, "SA", 500, 101, 0));
+            *i += 2;
+        }
+    }
+
+    /// A host's SYNs read as stamped when more than half carry TCP timestamps; a SYN from a
+    /// port below 1024 (a fixed one) is not a client's choice and gives its host no guess.
+    #[test]
+    fn timestamps_count_when_more_than_half_of_the_syns_carry_them() {
+        let mut t = crate::tcp::Tracker::new();
+        let mut i = 0;
+        syns(
+            2,
+            &[(40000, true), (40002, true), (40004, false), (40006, false)],
+            &mut t,
+            &mut i,
+        );
+        syns(
+            3,
+            &[(40000, true), (40002, true), (40004, true), (40006, false)],
+            &mut t,
+            &mut i,
+        );
+        syns(4, &[(40000, true), (40002, false)], &mut t, &mut i);
+        syns(5, &[(1000, true)], &mut t, &mut i);
+        t.finish(1_700_000_001_000_000_000);
+        let guesses = host_guesses(t.connections());
+        let stamped = |last: u8| {
+            let g = guesses
+                .iter()
+                .find(|g| g.host == IpAddr::from([10, 0, 0, last]))
+                .unwrap_or_else(|| panic!("no guess for 10.0.0.{last}: {guesses:#?}"));
+            g.why.contains(&Reason::Timestamps)
+        };
+        assert!(!stamped(2), "two of four");
+        assert!(stamped(3), "three of four");
+        let three = guesses
+            .iter()
+            .find(|g| g.host == IpAddr::from([10, 0, 0, 3]));
+        let said = three.map(|g| g.reasons_text(Lang::En)).unwrap_or_default();
+        assert!(said.contains("TCP timestamps in its SYNs"), "{said}");
+        assert!(!stamped(4), "one of two");
+        assert_eq!(guesses.len(), 3, "{guesses:#?}");
+    }
+
+    /// SYNs without timestamps from ports in Linux's range: with an initial TTL of 128 that is
+    /// Windows with a range set by hand (low confidence); with 64 it is not Windows at all.
+    #[test]
+    fn no_timestamps_below_windows_range_is_windows_only_with_ttl_128() {
+        let ports: Vec<(u16, bool)> = (0..8).map(|k| (40000 + 7 * k, false)).collect();
+        let mut t = crate::tcp::Tracker::new();
+        let mut i = 0;
+        syns_ttl(2, &ports, 128, &mut t, &mut i);
+        syns_ttl(3, &ports, 64, &mut t, &mut i);
+        t.finish(1_700_000_001_000_000_000);
+        let guesses = host_guesses(t.connections());
+        let of = |last: u8| {
+            guesses
+                .iter()
+                .find(|g| g.host == IpAddr::from([10, 0, 0, last]))
+                .expect("a guess")
+        };
+        assert_eq!((of(2).os, of(2).confidence), ("windows", Confidence::Low));
+        assert_ne!(of(3).os, "windows", "{:?}", of(3));
+    }
+
+    /// A selector's kinds give their profiles; a custom one its range in order.
+    #[test]
+    fn a_kind_gives_its_profile_and_a_custom_range_in_order() {
+        assert_eq!(ProfileKind::Windows.with_custom(1, 2, 3), Profile::Windows);
+        assert_eq!(ProfileKind::Auto.with_custom(1, 2, 3), Profile::Auto);
+        assert!(matches!(
+            ProfileKind::Custom.with_custom(2000, 1000, 45),
+            Profile::Custom {
+                lo: 1000,
+                hi: 2000,
+                time_wait_s: 45
+            }
+        ));
+        let labels: Vec<&str> = ProfileKind::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(labels[0], "Linux");
+        assert!(labels.iter().all(|l| !l.is_empty()));
+    }
+
+    /// A custom range of one port is a range (Linux's ip_local_port_range accepts equal ends).
+    #[test]
+    fn a_custom_range_of_one_port_parses() {
+        assert_eq!(
+            "custom:40000-40000:60".parse(),
+            Ok(Profile::Custom {
+                lo: 40000,
+                hi: 40000,
+                time_wait_s: 60
+            })
+        );
+    }
+
     /// Every profile name the guesses and the JSON use gives that OS's profile back.
     #[test]
     fn a_profile_is_found_by_its_name() {
