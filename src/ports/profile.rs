@@ -1123,6 +1123,130 @@ mod tests {
         assert_ne!(of(3).os, "windows", "{:?}", of(3));
     }
 
+    /// The guess for one host whose SYNs came from `ports` (spread, not in sequence unless
+    /// the ports are), all with or all without timestamps, at initial TTL `ttl` (0: unknown).
+    fn guess_of(ports: &[u16], stamped: bool, ttl: u8) -> HostGuess {
+        let ports: Vec<(u16, bool)> = ports.iter().map(|&p| (p, stamped)).collect();
+        let mut t = crate::tcp::Tracker::new();
+        let mut i = 0;
+        syns_ttl(2, &ports, ttl, &mut t, &mut i);
+        t.finish(1_700_000_001_000_000_000);
+        host_guesses(t.connections()).remove(0)
+    }
+
+    /// Spread ports from `lo` to `hi`: eight, not in sequence, of both parities.
+    fn spread(lo: u16, hi: u16) -> Vec<u16> {
+        let step = (hi - lo) / 7;
+        (0..8)
+            .map(|k| if k == 7 { hi } else { lo + k * step + k % 2 })
+            .collect()
+    }
+
+    /// Each branch of the OS guess at its bounds, with what it says and how sure it is.
+    #[test]
+    fn each_os_guess_at_its_bounds() {
+        use Confidence::{High, Low, Medium};
+        let cases: Vec<(&str, Vec<u16>, bool, u8, &str, Confidence)> = vec![
+            // No timestamps, dynamic ports: Windows; sure with TTL 128, ports above Linux's
+            // range or in sequence, else medium.
+            (
+                "win ttl?",
+                spread(50000, 60999),
+                false,
+                0,
+                "windows",
+                Medium,
+            ),
+            ("win above", spread(50000, 61000), false, 0, "windows", High),
+            (
+                "win ttl128",
+                spread(50000, 60999),
+                false,
+                128,
+                "windows",
+                High,
+            ),
+            (
+                "win seq",
+                (50000..50010).collect(),
+                false,
+                0,
+                "windows",
+                High,
+            ),
+            // No timestamps, TTL 128, below the dynamic range: Windows before Vista inside
+            // 1025–5000, else Windows with a hand-set range.
+            (
+                "win-old",
+                spread(1025, 5000),
+                false,
+                128,
+                "windows-old",
+                Medium,
+            ),
+            ("win set", spread(1025, 40000), false, 128, "windows", Low),
+            // Timestamps inside Linux's 32768–60999, its bounds included: Linux; a TTL of
+            // 128 beside them lowers the confidence.
+            ("linux", spread(32768, 60999), true, 64, "linux", Medium),
+            ("linux 128", spread(32768, 60999), true, 128, "linux", Low),
+            // Timestamps above Linux's range in the dynamic one: macOS.
+            ("macos", spread(50000, 65000), true, 64, "macos", Medium),
+            // Timestamps from 10000–32767: FreeBSD's range; without them the range alone.
+            ("freebsd", spread(20000, 30000), true, 64, "freebsd", Low),
+        ];
+        for (name, ports, stamped, ttl, os, confidence) in cases {
+            let g = guess_of(&ports, stamped, ttl);
+            assert_eq!((g.os, g.confidence), (os, confidence), "{name}: {g:?}");
+        }
+        let g = guess_of(&spread(20000, 30000), false, 64);
+        assert!(!g.why.contains(&Reason::BelowLinux), "{g:?}");
+        // What the TTL adds to the reasons.
+        let g = guess_of(&spread(32768, 60999), true, 64);
+        assert!(g.why.contains(&Reason::InitialTtl(64)), "{g:?}");
+        let g = guess_of(&spread(32768, 60999), true, 128);
+        assert!(g.why.contains(&Reason::ButTtl128), "{g:?}");
+    }
+
+    /// A block every port of which was used twice proves the range: the reason counts its
+    /// ports.
+    #[test]
+    fn an_observed_range_counts_its_ports() {
+        use crate::decode::{Decoded, TcpOptions};
+        use crate::tcp::testutil::{ep, seg};
+        let mut t = crate::tcp::Tracker::new();
+        let mut i = 0u64;
+        for server in [9, 10] {
+            for port in 40000..40004 {
+                let (c, s) = (ep(2, port), ep(server, 443));
+                let mut syn = seg(c, s, "S", 100, 0, 0);
+                if let Decoded::Tcp(tcp) = &mut syn {
+                    tcp.options = TcpOptions {
+                        mss: Some(1460),
+                        window_scale: Some(7),
+                        sack_permitted: true,
+                        timestamps: Some((1, 0)),
+                    };
+                }
+                let at = 1_700_000_000_000_000_000 + i as i64 * 1_000_000;
+                t.push(i, at, &syn);
+                t.push(i + 1, at + 100_000, &seg(s, c, "SA", 500, 101, 0));
+                i += 2;
+            }
+        }
+        t.finish(1_700_000_001_000_000_000);
+        let g = host_guesses(t.connections()).remove(0);
+        assert_eq!(g.observed_range, Some((40000, 40003)));
+        assert!(
+            g.why.contains(&Reason::Observed {
+                lo: 40000,
+                hi: 40003,
+                connections: 8,
+                ports: 4
+            }),
+            "{g:?}"
+        );
+    }
+
     /// A selector's kinds give their profiles; a custom one its range in order.
     #[test]
     fn a_kind_gives_its_profile_and_a_custom_range_in_order() {
