@@ -1146,7 +1146,9 @@ mod tests {
     #[test]
     fn each_os_guess_at_its_bounds() {
         use Confidence::{High, Low, Medium};
-        let cases: Vec<(&str, Vec<u16>, bool, u8, &str, Confidence)> = vec![
+        /// Name, ports, timestamps, initial TTL, then the guess and its confidence.
+        type Case = (&'static str, Vec<u16>, bool, u8, &'static str, Confidence);
+        let cases: Vec<Case> = vec![
             // No timestamps, dynamic ports: Windows; sure with TTL 128, ports above Linux's
             // range or in sequence, else medium.
             (
