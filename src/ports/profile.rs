@@ -1249,6 +1249,22 @@ mod tests {
         );
     }
 
+    /// A block proves a range only when narrower than the default: one as wide proves nothing.
+    #[test]
+    fn a_proven_block_is_narrower_than_the_default() {
+        assert!(proves_range(40000, 40003, 4, true, 5));
+        assert!(!proves_range(40000, 40003, 4, true, 4));
+    }
+
+    /// The usual initial TTL of most SYNs; on a tie, the smallest (64 before 128 before 255).
+    #[test]
+    fn the_usual_initial_ttl_prefers_the_smallest_on_a_tie() {
+        assert_eq!(usual_initial_ttl([60u8, 120].into_iter()), Some(64));
+        assert_eq!(usual_initial_ttl([120u8, 250].into_iter()), Some(128));
+        assert_eq!(usual_initial_ttl([120u8, 120, 60].into_iter()), Some(128));
+        assert_eq!(usual_initial_ttl([0u8].into_iter()), None);
+    }
+
     /// A selector's kinds give their profiles; a custom one its range in order.
     #[test]
     fn a_kind_gives_its_profile_and_a_custom_range_in_order() {
