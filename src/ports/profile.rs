@@ -1265,6 +1265,71 @@ mod tests {
         assert_eq!(usual_initial_ttl([0u8].into_iter()), None);
     }
 
+    /// Without a SYN to read, `auto` goes by the client ports' range: TCP ones from 1024 up,
+    /// else UDP ones from 1024 up; none at all is said so.
+    #[test]
+    fn without_syns_the_range_of_client_ports_decides() {
+        use crate::tcp::testutil::{ep, seg};
+        let connections = |port: u16| {
+            let mut t = crate::tcp::Tracker::new();
+            let (c, s) = (ep(2, port), ep(9, 80));
+            t.push(0, 1_700_000_000_000_000_000, &seg(c, s, "S", 100, 0, 0));
+            t.finish(1_700_000_001_000_000_000);
+            t.connections().to_vec()
+        };
+        let flow = |port: u16| UdpFlow {
+            id: 0,
+            client: ep(2, port),
+            server: ep(9, 53),
+            roles_inferred: false,
+            start_ns: 0,
+            end_ns: 0,
+            first_packet_index: 0,
+            client_packets: 1,
+            server_packets: 0,
+            client_bytes: 10,
+            server_bytes: 0,
+            icmp: None,
+        };
+        let how = |conns: &[Connection], udp: &[UdpFlow]| guess(conns, udp, &[]).1.how;
+        assert_eq!(how(&connections(1000), &[]), NoteHow::NoClientPorts);
+        assert!(matches!(
+            how(&connections(40000), &[]),
+            NoteHow::ByRange { ports: 1, .. }
+        ));
+        assert_eq!(how(&[], &[flow(1000)]), NoteHow::NoClientPorts);
+        assert!(matches!(
+            how(&[], &[flow(40000)]),
+            NoteHow::ByRange { ports: 1, .. }
+        ));
+        assert_eq!(by_range(32768, 61000).0, "linux-old");
+        assert_eq!(by_range(32768, 61001).1, RangeWhy::SpansLinuxAndWindows);
+        assert_eq!(by_range(20000, 61000).0, "freebsd");
+    }
+
+    /// The note names the host whose profile the others get only when the guesses differ.
+    #[test]
+    fn the_note_says_the_hosts_differ_only_when_they_do() {
+        let g = |last: u8, os: &'static str| HostGuess {
+            host: IpAddr::from([10, 0, 0, last]),
+            os,
+            confidence: Confidence::High,
+            reasons: Vec::new(),
+            why: Vec::new(),
+            observed_range: None,
+            connections: 1,
+        };
+        let differ = |hosts: &[HostGuess]| match guess(&[], &[], hosts).1.how {
+            NoteHow::Guessed { differ_from, .. } => differ_from,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(differ(&[g(1, "linux"), g(2, "linux")]), None);
+        assert_eq!(
+            differ(&[g(1, "linux"), g(2, "windows")]),
+            Some(IpAddr::from([10, 0, 0, 1]))
+        );
+    }
+
     /// A selector's kinds give their profiles; a custom one its range in order.
     #[test]
     fn a_kind_gives_its_profile_and_a_custom_range_in_order() {
