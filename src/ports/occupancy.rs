@@ -561,6 +561,16 @@ mod tests {
         }
     }
 
+    /// The host series of `spans` under Linux's profile.
+    fn linux_pools(spans: &[PortSpan]) -> Vec<PoolSeries> {
+        let linux = OsProfile::linux();
+        let p = ProfileOf {
+            default: &linux,
+            hosts: &[],
+        };
+        pools(spans, p).0
+    }
+
     const T0: i64 = 1_700_000_000_000_000_000;
     const S: i64 = 1_000_000_000;
 
@@ -599,12 +609,7 @@ mod tests {
             span(0, 80, Phase::Active, 0, S),
             span(1, 80, Phase::Active, 100 * year, 100 * year + S),
         ];
-        let linux = OsProfile::linux();
-        let p = ProfileOf {
-            default: &linux,
-            hosts: &[],
-        };
-        let (hosts, _) = pools(&spans, p);
+        let hosts = linux_pools(&spans);
         let steps: Vec<(i64, u32)> = hosts[0].steps.iter().map(|s| (s.ts_ns, s.held())).collect();
         assert_eq!(
             steps,
@@ -624,12 +629,7 @@ mod tests {
             span(0, 80, Phase::TimeWait, T0, T0 + S),
             span(1, 80, Phase::TimeWait, T0 + S, T0 + 2 * S),
         ];
-        let linux = OsProfile::linux();
-        let p = ProfileOf {
-            default: &linux,
-            hosts: &[],
-        };
-        let (hosts, _) = pools(&spans, p);
+        let hosts = linux_pools(&spans);
         let steps: Vec<(i64, u32)> = hosts[0]
             .steps
             .iter()
@@ -647,12 +647,7 @@ mod tests {
             span(0, 80, Phase::Active, 0, S),
             span(1, 80, Phase::Active, far - S, far),
         ];
-        let linux = OsProfile::linux();
-        let p = ProfileOf {
-            default: &linux,
-            hosts: &[],
-        };
-        let (hosts, _) = pools(&spans, p);
+        let hosts = linux_pools(&spans);
         let steps: Vec<(i64, u32)> = hosts[0].steps.iter().map(|s| (s.ts_ns, s.held())).collect();
         assert_eq!(steps, vec![(0, 1), (S, 0), (far - S, 1), (far, 0)]);
     }

@@ -1028,6 +1028,28 @@ mod tests {
         }
     }
 
+    /// An OS stack's SYN from `c` to `s`: an MSS, window scaling, SACK, TCP timestamps when
+    /// `stamped`, sent with initial TTL `ttl`.
+    fn stack_syn(
+        c: crate::decode::Endpoint,
+        s: crate::decode::Endpoint,
+        stamped: bool,
+        ttl: u8,
+    ) -> crate::decode::Decoded {
+        use crate::decode::{Decoded, TcpOptions};
+        let mut syn = crate::tcp::testutil::seg(c, s, "S", 100, 0, 0);
+        if let Decoded::Tcp(tcp) = &mut syn {
+            tcp.options = TcpOptions {
+                mss: Some(1460),
+                window_scale: Some(7),
+                sack_permitted: true,
+                timestamps: stamped.then_some((1, 0)),
+            };
+            tcp.ttl = ttl;
+        }
+        syn
+    }
+
     /// Connections from `host`'s `ports` to one server, each SYN with an MSS and TCP timestamps
     /// where `stamped` says so.
     fn syns(host: u8, ports: &[(u16, bool)], t: &mut crate::tcp::Tracker, i: &mut u64) {
@@ -1041,20 +1063,10 @@ mod tests {
         t: &mut crate::tcp::Tracker,
         i: &mut u64,
     ) {
-        use crate::decode::{Decoded, TcpOptions};
         use crate::tcp::testutil::{ep, seg};
         for &(port, stamped) in ports {
             let (c, s) = (ep(host, port), ep(9, 443));
-            let mut syn = seg(c, s, "S", 100, 0, 0);
-            if let Decoded::Tcp(tcp) = &mut syn {
-                tcp.options = TcpOptions {
-                    mss: Some(1460),
-                    window_scale: Some(7),
-                    sack_permitted: true,
-                    timestamps: stamped.then_some((1, 0)),
-                };
-                tcp.ttl = ttl;
-            }
+            let syn = stack_syn(c, s, stamped, ttl);
             let at = 1_700_000_000_000_000_000 + *i as i64 * 1_000_000;
             t.push(*i, at, &syn);
             t.push(*i + 1, at + 100_000, &seg(s, c, "SA", 500, 101, 0));
@@ -1213,22 +1225,13 @@ mod tests {
     /// ports.
     #[test]
     fn an_observed_range_counts_its_ports() {
-        use crate::decode::{Decoded, TcpOptions};
         use crate::tcp::testutil::{ep, seg};
         let mut t = crate::tcp::Tracker::new();
         let mut i = 0u64;
         for server in [9, 10] {
             for port in 40000..40004 {
                 let (c, s) = (ep(2, port), ep(server, 443));
-                let mut syn = seg(c, s, "S", 100, 0, 0);
-                if let Decoded::Tcp(tcp) = &mut syn {
-                    tcp.options = TcpOptions {
-                        mss: Some(1460),
-                        window_scale: Some(7),
-                        sack_permitted: true,
-                        timestamps: Some((1, 0)),
-                    };
-                }
+                let syn = stack_syn(c, s, true, 64);
                 let at = 1_700_000_000_000_000_000 + i as i64 * 1_000_000;
                 t.push(i, at, &syn);
                 t.push(i + 1, at + 100_000, &seg(s, c, "SA", 500, 101, 0));
