@@ -574,14 +574,22 @@ pub fn proves_range(lo: u16, hi: u16, distinct: u32, all_reused: bool, default_s
 
 /// [`proves_range`] over one host's ports (in any order).
 fn observed(ports: &[u16], os: &str) -> Option<(u16, u16)> {
-    let mut uses: std::collections::BTreeMap<u16, u32> = Default::default();
+    // Uses per port, saturating at 2: all the proof asks is "used at all" and "used again".
+    // A flat table: a host's ports number in the tens of thousands, and a tree of them cost more
+    // than the rest of the guess.
+    let mut uses = vec![0u8; 1 << 16];
     for &p in ports {
-        *uses.entry(p).or_default() += 1;
+        let n = &mut uses[usize::from(p)];
+        *n = (*n + 1).min(2);
     }
-    let (&lo, &hi) = (uses.keys().next()?, uses.keys().next_back()?);
-    let all_reused = uses.values().all(|&n| n > 1);
+    let lo = uses.iter().position(|&n| n > 0)?;
+    let hi = uses.iter().rposition(|&n| n > 0)?;
+    let block = &uses[lo..=hi];
+    let distinct = block.iter().filter(|&&n| n > 0).count() as u32;
+    let all_reused = block.iter().all(|&n| n != 1);
     let default = OsProfile::named(os).range_size();
-    proves_range(lo, hi, uses.len() as u32, all_reused, default).then_some((lo, hi))
+    let (lo, hi) = (lo as u16, hi as u16);
+    proves_range(lo, hi, distinct, all_reused, default).then_some((lo, hi))
 }
 
 /// The profile a port range alone points to, and why (when the SYNs say nothing surer).
