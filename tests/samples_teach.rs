@@ -24,7 +24,7 @@ fn peak_time_wait(a: &Analysis) -> u32 {
     a.ports
         .hosts
         .iter()
-        .map(|h| h.steps.iter().map(|s| s.time_wait).max().unwrap_or(0))
+        .map(|h| h.steps().iter().map(|s| s.time_wait).max().unwrap_or(0))
         .max()
         .unwrap_or(0)
 }

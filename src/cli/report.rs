@@ -96,6 +96,10 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     // Stdout is line-buffered: without a buffer of our own, pretty JSON for 100 k connections
     // costs one write(2) per line (~10 s instead of well under 1 s).
     let mut out = std::io::BufWriter::with_capacity(1 << 16, unbuffered_stdout());
+    if args.json {
+        // The JSON lists every pool's steps: counted together, not one pass per pool.
+        a.ports.count_steps();
+    }
     if args.json && args.pretty {
         serde_json::to_writer_pretty(&mut out, &a)?;
         writeln!(out)?;

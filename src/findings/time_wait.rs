@@ -90,7 +90,7 @@ pub(super) fn time_wait_pileup(pileups: &[Pileup], pools: Pools<'_>, out: &mut V
             .destinations
             .iter()
             .find(|d| d.host == host && d.destination == Some(dst))
-            .map(|d| d.steps.iter().map(|s| s.time_wait).max().unwrap_or(0))
+            .map(|d| d.most_time_wait)
             .unwrap_or(0);
         let tw_s = profile.time_wait_ns / S;
         let mut f = Finding::new(

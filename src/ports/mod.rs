@@ -138,8 +138,9 @@ pub struct PortModel {
     /// Rows sorted by first use.
     #[serde(serialize_with = "crate::json::long_array")]
     pub rows: Vec<PortRow>,
-    #[serde(serialize_with = "crate::json::long_array")]
-    pub spans: Vec<PortSpan>,
+    /// Shared with the pool series, whose steps are counted from them when first read.
+    #[serde(serialize_with = "spans_json")]
+    pub spans: Arc<Vec<PortSpan>>,
     /// Client-port occupancy per host, and per (host, destination ip:port).
     pub hosts: Vec<PoolSeries>,
     pub destinations: Vec<PoolSeries>,
@@ -155,6 +156,13 @@ pub struct PortModel {
     /// asked for ([`PortModel::end_state_at`]: the app asks every frame; the CLI never does).
     #[serde(skip)]
     row_index: std::sync::OnceLock<HashMap<RowKey, u32>>,
+}
+
+fn spans_json<S: serde::Serializer>(
+    spans: &Arc<Vec<PortSpan>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    crate::json::long_array(spans.as_slice(), serializer)
 }
 
 /// A port model's pool series with the profiles they were counted under: what the pool findings
@@ -174,6 +182,14 @@ impl PortModel {
             hosts: &self.hosts,
             destinations: &self.destinations,
         }
+    }
+
+    /// Count the steps of every pool series now, in one pass over the spans on both cores,
+    /// for a reader of all of them (the JSON report). Each series counts its own steps when it
+    /// is first read anyway ([`PoolSeries::steps`]); one by one, a capture of many pools would
+    /// pass over every span once per pool.
+    pub fn count_steps(&self) {
+        occupancy::count_all_steps(&self.spans, &self.hosts, &self.destinations);
     }
 
     /// Each host's profile.
@@ -294,34 +310,29 @@ fn derive_reusing(
     capture_end_ns: i64,
     prev: Option<&PortModel>,
 ) -> PortModel {
-    let mut spans = Vec::with_capacity(conns.len() * 3 + udp.len());
-    let mut reused_4tuples = 0;
-    let mut reused_during_time_wait = 0;
-    // A client's connections mostly follow each other: its profile is looked up once a run.
-    let mut last: Option<(IpAddr, &OsProfile)> = None;
-    for c in conns {
-        let client_profile = match last {
-            Some((h, p)) if h == c.client.ip => p,
-            _ => {
-                let p = profiles.of(c.client.ip);
-                last = Some((c.client.ip, p));
-                p
-            }
-        };
-        let next_start = c
-            .next_generation
-            .and_then(|n| conns.get(n as usize))
-            .map(|n| n.start_ns);
-        let cut = next_start.unwrap_or(i64::MAX);
-        let before = spans.len();
-        tcp_spans(c, client_profile, profiles, capture_end_ns, cut, &mut spans);
-        if c.prev_generation.is_some() {
-            reused_4tuples += 1;
-        }
-        if spans[before..].iter().any(|s| s.cut_by_reuse) {
-            reused_during_time_wait += 1;
-        }
-    }
+    // The spans of the two halves of the capture on two cores: each connection's spans are its
+    // own (a next generation on the same 4-tuple is only looked at), so the halves joined are
+    // the spans in capture order.
+    let half = conns.len() / 2;
+    let (
+        (later, later_reused, later_reused_in_tw),
+        (mut spans, mut reused_4tuples, mut reused_during_time_wait),
+    ) = crate::cores::both(
+        || tcp_spans_of(conns, half..conns.len(), profiles, capture_end_ns, 0),
+        || {
+            tcp_spans_of(
+                conns,
+                0..half,
+                profiles,
+                capture_end_ns,
+                (conns.len() - half) * 3 + udp.len(),
+            )
+        },
+    );
+    spans.extend_from_slice(&later);
+    drop(later);
+    reused_4tuples += later_reused;
+    reused_during_time_wait += later_reused_in_tw;
     for f in udp {
         spans.push(PortSpan {
             host: f.client.ip,
@@ -361,7 +372,7 @@ fn derive_reusing(
             }
         },
     );
-    let ((hosts, destinations), (rows, spans, layout)) = crate::cores::both(
+    let ((mut hosts, mut destinations), (rows, spans, layout)) = crate::cores::both(
         move || occupancy::count(input, profiles),
         || match laid {
             Laid::Reused(r) => r,
@@ -372,6 +383,8 @@ fn derive_reusing(
             }
         },
     );
+    let spans = Arc::new(spans);
+    occupancy::count_steps_from(&spans, &mut hosts, &mut destinations);
     PortModel {
         profile: profiles.default.clone(),
         profile_note: ProfileNote::default(),
@@ -387,6 +400,45 @@ fn derive_reusing(
         layout,
         row_index: std::sync::OnceLock::new(),
     }
+}
+
+/// The spans of the TCP connections `range` of `conns`, in order, with room for `more` spans
+/// after them; and how many of those connections reused a 4-tuple, and reused it during TIME-WAIT.
+fn tcp_spans_of(
+    conns: &[Connection],
+    range: std::ops::Range<usize>,
+    profiles: ProfileOf<'_>,
+    capture_end_ns: i64,
+    more: usize,
+) -> (Vec<PortSpan>, u32, u32) {
+    let mut spans = Vec::with_capacity(range.len() * 3 + more);
+    let (mut reused_4tuples, mut reused_during_time_wait) = (0, 0);
+    // A client's connections mostly follow each other: its profile is looked up once a run.
+    let mut last: Option<(IpAddr, &OsProfile)> = None;
+    for c in &conns[range] {
+        let client_profile = match last {
+            Some((h, p)) if h == c.client.ip => p,
+            _ => {
+                let p = profiles.of(c.client.ip);
+                last = Some((c.client.ip, p));
+                p
+            }
+        };
+        let next_start = c
+            .next_generation
+            .and_then(|n| conns.get(n as usize))
+            .map(|n| n.start_ns);
+        let cut = next_start.unwrap_or(i64::MAX);
+        let before = spans.len();
+        tcp_spans(c, client_profile, profiles, capture_end_ns, cut, &mut spans);
+        if c.prev_generation.is_some() {
+            reused_4tuples += 1;
+        }
+        if spans[before..].iter().any(|s| s.cut_by_reuse) {
+            reused_during_time_wait += 1;
+        }
+    }
+    (spans, reused_4tuples, reused_during_time_wait)
 }
 
 /// Copy capture-order `spans` into `prev`'s row order (see [`rederive`]) and give lanes anew (a

@@ -15,7 +15,7 @@ pub const WARNING_PCT: f64 = 60.0;
 pub const CRITICAL_PCT: f64 = 80.0;
 
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -76,29 +76,184 @@ pub struct PoolSeries {
     pub destination: Option<Endpoint>,
     /// Size of the profile's ephemeral range (the denominator of `occupancy_pct`).
     pub range_size: u32,
-    /// Step series, sorted by time; the first step is the first change, the last returns to 0.
-    /// Shared: a host talking to one destination has the same series for both.
-    pub steps: Arc<Vec<PoolStep>>,
     /// The step with the most ports held (the earliest such).
     pub peak: OccupancyStep,
+    /// The most ports in TIME-WAIT at once (not necessarily at `peak`).
+    pub most_time_wait: u32,
+    /// The step series, counted the first time it is read ([`PoolSeries::steps`]).
+    steps: Steps,
 }
 
 impl PoolSeries {
+    /// The step series, sorted by time: the first step is the first change, the last returns
+    /// to 0. Counted from the model's spans the first time it is asked for (a text report reads
+    /// only the peaks, which the derivation counts, and never holds the steps); the same list
+    /// after that.
+    pub fn steps(&self) -> &[PoolStep] {
+        self.steps.get()
+    }
+
     /// The counts at `ts_ns` (zeros before the first step).
     pub fn at(&self, ts_ns: i64) -> OccupancyStep {
-        let n = self.steps.partition_point(|s| s.ts_ns <= ts_ns);
+        let steps = self.steps();
+        let n = steps.partition_point(|s| s.ts_ns <= ts_ns);
         match n {
             0 => OccupancyStep {
                 ts_ns,
                 ..Default::default()
             },
-            _ => self.occupancy(&self.steps[n - 1]),
+            _ => self.occupancy(&steps[n - 1]),
         }
     }
 
     /// `step` of this series with its occupancy of the series' range.
     pub fn occupancy(&self, step: &PoolStep) -> OccupancyStep {
         occupancy(step, self.range_size)
+    }
+}
+
+/// Give the series of a model their steps, to be counted from the model's `spans` when first
+/// read. A host with one destination has one pool under two names: its two series share
+/// their steps.
+pub(crate) fn count_steps_from(
+    spans: &Arc<Vec<PortSpan>>,
+    hosts: &mut [PoolSeries],
+    destinations: &mut [PoolSeries],
+) {
+    for h in hosts.iter_mut() {
+        h.steps = Steps::from_spans(spans, h.host, None);
+    }
+    // Each host's series, and how many destinations it has.
+    let mut of_host: foldhash::HashMap<IpAddr, (Option<&PoolSeries>, u32)> = Default::default();
+    for h in hosts.iter() {
+        of_host.entry(h.host).or_default().0 = Some(h);
+    }
+    for d in destinations.iter() {
+        of_host.entry(d.host).or_default().1 += 1;
+    }
+    for d in destinations.iter_mut() {
+        d.steps = match of_host.get(&d.host) {
+            Some((Some(h), 1)) => h.steps.clone(),
+            _ => Steps::from_spans(spans, d.host, d.destination),
+        };
+    }
+}
+
+/// Count the steps of every series of a model not yet counted, all at once: one pass bucketing
+/// the spans by pool, instead of one pass over all of them per series read alone. For readers of
+/// every series (the JSON report), on both cores: the hosts' on one, the destinations' on the
+/// other. `hosts` and `destinations` are a model's, sorted as [`count`] made them.
+pub(crate) fn count_all_steps(
+    spans: &[PortSpan],
+    hosts: &[PoolSeries],
+    destinations: &[PoolSeries],
+) {
+    let uncounted = |all: &[PoolSeries]| all.iter().any(|s| s.steps.0.steps.get().is_none());
+    if !uncounted(hosts) && !uncounted(destinations) {
+        return;
+    }
+    match collect(spans).0 {
+        Deltas::Packed(i) => fill_steps(i, hosts, destinations),
+        Deltas::Wide(i) => fill_steps(i, hosts, destinations),
+    }
+}
+
+fn fill_steps<D: Delta + Send>(input: Input<D>, hosts: &[PoolSeries], destinations: &[PoolSeries]) {
+    let Input {
+        base,
+        hosts: by_host,
+        dests: by_dest,
+        ..
+    } = input;
+    // Each group's steps into the series of its key, unless read (and so counted) already.
+    fn fill<K: Ord + Copy, D: Delta>(
+        mut grouped: Grouped<K, D>,
+        base: i64,
+        series: &[PoolSeries],
+        key: impl Fn(&PoolSeries) -> K,
+    ) {
+        grouped.sort_each();
+        for (k, r) in &grouped.groups {
+            let Ok(i) = series.binary_search_by_key(k, &key) else {
+                continue;
+            };
+            let cell = &series[i].steps.0.steps;
+            if cell.get().is_none() {
+                let _ = cell.set(steps_of(&grouped.deltas[r.clone()], base));
+            }
+        }
+    }
+    crate::cores::both(
+        || fill(by_host, base, hosts, |s| s.host),
+        // A host with one destination has no group here: its series shares the host's steps.
+        || {
+            fill(by_dest, base, destinations, |s| {
+                (s.host, s.destination.unwrap_or(Endpoint::new(s.host, 0)))
+            })
+        },
+    );
+}
+
+/// A series' steps, counted from the spans on first use and kept. Clones share them.
+#[derive(Clone, Default)]
+struct Steps(Arc<LazySteps>);
+
+#[derive(Default)]
+struct LazySteps {
+    /// The model's spans (none for a series made without a model: it has no steps), and the
+    /// pool's: the client spans of `host`, towards `destination` if given.
+    spans: Option<Arc<Vec<PortSpan>>>,
+    host: Option<IpAddr>,
+    destination: Option<Endpoint>,
+    steps: OnceLock<Vec<PoolStep>>,
+}
+
+impl Steps {
+    fn from_spans(
+        spans: &Arc<Vec<PortSpan>>,
+        host: IpAddr,
+        destination: Option<Endpoint>,
+    ) -> Steps {
+        Steps(Arc::new(LazySteps {
+            spans: Some(Arc::clone(spans)),
+            host: Some(host),
+            destination,
+            steps: OnceLock::new(),
+        }))
+    }
+
+    fn get(&self) -> &[PoolStep] {
+        self.0.steps.get_or_init(|| {
+            let (Some(spans), Some(host)) = (&self.0.spans, self.0.host) else {
+                return Vec::new();
+            };
+            let destination = self.0.destination;
+            let mut deltas: Vec<WideDelta> = Vec::new();
+            for s in spans.iter().filter(|s| {
+                !s.server_side && s.host == host && destination.is_none_or(|d| s.remote == d)
+            }) {
+                deltas.push(WideDelta::new(s.start_ns, s.phase, true, 0));
+                deltas.push(WideDelta::new(s.end_ns.max(s.start_ns), s.phase, false, 0));
+            }
+            deltas.sort_unstable_by_key(|d| d.key());
+            steps_of(&deltas, 0)
+        })
+    }
+}
+
+/// Two series' steps are equal when their lists are (counted to compare them).
+impl PartialEq for Steps {
+    fn eq(&self, other: &Steps) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.get() == other.get()
+    }
+}
+
+impl std::fmt::Debug for Steps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.steps.get() {
+            Some(steps) => write!(f, "{} steps", steps.len()),
+            None => f.write_str("steps not counted yet"),
+        }
     }
 }
 
@@ -121,7 +276,7 @@ impl Serialize for PoolSeries {
         impl Serialize for Steps<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let series = self.0;
-                crate::json::long_array_with(&series.steps, |s| series.occupancy(s), serializer)
+                crate::json::long_array_with(series.steps(), |s| series.occupancy(s), serializer)
             }
         }
         let mut st = serializer.serialize_struct("PoolSeries", 5)?;
@@ -212,7 +367,9 @@ pub(crate) fn pools(
     spans: &[PortSpan],
     profiles: ProfileOf<'_>,
 ) -> (Vec<PoolSeries>, Vec<PoolSeries>) {
-    count(collect(spans), profiles)
+    let (mut hosts, mut dests) = count(collect(spans), profiles);
+    count_steps_from(&Arc::new(spans.to_vec()), &mut hosts, &mut dests);
+    (hosts, dests)
 }
 
 /// What the pool series need from the spans: each pool's deltas, bucketed (not yet sorted).
@@ -474,6 +631,8 @@ fn scatter<K: Copy + Ord, D: Delta>(
     Grouped { groups, deltas }
 }
 
+/// The series of one pool from its deltas (sorted by time): its peaks. The steps themselves
+/// are counted again from the spans only when read ([`PoolSeries::steps`]).
 fn series<D: Delta>(
     host: IpAddr,
     destination: Option<Endpoint>,
@@ -481,6 +640,26 @@ fn series<D: Delta>(
     base: i64,
     range_size: u32,
 ) -> PoolSeries {
+    let (mut peak, mut most_time_wait) = (None::<PoolStep>, 0);
+    each_step(deltas, base, |s| {
+        most_time_wait = most_time_wait.max(s.time_wait);
+        // The earliest of equal peaks.
+        if peak.is_none_or(|p| s.held() > p.held()) {
+            peak = Some(s);
+        }
+    });
+    PoolSeries {
+        host,
+        destination,
+        range_size,
+        peak: peak.map(|s| occupancy(&s, range_size)).unwrap_or_default(),
+        most_time_wait,
+        steps: Steps::default(),
+    }
+}
+
+/// The steps of deltas sorted by time.
+fn steps_of<D: Delta>(deltas: &[D], base: i64) -> Vec<PoolStep> {
     // At most one step per distinct instant: reserving that (instead of doubling) keeps the
     // largest series from holding twice its size while it grows.
     let instants = 1 + deltas
@@ -488,7 +667,16 @@ fn series<D: Delta>(
         .filter(|w| w[0].ts_ns(base) != w[1].ts_ns(base))
         .count();
     let mut steps: Vec<PoolStep> = Vec::with_capacity(instants);
+    each_step(deltas, base, |s| steps.push(s));
+    steps.shrink_to_fit();
+    steps
+}
+
+/// Each step of deltas sorted by time, in order: the counts after every instant at which they
+/// change. Deltas at one instant are summed first, so their order among themselves is moot.
+fn each_step<D: Delta>(deltas: &[D], base: i64, mut step: impl FnMut(PoolStep)) {
     let (mut assigned, mut active, mut tw) = (0i64, 0i64, 0i64);
+    let mut last: Option<(u32, u32, u32)> = None;
     let mut i = 0;
     while i < deltas.len() {
         let ts = deltas[i].ts_ns(base);
@@ -502,38 +690,20 @@ fn series<D: Delta>(
             }
             i += 1;
         }
-        let (a, c, t) = (
+        let counts = (
             assigned.max(0) as u32,
             active.max(0) as u32,
             tw.max(0) as u32,
         );
-        let step = PoolStep {
-            ts_ns: ts,
-            assigned: a,
-            active: c,
-            time_wait: t,
-        };
-        match steps.last() {
-            Some(l) if (l.assigned, l.active, l.time_wait) == (a, c, t) => {}
-            _ => steps.push(step),
+        if last != Some(counts) {
+            last = Some(counts);
+            step(PoolStep {
+                ts_ns: ts,
+                assigned: counts.0,
+                active: counts.1,
+                time_wait: counts.2,
+            });
         }
-    }
-    steps.shrink_to_fit();
-    let peak = steps
-        .iter()
-        .copied()
-        .fold(None::<PoolStep>, |best, s| match best {
-            Some(b) if b.held() >= s.held() => Some(b),
-            _ => Some(s),
-        })
-        .map(|s| occupancy(&s, range_size))
-        .unwrap_or_default();
-    PoolSeries {
-        host,
-        destination,
-        range_size,
-        steps: Arc::new(steps),
-        peak,
     }
 }
 
@@ -541,6 +711,7 @@ fn series<D: Delta>(
 mod tests {
     use super::*;
     use crate::ports::OsProfile;
+    use proptest::prelude::*;
     use std::net::Ipv4Addr;
 
     fn span(conn: u32, remote_port: u16, phase: Phase, start_ns: i64, end_ns: i64) -> PortSpan {
@@ -573,6 +744,75 @@ mod tests {
 
     const T0: i64 = 1_700_000_000_000_000_000;
     const S: i64 = 1_000_000_000;
+
+    /// Spans of two client hosts towards two destinations (ports, phases and times from the
+    /// generator), a few on the server side.
+    fn arb_spans() -> impl Strategy<Value = Vec<PortSpan>> {
+        let one = (
+            any::<bool>(),
+            prop::sample::select(vec![80u16, 443]),
+            prop::sample::select(vec![Phase::Assigned, Phase::Active, Phase::TimeWait]),
+            0..20i64,
+            0..5i64,
+            prop::sample::select(vec![false, false, false, true]),
+        );
+        prop::collection::vec(one, 1..80).prop_map(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (second, remote, phase, at, len, server_side))| {
+                    let mut s = span(i as u32, remote, phase, T0 + at * S, T0 + (at + len) * S);
+                    if second {
+                        s.host = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 3));
+                    }
+                    s.server_side = server_side;
+                    s
+                })
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        /// The peaks the derivation counts (from packed deltas, the steps never stored) are the
+        /// peaks of the steps a reader gets later (counted from the spans), for every host and
+        /// destination: the report and the charts agree.
+        #[test]
+        fn peaks_counted_up_front_are_those_of_the_steps_counted_later(spans in arb_spans()) {
+            let linux = OsProfile::linux();
+            let p = ProfileOf { default: &linux, hosts: &[] };
+            let (hosts, dests) = pools(&spans, p);
+            for series in hosts.iter().chain(&dests) {
+                let steps = series.steps();
+                proptest::prop_assert!(!steps.is_empty());
+                let most = steps.iter().map(PoolStep::held).max().unwrap();
+                let first_most = steps.iter().find(|s| s.held() == most).unwrap();
+                proptest::prop_assert_eq!(series.peak, series.occupancy(first_most));
+                let most_tw = steps.iter().map(|s| s.time_wait).max().unwrap();
+                proptest::prop_assert_eq!(series.most_time_wait, most_tw);
+                proptest::prop_assert_eq!(steps.last().unwrap().held(), 0);
+            }
+            // Counted all at once (the JSON report's way), the steps are the same.
+            let (all_hosts, all_dests) = pools(&spans, p);
+            count_all_steps(&spans, &all_hosts, &all_dests);
+            for (one, all) in hosts.iter().chain(&dests).zip(all_hosts.iter().chain(&all_dests)) {
+                proptest::prop_assert!(all.steps.0.steps.get().is_some());
+                proptest::prop_assert_eq!(one.steps(), all.steps());
+            }
+        }
+    }
+
+    /// A derived model holds no steps until one is read: a text report never counts them.
+    #[test]
+    fn steps_are_counted_only_when_read() {
+        let spans = vec![
+            span(0, 80, Phase::Active, T0, T0 + S),
+            span(1, 443, Phase::TimeWait, T0, T0 + 2 * S),
+        ];
+        let hosts = linux_pools(&spans);
+        assert_eq!(format!("{:?}", hosts[0].steps), "steps not counted yet");
+        assert_eq!(hosts[0].peak.held(), 2);
+        assert_eq!(hosts[0].steps().len(), 3);
+        assert_eq!(format!("{:?}", hosts[0].steps), "3 steps");
+    }
 
     /// The 8-byte deltas count exactly what the 16-byte ones count.
     #[test]
@@ -610,7 +850,11 @@ mod tests {
             span(1, 80, Phase::Active, 100 * year, 100 * year + S),
         ];
         let hosts = linux_pools(&spans);
-        let steps: Vec<(i64, u32)> = hosts[0].steps.iter().map(|s| (s.ts_ns, s.held())).collect();
+        let steps: Vec<(i64, u32)> = hosts[0]
+            .steps()
+            .iter()
+            .map(|s| (s.ts_ns, s.held()))
+            .collect();
         assert_eq!(
             steps,
             vec![(0, 1), (S, 0), (100 * year, 1), (100 * year + S, 0)]
@@ -631,7 +875,7 @@ mod tests {
         ];
         let hosts = linux_pools(&spans);
         let steps: Vec<(i64, u32)> = hosts[0]
-            .steps
+            .steps()
             .iter()
             .map(|s| (s.ts_ns, s.time_wait))
             .collect();
@@ -648,7 +892,11 @@ mod tests {
             span(1, 80, Phase::Active, far - S, far),
         ];
         let hosts = linux_pools(&spans);
-        let steps: Vec<(i64, u32)> = hosts[0].steps.iter().map(|s| (s.ts_ns, s.held())).collect();
+        let steps: Vec<(i64, u32)> = hosts[0]
+            .steps()
+            .iter()
+            .map(|s| (s.ts_ns, s.held()))
+            .collect();
         assert_eq!(steps, vec![(0, 1), (S, 0), (far - S, 1), (far, 0)]);
     }
 }

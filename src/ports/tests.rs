@@ -382,14 +382,8 @@ fn a_host_with_one_destination_shares_its_series_and_one_with_two_gets_one_each(
         .map(|d| (d.host, d.destination.unwrap(), d.peak.held()))
         .collect();
     assert_eq!(dests, vec![(a.ip, s1, 1), (a.ip, s2, 1), (b.ip, s1, 1)]);
-    assert!(std::sync::Arc::ptr_eq(
-        &m.hosts[1].steps,
-        &m.destinations[2].steps
-    ));
-    assert!(!std::sync::Arc::ptr_eq(
-        &m.hosts[0].steps,
-        &m.destinations[0].steps
-    ));
+    assert!(std::ptr::eq(m.hosts[1].steps(), m.destinations[2].steps()));
+    assert!(!std::ptr::eq(m.hosts[0].steps(), m.destinations[0].steps()));
 }
 
 /// Another capture of the same ports, ten seconds later: every span is on the row the
@@ -544,7 +538,7 @@ proptest! {
             let m = derive_under(conns, &profile, end);
             // Phases of one (host, port, remote) never overlap.
             let mut by_key: HashMap<_, Vec<&PortSpan>> = HashMap::new();
-            for s in &m.spans {
+            for s in m.spans.iter() {
                 prop_assert!(s.start_ns <= s.end_ns);
                 // Only a TIME-WAIT outlives the capture, and only to its projected 2×MSL end.
                 prop_assert!(
