@@ -629,12 +629,8 @@ type RowKey = (IpAddr, u16, bool);
 /// How spans group into rows (sorted by first use): worked out from the spans without moving
 /// them, so it can run beside the occupancy count.
 struct RowPlan {
-    /// Each row's first use and key, by row id.
-    keys: Vec<(i64, RowKey)>,
-    /// Row ids in display order.
-    order: Vec<u32>,
-    /// Where each row's spans start in the final order (by display position; one extra end).
-    start: Vec<u32>,
+    /// The rows in display order, their lanes not yet given (that needs the spans in place).
+    rows: Vec<PortRow>,
     /// Each span's index in the final order.
     dest: Vec<u32>,
 }
@@ -687,43 +683,40 @@ impl RowPlan {
             *r = *b;
             *b += 1;
         }
-        RowPlan {
-            keys,
-            order,
-            start,
-            dest,
-        }
+        drop((next, rank));
+        // The rows now, so that the keys are gone before the spans move (the derivation's
+        // largest moment: the pool count runs beside it).
+        let rows = order
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| {
+                let (first_use_ns, (host, port, server_side)) = keys[r as usize];
+                PortRow {
+                    host,
+                    port,
+                    server_side,
+                    first_use_ns,
+                    lanes: 0,
+                    span_start: start[i],
+                    span_end: start[i + 1],
+                    uses: 0,
+                }
+            })
+            .collect();
+        RowPlan { rows, dest }
     }
 
     /// Put the spans in row order (in place), sort each row by time and give overlapping
     /// connections their own lanes.
     fn apply(self, mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
-        let RowPlan {
-            keys,
-            order,
-            start,
-            mut dest,
-        } = self;
+        let RowPlan { mut rows, mut dest } = self;
         permute(&mut spans, &mut dest);
         drop(dest);
-        let mut rows = Vec::with_capacity(keys.len());
         let mut lanes = Lanes::default();
-        for (i, &r) in order.iter().enumerate() {
-            let (first_use_ns, (host, port, server_side)) = keys[r as usize];
-            let (a, b) = (start[i], start[i + 1]);
-            let row = &mut spans[a as usize..b as usize];
+        for r in &mut rows {
+            let row = &mut spans[r.span_start as usize..r.span_end as usize];
             row.sort_unstable_by_key(|s| (s.start_ns, s.udp, s.conn, s.phase));
-            let (lane_count, uses) = lanes.assign(row);
-            rows.push(PortRow {
-                host,
-                port,
-                server_side,
-                first_use_ns,
-                lanes: lane_count,
-                span_start: a,
-                span_end: b,
-                uses,
-            });
+            (r.lanes, r.uses) = lanes.assign(row);
         }
         (rows, spans)
     }
