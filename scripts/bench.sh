@@ -19,7 +19,7 @@ for a in "$@"; do
 done
 cd "$(dirname "$0")/.."
 command -v tshark >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark >/dev/null; }
-cargo build --release --no-default-features --bin portlife --example read_decode_floor --example profile_switch 2>&1 | tail -1
+cargo build --release --no-default-features --bin portlife --example read_decode_floor --example profile_switch --example after_read 2>&1 | tail -1
 tdir=${CARGO_TARGET_DIR:-target}
 bin=$tdir/release/portlife
 floor=$tdir/release/examples/read_decode_floor
@@ -91,6 +91,11 @@ make bench-1m 220
 run_set bench-1m
 make pairs-1m 120 many-pairs
 run_set pairs-1m
+for f in bench-1m pairs-1m; do
+  echo
+  echo "== after the last packet on $f: each stage alone (median of 7)"
+  "$tdir/release/examples/after_read" "$dir/$f.pcap" 7
+done
 echo
 echo "== profile switch on bench-1m (re-derive ports + findings, no re-read)"
 "$tdir/release/examples/profile_switch" "$dir/bench-1m.pcap"
