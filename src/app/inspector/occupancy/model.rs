@@ -81,7 +81,7 @@ pub fn chart(series: &PoolSeries, t0_ns: i64) -> Chart {
         ..Default::default()
     };
     let mut prev = (0u32, 0u32, 0u32);
-    for s in series.steps.iter() {
+    for s in series.steps().iter() {
         let x = (s.ts_ns - t0_ns) as f64 / 1e9;
         let now = (s.assigned, s.active, s.time_wait);
         for (line, before, after) in [
