@@ -574,22 +574,42 @@ pub fn proves_range(lo: u16, hi: u16, distinct: u32, all_reused: bool, default_s
 
 /// [`proves_range`] over one host's ports (in any order).
 fn observed(ports: &[u16], os: &str) -> Option<(u16, u16)> {
-    // Uses per port, saturating at 2: all the proof asks is "used at all" and "used again".
-    // A flat table: a host's ports number in the tens of thousands, and a tree of them cost more
-    // than the rest of the guess.
-    let mut uses = vec![0u8; 1 << 16];
-    for &p in ports {
-        let n = &mut uses[usize::from(p)];
-        *n = (*n + 1).min(2);
-    }
-    let lo = uses.iter().position(|&n| n > 0)?;
-    let hi = uses.iter().rposition(|&n| n > 0)?;
-    let block = &uses[lo..=hi];
-    let distinct = block.iter().filter(|&&n| n > 0).count() as u32;
-    let all_reused = block.iter().all(|&n| n != 1);
+    let (lo, hi, distinct, all_reused) = port_uses(ports)?;
     let default = OsProfile::named(os).range_size();
-    let (lo, hi) = (lo as u16, hi as u16);
     proves_range(lo, hi, distinct, all_reused, default).then_some((lo, hi))
+}
+
+/// The lowest and highest port, how many distinct ports, and whether every one was used more
+/// than once.
+fn port_uses(ports: &[u16]) -> Option<(u16, u16, u32, bool)> {
+    // Thousands of ports: a flat table of uses per port (a tree of them cost more than the rest
+    // of the guess). A few: a sorted copy (a SYN flood has hundreds of thousands of hosts with
+    // one port each, and a table apiece would cost seconds).
+    if ports.len() >= 4096 {
+        // Uses per port, saturating at 2: all the proof asks is "used" and "used again".
+        let mut uses = vec![0u8; 1 << 16];
+        for &p in ports {
+            let n = &mut uses[usize::from(p)];
+            *n = (*n + 1).min(2);
+        }
+        let lo = uses.iter().position(|&n| n > 0)?;
+        let hi = uses.iter().rposition(|&n| n > 0)?;
+        let block = &uses[lo..=hi];
+        let distinct = block.iter().filter(|&&n| n > 0).count() as u32;
+        Some((
+            lo as u16,
+            hi as u16,
+            distinct,
+            block.iter().all(|&n| n != 1),
+        ))
+    } else {
+        let mut sorted = ports.to_vec();
+        sorted.sort_unstable();
+        let runs = sorted.chunk_by(|a, b| a == b);
+        let distinct = runs.clone().count() as u32;
+        let all_reused = runs.clone().all(|r| r.len() > 1);
+        Some((*sorted.first()?, *sorted.last()?, distinct, all_reused))
+    }
 }
 
 /// The profile a port range alone points to, and why (when the SYNs say nothing surer).
@@ -999,6 +1019,34 @@ fn join(lang: Lang, separator: &str, items: impl Iterator<Item = String>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A host's port uses read the same from a flat table (thousands of ports) as from a
+        /// sorted copy (a few), on both sides of where one gives way to the other: the same
+        /// lowest and highest port, distinct count and "every port used again".
+        #[test]
+        fn port_uses_are_counted_alike_however_many_ports(
+            base in 30000u16..60000,
+            offsets in proptest::collection::vec(0u16..5000, 1..6000),
+            twice in proptest::bool::ANY,
+        ) {
+            let mut ports: Vec<u16> = offsets.iter().map(|o| base.saturating_add(*o)).collect();
+            if twice {
+                ports.extend(ports.clone());
+            }
+            let mut uses: std::collections::BTreeMap<u16, u32> = Default::default();
+            for &p in &ports {
+                *uses.entry(p).or_default() += 1;
+            }
+            let expected = (
+                *uses.keys().next().unwrap(),
+                *uses.keys().next_back().unwrap(),
+                uses.len() as u32,
+                uses.values().all(|&n| n > 1),
+            );
+            proptest::prop_assert_eq!(port_uses(&ports), Some(expected));
+        }
+    }
 
     /// Hosts guessed alike are one clause in the note, listing three addresses and counting
     /// the rest; a host guessed otherwise keeps its own. The JSON still names every host.
