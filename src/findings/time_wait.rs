@@ -27,41 +27,52 @@ pub(super) struct Pileup {
 /// The pile-ups of [`time_wait_pileup`], from the connections alone (the peak number of ports
 /// in TIME-WAIT comes from the pool series later). Sorted by host and destination.
 pub(super) fn pileups(conns: &[Connection]) -> Vec<Pileup> {
-    let mut groups: HashMap<(IpAddr, Endpoint), Vec<&Connection>> = HashMap::default();
+    /// What a pile-up quotes of one member, copied out in the one pass over the records: the
+    /// figures are read per group, and a group's records lie far apart (one in every few dozen
+    /// when many pairs interleave), so reading them again through references missed the cache
+    /// on every one.
+    struct Member {
+        id: u32,
+        lifetime_ns: i64,
+        sent: i64,
+        received: i64,
+        start_ns: i64,
+    }
+    let mut groups: HashMap<(IpAddr, Endpoint), Vec<Member>> = HashMap::default();
     for c in conns {
         let Some(tw) = c.client_side.entered(TcpState::TimeWait) else {
             continue;
         };
-        if c.closed_first == Some(Role::Client) && tw.ts_ns - c.start_ns < PILEUP_SHORT_NS {
-            groups.entry((c.client.ip, c.server)).or_default().push(c);
+        let lifetime_ns = tw.ts_ns - c.start_ns;
+        if c.closed_first == Some(Role::Client) && lifetime_ns < PILEUP_SHORT_NS {
+            groups
+                .entry((c.client.ip, c.server))
+                .or_default()
+                .push(Member {
+                    id: c.id,
+                    lifetime_ns,
+                    sent: c.client_side.bytes as i64,
+                    received: c.server_side.bytes as i64,
+                    start_ns: c.start_ns,
+                });
         }
     }
     let mut groups: Vec<_> = groups
         .into_iter()
-        .filter(|(_, cs)| cs.len() >= PILEUP_MIN_CONNECTIONS)
+        .filter(|(_, ms)| ms.len() >= PILEUP_MIN_CONNECTIONS)
         .collect();
     groups.sort_unstable_by_key(|(k, _)| *k);
     groups
         .into_iter()
-        .map(|((host, dst), cs)| {
-            let lifetimes: Vec<i64> = cs
-                .iter()
-                .filter_map(|c| {
-                    c.client_side
-                        .entered(TcpState::TimeWait)
-                        .map(|t| t.ts_ns - c.start_ns)
-                })
-                .collect();
-            Pileup {
-                host,
-                dst,
-                connections: cs.iter().map(|c| c.id).collect(),
-                median_lifetime_ns: median(lifetimes),
-                median_sent: median(cs.iter().map(|c| c.client_side.bytes as i64).collect()),
-                median_received: median(cs.iter().map(|c| c.server_side.bytes as i64).collect()),
-                first_ns: cs.iter().map(|c| c.start_ns).min().unwrap_or(0),
-                last_ns: cs.iter().map(|c| c.start_ns).max().unwrap_or(0),
-            }
+        .map(|((host, dst), ms)| Pileup {
+            host,
+            dst,
+            connections: ms.iter().map(|m| m.id).collect(),
+            median_lifetime_ns: median(ms.iter().map(|m| m.lifetime_ns).collect()),
+            median_sent: median(ms.iter().map(|m| m.sent).collect()),
+            median_received: median(ms.iter().map(|m| m.received).collect()),
+            first_ns: ms.iter().map(|m| m.start_ns).min().unwrap_or(0),
+            last_ns: ms.iter().map(|m| m.start_ns).max().unwrap_or(0),
         })
         .collect()
 }
@@ -262,13 +273,20 @@ pub(super) const SERVER_CLOSE_MIN: usize = 10;
 /// …and in at least half of its connections: TIME-WAIT accumulates on the server. One server
 /// close now and then (an idle timeout, `Connection: close` on an error) is ordinary.
 pub(super) fn server_closes_first(conns: &[Connection], out: &mut Vec<Finding>) {
-    for (srv, cs) in by_server(conns.iter()) {
-        let first: Vec<&Connection> = cs
-            .iter()
-            .copied()
-            .filter(|c| c.closed_first == Some(Role::Server))
-            .collect();
-        if first.len() < SERVER_CLOSE_MIN || first.len() * 2 < cs.len() {
+    // Per server: its connections, and the ids of those it closed first. Counted in one pass;
+    // the records are not visited again.
+    let mut servers: HashMap<Endpoint, (usize, Vec<u32>)> = HashMap::default();
+    for c in conns {
+        let (count, first) = servers.entry(c.server).or_default();
+        *count += 1;
+        if c.closed_first == Some(Role::Server) {
+            first.push(c.id);
+        }
+    }
+    let mut servers: Vec<_> = servers.into_iter().collect();
+    servers.sort_unstable_by_key(|(srv, _)| *srv);
+    for (srv, (count, first)) in servers {
+        if first.len() < SERVER_CLOSE_MIN || first.len() * 2 < count {
             continue;
         }
         let mut f = Finding::new(
@@ -279,13 +297,13 @@ pub(super) fn server_closes_first(conns: &[Connection], out: &mut Vec<Finding>) 
         f.say(args![
             server = srv.to_string(),
             closed = first.len(),
-            count = cs.len(),
+            count = count,
         ]);
-        f.connections = first.iter().map(|c| c.id).collect();
         f.ports = vec![srv];
         f = f
             .ev("server_closed_first", first.len())
-            .ev("connections", cs.len());
+            .ev("connections", count);
+        f.connections = first;
         out.push(f);
     }
 }
