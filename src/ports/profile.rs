@@ -45,7 +45,7 @@ use std::net::IpAddr;
 
 use super::choice::ChoicePattern;
 use crate::i18n::Lang;
-use crate::tcp::{Connection, UdpFlow};
+use crate::tcp::{Connection, SynOptions, UdpFlow};
 use crate::tr;
 
 const S: i64 = 1_000_000_000;
@@ -397,16 +397,30 @@ impl Confidence {
 /// - the order: Windows takes ports in sequence (see `choice`), Linux ≥ 4.2 connect() one parity
 ///   first (commit 07f4c90062f8).
 pub fn host_guesses(conns: &[Connection]) -> Vec<HostGuess> {
-    let mut by_host: HashMap<IpAddr, Vec<&Connection>> = HashMap::new();
+    // What the guess reads of each connection, copied out in one pass over the records: a
+    // host's records lie far apart when several hosts interleave, and reading them again per
+    // host (to sort them, then for their ports and SYNs) missed the cache on each one.
+    let mut by_host: foldhash::HashMap<IpAddr, Vec<Opened>> = Default::default();
     for c in conns {
-        if !c.roles_inferred && c.client.port >= 1024 && c.syn_options.is_some() {
-            by_host.entry(c.client.ip).or_default().push(c);
+        if c.roles_inferred || c.client.port < 1024 {
+            continue;
+        }
+        if let Some(syn) = c.syn_options {
+            by_host.entry(c.client.ip).or_default().push(Opened {
+                start_ns: c.start_ns,
+                id: c.id,
+                port: c.client.port,
+                syn,
+            });
         }
     }
     let mut out: Vec<HostGuess> = by_host
         .into_iter()
         .map(|(host, mut cs)| {
-            cs.sort_by_key(|c| (c.start_ns, c.id));
+            // Usually in this order already (a capture opens connections in time order).
+            if !cs.is_sorted_by_key(|c| (c.start_ns, c.id)) {
+                cs.sort_by_key(|c| (c.start_ns, c.id));
+            }
             guess_host(host, &cs)
         })
         .collect();
@@ -414,17 +428,25 @@ pub fn host_guesses(conns: &[Connection]) -> Vec<HostGuess> {
     out
 }
 
-fn guess_host(host: IpAddr, cs: &[&Connection]) -> HostGuess {
-    let ports: Vec<u16> = cs.iter().map(|c| c.client.port).collect();
+/// One connection a client host opened with a SYN, as the guess reads it.
+struct Opened {
+    start_ns: i64,
+    id: u32,
+    port: u16,
+    syn: SynOptions,
+}
+
+fn guess_host(host: IpAddr, cs: &[Opened]) -> HostGuess {
+    let ports: Vec<u16> = cs.iter().map(|c| c.port).collect();
     let (min, max) = (
         *ports.iter().min().unwrap_or(&0),
         *ports.iter().max().unwrap_or(&0),
     );
     // Only a SYN with an MSS option is an OS stack's own (every stack sends one; a SYN with no
     // options is crafted, a scanner's or a test's, and its missing timestamps say nothing).
-    let printed: Vec<_> = cs
+    let printed: Vec<&SynOptions> = cs
         .iter()
-        .filter_map(|c| c.syn_options)
+        .map(|c| &c.syn)
         .filter(|o| o.mss.is_some())
         .collect();
     let with_ts = printed.iter().filter(|o| o.timestamps).count();
