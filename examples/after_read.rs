@@ -32,9 +32,8 @@ fn main() {
         ("findings from connections", &mut || {
             std::hint::black_box(findings::from_connections(conns, udp));
         }),
-        ("findings from ports (grouping included)", &mut || {
-            let grouped = findings::Grouped::of(conns);
-            std::hint::black_box(findings::from_ports(conns, &a.ports, &grouped));
+        ("findings from ports", &mut || {
+            std::hint::black_box(findings::from_ports(conns, &a.ports));
         }),
     ];
     for (name, stage) in stages {

@@ -211,32 +211,26 @@ pub fn derive_with<T>(
     prev: Option<(&PortModel, &[Finding])>,
     beside: impl FnOnce(&PortModel) -> T,
 ) -> (PortModel, Vec<Finding>, T) {
-    // What the profile's findings read of the connections alone is grouped beside the port
-    // derivation: the derivation's first steps (the OS guess) leave that core time.
-    let ((mut all, grouped), ports) = match prev {
+    let (ports, mut all) = match prev {
         Some((prev_ports, found)) => {
+            let ports = ports::rederive(prev_ports, connections, udp_flows, profile, end);
             let kept: Vec<Finding> = found
                 .iter()
                 .filter(|f| !f.kind.depends_on_profile())
                 .cloned()
                 .collect();
-            cores::both(
-                || (kept, findings::Grouped::of(connections)),
-                || ports::rederive(prev_ports, connections, udp_flows, profile, end),
-            )
+            (ports, kept)
         }
-        None => cores::both(
-            || {
-                (
-                    findings::from_connections(connections, udp_flows),
-                    findings::Grouped::of(connections),
-                )
-            },
-            || ports::derive(connections, udp_flows, profile, end),
-        ),
+        None => {
+            let (early, ports) = cores::both(
+                || findings::from_connections(connections, udp_flows),
+                || ports::derive(connections, udp_flows, profile, end),
+            );
+            (ports, early)
+        }
     };
     let (from_ports, t) = cores::both(
-        || findings::from_ports(connections, &ports, &grouped),
+        || findings::from_ports(connections, &ports),
         || beside(&ports),
     );
     all.extend(from_ports);

@@ -49,10 +49,10 @@ use capture::{end_not_captured, one_directional, start_not_captured};
 use handshake::{
     connection_refused, handshake_stuck, icmp_unreachable, syn_ack_unacknowledged, syn_unanswered,
 };
-use pool::{client_port_uses, client_ports_outside_profile, port_pool_pressure, PortUse};
+use pool::{client_port_uses, client_ports_outside_profile, port_pool_pressure};
 use time_wait::{
     pileups, port_reused_in_time_wait, server_closes_first, time_wait_ended_by_rst,
-    time_wait_pileup, Pileup,
+    time_wait_pileup,
 };
 
 const MS: i64 = 1_000_000;
@@ -281,57 +281,34 @@ impl Finding {
 /// All findings, most severe first (then by kind, then by the first connection).
 pub fn compute(conns: &[Connection], udp: &[UdpFlow], ports: &PortModel) -> Vec<Finding> {
     let mut out = from_connections(conns, udp);
-    out.extend(from_ports(conns, ports, &Grouped::of(conns)));
+    out.extend(from_ports(conns, ports));
     most_severe_first(out)
-}
-
-/// What the profile's findings read of the connections alone, grouped: each client host's port
-/// uses and the candidate TIME-WAIT pile-ups. The same under every profile, and a pass over
-/// every record each, so the analysis groups them beside the port derivation, on the core that
-/// would otherwise wait for it.
-#[derive(Default)]
-pub struct Grouped {
-    uses: HashMap<IpAddr, PortUse>,
-    pileups: Vec<Pileup>,
-}
-
-impl Grouped {
-    pub fn of(conns: &[Connection]) -> Grouped {
-        Grouped {
-            uses: client_port_uses(conns),
-            pileups: pileups(conns),
-        }
-    }
 }
 
 /// The findings that depend on the OS profile ([`FindingKind::depends_on_profile`]), unsorted:
 /// what the pool series say (pressure, pile-ups, ports outside the range), then what the spans
-/// say (ports reused while in TIME-WAIT, TIME-WAITs ended by a RST). `grouped` is
-/// [`Grouped::of`] the same connections.
-pub fn from_ports(conns: &[Connection], ports: &PortModel, grouped: &Grouped) -> Vec<Finding> {
+/// say (ports reused while in TIME-WAIT, TIME-WAITs ended by a RST).
+pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
     let pools = ports.pools();
-    // Two halves of about the same work, on two cores; the findings keep their order.
-    let ((mut out, reused), rest) = crate::cores::both(
+    // The pile-ups' grouping of every connection by host and destination is the largest piece:
+    // it runs on a second core beside the rest, and the findings keep their order.
+    let (piled, (mut out, rest)) = crate::cores::both(
         || {
-            let (mut pressure, mut reused) = (Vec::new(), Vec::new());
-            port_pool_pressure(conns, &grouped.uses, pools, &mut pressure);
-            time_wait_pileup(&grouped.pileups, pools, &mut pressure);
-            port_reused_in_time_wait(conns, ports, &mut reused);
-            (pressure, reused)
+            let mut out = Vec::new();
+            time_wait_pileup(&pileups(conns), pools, &mut out);
+            out
         },
         || {
-            let (mut outside, mut ended) = (Vec::new(), Vec::new());
-            client_ports_outside_profile(conns, pools.profiles, &mut outside);
-            time_wait_ended_by_rst(conns, ports, &mut ended);
-            (outside, ended)
+            let (mut pressure, mut rest) = (Vec::new(), Vec::new());
+            port_pool_pressure(conns, &client_port_uses(conns), pools, &mut pressure);
+            client_ports_outside_profile(conns, pools.profiles, &mut rest);
+            port_reused_in_time_wait(conns, ports, &mut rest);
+            time_wait_ended_by_rst(conns, ports, &mut rest);
+            (pressure, rest)
         },
     );
-    // In the order the findings are listed: pressure, pile-ups, outside the range, reused in
-    // TIME-WAIT, ended by a RST.
-    let (outside, ended) = rest;
-    out.extend(outside);
-    out.extend(reused);
-    out.extend(ended);
+    out.extend(piled);
+    out.extend(rest);
     out
 }
 
