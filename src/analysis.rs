@@ -491,6 +491,8 @@ pub fn analyze_file_with_profile(
         compressed: source.is_compressed(),
         warnings: source.warnings().to_vec(),
     };
+    // Its read buffer is not needed past the last packet.
+    drop(source);
     Ok(finish(read, pipeline, defrag, cancelled))
 }
 
@@ -513,6 +515,8 @@ pub fn analyze_bytes_with_profile(
         compressed: source.is_compressed(),
         warnings: source.warnings().to_vec(),
     };
+    // Its read buffer is not needed past the last packet.
+    drop(source);
     Ok(finish(read, pipeline, defrag, cancelled))
 }
 
@@ -552,6 +556,7 @@ pub fn analyze_files_with_profile(
         compressed: source.is_compressed(),
         warnings: source.warnings(),
     };
+    drop(source);
     Ok(finish(read, pipeline, defrag, cancelled))
 }
 

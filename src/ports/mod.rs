@@ -377,8 +377,10 @@ fn derive_reusing(
         || match laid {
             Laid::Reused(r) => r,
             Laid::Planned(plan) => {
-                let layout: Arc<[u32]> = plan.dest.as_slice().into();
-                let (rows, spans) = plan.apply(spans);
+                // The layout the model keeps is the plan's: the spans are moved by reading it.
+                let RowPlan { rows, dest } = plan;
+                let layout: Arc<[u32]> = dest.into();
+                let (rows, spans) = lay_out(rows, spans, &layout);
                 (rows, spans, layout)
             }
         },
@@ -474,13 +476,27 @@ fn relayout(prev: &PortModel, spans: &[PortSpan]) -> Option<(Vec<PortRow>, Vec<P
     Some((rows, laid_out))
 }
 
-/// Move `spans[i]` to `spans[dest[i]]` for every i, in place (cycle by cycle); `dest` is used up.
-fn permute(spans: &mut [PortSpan], dest: &mut [u32]) {
-    for i in 0..spans.len() {
-        while dest[i] as usize != i {
-            let j = dest[i] as usize;
-            spans.swap(i, j);
-            dest.swap(i, j);
+/// Move `spans[i]` to `spans[dest[i]]` for every i, in place, cycle by cycle, each span moved
+/// once; `dest` (a permutation) is only read, so the model keeps it as its layout.
+fn permute(spans: &mut [PortSpan], dest: &[u32]) {
+    let mut done = vec![false; spans.len()];
+    for start in 0..spans.len() {
+        if done[start] {
+            continue;
+        }
+        // Carry the span at `start` to its place, the one found there to its own, and so on
+        // round the cycle back to `start`.
+        let mut carried = spans[start];
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let to = dest[at] as usize;
+            if to == start {
+                spans[start] = carried;
+                break;
+            }
+            carried = std::mem::replace(&mut spans[to], carried);
+            at = to;
         }
     }
 }
@@ -705,21 +721,23 @@ impl RowPlan {
             .collect();
         RowPlan { rows, dest }
     }
+}
 
-    /// Put the spans in row order (in place), sort each row by time and give overlapping
-    /// connections their own lanes.
-    fn apply(self, mut spans: Vec<PortSpan>) -> (Vec<PortRow>, Vec<PortSpan>) {
-        let RowPlan { mut rows, mut dest } = self;
-        permute(&mut spans, &mut dest);
-        drop(dest);
-        let mut lanes = Lanes::default();
-        for r in &mut rows {
-            let row = &mut spans[r.span_start as usize..r.span_end as usize];
-            row.sort_unstable_by_key(|s| (s.start_ns, s.udp, s.conn, s.phase));
-            (r.lanes, r.uses) = lanes.assign(row);
-        }
-        (rows, spans)
+/// Put the spans in row order (in place, `layout` giving each its index), sort each row by time
+/// and give overlapping connections their own lanes.
+fn lay_out(
+    mut rows: Vec<PortRow>,
+    mut spans: Vec<PortSpan>,
+    layout: &[u32],
+) -> (Vec<PortRow>, Vec<PortSpan>) {
+    permute(&mut spans, layout);
+    let mut lanes = Lanes::default();
+    for r in &mut rows {
+        let row = &mut spans[r.span_start as usize..r.span_end as usize];
+        row.sort_unstable_by_key(|s| (s.start_ns, s.udp, s.conn, s.phase));
+        (r.lanes, r.uses) = lanes.assign(row);
     }
+    (rows, spans)
 }
 
 /// Greedy interval colouring per connection: a connection's spans share one lane; a connection

@@ -718,3 +718,38 @@ fn each_client_host_times_its_ports_under_its_own_profile() {
     assert_eq!(m.profile_of(c2.ip).name, "windows");
     assert_eq!(m.host_profiles.len(), 1);
 }
+
+proptest! {
+    /// Moving the spans into their rows puts each where the layout says, whatever the cycles of
+    /// the permutation, and leaves the layout as it was (the model keeps it).
+    #[test]
+    fn permute_puts_every_span_where_the_layout_says(
+        order in Just((0..200u32).collect::<Vec<u32>>()).prop_shuffle(),
+        n in 0usize..200,
+    ) {
+        let layout: Vec<u32> = order.iter().copied().filter(|&i| (i as usize) < n).collect();
+        let mut spans: Vec<PortSpan> = (0..n)
+            .map(|i| PortSpan {
+                host: ep(2, 40000).ip,
+                port: 40000,
+                remote: ep(5, 80),
+                conn: i as u32,
+                phase: Phase::Active,
+                start_ns: 0,
+                end_ns: 1,
+                lane: 0,
+                truncated_by_capture_end: false,
+                cut_by_reuse: false,
+                end_unseen: false,
+                server_side: false,
+                udp: false,
+            })
+            .collect();
+        let kept = layout.clone();
+        permute(&mut spans, &layout);
+        prop_assert_eq!(&layout, &kept);
+        for (i, &d) in layout.iter().enumerate() {
+            prop_assert_eq!(spans[d as usize].conn, i as u32);
+        }
+    }
+}
