@@ -715,21 +715,7 @@ mod tests {
     use std::net::Ipv4Addr;
 
     fn span(conn: u32, remote_port: u16, phase: Phase, start_ns: i64, end_ns: i64) -> PortSpan {
-        PortSpan {
-            host: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
-            port: 40000 + conn as u16,
-            remote: Endpoint::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 9)), remote_port),
-            conn,
-            phase,
-            start_ns,
-            end_ns,
-            lane: 0,
-            truncated_by_capture_end: false,
-            cut_by_reuse: false,
-            end_unseen: false,
-            server_side: false,
-            udp: false,
-        }
+        crate::ports::tests::client_span(conn, remote_port, phase, start_ns, end_ns)
     }
 
     /// The host series of `spans` under Linux's profile.

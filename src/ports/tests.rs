@@ -729,21 +729,7 @@ proptest! {
     ) {
         let layout: Vec<u32> = order.iter().copied().filter(|&i| (i as usize) < n).collect();
         let mut spans: Vec<PortSpan> = (0..n)
-            .map(|i| PortSpan {
-                host: ep(2, 40000).ip,
-                port: 40000,
-                remote: ep(5, 80),
-                conn: i as u32,
-                phase: Phase::Active,
-                start_ns: 0,
-                end_ns: 1,
-                lane: 0,
-                truncated_by_capture_end: false,
-                cut_by_reuse: false,
-                end_unseen: false,
-                server_side: false,
-                udp: false,
-            })
+            .map(|i| client_span(i as u32, 80, Phase::Active, 0, 1))
             .collect();
         let kept = layout.clone();
         permute(&mut spans, &layout);
@@ -751,5 +737,30 @@ proptest! {
         for (i, &d) in layout.iter().enumerate() {
             prop_assert_eq!(spans[d as usize].conn, i as u32);
         }
+    }
+}
+
+/// A client span of 10.0.0.2 (port 40000 + `conn`) towards 10.0.0.9:`remote_port`.
+pub(crate) fn client_span(
+    conn: u32,
+    remote_port: u16,
+    phase: Phase,
+    start_ns: i64,
+    end_ns: i64,
+) -> PortSpan {
+    PortSpan {
+        host: IpAddr::from([10, 0, 0, 2]),
+        port: 40000 + conn as u16,
+        remote: Endpoint::new(IpAddr::from([10, 0, 0, 9]), remote_port),
+        conn,
+        phase,
+        start_ns,
+        end_ns,
+        lane: 0,
+        truncated_by_capture_end: false,
+        cut_by_reuse: false,
+        end_unseen: false,
+        server_side: false,
+        udp: false,
     }
 }
