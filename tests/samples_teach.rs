@@ -271,6 +271,30 @@ fn each_client_hosts_os_is_read_from_its_syns_and_ports() {
     assert_eq!(l.ports.host_guesses[0].os, "windows");
 }
 
+/// A guess from the client ports alone (no SYN says more: the sample's clients are UDP), and a
+/// host chosen by hand. The report says the guess in plural English and ends with the choice;
+/// the JSON keeps the sentence it has always had ("port(s)"), choice included.
+#[test]
+fn a_guess_from_the_range_alone_and_a_host_chosen_by_hand_are_said_in_the_note() {
+    use portlife::i18n::Lang;
+    use portlife::ports::Profiles;
+    let mut choice = Profiles::default();
+    choice.push("10.9.9.9=windows").unwrap();
+    let a =
+        analyze_file_with_profile(sample("udp-dns-ntp.pcap"), choice, Default::default()).unwrap();
+    let note = &a.ports.profile_note;
+    assert_eq!(
+        note.text(Lang::En),
+        "guessed linux: 18 client ports in 33329–59238, inside Linux's 32768–60999; \
+         10.9.9.9: chosen Windows (Vista and later)"
+    );
+    assert_eq!(
+        note.json(),
+        "guessed linux: 18 client port(s) in 33329–59238, inside Linux's 32768–60999; \
+         10.9.9.9: chosen Windows (Vista and later)"
+    );
+}
+
 #[test]
 fn each_client_host_is_modelled_under_its_own_profile() {
     use portlife::ports::{ProfileSource, Profiles};
