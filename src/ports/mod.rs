@@ -226,6 +226,9 @@ impl PortModel {
     /// How many client ports are Assigned / Active / in TimeWait at `ts_ns`, over all hosts, and
     /// how many server sockets sit in TIME-WAIT.
     pub fn counts_at(&self, ts_ns: i64) -> Counts {
+        // Every host's steps: counted in one pass over the spans, not one pass per host (a
+        // capture of thousands of client hosts, read live every second).
+        occupancy::count_all_steps(&self.spans, &self.hosts, &[]);
         let mut c = Counts::default();
         for h in &self.hosts {
             let s = h.at(ts_ns);

@@ -187,8 +187,9 @@ fn fill_steps<D: Delta + Send>(input: Input<D>, hosts: &[PoolSeries], destinatio
         || fill(by_host, base, hosts, |s| s.host),
         // A host with one destination has no group here: its series shares the host's steps.
         || {
+            // Every destination series names its destination.
             fill(by_dest, base, destinations, |s| {
-                (s.host, s.destination.unwrap_or(Endpoint::new(s.host, 0)))
+                (s.host, s.destination.expect("a destination"))
             })
         },
     );
@@ -827,6 +828,11 @@ mod tests {
         assert_eq!(dests.len(), 2);
     }
 
+    /// Each step of a series as (time, ports held).
+    fn held_steps(series: &PoolSeries) -> Vec<(i64, u32)> {
+        series.steps().iter().map(|s| (s.ts_ns, s.held())).collect()
+    }
+
     /// Times a century apart (a broken clock) do not fit the packed form: the wide one counts.
     #[test]
     fn a_century_between_spans_takes_the_wide_deltas() {
@@ -836,13 +842,8 @@ mod tests {
             span(1, 80, Phase::Active, 100 * year, 100 * year + S),
         ];
         let hosts = linux_pools(&spans);
-        let steps: Vec<(i64, u32)> = hosts[0]
-            .steps()
-            .iter()
-            .map(|s| (s.ts_ns, s.held()))
-            .collect();
         assert_eq!(
-            steps,
+            held_steps(&hosts[0]),
             vec![(0, 1), (S, 0), (100 * year, 1), (100 * year + S, 0)]
         );
         // Before the first step nothing is held, at the time asked about.
@@ -878,11 +879,9 @@ mod tests {
             span(1, 80, Phase::Active, far - S, far),
         ];
         let hosts = linux_pools(&spans);
-        let steps: Vec<(i64, u32)> = hosts[0]
-            .steps()
-            .iter()
-            .map(|s| (s.ts_ns, s.held()))
-            .collect();
-        assert_eq!(steps, vec![(0, 1), (S, 0), (far - S, 1), (far, 0)]);
+        assert_eq!(
+            held_steps(&hosts[0]),
+            vec![(0, 1), (S, 0), (far - S, 1), (far, 0)]
+        );
     }
 }
