@@ -123,16 +123,20 @@ impl Pipeline {
     }
 
     fn push_seen(&mut self, seen: &Seen) {
-        match admit(&mut self.stats, &mut self.sanitizer, seen) {
+        let verdict = admit(&mut self.stats, &mut self.sanitizer, seen);
+        self.track(&Admitted::of(seen, verdict));
+    }
+
+    /// What [`Self::push`] does after [`admit`]: model the packet, or count it as a duplicate.
+    fn track(&mut self, a: &Admitted) {
+        match a.ts_ns {
             Some(ts_ns) => {
-                self.tracker.push(seen.meta.index, ts_ns, &seen.decoded);
-                if let (decode::Decoded::Tcp(seg), false) =
-                    (&seen.decoded, seen.layers.path.is_empty())
-                {
-                    self.tracker.note_encapsulation(seg, seen.layers.path);
+                self.tracker.push(a.index, ts_ns, &a.decoded);
+                if let (decode::Decoded::Tcp(seg), false) = (&a.decoded, a.path.is_empty()) {
+                    self.tracker.note_encapsulation(seg, a.path);
                 }
             }
-            None => self.tracker.count_duplicate(&seen.decoded),
+            None => self.tracker.count_duplicate(&a.decoded),
         }
     }
 
@@ -318,6 +322,27 @@ enum Origin {
     FirstFragment,
 }
 
+/// A [`Seen`] packet once [`admit`] has accounted it: what is left for the tracker.
+struct Admitted {
+    index: u64,
+    /// When to model it; `None`: a duplicate, to be counted only.
+    ts_ns: Option<i64>,
+    decoded: decode::Decoded,
+    path: decode::EncapPath,
+}
+
+impl Admitted {
+    #[inline(always)]
+    fn of(seen: &Seen, ts_ns: Option<i64>) -> Admitted {
+        Admitted {
+            index: seen.meta.index,
+            ts_ns,
+            decoded: seen.decoded,
+            path: seen.layers.path,
+        }
+    }
+}
+
 /// Account one packet and say at what time the tracker should model it (`None`: a duplicate,
 /// counted and dropped). Everything [`Pipeline::push`] does before the tracker.
 fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Option<i64> {
@@ -348,28 +373,31 @@ fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Op
 /// Packets handed from the reading thread to the tracking thread at a time.
 const BATCH: usize = 2048;
 
-/// The file pipeline on two cores: this thread reads, decodes and fingerprints (everything that
-/// needs the packet's bytes); a second thread runs the rest of [`Pipeline::push`] — statistics,
-/// sanitizer verdict, tracker — on batches of [`Seen`] packets, in capture order. The same
-/// pipeline sees the same packets in the same order, so the result is the one-thread result.
+/// The file pipeline on two cores: this thread reads, decodes, fingerprints and accounts
+/// ([`admit`]: statistics and the sanitizer's verdict, which need nothing the tracker learns);
+/// a second thread runs the tracker on batches of [`Admitted`] packets, in capture order. The
+/// tracker is the costlier half, so everything that can be done before it is done here. The
+/// same steps see the same packets in the same order, so the result is the one-thread result.
 fn run_two_threads(
     source: &mut impl PacketSource,
     profile: Profiles,
     max_connections: usize,
     opts: &mut Options<'_>,
 ) -> (Pipeline, Defrag, bool) {
-    type Batch = Vec<Seen>;
+    type Batch = Vec<Admitted>;
     let (full_tx, full_rx) = crossbeam_channel::bounded::<Batch>(8);
     let (empty_tx, empty_rx) = crossbeam_channel::bounded::<Batch>(8);
     let mut cancelled = false;
     let mut defrag = Defrag::default();
-    let (pipeline, ()) = cores::beside(
+    let mut stats = CaptureStats::default();
+    let mut sanitizer = Sanitizer::default();
+    let (mut pipeline, ()) = cores::beside(
         move || {
             let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
             for mut batch in full_rx {
                 // By reference: moving each packet out of the batch was a copy per packet.
-                for seen in &batch {
-                    pipeline.push_seen(seen);
+                for a in &batch {
+                    pipeline.track(a);
                 }
                 batch.clear();
                 let _ = empty_tx.try_send(batch); // recycled; dropped if the reader has enough
@@ -378,9 +406,13 @@ fn run_two_threads(
         },
         || {
             let mut batch: Batch = Vec::with_capacity(BATCH);
+            let mut keep = |batch: &mut Batch, seen: Seen| {
+                let verdict = admit(&mut stats, &mut sanitizer, &seen);
+                batch.push(Admitted::of(&seen, verdict));
+            };
             while let Some(pkt) = source.next_packet() {
-                Seen::of_then(&pkt, &mut defrag, |seen| batch.push(seen));
-                if batch.len() == BATCH {
+                Seen::of_then(&pkt, &mut defrag, |seen| keep(&mut batch, seen));
+                if batch.len() >= BATCH {
                     let next = empty_rx
                         .try_recv()
                         .unwrap_or_else(|_| Vec::with_capacity(BATCH));
@@ -396,12 +428,14 @@ fn run_two_threads(
             // The capture's end gives up what is still incomplete; their first fragments go last.
             defrag.finish();
             while let Some(first) = defrag.take_lost() {
-                batch.push(Seen::first_fragment(first));
+                keep(&mut batch, Seen::first_fragment(first));
             }
             let _ = full_tx.send(batch);
             drop(full_tx);
         },
     );
+    pipeline.stats = stats;
+    pipeline.sanitizer = sanitizer;
     (pipeline, defrag, cancelled)
 }
 
