@@ -176,11 +176,8 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
         "  {}",
         tr!(lang, "report-tcp-connections", count = a.connections.len())
     )?;
-    let mut by_outcome: BTreeMap<Outcome, usize> = BTreeMap::new();
-    for c in &a.connections {
-        *by_outcome.entry(c.outcome).or_default() += 1;
-    }
-    for (o, n) in &by_outcome {
+    let t = Tally::of(a);
+    for (o, n) in &t.by_outcome {
         let text = outcome_text(lang, *o);
         writeln!(out, "    {} {n}", pad(&text, 42))?;
     }
@@ -192,56 +189,31 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
         )?;
     }
 
-    let closers = |server: bool| {
-        a.connections
-            .iter()
-            .filter(|c| {
-                c.closed_first
-                    == Some(if server {
-                        crate::tcp::Role::Server
-                    } else {
-                        crate::tcp::Role::Client
-                    })
-            })
-            .count()
-    };
     writeln!(
         out,
         "  {}",
         tr!(
             lang,
             "report-closed-first",
-            client = closers(false),
-            server = closers(true)
+            client = t.closed_first[0],
+            server = t.closed_first[1]
         )
     )?;
-    let untold = a
-        .connections
-        .iter()
-        .filter(|c| c.direction_missing.is_some() && c.completeness & 16 != 0)
-        .count();
-    if untold > 0 {
+    if t.closed_untold > 0 {
         writeln!(
             out,
             "    {}",
-            tr!(lang, "report-closed-untold", count = untold)
+            tr!(lang, "report-closed-untold", count = t.closed_untold)
         )?;
     }
-    let tw_spans = |server_side: bool| {
-        a.ports
-            .spans
-            .iter()
-            .filter(|s| s.phase == crate::ports::Phase::TimeWait && s.server_side == server_side)
-            .count()
-    };
     writeln!(
         out,
         "  {}",
         tr!(
             lang,
             "report-time-wait",
-            clients = tw_spans(false),
-            servers = tw_spans(true)
+            clients = t.time_wait[0],
+            servers = t.time_wait[1]
         )
     )?;
     writeln!(
@@ -287,16 +259,14 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
     }
 
     // Ambiguities, said plainly.
-    let inferred = a.connections.iter().filter(|c| c.roles_inferred).count();
-    if inferred > 0 {
+    if t.roles_inferred > 0 {
         writeln!(
             out,
             "  {}",
-            tr!(lang, "report-note-roles-inferred", count = inferred)
+            tr!(lang, "report-note-roles-inferred", count = t.roles_inferred)
         )?;
     }
-    let open = by_outcome.get(&Outcome::OpenAtEnd).copied().unwrap_or(0)
-        + by_outcome.get(&Outcome::MidStream).copied().unwrap_or(0);
+    let open = t.count(Outcome::OpenAtEnd) + t.count(Outcome::MidStream);
     if open > 0 {
         writeln!(
             out,
@@ -304,20 +274,99 @@ pub fn write_connections(out: &mut impl Write, a: &Analysis, lang: Lang) -> io::
             tr!(lang, "report-note-open-at-end", count = open)
         )?;
     }
-    let truncated_tw = a
-        .ports
-        .spans
-        .iter()
-        .filter(|s| s.phase == crate::ports::Phase::TimeWait && s.truncated_by_capture_end)
-        .count();
-    if truncated_tw > 0 {
+    if t.time_wait_outlasts > 0 {
         writeln!(
             out,
             "  {}",
-            tr!(lang, "report-note-time-wait-outlasts", count = truncated_tw)
+            tr!(
+                lang,
+                "report-note-time-wait-outlasts",
+                count = t.time_wait_outlasts
+            )
         )?;
     }
     Ok(())
+}
+
+/// The counts the connection summary states, from one pass over the connections and one over
+/// the spans (each a pass over tens of megabytes at 100 000 connections).
+struct Tally {
+    /// Connections per outcome, in [`Outcome`]'s order; outcomes with none left out.
+    by_outcome: Vec<(Outcome, usize)>,
+    /// Connections whose client, and whose server, sent the first FIN.
+    closed_first: [usize; 2],
+    /// Connections with a FIN seen but one direction missing: who closed first is untold.
+    closed_untold: usize,
+    roles_inferred: usize,
+    /// TIME-WAIT spans of clients' ports, and of servers' (the server closed first).
+    time_wait: [usize; 2],
+    /// TIME-WAIT spans that outlast the capture.
+    time_wait_outlasts: usize,
+}
+
+impl Tally {
+    /// The connections' pass and the spans' run on two cores.
+    fn of(a: &Analysis) -> Tally {
+        let (mut t, (time_wait, time_wait_outlasts)) = crate::cores::both(
+            || Tally::of_connections(&a.connections),
+            || {
+                let (mut time_wait, mut outlasts) = ([0; 2], 0);
+                for s in a.ports.spans.iter() {
+                    if s.phase == crate::ports::Phase::TimeWait {
+                        time_wait[usize::from(s.server_side)] += 1;
+                        outlasts += usize::from(s.truncated_by_capture_end);
+                    }
+                }
+                (time_wait, outlasts)
+            },
+        );
+        (t.time_wait, t.time_wait_outlasts) = (time_wait, time_wait_outlasts);
+        t
+    }
+
+    fn of_connections(conns: &[crate::tcp::Connection]) -> Tally {
+        let mut outcomes: BTreeMap<Outcome, usize> = BTreeMap::new();
+        let (mut closed_first, mut closed_untold, mut roles_inferred) = ([0; 2], 0, 0);
+        // Runs of one outcome are long (a capture of many alike exchanges): the map is entered
+        // once a run, not once a connection.
+        let mut run: Option<(Outcome, usize)> = None;
+        for c in conns {
+            match &mut run {
+                Some((o, n)) if *o == c.outcome => *n += 1,
+                _ => {
+                    if let Some((o, n)) = run {
+                        *outcomes.entry(o).or_default() += n;
+                    }
+                    run = Some((c.outcome, 1));
+                }
+            }
+            match c.closed_first {
+                Some(crate::tcp::Role::Client) => closed_first[0] += 1,
+                Some(crate::tcp::Role::Server) => closed_first[1] += 1,
+                None => {}
+            }
+            closed_untold += usize::from(c.direction_missing.is_some() && c.completeness & 16 != 0);
+            roles_inferred += usize::from(c.roles_inferred);
+        }
+        if let Some((o, n)) = run {
+            *outcomes.entry(o).or_default() += n;
+        }
+        Tally {
+            by_outcome: outcomes.into_iter().collect(),
+            closed_first,
+            closed_untold,
+            roles_inferred,
+            time_wait: [0; 2],
+            time_wait_outlasts: 0,
+        }
+    }
+
+    fn count(&self, outcome: Outcome) -> usize {
+        self.by_outcome
+            .iter()
+            .find(|(o, _)| *o == outcome)
+            .map_or(0, |(_, n)| *n)
+    }
 }
 
 /// `text` padded with spaces to `width` display columns (a Han character takes two).
