@@ -300,8 +300,9 @@ pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
         },
         || {
             let (mut pressure, mut rest) = (Vec::new(), Vec::new());
-            port_pool_pressure(conns, &client_port_uses(conns), pools, &mut pressure);
-            client_ports_outside_profile(conns, pools.profiles, &mut rest);
+            let uses = client_port_uses(conns);
+            port_pool_pressure(conns, &uses, pools, &mut pressure);
+            client_ports_outside_profile(conns, &uses, pools.profiles, &mut rest);
             port_reused_in_time_wait(conns, ports, &mut rest);
             time_wait_ended_by_rst(conns, ports, &mut rest);
             (pressure, rest)

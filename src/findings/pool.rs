@@ -25,34 +25,56 @@ pub(super) struct PortUse {
     pub(super) ports: u32,
     /// Every one of them used by more than one connection.
     pub(super) all_reused: bool,
+    /// The lowest and highest of them at 1024 or above (a range a profile is checked against);
+    /// `None` when all are below.
+    pub(super) unprivileged: Option<(u16, u16)>,
 }
 
-/// Each client host's [`PortUse`]: one pass over the connections and one over the distinct
-/// (host, port) pairs, so hosts × connections never multiply (a SYN flood has as many hosts as
-/// connections).
+/// Each client host's [`PortUse`]: its ports gathered in one pass over the connections (a
+/// host's list is looked up once a run of its connections), then counted per host as the OS
+/// guess counts them ([`crate::ports::profile::port_uses`]: a flat table for thousands of
+/// ports). A map of every (host, port) pair cost a hashed insert per connection.
 pub(super) fn client_port_uses(conns: &[Connection]) -> HashMap<IpAddr, PortUse> {
-    let mut per_port: HashMap<(IpAddr, u16), u32> = HashMap::default();
+    let mut index: HashMap<IpAddr, usize> = HashMap::default();
+    let mut lists: Vec<(IpAddr, Vec<u16>)> = Vec::new();
+    let mut last: Option<(IpAddr, usize)> = None;
     for c in conns.iter().filter(|c| !c.roles_inferred) {
-        *per_port.entry((c.client.ip, c.client.port)).or_default() += 1;
+        let host = c.client.ip;
+        let i = match last {
+            Some((h, i)) if h == host => i,
+            _ => {
+                let i = *index.entry(host).or_insert_with(|| {
+                    lists.push((host, Vec::new()));
+                    lists.len() - 1
+                });
+                last = Some((host, i));
+                i
+            }
+        };
+        lists[i].1.push(c.client.port);
     }
-    let mut by_host: HashMap<IpAddr, PortUse> = HashMap::default();
-    for ((host, port), n) in per_port {
-        by_host
-            .entry(host)
-            .and_modify(|u| {
-                u.lo = u.lo.min(port);
-                u.hi = u.hi.max(port);
-                u.ports += 1;
-                u.all_reused &= n > 1;
-            })
-            .or_insert(PortUse {
-                lo: port,
-                hi: port,
-                ports: 1,
-                all_reused: n > 1,
-            });
-    }
-    by_host
+    lists
+        .into_iter()
+        .filter_map(|(host, ports)| {
+            let (lo, hi, distinct, all_reused) = crate::ports::profile::port_uses(&ports)?;
+            let unprivileged = ports.iter().filter(|&&p| p >= 1024);
+            let unprivileged = unprivileged
+                .clone()
+                .min()
+                .zip(unprivileged.max())
+                .map(|(lo, hi)| (*lo, *hi));
+            Some((
+                host,
+                PortUse {
+                    lo,
+                    hi,
+                    ports: distinct,
+                    all_reused,
+                    unprivileged,
+                },
+            ))
+        })
+        .collect()
 }
 
 pub(super) fn pool_severity(pct: f64) -> Option<Severity> {
@@ -210,16 +232,19 @@ pub(super) fn longest_pause(conns: &[Connection], host: IpAddr) -> Option<(i64, 
 /// all, for that host alone.
 pub(super) fn client_ports_outside_profile(
     conns: &[Connection],
+    uses: &HashMap<IpAddr, PortUse>,
     profiles: ProfileOf<'_>,
     out: &mut Vec<Finding>,
 ) {
     let counted = |c: &&Connection| !c.roles_inferred && c.client.port >= 1024;
-    // The usual case, checked without building anything: every port fits.
-    if conns
-        .iter()
-        .filter(counted)
-        .all(|c| profiles.of(c.client.ip).contains(c.client.port))
-    {
+    // The usual case, told from each host's lowest and highest port (a profile's range has no
+    // gaps) without another pass over the connections: every port fits.
+    if uses.iter().all(|(host, u)| {
+        u.unprivileged.is_none_or(|(lo, hi)| {
+            let p = profiles.of(*host);
+            p.contains(lo) && p.contains(hi)
+        })
+    }) {
         return;
     }
     // (host, port, connection) sorted: each host's uses are one run, its ports in order.

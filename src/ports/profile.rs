@@ -603,7 +603,7 @@ fn observed(ports: &[u16], os: &str) -> Option<(u16, u16)> {
 
 /// The lowest and highest port, how many distinct ports, and whether every one was used more
 /// than once.
-fn port_uses(ports: &[u16]) -> Option<(u16, u16, u32, bool)> {
+pub(crate) fn port_uses(ports: &[u16]) -> Option<(u16, u16, u32, bool)> {
     // Thousands of ports: a flat table of uses per port (a tree of them cost more than the rest
     // of the guess). A few: a sorted copy (a SYN flood has hundreds of thousands of hosts with
     // one port each, and a table apiece would cost seconds).
