@@ -300,7 +300,7 @@ pub fn from_ports(conns: &[Connection], ports: &PortModel) -> Vec<Finding> {
         },
         || {
             let (mut pressure, mut rest) = (Vec::new(), Vec::new());
-            let uses = client_port_uses(conns);
+            let uses = client_port_uses(conns, pools.profiles);
             port_pool_pressure(conns, &uses, pools, &mut pressure);
             client_ports_outside_profile(conns, &uses, pools.profiles, &mut rest);
             port_reused_in_time_wait(conns, ports, &mut rest);

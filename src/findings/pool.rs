@@ -25,56 +25,72 @@ pub(super) struct PortUse {
     pub(super) ports: u32,
     /// Every one of them used by more than one connection.
     pub(super) all_reused: bool,
-    /// The lowest and highest of them at 1024 or above (a range a profile is checked against);
-    /// `None` when all are below.
-    pub(super) unprivileged: Option<(u16, u16)>,
+    /// One of them, at 1024 or above, lies outside the range of the host's profile.
+    pub(super) outside_profile: bool,
 }
 
 /// Each client host's [`PortUse`]: its ports gathered in one pass over the connections (a
-/// host's list is looked up once a run of its connections), then counted per host as the OS
-/// guess counts them ([`crate::ports::profile::port_uses`]: a flat table for thousands of
-/// ports). A map of every (host, port) pair cost a hashed insert per connection.
-pub(super) fn client_port_uses(conns: &[Connection]) -> HashMap<IpAddr, PortUse> {
-    let mut index: HashMap<IpAddr, usize> = HashMap::default();
-    let mut lists: Vec<(IpAddr, Vec<u16>)> = Vec::new();
-    let mut last: Option<(IpAddr, usize)> = None;
+/// host is looked up once a run of its connections) and grouped by host with a counting sort,
+/// then counted as the OS guess counts them ([`crate::ports::profile::port_uses`]: a flat table
+/// for thousands of ports). A map of every (host, port) pair cost a hashed insert per
+/// connection; a list per host, an allocation per host of a SYN flood.
+pub(super) fn client_port_uses(
+    conns: &[Connection],
+    profiles: ProfileOf<'_>,
+) -> HashMap<IpAddr, PortUse> {
+    let mut index: HashMap<IpAddr, u32> = HashMap::default();
+    let mut hosts: Vec<IpAddr> = Vec::new();
+    let mut uses: Vec<(u32, u16)> = Vec::with_capacity(conns.len());
+    let mut last: Option<(IpAddr, u32)> = None;
     for c in conns.iter().filter(|c| !c.roles_inferred) {
         let host = c.client.ip;
         let i = match last {
             Some((h, i)) if h == host => i,
             _ => {
                 let i = *index.entry(host).or_insert_with(|| {
-                    lists.push((host, Vec::new()));
-                    lists.len() - 1
+                    hosts.push(host);
+                    hosts.len() as u32 - 1
                 });
                 last = Some((host, i));
                 i
             }
         };
-        lists[i].1.push(c.client.port);
+        uses.push((i, c.client.port));
     }
-    lists
-        .into_iter()
-        .filter_map(|(host, ports)| {
-            let (lo, hi, distinct, all_reused) = crate::ports::profile::port_uses(&ports)?;
-            let unprivileged = ports.iter().filter(|&&p| p >= 1024);
-            let unprivileged = unprivileged
-                .clone()
-                .min()
-                .zip(unprivileged.max())
-                .map(|(lo, hi)| (*lo, *hi));
-            Some((
-                host,
-                PortUse {
-                    lo,
-                    hi,
-                    ports: distinct,
-                    all_reused,
-                    unprivileged,
-                },
-            ))
-        })
-        .collect()
+    drop(index);
+    // Each host's end in `ports`, then filled backwards: host i's end becomes its start
+    // (`start[i + 1]`), and it ends where host i + 1 starts.
+    let mut start = vec![0u32; hosts.len() + 1];
+    for &(i, _) in &uses {
+        start[i as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut ports = vec![0u16; uses.len()];
+    for (i, port) in uses.into_iter().rev() {
+        start[i as usize + 1] -= 1;
+        ports[start[i as usize + 1] as usize] = port;
+    }
+    let mut by_host = HashMap::with_capacity_and_hasher(hosts.len(), Default::default());
+    by_host.extend(hosts.into_iter().enumerate().filter_map(|(i, host)| {
+        let end = start.get(i + 2).map_or(ports.len(), |&e| e as usize);
+        let own = &ports[start[i + 1] as usize..end];
+        let (lo, hi, distinct, all_reused) = crate::ports::profile::port_uses(own)?;
+        let profile = profiles.of(host);
+        let outside_profile = own.iter().any(|&p| p >= 1024 && !profile.contains(p));
+        Some((
+            host,
+            PortUse {
+                lo,
+                hi,
+                ports: distinct,
+                all_reused,
+                outside_profile,
+            },
+        ))
+    }));
+    by_host
 }
 
 pub(super) fn pool_severity(pct: f64) -> Option<Severity> {
@@ -237,14 +253,8 @@ pub(super) fn client_ports_outside_profile(
     out: &mut Vec<Finding>,
 ) {
     let counted = |c: &&Connection| !c.roles_inferred && c.client.port >= 1024;
-    // The usual case, told from each host's lowest and highest port (a profile's range has no
-    // gaps) without another pass over the connections: every port fits.
-    if uses.iter().all(|(host, u)| {
-        u.unprivileged.is_none_or(|(lo, hi)| {
-            let p = profiles.of(*host);
-            p.contains(lo) && p.contains(hi)
-        })
-    }) {
+    // The usual case, told without another pass over the connections: every port fits.
+    if uses.values().all(|u| !u.outside_profile) {
         return;
     }
     // (host, port, connection) sorted: each host's uses are one run, its ports in order.

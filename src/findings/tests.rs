@@ -559,3 +559,42 @@ fn median_of_odd_and_empty() {
     assert_eq!(median(vec![3, 1, 2]), 2);
     assert_eq!(median(vec![]), 0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Each host's port uses, however its connections interleave with other hosts': the lowest
+    /// and highest port, the distinct ports, whether every one was used again, and whether an
+    /// unprivileged one lies outside the profile, as a plain count of every (host, port) says.
+    #[test]
+    fn port_uses_per_host_match_a_plain_count(
+        uses in proptest::collection::vec(
+            (2u8..6, proptest::sample::select(vec![80u16, 1023, 1024, 32767, 32768, 40000, 40001, 60999, 61000, 65535])),
+            1..40,
+        )
+    ) {
+        let server = ep(9, 80);
+        let mut p = Vec::new();
+        for (i, &(host, port)) in uses.iter().enumerate() {
+            p.extend(client_closed(ep(host, port), server, T0 + i as i64 * 200 * MS));
+        }
+        let (conns, _) = analyse(p, Profile::Linux, T0 + 300 * S);
+        let linux = OsProfile::linux();
+        let profiles = ProfileOf { default: &linux, hosts: &[] };
+        let got = pool::client_port_uses(&conns, profiles);
+        let mut plain: BTreeMap<IpAddr, BTreeMap<u16, u32>> = BTreeMap::new();
+        for c in conns.iter().filter(|c| !c.roles_inferred) {
+            *plain.entry(c.client.ip).or_default().entry(c.client.port).or_default() += 1;
+        }
+        proptest::prop_assert_eq!(got.len(), plain.len());
+        for (host, ports) in &plain {
+            let u = got[host];
+            proptest::prop_assert_eq!(u.lo, *ports.keys().next().unwrap());
+            proptest::prop_assert_eq!(u.hi, *ports.keys().last().unwrap());
+            proptest::prop_assert_eq!(u.ports as usize, ports.len());
+            proptest::prop_assert_eq!(u.all_reused, ports.values().all(|&n| n > 1));
+            let outside = ports.keys().any(|&p| p >= 1024 && !linux.contains(p));
+            proptest::prop_assert_eq!(u.outside_profile, outside);
+        }
+    }
+}
