@@ -373,18 +373,61 @@ fn admit(stats: &mut CaptureStats, sanitizer: &mut Sanitizer, seen: &Seen) -> Op
 /// Packets handed from the reading thread to the tracking thread at a time.
 const BATCH: usize = 2048;
 
-/// The file pipeline on two cores: this thread reads, decodes, fingerprints and accounts
-/// ([`admit`]: statistics and the sanitizer's verdict, which need nothing the tracker learns);
-/// a second thread runs the tracker on batches of [`Admitted`] packets, in capture order. The
-/// tracker is the costlier half, so everything that can be done before it is done here. The
-/// same steps see the same packets in the same order, so the result is the one-thread result.
+/// Which thread of the file pipeline accounts each packet ([`admit`]: statistics and the
+/// sanitizer's verdict, which need nothing the tracker learns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Accounting {
+    /// The reading thread, where the packet's bytes still are.
+    Reader,
+    /// The tracking thread.
+    Tracker,
+}
+
+impl Accounting {
+    /// The reading thread's work grows with each frame's bytes (copying the file, decoding,
+    /// fingerprinting), the tracking thread's with the number of frames: the accounting goes to
+    /// the one with less to do, told by the first batch's mean captured length. Short frames
+    /// (thousands of short exchanges) leave the tracker the slower thread; payload-heavy ones the
+    /// reader (BENCHMARKS.md: both shapes).
+    fn for_frames(bytes: usize, frames: usize) -> Accounting {
+        if bytes <= SHORT_FRAME * frames {
+            Accounting::Reader
+        } else {
+            Accounting::Tracker
+        }
+    }
+}
+
+/// The mean captured frame length up to which the reading thread accounts packets.
+const SHORT_FRAME: usize = 160;
+
+/// A batch of packets for the tracking thread: accounted or not, as [`Accounting`] says.
+enum Batch {
+    Seen(Vec<Seen>),
+    Admitted(Vec<Admitted>),
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        match self {
+            Batch::Seen(v) => v.len(),
+            Batch::Admitted(v) => v.len(),
+        }
+    }
+}
+
+/// The file pipeline on two cores: this thread reads, decodes and fingerprints (everything
+/// that needs the packet's bytes); a second thread runs the tracker on batches of packets, in
+/// capture order. The accounting goes to whichever of the two has less to do
+/// ([`Accounting::for_frames`] on the first batch, unless `accounting` says); the same steps see
+/// the same packets in the same order either way, so the result is the one-thread result.
 fn run_two_threads(
     source: &mut impl PacketSource,
     profile: Profiles,
     max_connections: usize,
     opts: &mut Options<'_>,
+    mut accounting: Option<Accounting>,
 ) -> (Pipeline, Defrag, bool) {
-    type Batch = Vec<Admitted>;
     let (full_tx, full_rx) = crossbeam_channel::bounded::<Batch>(8);
     let (empty_tx, empty_rx) = crossbeam_channel::bounded::<Batch>(8);
     let mut cancelled = false;
@@ -396,26 +439,56 @@ fn run_two_threads(
             let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
             for mut batch in full_rx {
                 // By reference: moving each packet out of the batch was a copy per packet.
-                for a in &batch {
-                    pipeline.track(a);
+                match &mut batch {
+                    Batch::Seen(v) => {
+                        v.iter().for_each(|seen| pipeline.push_seen(seen));
+                        v.clear();
+                    }
+                    Batch::Admitted(v) => {
+                        v.iter().for_each(|a| pipeline.track(a));
+                        v.clear();
+                    }
                 }
-                batch.clear();
                 let _ = empty_tx.try_send(batch); // recycled; dropped if the reader has enough
             }
             pipeline
         },
         || {
-            let mut batch: Batch = Vec::with_capacity(BATCH);
-            let mut keep = |batch: &mut Batch, seen: Seen| {
-                let verdict = admit(&mut stats, &mut sanitizer, &seen);
-                batch.push(Admitted::of(&seen, verdict));
+            let new_batch = |accounting: Option<Accounting>| match accounting {
+                Some(Accounting::Reader) => Batch::Admitted(Vec::with_capacity(BATCH)),
+                _ => Batch::Seen(Vec::with_capacity(BATCH)),
+            };
+            let mut batch = new_batch(accounting);
+            let mut first_bytes = 0usize;
+            let mut keep = |batch: &mut Batch, seen: Seen| match batch {
+                Batch::Seen(v) => v.push(seen),
+                Batch::Admitted(v) => {
+                    let verdict = admit(&mut stats, &mut sanitizer, &seen);
+                    v.push(Admitted::of(&seen, verdict));
+                }
             };
             while let Some(pkt) = source.next_packet() {
+                if accounting.is_none() {
+                    first_bytes += pkt.data.len();
+                }
                 Seen::of_then(&pkt, &mut defrag, |seen| keep(&mut batch, seen));
                 if batch.len() >= BATCH {
+                    if accounting.is_none() {
+                        // The first batch, held as it was read, decides; accounted now if it
+                        // is the reader's to account.
+                        let chosen = Accounting::for_frames(first_bytes, batch.len());
+                        accounting = Some(chosen);
+                        if let (Accounting::Reader, Batch::Seen(seen)) = (chosen, &mut batch) {
+                            let mut admitted = new_batch(accounting);
+                            for s in seen.drain(..) {
+                                keep(&mut admitted, s);
+                            }
+                            batch = admitted;
+                        }
+                    }
                     let next = empty_rx
                         .try_recv()
-                        .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                        .unwrap_or_else(|_| new_batch(accounting));
                     if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
                         break; // the tracking thread is gone (it panicked): join reports it
                     }
@@ -434,8 +507,10 @@ fn run_two_threads(
             drop(full_tx);
         },
     );
-    pipeline.stats = stats;
-    pipeline.sanitizer = sanitizer;
+    if accounting == Some(Accounting::Reader) {
+        pipeline.stats = stats;
+        pipeline.sanitizer = sanitizer;
+    }
     (pipeline, defrag, cancelled)
 }
 
@@ -486,7 +561,7 @@ fn run(
     opts: &mut Options<'_>,
 ) -> (Pipeline, Defrag, bool) {
     if cores::two() {
-        run_two_threads(source, profile, max_connections, opts)
+        run_two_threads(source, profile, max_connections, opts, None)
     } else {
         run_one_thread(source, profile, max_connections, opts)
     }
@@ -730,5 +805,75 @@ fn finish(read: Read, pipeline: Pipeline, defrag: Defrag, cancelled: bool) -> An
         ports,
         findings,
         evicted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The model a capture gives when the reading thread accounts its packets, when the
+    /// tracking thread does, and when one thread does everything: the same, to the byte.
+    #[test]
+    fn the_accounting_gives_the_same_model_on_either_thread() {
+        if !cores::two() {
+            return;
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<PathBuf> = ["samples/port-exhaustion.pcap", "samples/proxy.pcap"]
+            .iter()
+            .map(|f| root.join(f))
+            .collect();
+        // Duplicates, a timestamp out of order and fragments given up, for the sanitizer's
+        // and the first fragments' part.
+        for f in [
+            "../shared/zeek-dev/pcaps/ssh-dups.pcap",
+            "../shared/captures/gopacket_be_test202.pcapng",
+            "../shared/captures/ndpi_ip_fragmented_garbage.pcap",
+        ] {
+            if root.join(f).exists() {
+                files.push(root.join(f));
+            }
+        }
+        let model = |f: &Path, how: Option<Option<Accounting>>| {
+            let mut source = FileSource::open(f).unwrap();
+            let mut opts = Options::default();
+            let (pipeline, _, _) = match how {
+                Some(accounting) => run_two_threads(
+                    &mut source,
+                    Profile::Auto.into(),
+                    DEFAULT_MAX_CONNECTIONS,
+                    &mut opts,
+                    accounting,
+                ),
+                None => run_one_thread(
+                    &mut source,
+                    Profile::Auto.into(),
+                    DEFAULT_MAX_CONNECTIONS,
+                    &mut opts,
+                ),
+            };
+            serde_json::to_string(&pipeline.finish()).unwrap()
+        };
+        for f in &files {
+            let one = model(f, None);
+            for how in [Accounting::Reader, Accounting::Tracker] {
+                assert!(
+                    model(f, Some(Some(how))) == one,
+                    "{how:?} on {}",
+                    f.display()
+                );
+            }
+            assert!(model(f, Some(None)) == one, "chosen on {}", f.display());
+        }
+    }
+
+    #[test]
+    fn short_frames_are_accounted_by_the_reader_and_long_ones_by_the_tracker() {
+        assert_eq!(Accounting::for_frames(2048 * 90, 2048), Accounting::Reader);
+        assert_eq!(
+            Accounting::for_frames(2048 * 240, 2048),
+            Accounting::Tracker
+        );
     }
 }
