@@ -38,26 +38,13 @@ pub(super) fn client_port_uses(
     conns: &[Connection],
     profiles: ProfileOf<'_>,
 ) -> HashMap<IpAddr, PortUse> {
-    let mut index: HashMap<IpAddr, u32> = HashMap::default();
-    let mut hosts: Vec<IpAddr> = Vec::new();
-    let mut uses: Vec<(u32, u16)> = Vec::with_capacity(conns.len());
-    let mut last: Option<(IpAddr, u32)> = None;
-    for c in conns.iter().filter(|c| !c.roles_inferred) {
-        let host = c.client.ip;
-        let i = match last {
-            Some((h, i)) if h == host => i,
-            _ => {
-                let i = *index.entry(host).or_insert_with(|| {
-                    hosts.push(host);
-                    hosts.len() as u32 - 1
-                });
-                last = Some((host, i));
-                i
-            }
-        };
-        uses.push((i, c.client.port));
-    }
-    drop(index);
+    let mut ids = crate::ports::ids::Ids::new();
+    let uses: Vec<(u32, u16)> = conns
+        .iter()
+        .filter(|c| !c.roles_inferred)
+        .map(|c| (ids.of(c.client.ip), c.client.port))
+        .collect();
+    let hosts = ids.into_keys();
     // Each host's end in `ports`, then filled backwards: host i's end becomes its start
     // (`start[i + 1]`), and it ends where host i + 1 starts.
     let mut start = vec![0u32; hosts.len() + 1];

@@ -17,6 +17,7 @@
 
 pub mod choice;
 pub mod end_state;
+pub(crate) mod ids;
 pub mod occupancy;
 pub mod per_host;
 pub mod pool;
@@ -25,7 +26,7 @@ pub mod profile;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -656,30 +657,20 @@ struct RowPlan {
 
 impl RowPlan {
     fn new(spans: &[PortSpan]) -> RowPlan {
-        // Each span's row, and each row's key and first use.
-        let mut ids: HashMap<RowKey, u32> = HashMap::new();
-        let mut keys: Vec<(i64, RowKey)> = Vec::new();
+        // Each span's row (a connection's spans come together and share one), and each row's
+        // key and first use.
+        let mut ids = ids::Ids::<RowKey>::new();
+        let mut firsts: Vec<i64> = Vec::new();
         let mut dest: Vec<u32> = Vec::with_capacity(spans.len());
-        // A connection's spans come together and share a row: the last lookup is remembered.
-        let mut last: Option<(RowKey, u32)> = None;
         for s in spans {
-            let k = (s.host, s.port, s.server_side);
-            let id = match last {
-                Some((lk, id)) if lk == k => id,
-                _ => {
-                    let id = *ids.entry(k).or_insert_with(|| {
-                        keys.push((s.start_ns, k));
-                        keys.len() as u32 - 1
-                    });
-                    last = Some((k, id));
-                    id
-                }
-            };
-            let first = &mut keys[id as usize].0;
-            *first = (*first).min(s.start_ns);
+            let id = ids.of((s.host, s.port, s.server_side));
+            match firsts.get_mut(id as usize) {
+                Some(first) => *first = (*first).min(s.start_ns),
+                None => firsts.push(s.start_ns),
+            }
             dest.push(id);
         }
-        drop(ids);
+        let keys: Vec<(i64, RowKey)> = firsts.into_iter().zip(ids.into_keys()).collect();
         // Rows in order of first use; a counting sort then gives every span its place in its
         // row's bucket (the rows are small, so each is sorted on its own later — far cheaper
         // than one sort of all spans by a wide key).

@@ -568,28 +568,12 @@ fn group_ids<K: Copy + Eq + std::hash::Hash>(
     spans: &[PortSpan],
     mut key: impl FnMut(&PortSpan) -> Option<K>,
 ) -> (Vec<K>, Vec<u32>) {
-    let mut ids: foldhash::HashMap<K, u32> = foldhash::HashMap::default();
-    let mut keys: Vec<K> = Vec::new();
-    // Neighbouring spans mostly share a group (one connection's phases, one busy host): the
-    // last lookup is remembered.
-    let mut last: Option<(K, u32)> = None;
+    let mut ids = super::ids::Ids::new();
     let group: Vec<u32> = spans
         .iter()
-        .map(|s| match key(s) {
-            None => NO_GROUP,
-            Some(k) => match last {
-                Some((lk, id)) if lk == k => id,
-                _ => {
-                    let id = *ids.entry(k).or_insert_with(|| {
-                        keys.push(k);
-                        keys.len() as u32 - 1
-                    });
-                    last = Some((k, id));
-                    id
-                }
-            },
-        })
+        .map(|s| key(s).map_or(NO_GROUP, |k| ids.of(k)))
         .collect();
+    let keys = ids.into_keys();
     (keys, group)
 }
 

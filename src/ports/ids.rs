@@ -1,0 +1,60 @@
+//! Dense ids for keys met in runs: the rows of the timeline, the pools' groups and the
+//! findings' client hosts all number what they group this way, then bucket by id with a
+//! counting sort rather than keep a list per key.
+
+use std::hash::Hash;
+
+use foldhash::HashMap;
+
+/// Each key's id, in order of first sight (0, 1, 2, …). Neighbours mostly share a key (one
+/// connection's phases, one busy host's connections), so the last key's id is remembered and a
+/// run costs one lookup.
+pub(crate) struct Ids<K> {
+    ids: HashMap<K, u32>,
+    keys: Vec<K>,
+    last: Option<(K, u32)>,
+}
+
+impl<K: Copy + Eq + Hash> Ids<K> {
+    pub(crate) fn new() -> Self {
+        Ids {
+            ids: HashMap::default(),
+            keys: Vec::new(),
+            last: None,
+        }
+    }
+
+    /// `k`'s id: the next one if `k` is new.
+    pub(crate) fn of(&mut self, k: K) -> u32 {
+        match self.last {
+            Some((lk, id)) if lk == k => id,
+            _ => {
+                let keys = &mut self.keys;
+                let id = *self.ids.entry(k).or_insert_with(|| {
+                    keys.push(k);
+                    keys.len() as u32 - 1
+                });
+                self.last = Some((k, id));
+                id
+            }
+        }
+    }
+
+    /// The keys by id.
+    pub(crate) fn into_keys(self) -> Vec<K> {
+        self.keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_first_sight_and_a_key_keeps_its_id_after_others() {
+        let mut ids = Ids::new();
+        let seen: Vec<u32> = ["b", "b", "a", "b", "c", "a"].map(|k| ids.of(k)).to_vec();
+        assert_eq!(seen, [0, 0, 1, 0, 2, 1]);
+        assert_eq!(ids.into_keys(), ["b", "a", "c"]);
+    }
+}
