@@ -434,9 +434,12 @@ fn run_two_threads(
     let mut defrag = Defrag::default();
     let mut stats = CaptureStats::default();
     let mut sanitizer = Sanitizer::default();
+    let ahead = std::sync::Arc::new(crate::prefault::Ahead::default());
+    let tracker_ahead = std::sync::Arc::clone(&ahead);
     let (mut pipeline, ()) = cores::beside(
         move || {
             let mut pipeline = Pipeline::with_max_connections(profile, max_connections);
+            pipeline.tracker.share_ahead(tracker_ahead);
             for mut batch in full_rx {
                 // By reference: moving each packet out of the batch was a copy per packet.
                 match &mut batch {
@@ -460,6 +463,7 @@ fn run_two_threads(
             };
             let mut batch = new_batch(accounting);
             let mut first_bytes = 0usize;
+            let mut faulted_in = 0usize;
             let mut keep = |batch: &mut Batch, seen: Seen| match batch {
                 Batch::Seen(v) => v.push(seen),
                 Batch::Admitted(v) => {
@@ -489,7 +493,18 @@ fn run_two_threads(
                     let next = empty_rx
                         .try_recv()
                         .unwrap_or_else(|_| new_batch(accounting));
-                    if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                    let full = std::mem::replace(&mut batch, next);
+                    let sent = match full_tx.try_send(full) {
+                        Ok(()) => Ok(()),
+                        // The tracker is behind: the wait is spent faulting in the memory its
+                        // records grow into next, which it would otherwise fault in itself.
+                        Err(crossbeam_channel::TrySendError::Full(full)) => {
+                            ahead.fault_in(&mut faulted_in);
+                            full_tx.send(full).map_err(|_| ())
+                        }
+                        Err(crossbeam_channel::TrySendError::Disconnected(_)) => Err(()),
+                    };
+                    if sent.is_err() {
                         break; // the tracking thread is gone (it panicked): join reports it
                     }
                 }

@@ -12,6 +12,7 @@ pub mod findings;
 pub mod i18n;
 pub mod json;
 pub mod ports;
+pub mod prefault;
 pub mod report;
 pub mod sanitize;
 pub mod source;

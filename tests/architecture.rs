@@ -243,6 +243,7 @@ fn no_comment_names_an_issue() {
 /// import only modules of a lower rank. `i18n` and `decode` depend on nothing.
 const RANKS: &[(&str, u8)] = &[
     ("cores", 0),
+    ("prefault", 0),
     ("json", 1),
     ("i18n", 0),
     ("decode", 0),

@@ -534,6 +534,8 @@ pub struct Tracker {
     /// Keys ever added to `table`: the distinct 4-tuples (a key summarised away and seen again
     /// counts twice; only after eviction).
     keys_added: usize,
+    /// Where the records will grow next, for another thread to fault in ([`Self::share_ahead`]).
+    ahead: Option<std::sync::Arc<crate::prefault::Ahead>>,
 }
 
 impl Default for Tracker {
@@ -562,7 +564,15 @@ impl Tracker {
                 ..Evictions::default()
             },
             keys_added: 0,
+            ahead: None,
         }
+    }
+
+    /// Keep `ahead` told where the connection records will grow next, so that a thread with
+    /// time to spare can fault that memory in ([`crate::prefault`]).
+    pub fn share_ahead(&mut self, ahead: std::sync::Arc<crate::prefault::Ahead>) {
+        ahead.publish(&self.conns);
+        self.ahead = Some(ahead);
     }
 
     /// Distinct TCP 4-tuples seen (direction-free).
@@ -690,6 +700,12 @@ impl Tracker {
         }
         self.conns.push(c);
         self.seqs.push(seq);
+        if let Some(ahead) = &self.ahead {
+            // Every few dozen records: the stretch published is two megabytes.
+            if self.conns.len().is_multiple_of(64) {
+                ahead.publish(&self.conns);
+            }
+        }
         if self.table.insert(key, id).is_none() {
             self.keys_added += 1;
         }
