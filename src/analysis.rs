@@ -124,19 +124,26 @@ impl Pipeline {
 
     fn push_seen(&mut self, seen: &Seen) {
         let verdict = admit(&mut self.stats, &mut self.sanitizer, seen);
-        self.track(&Admitted::of(seen, verdict));
+        self.track(seen.meta.index, verdict, &seen.decoded, seen.layers.path);
     }
 
-    /// What [`Self::push`] does after [`admit`]: model the packet, or count it as a duplicate.
-    fn track(&mut self, a: &Admitted) {
-        match a.ts_ns {
+    /// What [`Self::push`] does after [`admit`]: model the packet at `ts_ns`, or count it as a
+    /// duplicate (`None`).
+    fn track(
+        &mut self,
+        index: u64,
+        ts_ns: Option<i64>,
+        decoded: &decode::Decoded,
+        path: decode::EncapPath,
+    ) {
+        match ts_ns {
             Some(ts_ns) => {
-                self.tracker.push(a.index, ts_ns, &a.decoded);
-                if let (decode::Decoded::Tcp(seg), false) = (&a.decoded, a.path.is_empty()) {
-                    self.tracker.note_encapsulation(seg, a.path);
+                self.tracker.push(index, ts_ns, decoded);
+                if let (decode::Decoded::Tcp(seg), false) = (decoded, path.is_empty()) {
+                    self.tracker.note_encapsulation(seg, path);
                 }
             }
-            None => self.tracker.count_duplicate(&a.decoded),
+            None => self.tracker.count_duplicate(decoded),
         }
     }
 
@@ -448,7 +455,9 @@ fn run_two_threads(
                         v.clear();
                     }
                     Batch::Admitted(v) => {
-                        v.iter().for_each(|a| pipeline.track(a));
+                        for a in v.iter() {
+                            pipeline.track(a.index, a.ts_ns, &a.decoded, a.path);
+                        }
                         v.clear();
                     }
                 }
@@ -494,17 +503,7 @@ fn run_two_threads(
                         .try_recv()
                         .unwrap_or_else(|_| new_batch(accounting));
                     let full = std::mem::replace(&mut batch, next);
-                    let sent = match full_tx.try_send(full) {
-                        Ok(()) => Ok(()),
-                        // The tracker is behind: the wait is spent faulting in the memory its
-                        // records grow into next, which it would otherwise fault in itself.
-                        Err(crossbeam_channel::TrySendError::Full(full)) => {
-                            ahead.fault_in(&mut faulted_in);
-                            full_tx.send(full).map_err(|_| ())
-                        }
-                        Err(crossbeam_channel::TrySendError::Disconnected(_)) => Err(()),
-                    };
-                    if sent.is_err() {
+                    if !hand_over(&full_tx, full, &ahead, &mut faulted_in) {
                         break; // the tracking thread is gone (it panicked): join reports it
                     }
                 }
@@ -527,6 +526,25 @@ fn run_two_threads(
         pipeline.sanitizer = sanitizer;
     }
     (pipeline, defrag, cancelled)
+}
+
+/// Send `batch` to the tracking thread; false if it is gone. When the tracker is behind, the
+/// wait is spent faulting in the memory its records grow into next, which it would otherwise
+/// fault in itself ([`crate::prefault`]).
+fn hand_over(
+    tx: &crossbeam_channel::Sender<Batch>,
+    batch: Batch,
+    ahead: &crate::prefault::Ahead,
+    faulted_in: &mut usize,
+) -> bool {
+    match tx.try_send(batch) {
+        Ok(()) => true,
+        Err(crossbeam_channel::TrySendError::Full(batch)) => {
+            ahead.fault_in(faulted_in);
+            tx.send(batch).is_ok()
+        }
+        Err(crossbeam_channel::TrySendError::Disconnected(_)) => false,
+    }
 }
 
 /// The file pipeline where there is one core to run it (a browser; [`cores::on_one_core`]):
