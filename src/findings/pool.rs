@@ -45,24 +45,17 @@ pub(super) fn client_port_uses(
         .map(|c| (ids.of(c.client.ip), c.client.port))
         .collect();
     let hosts = ids.into_keys();
-    // Each host's end in `ports`, then filled backwards: host i's end becomes its start
-    // (`start[i + 1]`), and it ends where host i + 1 starts.
-    let mut start = vec![0u32; hosts.len() + 1];
-    for &(i, _) in &uses {
-        start[i as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
+    let start = crate::ports::ids::bucket_starts(hosts.len(), uses.iter().map(|u| u.0), 1);
+    let mut next = start.clone();
     let mut ports = vec![0u16; uses.len()];
-    for (i, port) in uses.into_iter().rev() {
-        start[i as usize + 1] -= 1;
-        ports[start[i as usize + 1] as usize] = port;
+    for (i, port) in uses {
+        ports[next[i as usize]] = port;
+        next[i as usize] += 1;
     }
+    drop(next);
     let mut by_host = HashMap::with_capacity_and_hasher(hosts.len(), Default::default());
     by_host.extend(hosts.into_iter().enumerate().filter_map(|(i, host)| {
-        let end = start.get(i + 2).map_or(ports.len(), |&e| e as usize);
-        let own = &ports[start[i + 1] as usize..end];
+        let own = &ports[start[i]..start[i + 1]];
         let (lo, hi, distinct, all_reused) = crate::ports::profile::port_uses(own)?;
         let profile = profiles.of(host);
         let outside_profile = own.iter().any(|&p| p >= 1024 && !profile.contains(p));

@@ -1,6 +1,6 @@
 //! Dense ids for keys met in runs: the rows of the timeline, the pools' groups and the
 //! findings' client hosts all number what they group this way, then bucket by id with a
-//! counting sort rather than keep a list per key.
+//! counting sort ([`bucket_starts`]) rather than keep a list per key.
 
 use std::hash::Hash;
 
@@ -46,6 +46,20 @@ impl<K: Copy + Eq + Hash> Ids<K> {
     }
 }
 
+/// Where each id's bucket starts in one flat array holding `per` slots for every item with that
+/// id: id `i`'s bucket is `starts[i]..starts[i + 1]`. Ids of `n` or more (a "no group" mark)
+/// get no slots.
+pub(crate) fn bucket_starts(n: usize, ids: impl Iterator<Item = u32>, per: usize) -> Vec<usize> {
+    let mut starts = vec![0usize; n + 1];
+    for id in ids.filter(|&id| (id as usize) < n) {
+        starts[id as usize + 1] += per;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    starts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +70,11 @@ mod tests {
         let seen: Vec<u32> = ["b", "b", "a", "b", "c", "a"].map(|k| ids.of(k)).to_vec();
         assert_eq!(seen, [0, 0, 1, 0, 2, 1]);
         assert_eq!(ids.into_keys(), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn buckets_follow_each_other_in_id_order_and_a_mark_past_the_ids_gets_none() {
+        let starts = bucket_starts(3, [2, 0, 2, u32::MAX, 2].into_iter(), 2);
+        assert_eq!(starts, [0, 2, 2, 8]);
     }
 }

@@ -680,17 +680,11 @@ impl RowPlan {
         for (i, &r) in order.iter().enumerate() {
             rank[r as usize] = i as u32;
         }
-        let mut start = vec![0u32; keys.len() + 1];
-        for &r in &dest {
-            start[rank[r as usize] as usize + 1] += 1;
-        }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
+        let start = ids::bucket_starts(keys.len(), dest.iter().map(|&r| rank[r as usize]), 1);
         let mut next = start.clone();
         for r in dest.iter_mut() {
             let b = &mut next[rank[*r as usize] as usize];
-            *r = *b;
+            *r = *b as u32;
             *b += 1;
         }
         drop((next, rank));
@@ -707,8 +701,8 @@ impl RowPlan {
                     server_side,
                     first_use_ns,
                     lanes: 0,
-                    span_start: start[i],
-                    span_end: start[i + 1],
+                    span_start: start[i] as u32,
+                    span_end: start[i + 1] as u32,
                     uses: 0,
                 }
             })

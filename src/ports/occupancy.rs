@@ -588,13 +588,7 @@ fn scatter<K: Copy + Ord, D: Delta>(
     group: &[u32],
 ) -> Grouped<K, D> {
     // Bucket starts, then scatter both ends of every span into its group's bucket.
-    let mut start = vec![0usize; keys.len() + 1];
-    for &g in group.iter().filter(|&&g| g != NO_GROUP) {
-        start[g as usize + 1] += 2;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
+    let start = super::ids::bucket_starts(keys.len(), group.iter().copied(), 2);
     let mut next = start.clone();
     let mut deltas = vec![D::new(base, Phase::Available, false, base); start[keys.len()]];
     for (s, &g) in spans.iter().zip(group) {
