@@ -233,8 +233,9 @@ impl Steps {
             for s in spans.iter().filter(|s| {
                 !s.server_side && s.host == host && destination.is_none_or(|d| s.remote == d)
             }) {
-                deltas.push(WideDelta::new(s.start_ns, s.phase, true, 0));
-                deltas.push(WideDelta::new(s.end_ns.max(s.start_ns), s.phase, false, 0));
+                deltas.push(WideDelta::new(s.start_ns, Phase::Available, s.phase, 0));
+                let end = s.end_ns.max(s.start_ns);
+                deltas.push(WideDelta::new(end, s.phase, Phase::Available, 0));
             }
             deltas.sort_unstable_by_key(|d| d.key());
             steps_of(&deltas, 0)
@@ -290,46 +291,57 @@ impl Serialize for PoolSeries {
     }
 }
 
-/// One end of a span in a pool: +1 at its start, −1 at its end; times relative to `base`.
+/// A change of a pool at one instant: one port leaves phase `from` and enters phase `to`
+/// (`Available` on either side: none). A span's start is a delta into its phase and its end one
+/// out of it; where one phase of a connection ends as its next begins, the two are one delta
+/// (a third fewer to sort). Times relative to `base`.
 trait Delta: Copy {
     type Key: Ord;
-    fn new(ts_ns: i64, phase: Phase, up: bool, base: i64) -> Self;
+    fn new(ts_ns: i64, from: Phase, to: Phase, base: i64) -> Self;
     fn ts_ns(self, base: i64) -> i64;
-    fn phase(self) -> Phase;
-    fn up(self) -> bool;
+    fn from(self) -> Phase;
+    fn to(self) -> Phase;
     /// Orders by time (what else it orders by does not matter).
     fn key(self) -> Self::Key;
 }
 
-/// A delta in 8 bytes: ns since `base` << 3 | phase << 1 | up. Usable while every time is less
-/// than 2^61 ns (73 years) after `base`; [`pools`] checks.
+/// A delta in 8 bytes: ns since `base` << 4 | from << 2 | to. Usable while every time is less
+/// than 2^60 ns (36 years) after `base`; [`collect`] checks.
 impl Delta for u64 {
     type Key = u64;
-    fn new(ts_ns: i64, phase: Phase, up: bool, base: i64) -> Self {
-        let p = match phase {
-            Phase::Assigned => 0,
-            Phase::Active => 1,
-            Phase::TimeWait => 2,
-            Phase::Available => 3,
-        };
-        (((ts_ns - base) as u64) << 3) | (p << 1) | up as u64
+    fn new(ts_ns: i64, from: Phase, to: Phase, base: i64) -> Self {
+        (((ts_ns - base) as u64) << 4) | (phase_bits(from) << 2) | phase_bits(to)
     }
     fn ts_ns(self, base: i64) -> i64 {
-        base + (self >> 3) as i64
+        base + (self >> 4) as i64
     }
-    fn phase(self) -> Phase {
-        match (self >> 1) & 3 {
-            0 => Phase::Assigned,
-            1 => Phase::Active,
-            2 => Phase::TimeWait,
-            _ => Phase::Available,
-        }
+    fn from(self) -> Phase {
+        bits_phase(self >> 2)
     }
-    fn up(self) -> bool {
-        self & 1 == 1
+    fn to(self) -> Phase {
+        bits_phase(self)
     }
     fn key(self) -> u64 {
         self
+    }
+}
+
+/// `Available` (no phase) is 0, so a delta of nothing at `base` is all zeros.
+fn phase_bits(p: Phase) -> u64 {
+    match p {
+        Phase::Available => 0,
+        Phase::Assigned => 1,
+        Phase::Active => 2,
+        Phase::TimeWait => 3,
+    }
+}
+
+fn bits_phase(b: u64) -> Phase {
+    match b & 3 {
+        0 => Phase::Available,
+        1 => Phase::Assigned,
+        2 => Phase::Active,
+        _ => Phase::TimeWait,
     }
 }
 
@@ -337,23 +349,23 @@ impl Delta for u64 {
 #[derive(Clone, Copy, Debug)]
 struct WideDelta {
     ts_ns: i64,
-    phase: Phase,
-    up: bool,
+    from: Phase,
+    to: Phase,
 }
 
 impl Delta for WideDelta {
     type Key = i64;
-    fn new(ts_ns: i64, phase: Phase, up: bool, _base: i64) -> Self {
-        WideDelta { ts_ns, phase, up }
+    fn new(ts_ns: i64, from: Phase, to: Phase, _base: i64) -> Self {
+        WideDelta { ts_ns, from, to }
     }
     fn ts_ns(self, _base: i64) -> i64 {
         self.ts_ns
     }
-    fn phase(self) -> Phase {
-        self.phase
+    fn from(self) -> Phase {
+        self.from
     }
-    fn up(self) -> bool {
-        self.up
+    fn to(self) -> Phase {
+        self.to
     }
     fn key(self) -> i64 {
         self.ts_ns
@@ -407,7 +419,7 @@ pub(crate) fn collect(spans: &[PortSpan]) -> PoolInput {
     } = first_pass(spans);
     let (base, last) = range.unwrap_or((0, 0));
     // Half the memory for the deltas whenever the times fit the packed form (any real capture).
-    if (last as i128 - base as i128) < 1 << 61 {
+    if (last as i128 - base as i128) < 1 << 60 {
         PoolInput(Deltas::Packed(collect_with(
             spans, base, host_keys, host_of, only,
         )))
@@ -587,27 +599,52 @@ fn scatter<K: Copy + Ord, D: Delta>(
     keys: Vec<K>,
     group: &[u32],
 ) -> Grouped<K, D> {
-    // Bucket starts, then scatter both ends of every span into its group's bucket.
+    // Two slots for each span; a span that takes over from the one before it shares that one's
+    // end delta and fills one. A bucket's unused slots are left out of its group's range (and,
+    // zero, never touched: the allocator's zeroed pages stay unmapped).
     let start = super::ids::bucket_starts(keys.len(), group.iter().copied(), 2);
     let mut next = start.clone();
-    let mut deltas = vec![D::new(base, Phase::Available, false, base); start[keys.len()]];
-    for (s, &g) in spans.iter().zip(group) {
+    let none = Phase::Available;
+    let mut deltas = vec![D::new(base, none, none, base); start[keys.len()]];
+    for (i, (s, &g)) in spans.iter().zip(group).enumerate() {
         if g == NO_GROUP {
             continue;
         }
         let at = &mut next[g as usize];
-        deltas[*at] = D::new(s.start_ns, s.phase, true, base);
+        if continues(spans, group, i) {
+            // The last delta of this group is the previous span's end: out of its phase, and
+            // now also into this one.
+            deltas[*at - 1] = D::new(s.start_ns, spans[i - 1].phase, s.phase, base);
+        } else {
+            deltas[*at] = D::new(s.start_ns, none, s.phase, base);
+            *at += 1;
+        }
         // An end before its start (never derived; kept safe) counts at the start.
-        deltas[*at + 1] = D::new(s.end_ns.max(s.start_ns), s.phase, false, base);
-        *at += 2;
+        deltas[*at] = D::new(s.end_ns.max(s.start_ns), s.phase, none, base);
+        *at += 1;
     }
     let mut groups: Vec<(K, std::ops::Range<usize>)> = keys
         .into_iter()
         .enumerate()
-        .map(|(g, k)| (k, start[g]..start[g + 1]))
+        .map(|(g, k)| (k, start[g]..next[g]))
         .collect();
     groups.sort_unstable_by_key(|(k, _)| *k);
     Grouped { groups, deltas }
+}
+
+/// Span `i` is the next phase of span `i - 1`'s port and connection, in the same group, from
+/// the instant that one ended: the port goes from one phase to the next in one delta.
+fn continues(spans: &[PortSpan], group: &[u32], i: usize) -> bool {
+    let Some(p) = i.checked_sub(1).map(|p| &spans[p]) else {
+        return false;
+    };
+    let s = &spans[i];
+    group[i] != NO_GROUP
+        && group[i - 1] == group[i]
+        && p.conn == s.conn
+        && p.udp == s.udp
+        && (p.host, p.port, p.server_side) == (s.host, s.port, s.server_side)
+        && p.end_ns.max(p.start_ns) == s.start_ns
 }
 
 /// The series of one pool from its deltas (sorted by time): its peaks. The steps themselves
@@ -660,12 +697,13 @@ fn each_step<D: Delta>(deltas: &[D], base: i64, mut step: impl FnMut(PoolStep)) 
     while i < deltas.len() {
         let ts = deltas[i].ts_ns(base);
         while i < deltas.len() && deltas[i].ts_ns(base) == ts {
-            let d = if deltas[i].up() { 1 } else { -1 };
-            match deltas[i].phase() {
-                Phase::Assigned => assigned += d,
-                Phase::Active => active += d,
-                Phase::TimeWait => tw += d,
-                Phase::Available => {}
+            for (phase, d) in [(deltas[i].from(), -1), (deltas[i].to(), 1)] {
+                match phase {
+                    Phase::Assigned => assigned += d,
+                    Phase::Active => active += d,
+                    Phase::TimeWait => tw += d,
+                    Phase::Available => {}
+                }
             }
             i += 1;
         }
@@ -711,7 +749,8 @@ mod tests {
     const S: i64 = 1_000_000_000;
 
     /// Spans of two client hosts towards two destinations (ports, phases and times from the
-    /// generator), a few on the server side.
+    /// generator), a few on the server side; many the next phase of the span before them (the
+    /// same port and connection, from the instant it ended), as a connection's phases are.
     fn arb_spans() -> impl Strategy<Value = Vec<PortSpan>> {
         let one = (
             any::<bool>(),
@@ -720,19 +759,32 @@ mod tests {
             0..20i64,
             0..5i64,
             prop::sample::select(vec![false, false, false, true]),
+            any::<bool>(),
         );
         prop::collection::vec(one, 1..80).prop_map(|v| {
-            v.into_iter()
-                .enumerate()
-                .map(|(i, (second, remote, phase, at, len, server_side))| {
-                    let mut s = span(i as u32, remote, phase, T0 + at * S, T0 + (at + len) * S);
-                    if second {
-                        s.host = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 3));
+            let mut spans: Vec<PortSpan> = Vec::new();
+            for (i, (second, remote, phase, at, len, server_side, next_phase)) in
+                v.into_iter().enumerate()
+            {
+                let s = match spans.last() {
+                    Some(&prev) if next_phase => PortSpan {
+                        phase,
+                        start_ns: prev.end_ns,
+                        end_ns: prev.end_ns + len * S,
+                        ..prev
+                    },
+                    _ => {
+                        let mut s = span(i as u32, remote, phase, T0 + at * S, T0 + (at + len) * S);
+                        if second {
+                            s.host = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 3));
+                        }
+                        s.server_side = server_side;
+                        s
                     }
-                    s.server_side = server_side;
-                    s
-                })
-                .collect()
+                };
+                spans.push(s);
+            }
+            spans
         })
     }
 
@@ -847,11 +899,11 @@ mod tests {
         assert_eq!(steps, vec![(T0, 1), (T0 + 2 * S, 0)]);
     }
 
-    /// The packed form holds times up to 2^61 ns after the first; a capture whose last time is
+    /// The packed form holds times up to 2^60 ns after the first; a capture whose last time is
     /// exactly that far takes the wide form, and its last step is where it is.
     #[test]
-    fn times_exactly_two_to_the_61_ns_apart_take_the_wide_deltas() {
-        let far = 1i64 << 61;
+    fn times_exactly_two_to_the_60_ns_apart_take_the_wide_deltas() {
+        let far = 1i64 << 60;
         let spans = vec![
             span(0, 80, Phase::Active, 0, S),
             span(1, 80, Phase::Active, far - S, far),
