@@ -22,6 +22,7 @@ pub mod occupancy;
 pub mod per_host;
 pub mod pool;
 pub mod profile;
+mod two_halves;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -316,25 +317,19 @@ fn derive_reusing(
 ) -> PortModel {
     // The spans of the two halves of the capture on two cores: each connection's spans are its
     // own (a next generation on the same 4-tuple is only looked at), so the halves joined are
-    // the spans in capture order.
+    // the spans in capture order. Most connections have three (Assigned, Active, TIME-WAIT on
+    // one end): the first half is given room for that many, and the second half's follow.
     let half = conns.len() / 2;
     let (
-        (later, later_reused, later_reused_in_tw),
-        (mut spans, mut reused_4tuples, mut reused_during_time_wait),
-    ) = crate::cores::both(
-        || tcp_spans_of(conns, half..conns.len(), profiles, capture_end_ns, 0),
-        || {
-            tcp_spans_of(
-                conns,
-                0..half,
-                profiles,
-                capture_end_ns,
-                (conns.len() - half) * 3 + udp.len(),
-            )
-        },
+        mut spans,
+        (mut reused_4tuples, mut reused_during_time_wait),
+        (later_reused, later_reused_in_tw),
+    ) = two_halves::fill(
+        conns.len() * 3 + udp.len(),
+        half * 3,
+        |out| tcp_spans_of(conns, 0..half, profiles, capture_end_ns, out),
+        |out| tcp_spans_of(conns, half..conns.len(), profiles, capture_end_ns, out),
     );
-    spans.extend_from_slice(&later);
-    drop(later);
     reused_4tuples += later_reused;
     reused_during_time_wait += later_reused_in_tw;
     for f in udp {
@@ -408,16 +403,15 @@ fn derive_reusing(
     }
 }
 
-/// The spans of the TCP connections `range` of `conns`, in order, with room for `more` spans
-/// after them; and how many of those connections reused a 4-tuple, and reused it during TIME-WAIT.
+/// The spans of the TCP connections `range` of `conns`, in order, into `out`; and how many of
+/// those connections reused a 4-tuple, and reused it during TIME-WAIT.
 fn tcp_spans_of(
     conns: &[Connection],
     range: std::ops::Range<usize>,
     profiles: ProfileOf<'_>,
     capture_end_ns: i64,
-    more: usize,
-) -> (Vec<PortSpan>, u32, u32) {
-    let mut spans = Vec::with_capacity(range.len() * 3 + more);
+    out: &mut two_halves::Sink<'_>,
+) -> (u32, u32) {
     let (mut reused_4tuples, mut reused_during_time_wait) = (0, 0);
     // A client's connections mostly follow each other: its profile is looked up once a run.
     let mut last: Option<(IpAddr, &OsProfile)> = None;
@@ -435,16 +429,14 @@ fn tcp_spans_of(
             .and_then(|n| conns.get(n as usize))
             .map(|n| n.start_ns);
         let cut = next_start.unwrap_or(i64::MAX);
-        let before = spans.len();
-        tcp_spans(c, client_profile, profiles, capture_end_ns, cut, &mut spans);
         if c.prev_generation.is_some() {
             reused_4tuples += 1;
         }
-        if spans[before..].iter().any(|s| s.cut_by_reuse) {
+        if tcp_spans(c, client_profile, profiles, capture_end_ns, cut, out) {
             reused_during_time_wait += 1;
         }
     }
-    (spans, reused_4tuples, reused_during_time_wait)
+    (reused_4tuples, reused_during_time_wait)
 }
 
 /// Copy capture-order `spans` into `prev`'s row order (see [`rederive`]) and give lanes anew (a
@@ -515,17 +507,19 @@ fn first_entry(side: &crate::tcp::Side, pred: impl Fn(TcpState) -> bool) -> Opti
 
 /// The spans of one TCP connection: the client's Assigned/Active/TimeWait, the server's
 /// TimeWait, each timed by its host's profile (`profile` is the client's). `cut` is when the
-/// next connection on the same 4-tuple starts.
+/// next connection on the same 4-tuple starts. True when a TIME-WAIT of it was cut short by
+/// that next connection.
 fn tcp_spans(
     c: &Connection,
     profile: &OsProfile,
     profiles: ProfileOf<'_>,
     capture_end: i64,
     cut: i64,
-    out: &mut Vec<PortSpan>,
-) {
+    out: &mut two_halves::Sink<'_>,
+) -> bool {
     let cs = &c.client_side;
     let horizon = capture_end.min(cut);
+    let mut time_wait_cut = false;
     let mut push = |host: Endpoint,
                     remote: Endpoint,
                     phase: Phase,
@@ -545,6 +539,8 @@ fn tcp_spans(
             _ => (capture_end, true, false),
         };
         let end = end.max(start);
+        let cut_by_reuse = by_reuse && phase == Phase::TimeWait;
+        time_wait_cut |= cut_by_reuse;
         out.push(PortSpan {
             host: host.ip,
             port: host.port,
@@ -555,7 +551,7 @@ fn tcp_spans(
             end_ns: end,
             lane: 0,
             truncated_by_capture_end: truncated,
-            cut_by_reuse: by_reuse && phase == Phase::TimeWait,
+            cut_by_reuse,
             end_unseen,
             server_side,
             udp: false,
@@ -590,7 +586,7 @@ fn tcp_spans(
 
     // Active: until the client's socket enters TIME-WAIT or CLOSED.
     let Some(active_start) = active_start else {
-        return;
+        return time_wait_cut;
     };
     let active_end = cs
         .transitions
@@ -642,6 +638,7 @@ fn tcp_spans(
             false,
         );
     }
+    time_wait_cut
 }
 
 type RowKey = (IpAddr, u16, bool);
