@@ -411,66 +411,56 @@ struct Grouped<K, D> {
 }
 
 pub(crate) fn collect(spans: &[PortSpan]) -> PoolInput {
-    let FirstPass {
-        range,
-        host_keys,
-        host_of,
-        only,
-    } = first_pass(spans);
-    let (base, last) = range.unwrap_or((0, 0));
+    let pairs = pair_ids(spans);
+    let (base, last) = pairs.range.unwrap_or((0, 0));
     // Half the memory for the deltas whenever the times fit the packed form (any real capture).
     if (last as i128 - base as i128) < 1 << 60 {
-        PoolInput(Deltas::Packed(collect_with(
-            spans, base, host_keys, host_of, only,
-        )))
+        PoolInput(Deltas::Packed(collect_with(spans, base, pairs)))
     } else {
-        PoolInput(Deltas::Wide(collect_with(
-            spans, base, host_keys, host_of, only,
-        )))
+        PoolInput(Deltas::Wide(collect_with(spans, base, pairs)))
     }
 }
 
 /// Each host's destination when it had one (`None`: several).
 type OnlyDestination = foldhash::HashMap<IpAddr, Option<Endpoint>>;
 
-/// What one pass over the spans finds.
-struct FirstPass {
+/// What one pass over the spans finds: every client span's (host, destination) pair. A host's
+/// pool and its pools towards each destination are then both filled from it in one more pass.
+struct PairIds {
     /// The client spans' time range.
     range: Option<(i64, i64)>,
-    /// The client hosts, by group id, and each span's host group ([`NO_GROUP`]: server side).
-    host_keys: Vec<IpAddr>,
-    host_of: Vec<u32>,
-    only: OnlyDestination,
+    /// The pairs, by id, and each span's pair ([`NO_GROUP`]: server side).
+    keys: Vec<(IpAddr, Endpoint)>,
+    pair_of: Vec<u32>,
+    /// The deltas of each pair: two per span, one fewer for each span that continues the one
+    /// before it ([`continues`]).
+    deltas: Vec<usize>,
 }
 
-fn first_pass(spans: &[PortSpan]) -> FirstPass {
-    let mut only = OnlyDestination::default();
-    let mut last_pair: Option<(IpAddr, Endpoint)> = None;
+fn pair_ids(spans: &[PortSpan]) -> PairIds {
+    let mut ids = super::ids::Ids::new();
     let mut range: Option<(i64, i64)> = None;
-    let (keys, group) = group_ids(spans, |s| {
+    let mut deltas: Vec<usize> = Vec::new();
+    let mut pair_of: Vec<u32> = Vec::with_capacity(spans.len());
+    for (i, s) in spans.iter().enumerate() {
         if s.server_side {
-            return None;
+            pair_of.push(NO_GROUP);
+            continue;
         }
         let end = s.end_ns.max(s.start_ns);
         range = Some(range.map_or((s.start_ns, end), |(a, b)| (a.min(s.start_ns), b.max(end))));
-        // A host with one destination has that destination's series already: it is shared.
-        if last_pair != Some((s.host, s.remote)) {
-            last_pair = Some((s.host, s.remote));
-            only.entry(s.host)
-                .and_modify(|d| {
-                    if *d != Some(s.remote) {
-                        *d = None
-                    }
-                })
-                .or_insert(Some(s.remote));
+        let id = ids.of((s.host, s.remote));
+        pair_of.push(id);
+        if id as usize == deltas.len() {
+            deltas.push(0);
         }
-        Some(s.host)
-    });
-    FirstPass {
+        deltas[id as usize] += 2 - continues(spans, &pair_of, i) as usize;
+    }
+    PairIds {
         range,
-        host_keys: keys,
-        host_of: group,
-        only,
+        keys: ids.into_keys(),
+        pair_of,
+        deltas,
     }
 }
 
@@ -485,44 +475,62 @@ pub(crate) fn count(
     }
 }
 
-fn collect_with<D: Delta>(
-    spans: &[PortSpan],
-    base: i64,
-    host_keys: Vec<IpAddr>,
-    host_of: Vec<u32>,
-    only: OnlyDestination,
-) -> Input<D> {
-    let hosts = scatter(spans, base, host_keys, &host_of);
-    drop(host_of);
-    // The pools towards each destination, for the hosts that talked to several (often none).
-    let dests = if only.values().all(Option::is_some) {
-        Grouped {
-            groups: Vec::new(),
-            deltas: Vec::new(),
-        }
-    } else {
-        let mut last: Option<(IpAddr, bool)> = None;
-        let (keys, group) = group_ids(spans, |s| {
-            if s.server_side {
-                return None;
-            }
-            let several = match last {
-                Some((h, several)) if h == s.host => several,
-                _ => {
-                    let several = only[&s.host].is_none();
-                    last = Some((s.host, several));
-                    several
+fn collect_with<D: Delta>(spans: &[PortSpan], base: i64, pairs: PairIds) -> Input<D> {
+    let PairIds {
+        keys,
+        pair_of,
+        deltas: pair_deltas,
+        ..
+    } = pairs;
+    // Each pair's host, and the hosts that talked to one destination only: those need no pools
+    // towards their destination, which would be their host's (often every host's).
+    let mut hosts = super::ids::Ids::new();
+    let host_of_pair: Vec<u32> = keys.iter().map(|&(h, _)| hosts.of(h)).collect();
+    let host_keys = hosts.into_keys();
+    let mut only = OnlyDestination::default();
+    for &(h, d) in &keys {
+        only.entry(h)
+            .and_modify(|o| {
+                if *o != Some(d) {
+                    *o = None
                 }
-            };
-            several.then_some((s.host, s.remote))
-        });
-        scatter(spans, base, keys, &group)
-    };
+            })
+            .or_insert(Some(d));
+    }
+    // The buckets: the hosts' from their pairs' counts; the pairs' for the hosts with several.
+    let mut host_deltas = vec![0usize; host_keys.len()];
+    for (p, &n) in pair_deltas.iter().enumerate() {
+        host_deltas[host_of_pair[p] as usize] += n;
+    }
+    let several = |p: usize| only[&keys[p].0].is_none();
+    let dest_keys: Vec<(IpAddr, Endpoint)> = (0..keys.len())
+        .filter(|&p| several(p))
+        .map(|p| keys[p])
+        .collect();
+    let mut dest_bucket = vec![NO_GROUP; keys.len()];
+    let mut dest_deltas = Vec::with_capacity(dest_keys.len());
+    for p in (0..keys.len()).filter(|&p| several(p)) {
+        dest_bucket[p] = dest_deltas.len() as u32;
+        dest_deltas.push(pair_deltas[p]);
+    }
+    let mut by_host = Buckets::<D>::new(&host_deltas, base);
+    let mut by_dest = Buckets::<D>::new(&dest_deltas, base);
+    for (i, (s, &p)) in spans.iter().zip(&pair_of).enumerate() {
+        if p == NO_GROUP {
+            continue;
+        }
+        let from = continues(spans, &pair_of, i).then(|| spans[i - 1].phase);
+        by_host.put(host_of_pair[p as usize], s, from, base);
+        let d = dest_bucket[p as usize];
+        if d != NO_GROUP {
+            by_dest.put(d, s, from, base);
+        }
+    }
     Input {
         base,
-        hosts,
+        hosts: by_host.grouped(host_keys),
         only,
-        dests,
+        dests: by_dest.grouped(dest_keys),
     }
 }
 
@@ -575,61 +583,63 @@ impl<K, D: Delta> Grouped<K, D> {
     }
 }
 
-/// Each span's group as `key` gives it ([`NO_GROUP`] for none), and the groups' keys by id.
-fn group_ids<K: Copy + Eq + std::hash::Hash>(
-    spans: &[PortSpan],
-    mut key: impl FnMut(&PortSpan) -> Option<K>,
-) -> (Vec<K>, Vec<u32>) {
-    let mut ids = super::ids::Ids::new();
-    let group: Vec<u32> = spans
-        .iter()
-        .map(|s| key(s).map_or(NO_GROUP, |k| ids.of(k)))
-        .collect();
-    let keys = ids.into_keys();
-    (keys, group)
+/// Deltas bucketed by group in one flat array (a counting sort: no vector per group, which was
+/// a third of the report's memory at 100 000 connections); each group's in span order until
+/// [`Grouped::sort_each`].
+struct Buckets<D> {
+    start: Vec<usize>,
+    next: Vec<usize>,
+    deltas: Vec<D>,
 }
 
-/// Both ends of every grouped span as deltas, bucketed by group (groups in key order; each
-/// group's deltas in span order until [`Grouped::sort_each`]). One flat array, bucketed by a
-/// counting sort, no per-group vectors (this was a third of the report's memory at 100 000
-/// connections).
-fn scatter<K: Copy + Ord, D: Delta>(
-    spans: &[PortSpan],
-    base: i64,
-    keys: Vec<K>,
-    group: &[u32],
-) -> Grouped<K, D> {
-    // Two slots for each span; a span that takes over from the one before it shares that one's
-    // end delta and fills one. A bucket's unused slots are left out of its group's range (and,
-    // zero, never touched: the allocator's zeroed pages stay unmapped).
-    let start = super::ids::bucket_starts(keys.len(), group.iter().copied(), 2);
-    let mut next = start.clone();
-    let none = Phase::Available;
-    let mut deltas = vec![D::new(base, none, none, base); start[keys.len()]];
-    for (i, (s, &g)) in spans.iter().zip(group).enumerate() {
-        if g == NO_GROUP {
-            continue;
+impl<D: Delta> Buckets<D> {
+    /// Buckets of `sizes` deltas, one per group.
+    fn new(sizes: &[usize], base: i64) -> Self {
+        let mut start = Vec::with_capacity(sizes.len() + 1);
+        start.push(0);
+        for &n in sizes {
+            start.push(start[start.len() - 1] + n);
         }
-        let at = &mut next[g as usize];
-        if continues(spans, group, i) {
-            // The last delta of this group is the previous span's end: out of its phase, and
-            // now also into this one.
-            deltas[*at - 1] = D::new(s.start_ns, spans[i - 1].phase, s.phase, base);
-        } else {
-            deltas[*at] = D::new(s.start_ns, none, s.phase, base);
-            *at += 1;
+        let none = Phase::Available;
+        Buckets {
+            next: start.clone(),
+            // Zero in the packed form: the allocator's zeroed pages, touched only as filled.
+            deltas: vec![D::new(base, none, none, base); start[sizes.len()]],
+            start,
+        }
+    }
+
+    /// Both ends of span `s` into group `g`: its start a move from phase `from` if the span
+    /// continues the one before it (whose end delta, the last in the group, it then shares).
+    fn put(&mut self, g: u32, s: &PortSpan, from: Option<Phase>, base: i64) {
+        let none = Phase::Available;
+        let at = &mut self.next[g as usize];
+        match from {
+            Some(from) => self.deltas[*at - 1] = D::new(s.start_ns, from, s.phase, base),
+            None => {
+                self.deltas[*at] = D::new(s.start_ns, none, s.phase, base);
+                *at += 1;
+            }
         }
         // An end before its start (never derived; kept safe) counts at the start.
-        deltas[*at] = D::new(s.end_ns.max(s.start_ns), s.phase, none, base);
+        self.deltas[*at] = D::new(s.end_ns.max(s.start_ns), s.phase, none, base);
         *at += 1;
     }
-    let mut groups: Vec<(K, std::ops::Range<usize>)> = keys
-        .into_iter()
-        .enumerate()
-        .map(|(g, k)| (k, start[g]..next[g]))
-        .collect();
-    groups.sort_unstable_by_key(|(k, _)| *k);
-    Grouped { groups, deltas }
+
+    /// The groups, `keys` by id, in key order.
+    fn grouped<K: Ord + Copy>(self, keys: Vec<K>) -> Grouped<K, D> {
+        debug_assert_eq!(self.next[..keys.len()], self.start[1..]);
+        let mut groups: Vec<(K, std::ops::Range<usize>)> = keys
+            .into_iter()
+            .enumerate()
+            .map(|(g, k)| (k, self.start[g]..self.start[g + 1]))
+            .collect();
+        groups.sort_unstable_by_key(|(k, _)| *k);
+        Grouped {
+            groups,
+            deltas: self.deltas,
+        }
+    }
 }
 
 /// Span `i` is the next phase of span `i - 1`'s port and connection, in the same group, from
@@ -847,11 +857,9 @@ mod tests {
             default: &linux,
             hosts: &[],
         };
-        let f = first_pass(&spans);
-        let base = f.range.unwrap().0;
-        let (keys, group, only) = (f.host_keys, f.host_of, f.only);
-        let packed = collect_with::<u64>(&spans, base, keys.clone(), group.clone(), only.clone());
-        let wide = collect_with::<WideDelta>(&spans, base, keys, group, only);
+        let base = pair_ids(&spans).range.unwrap().0;
+        let packed = collect_with::<u64>(&spans, base, pair_ids(&spans));
+        let wide = collect_with::<WideDelta>(&spans, base, pair_ids(&spans));
         assert_eq!(count_with(packed, p), count_with(wide, p));
         let (hosts, dests) = pools(&spans, p);
         assert_eq!(hosts[0].peak.held(), 50);
