@@ -50,12 +50,20 @@ impl<K: Copy + Eq + Hash> Ids<K> {
 /// id: id `i`'s bucket is `starts[i]..starts[i + 1]`. Ids of `n` or more (a "no group" mark)
 /// get no slots.
 pub(crate) fn bucket_starts(n: usize, ids: impl Iterator<Item = u32>, per: usize) -> Vec<usize> {
-    let mut starts = vec![0usize; n + 1];
+    let mut sizes = vec![0usize; n];
     for id in ids.filter(|&id| (id as usize) < n) {
-        starts[id as usize + 1] += per;
+        sizes[id as usize] += per;
     }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
+    starts_of(&sizes)
+}
+
+/// Where each bucket starts in one flat array, given their sizes: bucket `i` is
+/// `starts[i]..starts[i + 1]`.
+pub(crate) fn starts_of(sizes: &[usize]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(sizes.len() + 1);
+    starts.push(0);
+    for &n in sizes {
+        starts.push(starts[starts.len() - 1] + n);
     }
     starts
 }

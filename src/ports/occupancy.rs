@@ -502,17 +502,19 @@ fn collect_with<D: Delta>(spans: &[PortSpan], base: i64, pairs: PairIds) -> Inpu
     for (p, &n) in pair_deltas.iter().enumerate() {
         host_deltas[host_of_pair[p] as usize] += n;
     }
-    let several = |p: usize| only[&keys[p].0].is_none();
-    let dest_keys: Vec<(IpAddr, Endpoint)> = (0..keys.len())
-        .filter(|&p| several(p))
-        .map(|p| keys[p])
+    let (mut dest_keys, mut dest_deltas) = (Vec::new(), Vec::new());
+    let dest_bucket: Vec<u32> = keys
+        .iter()
+        .zip(&pair_deltas)
+        .map(|(&(h, d), &n)| {
+            if only[&h].is_some() {
+                return NO_GROUP;
+            }
+            dest_keys.push((h, d));
+            dest_deltas.push(n);
+            dest_keys.len() as u32 - 1
+        })
         .collect();
-    let mut dest_bucket = vec![NO_GROUP; keys.len()];
-    let mut dest_deltas = Vec::with_capacity(dest_keys.len());
-    for p in (0..keys.len()).filter(|&p| several(p)) {
-        dest_bucket[p] = dest_deltas.len() as u32;
-        dest_deltas.push(pair_deltas[p]);
-    }
     let mut by_host = Buckets::<D>::new(&host_deltas, base);
     let mut by_dest = Buckets::<D>::new(&dest_deltas, base);
     for (i, (s, &p)) in spans.iter().zip(&pair_of).enumerate() {
@@ -595,11 +597,7 @@ struct Buckets<D> {
 impl<D: Delta> Buckets<D> {
     /// Buckets of `sizes` deltas, one per group.
     fn new(sizes: &[usize], base: i64) -> Self {
-        let mut start = Vec::with_capacity(sizes.len() + 1);
-        start.push(0);
-        for &n in sizes {
-            start.push(start[start.len() - 1] + n);
-        }
+        let start = super::ids::starts_of(sizes);
         let none = Phase::Available;
         Buckets {
             next: start.clone(),
