@@ -24,6 +24,15 @@ impl<K: Copy + Eq + Hash> Ids<K> {
         }
     }
 
+    /// Room for `n` keys before the table grows.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Ids {
+            ids: HashMap::with_capacity_and_hasher(n, Default::default()),
+            keys: Vec::with_capacity(n),
+            last: None,
+        }
+    }
+
     /// `k`'s id: the next one if `k` is new.
     pub(crate) fn of(&mut self, k: K) -> u32 {
         match self.last {
